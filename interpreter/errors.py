@@ -1,0 +1,19 @@
+"""Typed errors raised by the interpreter.
+
+Every problem with a model file surfaces as a ``ModelError`` (a ``ValueError``)
+whose message names the offending tensor, operator or buffer; an operator the
+interpreter does not implement surfaces as ``UnsupportedOpError`` (a
+``NotImplementedError``). Nothing else is meant to escape from loading a model.
+"""
+
+
+class ModelError(ValueError):
+    """The model file is malformed or inconsistent."""
+
+
+class UnsupportedOpError(NotImplementedError):
+    """The model uses an operator (or an operator/type combination) not implemented here."""
+
+
+class PlanError(RuntimeError):
+    """The memory plan violates an invariant (a bug, not a user error)."""

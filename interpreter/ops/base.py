@@ -1,0 +1,85 @@
+"""The operator interface: TFLM's prepare/eval split.
+
+One ``Op`` instance exists per operator node. ``prepare`` runs once, before
+the arena is planned: it validates the node (shapes, types, quantization),
+precomputes everything that does not depend on tensor values (multipliers,
+shifts, index maps) and requests scratch memory. ``eval`` is the hot path: it
+reads input arrays and writes into output arrays that are views of the arena.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import ModelError, UnsupportedOpError
+from ..parse.model import Operator, Subgraph, Tensor
+
+
+@dataclass(frozen=True)
+class OpConfig:
+    """Interpreter-wide arithmetic choices an op needs at prepare time."""
+
+    rounding: str = "double"   # "double" (TFLM default) or "single" (TFLITE_SINGLE_ROUNDING)
+    semantics: str = "tflm"
+
+
+class Op:
+    """Base class of every operator implementation."""
+
+    #: the builtin operator names this class implements (set by ``register``)
+    op_names: tuple[str, ...] = ()
+
+    def __init__(self, node: Operator, subgraph: Subgraph, config: OpConfig = OpConfig()):
+        self.node = node
+        self.config = config
+        self.options = node.options
+        self.inputs: list[Tensor | None] = [
+            subgraph.tensors[i] if i >= 0 else None for i in node.inputs]
+        self.outputs: list[Tensor] = [subgraph.tensors[i] for i in node.outputs]
+        self.scratch_sizes: list[int] = []
+
+    # -- lifecycle -----------------------------------------------------
+    def prepare(self) -> None:
+        """Validate the node and precompute constants. Override."""
+
+    def eval(self, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray],
+             scratch: Sequence[np.ndarray]) -> None:
+        """Compute outputs[...] in place from inputs. Override."""
+        raise NotImplementedError
+
+    # -- helpers for subclasses ----------------------------------------
+    def request_scratch(self, nbytes: int) -> int:
+        """Ask the planner for ``nbytes`` of arena scratch live during this op only."""
+        self.scratch_sizes.append(int(nbytes))
+        return len(self.scratch_sizes) - 1
+
+    @property
+    def where(self) -> str:
+        return f"{self.node.op_name} (operator {self.node.index})"
+
+    def error(self, message: str) -> ModelError:
+        return ModelError(f"{self.where}: {message}")
+
+    def unsupported(self, message: str) -> UnsupportedOpError:
+        return UnsupportedOpError(f"{self.where}: {message}")
+
+    def check(self, condition: bool, message: str) -> None:
+        if not condition:
+            raise self.error(message)
+
+    def check_io_count(self, n_inputs: int | tuple[int, int], n_outputs: int = 1) -> None:
+        lo, hi = (n_inputs, n_inputs) if isinstance(n_inputs, int) else n_inputs
+        self.check(lo <= len(self.inputs) <= hi,
+                   f"expects {lo if lo == hi else f'{lo} to {hi}'} inputs, has {len(self.inputs)}")
+        self.check(len(self.outputs) == n_outputs,
+                   f"expects {n_outputs} outputs, has {len(self.outputs)}")
+        for i, t in enumerate(self.inputs[:lo]):
+            self.check(t is not None, f"required input {i} is missing")
+
+    def input(self, i: int) -> Tensor:
+        t = self.inputs[i] if i < len(self.inputs) else None
+        if t is None:
+            raise self.error(f"input {i} is missing")
+        return t
