@@ -1,0 +1,178 @@
+"""The ``tinyml`` command line: demo, run, inspect, plan."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError, UnsupportedOpError
+
+
+def _interpreter(model: str, backend: str = "numpy", rounding: str = "double"):
+    from .interpreter import Interpreter
+
+    interp = Interpreter(model_path=model, backend=backend, rounding=rounding)
+    interp.allocate_tensors()
+    return interp
+
+
+def random_input(detail: dict, rng: np.random.Generator) -> np.ndarray:
+    """Uniform random values over the input's whole type range (floats in [-1, 1))."""
+    dtype = np.dtype(detail["dtype"])
+    shape = tuple(int(d) for d in detail["shape"])
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dtype)
+    if dtype == np.bool_:
+        return rng.integers(0, 2, size=shape).astype(np.bool_)
+    return rng.uniform(-1.0, 1.0, size=shape).astype(dtype)
+
+
+def cmd_demo(args) -> int:
+    from .examples.sine import build_sine_model, forward_float, quantize
+    from .interpreter import Interpreter
+
+    model, params = build_sine_model(seed=0)
+    if args.save:
+        Path(args.save).write_bytes(model)
+        print(f"wrote {args.save} ({len(model)} bytes)")
+    interp = Interpreter(model_content=model)
+    interp.allocate_tensors()
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    s_in, zp_in = inp["quantization"]
+    s_out, zp_out = out["quantization"]
+    print(f"sine example: {len(model)}-byte int8 model, FULLY_CONNECTED x3, "
+          "trained and quantized by this project\n")
+    print(f"{'x':>7} {'x_q':>5} {'y_q':>5} {'y (int8 model)':>15} {'y (float)':>10} {'sin(x)':>8}")
+    for x in np.linspace(0.0, 2 * np.pi, 9)[:-1] + 0.3:
+        xq = quantize(x, s_in, zp_in)
+        interp.set_tensor(inp["index"], np.array([[xq]], np.int8))
+        interp.invoke()
+        yq = int(interp.get_tensor(out["index"])[0, 0])
+        yf = float(forward_float(params, np.array([[x]]))[0, 0])
+        print(f"{x:7.3f} {int(xq):5d} {yq:5d} {s_out * (yq - zp_out):15.4f} {yf:10.4f} {np.sin(x):8.4f}")
+    plan = interp.memory_plan()
+    print(f"\narena plan ({plan.arena_bytes} bytes):")
+    print(plan.format_table())
+    return 0
+
+
+def cmd_run(args) -> int:
+    interp = _interpreter(args.model, args.backend, args.rounding)
+    details = interp.get_input_details()
+    if args.input:
+        arrays = [np.load(p) for p in args.input]
+        if len(arrays) != len(details):
+            raise ValueError(f"the model has {len(details)} inputs, got {len(arrays)} --input files")
+    else:
+        rng = np.random.default_rng(args.seed)
+        arrays = [random_input(d, rng) for d in details]
+        print(f"random input (seed {args.seed})")
+    for d, x in zip(details, arrays):
+        interp.set_tensor(d["index"], x)
+    interp.invoke()
+    outputs = [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
+    for d, y in zip(interp.get_output_details(), outputs):
+        print(f"output {d['index']} {d['name']!r} {y.dtype}{list(y.shape)}:")
+        print(np.array2string(y, threshold=64))
+    if args.output:
+        if len(outputs) == 1:
+            np.save(args.output, outputs[0])
+        else:
+            np.savez(args.output, *outputs)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _quant_text(q) -> str:
+    if q is None:
+        return "-"
+    if q.scale.size == 1:
+        return f"s={float(q.scale[0]):.6g} zp={int(q.zero_point[0])}"
+    return (f"per-channel[{q.scale.size}] dim={q.quantized_dimension} "
+            f"s={float(q.scale.min()):.3g}..{float(q.scale.max()):.3g}")
+
+
+def cmd_inspect(args) -> int:
+    from .parse.loader import load_model_file
+
+    model = load_model_file(args.model)
+    print(f"{args.model}: version {model.version}, {len(model.subgraphs)} subgraph(s), "
+          f"{model.size_bytes} bytes" + (f", {model.description!r}" if model.description else ""))
+    for name, blob in model.metadata.items():
+        print(f"metadata {name!r}: {len(blob)} bytes")
+    for sg in model.subgraphs:
+        print(f"\nsubgraph {sg.index} {sg.name!r}: inputs {list(sg.inputs)} outputs {list(sg.outputs)}")
+        print("operators:")
+        for op in sg.operators:
+            print(f"  {op.index:3d} {op.op_name:<22} in {list(op.inputs)} out {list(op.outputs)}")
+            if op.options is not None:
+                print(f"      {op.options!r}")
+        print("tensors:")
+        print(f"  {'idx':>4} {'name':<40} {'type':<8} {'shape':<18} {'bytes':>8} {'kind':<6} quantization")
+        for t in sg.tensors:
+            kind = "const" if t.is_constant else ("var" if t.is_variable else "")
+            name = t.name if len(t.name) <= 40 else t.name[:37] + "..."
+            print(f"  {t.index:4d} {name:<40} {str(t.dtype):<8} {str(list(t.shape)):<18} "
+                  f"{t.nbytes:8d} {kind:<6} {_quant_text(t.quantization)}")
+    return 0
+
+
+def cmd_plan(args) -> int:
+    from .interpreter import Interpreter
+
+    interp = Interpreter(model_path=args.model, planner=args.planner)
+    interp.allocate_tensors()
+    plan = interp.memory_plan()
+    if args.json:
+        print(json.dumps(plan.to_dict(), indent=2))
+    else:
+        print(f"{args.model}: {args.planner} plan, arena {plan.arena_bytes} bytes")
+        print(plan.format_table())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tinyml", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="build the sine example model, run it, show the arena plan")
+    d.add_argument("--save", metavar="PATH", help="also write the example model to PATH")
+    d.set_defaults(func=cmd_demo)
+
+    r = sub.add_parser("run", help="run a model on given or random inputs")
+    r.add_argument("model")
+    r.add_argument("--input", action="append", metavar="X.npy",
+                   help="input array (.npy); repeat for several inputs")
+    r.add_argument("--output", metavar="Y.npy", help="write the output(s) here")
+    r.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
+    r.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    r.add_argument("--rounding", choices=("double", "single"), default="double")
+    r.set_defaults(func=cmd_run)
+
+    i = sub.add_parser("inspect", help="list operators and tensors")
+    i.add_argument("model")
+    i.set_defaults(func=cmd_inspect)
+
+    pl = sub.add_parser("plan", help="show the arena memory plan")
+    pl.add_argument("model")
+    pl.add_argument("--planner", choices=("greedy", "linear"), default="greedy")
+    pl.add_argument("--json", action="store_true", help="machine-readable output")
+    pl.set_defaults(func=cmd_plan)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ModelError, UnsupportedOpError, ValueError, OSError, NotImplementedError) as e:
+        print(f"tinyml: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Example models the project makes itself (no downloads)."""

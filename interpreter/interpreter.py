@@ -1,0 +1,214 @@
+"""The interpreter: orchestrates parse -> prepare -> plan -> invoke.
+
+The public surface follows ``tf.lite.Interpreter`` (and LiteRT's
+``ai_edge_litert.interpreter.Interpreter``) so that a script switches by
+changing one import. The work itself lives elsewhere: ``parse`` reads the
+file, each op's ``prepare`` validates and asks for scratch, ``plan`` lays out
+the arena, and ``invoke`` runs the pre-bound ``eval`` calls in order.
+
+Like TFLM, all non-constant tensors and all kernel scratch share ONE arena
+(a ``bytearray``); tensors are NumPy views at their planned offsets, so a
+tensor overwritten because its lifetime ended really is overwritten here too.
+Variable tensors are persistent (TFLM keeps them outside the planned head).
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import ops as _ops
+from .arith.fixedpoint import ROUNDING_MODES
+from .errors import ModelError
+from .ops.base import Op, OpConfig
+from .parse.loader import load_model
+from .parse.model import Model, Subgraph, Tensor
+from .plan import MemoryPlan, plan_memory
+from .plan.offline import parse_offline_allocation
+
+BACKENDS = ("numpy", "c")
+PLANNERS = ("greedy", "linear")
+
+
+class Interpreter:
+    """Run a ``.tflite`` model bit-exactly as TensorFlow Lite Micro does."""
+
+    def __init__(self, model_path: str | os.PathLike | None = None,
+                 model_content: bytes | None = None, backend: str = "numpy",
+                 preserve_all_tensors: bool = False, *, rounding: str = "double",
+                 planner: str = "greedy", num_threads: int | None = None,
+                 experimental_op_resolver_type=None, **_ignored):
+        # num_threads / experimental_op_resolver_type are accepted (and ignored)
+        # so that LiteRT call sites work unchanged; this interpreter is single-threaded.
+        if (model_path is None) == (model_content is None):
+            raise ValueError("pass exactly one of model_path or model_content")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if backend == "c":
+            raise NotImplementedError(
+                "the C kernel backend is not part of this build yet; use backend='numpy'")
+        if rounding not in ROUNDING_MODES:
+            raise ValueError(f"rounding must be one of {ROUNDING_MODES}, got {rounding!r}")
+        if planner not in PLANNERS:
+            raise ValueError(f"planner must be one of {PLANNERS}, got {planner!r}")
+        if model_path is not None:
+            with open(model_path, "rb") as f:
+                model_content = f.read()
+            name = os.path.basename(os.fspath(model_path))
+        else:
+            name = "model_content"
+        self.model: Model = load_model(bytes(model_content), name=name)
+        self.backend = backend
+        self.config = OpConfig(rounding=rounding)
+        # Keeping every intermediate needs buffers that are never reused.
+        self.planner = "linear" if preserve_all_tensors else planner
+        self._subgraph: Subgraph = self.model.main
+        self._ops: list[Op] | None = None
+        self._plan: MemoryPlan | None = None
+        self._arena: bytearray | None = None
+        self._arrays: dict[int, np.ndarray] = {}
+        self._calls: list[tuple[Callable, list, list, list]] = []
+
+    # -- allocation ----------------------------------------------------
+    def allocate_tensors(self) -> None:
+        """Prepare every op, plan the arena and bind each op's eval call."""
+        sg = self._subgraph
+        ops = [_ops.lookup(node.op_name, node.index)(node, sg, self.config)
+               for node in sg.operators]
+        for op in ops:
+            op.prepare()
+        offline = None
+        if "OfflineMemoryAllocation" in self.model.metadata:
+            offline = parse_offline_allocation(
+                self.model.metadata["OfflineMemoryAllocation"], len(sg.tensors))
+        plan = plan_memory(sg, {op.node.index: op.scratch_sizes for op in ops if op.scratch_sizes},
+                           offline_offsets=offline, planner=self.planner)
+        arena = bytearray(plan.arena_bytes)
+        arrays: dict[int, np.ndarray] = {}
+        scratch: dict[int, list[np.ndarray]] = {}
+        for buf in plan.buffers:
+            if buf.kind == "scratch":
+                scratch.setdefault(buf.first_op, []).append(
+                    np.frombuffer(arena, np.uint8, buf.size, buf.offset))
+            else:
+                t = sg.tensors[buf.tensor_index]
+                arrays[t.index] = np.frombuffer(
+                    arena, t.dtype, t.num_elements, buf.offset).reshape(t.shape)
+        for t in sg.tensors:
+            if t.index in arrays:
+                continue
+            if t.data is not None:
+                arrays[t.index] = t.data
+            else:
+                # Variable tensors (persistent in TFLM) and tensors no op touches.
+                arrays[t.index] = np.zeros(t.shape, t.dtype)
+        self._ops, self._plan, self._arena, self._arrays = ops, plan, arena, arrays
+        self._calls = [
+            (op.eval,
+             [arrays[i] if i >= 0 else None for i in op.node.inputs],
+             [arrays[i] for i in op.node.outputs],
+             scratch.get(op.node.index, []))
+            for op in ops]
+        self.reset_all_variables()
+
+    def memory_plan(self) -> MemoryPlan:
+        """The arena plan: ``arena_bytes`` and per buffer offset, size, first and last op."""
+        self._require_allocated()
+        return self._plan
+
+    # -- running -------------------------------------------------------
+    def invoke(self) -> None:
+        self._require_allocated()
+        for run, inputs, outputs, scratch in self._calls:
+            run(inputs, outputs, scratch)
+
+    def reset_all_variables(self) -> None:
+        """Reset variable tensors as TFLM does: to the zero point for int8, else to 0."""
+        self._require_allocated()
+        for t in self._subgraph.tensors:
+            if t.is_variable:
+                zp = int(t.quantization.zero_point[0]) if (
+                    t.quantization is not None and t.dtype == np.int8) else 0
+                self._arrays[t.index][...] = zp
+
+    # -- tensor access -------------------------------------------------
+    def get_input_details(self) -> list[dict]:
+        return [self._details(self._subgraph.tensors[i]) for i in self._subgraph.inputs]
+
+    def get_output_details(self) -> list[dict]:
+        return [self._details(self._subgraph.tensors[i]) for i in self._subgraph.outputs]
+
+    def get_tensor_details(self) -> list[dict]:
+        return [self._details(t) for t in self._subgraph.tensors]
+
+    def set_tensor(self, tensor_index: int, value) -> None:
+        """Copy ``value`` into a tensor; on any mismatch raise ValueError and change nothing."""
+        self._require_allocated()
+        t = self._tensor(tensor_index)
+        if t.data is not None:
+            raise ValueError(f"Cannot set tensor {t.index} ({t.name!r}): it is a constant")
+        value = np.asarray(value)
+        if value.dtype != t.dtype:
+            raise ValueError(
+                f"Cannot set tensor {t.index} ({t.name!r}): got value of type "
+                f"{value.dtype} but expected {t.dtype}")
+        if tuple(value.shape) != t.shape:
+            raise ValueError(
+                f"Cannot set tensor {t.index} ({t.name!r}): got shape {tuple(value.shape)} "
+                f"but expected {t.shape}")
+        self._arrays[t.index][...] = value
+
+    def get_tensor(self, tensor_index: int) -> np.ndarray:
+        """A copy of the tensor's current contents."""
+        self._require_allocated()
+        return self._arrays[self._tensor(tensor_index).index].copy()
+
+    def tensor(self, tensor_index: int) -> Callable[[], np.ndarray]:
+        """A function returning a live view of the tensor's memory in the arena."""
+        self._require_allocated()
+        index = self._tensor(tensor_index).index
+        return lambda: self._arrays[index]
+
+    # -- internals -----------------------------------------------------
+    def _require_allocated(self) -> None:
+        if self._ops is None:
+            raise RuntimeError("call allocate_tensors() first")
+
+    def _tensor(self, tensor_index: int) -> Tensor:
+        tensors: Sequence[Tensor] = self._subgraph.tensors
+        if not isinstance(tensor_index, (int, np.integer)) or not 0 <= tensor_index < len(tensors):
+            raise ValueError(f"tensor index {tensor_index!r} out of range (0..{len(tensors) - 1})")
+        return tensors[int(tensor_index)]
+
+    @staticmethod
+    def _details(t: Tensor) -> dict:
+        q = t.quantization
+        if q is None:
+            scales = np.zeros(0, np.float32)
+            zero_points = np.zeros(0, np.int32)
+            qdim = 0
+        else:
+            scales = q.scale.astype(np.float32)
+            zero_points = q.zero_point.astype(np.int32)
+            qdim = q.quantized_dimension
+        # LiteRT's legacy (scale, zero_point) pair is only set for per-tensor quantization.
+        legacy = (float(scales[0]), int(zero_points[0])) if scales.size == 1 else (0.0, 0)
+        signature = t.shape_signature if t.shape_signature is not None else t.shape
+        return {
+            "name": t.name,
+            "index": t.index,
+            "shape": np.array(t.shape, dtype=np.int32),
+            "shape_signature": np.array(signature, dtype=np.int32),
+            "dtype": t.dtype.type,
+            "quantization": legacy,
+            "quantization_parameters": {
+                "scales": scales,
+                "zero_points": zero_points,
+                "quantized_dimension": qdim,
+            },
+            "sparsity_parameters": {},
+        }
+
+
+__all__ = ["Interpreter", "ModelError"]

@@ -1,0 +1,135 @@
+"""Median invoke() latency of this interpreter against the reference runtimes.
+
+Runtimes are measured alternately, round by round, in one process, so that
+machine noise hits them alike; each figure is a median over rounds. Only
+invoke() is timed (inputs are set before the clock starts).
+
+    python tools/bench.py                      # table + JSON (bench.json)
+    python tools/bench.py --rounds 30 --models vww_96_int8 --json out.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+MODELS = REPO.parent / "shared" / "models"
+
+DEFAULT_MODELS = {
+    "ad01_int8": "mlperf_tiny/ad01_int8.tflite",
+    "kws_ref_model": "mlperf_tiny/kws_ref_model.tflite",
+    "pretrainedResnet_quant": "mlperf_tiny/pretrainedResnet_quant.tflite",
+    "vww_96_int8": "mlperf_tiny/vww_96_int8.tflite",
+    "person_detect": "tflm/person_detect.tflite",
+}
+
+
+def make_runner(kind: str, data: bytes, inputs: list[np.ndarray]):
+    """A zero-argument callable that runs one invoke(), inputs already set; None if unavailable."""
+    if kind.startswith("numpy") or kind.startswith("c"):
+        from interpreter import Interpreter
+
+        interp = Interpreter(model_content=data, backend=kind)
+        interp.allocate_tensors()
+        for d, x in zip(interp.get_input_details(), inputs):
+            interp.set_tensor(d["index"], x)
+        return interp.invoke
+    if kind == "tflm":
+        from tflite_micro.python.tflite_micro import runtime
+
+        interp = runtime.Interpreter.from_bytes(data, arena_size=4 << 20)
+        for i, x in enumerate(inputs):
+            interp.set_input(x, i)
+        return interp.invoke
+    if kind in ("litert_ref", "litert_opt"):
+        from ai_edge_litert import interpreter as lite
+
+        resolver = (lite.OpResolverType.BUILTIN_REF if kind == "litert_ref"
+                    else lite.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+        try:
+            interp = lite.Interpreter(model_content=data, num_threads=1,
+                                      experimental_op_resolver_type=resolver)
+            interp.allocate_tensors()
+        except (RuntimeError, ValueError):
+            return None  # e.g. LiteRT refuses person_detect
+        for d, x in zip(interp.get_input_details(), inputs):
+            interp.set_tensor(d["index"], x)
+        return interp.invoke
+    raise ValueError(kind)
+
+
+def model_inputs(data: bytes, seed: int) -> list[np.ndarray]:
+    from interpreter import Interpreter
+
+    interp = Interpreter(model_content=data)
+    rng = np.random.default_rng(seed)
+    out = []
+    for d in interp.get_input_details():
+        info = np.iinfo(d["dtype"])
+        out.append(rng.integers(info.min, info.max, tuple(d["shape"]), endpoint=True)
+                   .astype(d["dtype"]))
+    return out
+
+
+def bench_model(data: bytes, runtimes: list[str], rounds: int, seed: int) -> dict[str, float | None]:
+    inputs = model_inputs(data, seed)
+    runners = {k: make_runner(k, data, inputs) for k in runtimes}
+    samples: dict[str, list[float]] = {k: [] for k, r in runners.items() if r is not None}
+    for r in runners.values():
+        if r is not None:
+            r()  # warm-up
+    for _ in range(rounds):
+        for k in samples:
+            t0 = time.perf_counter()
+            runners[k]()
+            samples[k].append(time.perf_counter() - t0)
+    return {k: (statistics.median(samples[k]) if k in samples else None) for k in runtimes}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", nargs="*", default=list(DEFAULT_MODELS), choices=list(DEFAULT_MODELS))
+    p.add_argument("--runtimes", nargs="*", default=["numpy", "tflm", "litert_ref", "litert_opt"])
+    p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", default="bench.json", help="where to write the results")
+    args = p.parse_args(argv)
+
+    results = {}
+    for name in args.models:
+        path = MODELS / DEFAULT_MODELS[name]
+        if not path.exists():
+            print(f"skip {name}: {path} not found", file=sys.stderr)
+            continue
+        results[name] = bench_model(path.read_bytes(), args.runtimes, args.rounds, args.seed)
+
+    head = f"{'model':<24}" + "".join(f"{k + ' ms':>14}" for k in args.runtimes)
+    head += "".join(f"{k + '/tflm':>14}" for k in args.runtimes if k != "tflm")
+    print(head)
+    for name, row in results.items():
+        line = f"{name:<24}" + "".join(
+            f"{row[k] * 1e3:14.3f}" if row[k] is not None else f"{'n/a':>14}" for k in args.runtimes)
+        for k in args.runtimes:
+            if k == "tflm":
+                continue
+            ok = row[k] is not None and row.get("tflm")
+            line += f"{row[k] / row['tflm']:14.2f}" if ok else f"{'n/a':>14}"
+        print(line)
+    Path(args.json).write_text(json.dumps({
+        "rounds": args.rounds, "python": platform.python_version(),
+        "machine": platform.machine(), "processor": platform.processor(),
+        "median_seconds": results}, indent=2))
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
