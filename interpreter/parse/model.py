@@ -99,7 +99,7 @@ class Operator:
     index: int                      # position in its subgraph's execution order
     opcode_index: int               # index into Model.operator_codes
     builtin_code: int               # resolved BuiltinOperator value
-    op_name: str                    # e.g. "CONV_2D", or the custom code for CUSTOM ops
+    op_name: str                    # e.g. "CONV_2D"; "CUSTOM:<custom code>"; "BUILTIN_<n>" if unknown
     inputs: tuple[int, ...]         # tensor indices; -1 marks an omitted optional input
     outputs: tuple[int, ...]
     intermediates: tuple[int, ...] = ()
