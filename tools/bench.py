@@ -112,7 +112,7 @@ def main(argv=None) -> int:
         results[name] = bench_model(path.read_bytes(), args.runtimes, args.rounds, args.seed)
 
     head = f"{'model':<24}" + "".join(f"{k + ' ms':>14}" for k in args.runtimes)
-    head += "".join(f"{k + '/tflm':>14}" for k in args.runtimes if k != "tflm")
+    head += "".join(f"{k + '/tflm':>18}" for k in args.runtimes if k != "tflm")
     print(head)
     for name, row in results.items():
         line = f"{name:<24}" + "".join(
@@ -121,7 +121,7 @@ def main(argv=None) -> int:
             if k == "tflm":
                 continue
             ok = row[k] is not None and row.get("tflm")
-            line += f"{row[k] / row['tflm']:14.2f}" if ok else f"{'n/a':>14}"
+            line += f"{row[k] / row['tflm']:18.2f}" if ok else f"{'n/a':>18}"
         print(line)
     Path(args.json).write_text(json.dumps({
         "rounds": args.rounds, "python": platform.python_version(),

@@ -108,6 +108,76 @@ def quantize_multipliers(reals, rounding: str = DOUBLE) -> tuple[np.ndarray, np.
 
 
 def round_half_away(x) -> np.ndarray:
-    """TfLiteRound / std::round on floats: ties away from zero (unlike np.round)."""
+    """TfLiteRound / std::round on floats: ties away from zero (unlike np.round).
+
+    Exact in the array's own precision: ``floor(|x| + 0.5)`` would be wrong
+    for 0.49999997f and for odd values above 2^23, where the addition rounds.
+    """
     x = np.asarray(x)
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+    with np.errstate(invalid="ignore"):  # inf - inf below; inf stays inf
+        whole = np.trunc(x)
+        frac = x - whole  # exact in IEEE arithmetic
+        return whole + np.where(np.abs(frac) >= 0.5, np.sign(x), 0).astype(x.dtype)
+
+
+class ChannelMultiplier:
+    """multiply_by_quantized_multiplier with its constants fixed in advance.
+
+    The hot-path form for ops that requantize whole tensors with per-channel
+    (multiplier, shift) pairs broadcast along the last axis. Both roundings
+    are rewritten as "add a nudge, then shift right arithmetically", which
+    is exact:
+
+    * SRDHM's ``(ab + nudge) / 2^31`` with C's truncating division equals
+      ``(ab + 2^30) >> 31`` for every ab (a floor division; for ab < 0 the
+      nudge ``1 - 2^30`` plus truncation's ``2^31 - 1`` make the same 2^30);
+    * RDBPOT(q, e) (halves away from zero) equals
+      ``(q + 2^(e-1) - (q < 0 and e > 0)) >> e``.
+
+    Results are bit-identical to ``multiply_by_quantized_multiplier`` (tests
+    check this) and, like the C function's, are int32 values: a
+    single-rounding result that leaves int32 wraps, as its cast does.
+    """
+
+    def __init__(self, multiplier, shift, rounding: str = DOUBLE):
+        if rounding not in ROUNDING_MODES:
+            raise ValueError(f"unknown rounding mode {rounding!r}")
+        self.multiplier = _i64(multiplier)
+        self.shift = _i64(shift)
+        self.rounding = rounding
+        if rounding == SINGLE:
+            self.total_shift = 31 - self.shift
+            self.round = np.int64(1) << (self.total_shift - 1)
+            self.may_leave_int32 = bool(np.any(self.shift >= 0))
+            return
+        # SRDHM saturates only for INT32_MIN * INT32_MIN; QuantizeMultiplier never
+        # produces INT32_MIN, but a hand-made multiplier may: use the general code then.
+        self.general = bool(np.any(self.multiplier == INT32_MIN))
+        self.left = np.maximum(self.shift, 0)
+        self.any_left = bool(np.any(self.left))
+        self.right = np.maximum(-self.shift, 0)
+        self.any_right = bool(np.any(self.right))
+        self.half = (np.int64(1) << self.right) >> 1
+        self.round_negative_down = (self.right > 0).astype(np.int64)
+
+    def __call__(self, x) -> np.ndarray:
+        x = _i64(x)
+        if self.rounding == SINGLE:
+            y = x * self.multiplier
+            y += self.round
+            y >>= self.total_shift
+            return wrap_int32(y) if self.may_leave_int32 else y
+        if self.general:
+            return multiply_by_quantized_multiplier(x, self.multiplier, self.shift)
+        if self.any_left:
+            x = wrap_int32(x << self.left)
+        q = x * self.multiplier        # |x * M| < 2^62: no int64 overflow
+        q += 1 << 30
+        q >>= 31
+        if self.any_right:
+            nudge = q >> 63            # -1 where q < 0
+            nudge &= self.round_negative_down
+            np.subtract(self.half, nudge, out=nudge)
+            q += nudge
+            q >>= self.right
+        return q

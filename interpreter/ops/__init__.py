@@ -1,0 +1,16 @@
+"""NumPy reference operators, one op family per module.
+
+Importing this package imports every op module in it, and each module
+registers its classes in ``registry`` with ``@register``; so adding an op is
+adding a module, with no list to keep in sync.
+"""
+import importlib
+import pkgutil
+
+from .base import Op, OpConfig
+from .registry import lookup, lookup_code, register, supported_ops
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["Op", "OpConfig", "lookup", "lookup_code", "register", "supported_ops"]

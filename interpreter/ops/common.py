@@ -39,15 +39,33 @@ def activation_range_quantized(activation: int, tensor: Tensor) -> tuple[int, in
     return qmin, qmax
 
 
-def activation_range_float(activation: int) -> tuple[float, float]:
-    """CalculateActivationRange for float kernels."""
+FLOAT32_LOWEST = np.float32(np.finfo(np.float32).min)
+FLOAT32_MAX = np.float32(np.finfo(np.float32).max)
+
+
+def activation_range_float(activation: int) -> tuple[np.float32, np.float32]:
+    """CalculateActivationRange<float> (micro/kernels/kernel_util.h).
+
+    The unbounded sides are float32's lowest and max, not +-inf: an
+    overflowed +-inf result comes out of a fused activation as +-FLT_MAX.
+    """
     if activation == ACT_RELU:
-        return 0.0, float("inf")
+        return np.float32(0.0), FLOAT32_MAX
     if activation == ACT_RELU6:
-        return 0.0, 6.0
+        return np.float32(0.0), np.float32(6.0)
     if activation == ACT_RELU_N1_TO_1:
-        return -1.0, 1.0
-    return float("-inf"), float("inf")
+        return np.float32(-1.0), np.float32(1.0)
+    return FLOAT32_LOWEST, FLOAT32_MAX
+
+
+def cpp_clamp(x: np.ndarray, lo, hi) -> np.ndarray:
+    """ActivationFunctionWithMinMax: ``std::min(std::max(x, lo), hi)``.
+
+    std::max(a, b) is ``a < b ? b : a``, so NaN passes through and -0.0 is
+    kept, which np.clip does not promise.
+    """
+    x = np.where(x < lo, lo, x)
+    return np.where(hi < x, hi, x)
 
 
 def scale_of(tensor: Tensor) -> float:

@@ -1,0 +1,188 @@
+"""gemmlowp's fixed-point transcendental functions, vectorized.
+
+TFLM evaluates int8 SOFTMAX, LOGISTIC and TANH with gemmlowp's fixed-point
+math (``gemmlowp/fixedpoint/fixedpoint.h``; TFLM carries an adapted copy in
+``tensorflow/lite/micro/kernels/internal/fixedpoint.h``), plus a few helpers
+from ``kernels/internal/common.h`` (``GetReciprocal``) and
+``quantization_util.cc`` (``CalculateInputRadius``,
+``PreprocessSoftmaxScaling``).
+
+A ``FixedPoint<int32, IntegerBits>`` value is represented here by its raw
+int32 value, held in an int64 NumPy array; the number of integer bits is a
+plain argument. C's int32 ``+``/``-`` wrap on overflow in practice, so every
+addition and subtraction is wrapped back to int32. The only rounding
+primitives are the ones in :mod:`interpreter.arith.fixedpoint`; these
+functions do not depend on the TFLITE_SINGLE_ROUNDING build option.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .fixedpoint import (INT32_MAX, INT32_MIN, quantize_multiplier, rounding_divide_by_pot,
+                         saturating_rounding_doubling_high_mul, wrap_int32)
+
+_srdhm = saturating_rounding_doubling_high_mul
+
+
+def _i64(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.int64)
+
+
+def one(integer_bits: int) -> int:
+    """Raw value of FixedPoint<int32, integer_bits>::One() (saturated for Q0.31)."""
+    return INT32_MAX if integer_bits == 0 else 1 << (31 - integer_bits)
+
+
+def saturating_rounding_multiply_by_pot(x, exponent: int) -> np.ndarray:
+    """x * 2^exponent: a saturating left shift, or a rounding right shift."""
+    x = _i64(x)
+    if exponent == 0:
+        return x
+    if exponent < 0:
+        return rounding_divide_by_pot(x, -exponent)
+    threshold = (1 << (31 - exponent)) - 1
+    shifted = wrap_int32(x << exponent)
+    return np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, shifted))
+
+
+def rescale(x, src_integer_bits: int, dst_integer_bits: int) -> np.ndarray:
+    """gemmlowp Rescale<dst>(FixedPoint<src>): change the Q format, saturating."""
+    return saturating_rounding_multiply_by_pot(x, src_integer_bits - dst_integer_bits)
+
+
+def rounding_half_sum(a, b) -> np.ndarray:
+    """(a + b) / 2 rounded away from zero, with C's truncating division."""
+    s = _i64(a) + _i64(b)
+    s = s + np.where(s >= 0, 1, -1)
+    return np.where(s >= 0, s // 2, -((-s) // 2))
+
+
+def exp_on_interval_between_negative_one_quarter_and_0_excl(a) -> np.ndarray:
+    """exp(a) for a in [-1/4, 0), Q0.31 in and out: a 4th-order Taylor series around -1/8."""
+    constant_term = 1895147668          # exp(-1/8) in Q0.31
+    constant_1_over_3 = 715827883       # 1/3 in Q0.31
+    x = wrap_int32(_i64(a) + (1 << 28))  # a + 1/8
+    x2 = _srdhm(x, x)
+    x3 = _srdhm(x2, x)
+    x4 = _srdhm(x2, x2)
+    x4_over_4 = rounding_divide_by_pot(x4, 2)
+    poly = rounding_divide_by_pot(
+        wrap_int32(_srdhm(wrap_int32(x4_over_4 + x3), constant_1_over_3) + x2), 1)
+    return wrap_int32(constant_term + _srdhm(constant_term, wrap_int32(x + poly)))
+
+
+# exp(-2^k) in Q0.31 for the barrel shifter, k = -2..4
+_EXP_BARREL = ((-2, 1672461947), (-1, 1302514674), (0, 790015084), (1, 290630308),
+               (2, 39332535), (3, 720401), (4, 242))
+
+
+def exp_on_negative_values(a, integer_bits: int) -> np.ndarray:
+    """exp(a) for a <= 0; a in Q(integer_bits), result in Q0.31.
+
+    exp of the input modulo 1/4 comes from the Taylor series; each set bit of
+    the remaining multiple of 1/4 multiplies in exp(-2^k).
+    """
+    a = _i64(a)
+    fractional_bits = 31 - integer_bits
+    one_quarter = 1 << (fractional_bits - 2)
+    a_mod_quarter_minus_one_quarter = wrap_int32((a & (one_quarter - 1)) - one_quarter)
+    result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+        rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0))
+    remainder = wrap_int32(a_mod_quarter_minus_one_quarter - a)
+    for exponent, multiplier in _EXP_BARREL:
+        if integer_bits > exponent:
+            bit = 1 << (fractional_bits + exponent)
+            result = np.where(remainder & bit, _srdhm(result, multiplier), result)
+    if integer_bits > 5:
+        clamp = -(1 << (36 - integer_bits))  # -32.0
+        result = np.where(a < clamp, 0, result)
+    return np.where(a == 0, one(0), result)
+
+
+def _newton_raphson_reciprocal(a) -> np.ndarray:
+    """x ~ 1 / ((1 + a) / 2) in Q2.29, a in Q0.31 in [0, 1): three Newton-Raphson steps."""
+    half_denominator = rounding_half_sum(a, one(0))
+    constant_48_over_17 = 1515870810     # Q2.29
+    constant_neg_32_over_17 = -1010580540
+    x = wrap_int32(constant_48_over_17 + _srdhm(half_denominator, constant_neg_32_over_17))
+    for _ in range(3):
+        one_minus_half_denominator_times_x = wrap_int32(one(2) - _srdhm(half_denominator, x))
+        x = wrap_int32(x + rescale(_srdhm(x, one_minus_half_denominator_times_x), 4, 2))
+    return x
+
+
+def one_over_one_plus_x_for_x_in_0_1(a) -> np.ndarray:
+    """1 / (1 + a) for a in [0, 1), Q0.31 in and out."""
+    x = _newton_raphson_reciprocal(a)
+    return rescale(x, 1, 0)  # ExactMulByPot<-1>: reinterpret Q2.29 as Q1.30
+
+
+def one_minus_x_over_one_plus_x_for_x_in_0_1(a) -> np.ndarray:
+    """(1 - a) / (1 + a) for a in [0, 1), Q0.31 in and out."""
+    x = _newton_raphson_reciprocal(a)
+    return rescale(wrap_int32(x - one(2)), 2, 0)
+
+
+def logistic(a, integer_bits: int) -> np.ndarray:
+    """1 / (1 + exp(-a)); a in Q(integer_bits), result in Q0.31."""
+    a = _i64(a)
+    positive = a > 0
+    abs_a = np.where(positive, a, wrap_int32(-a))
+    if_positive = one_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(wrap_int32(-abs_a), integer_bits))
+    if_negative = wrap_int32(one(0) - if_positive)
+    return np.where(a == 0, 1 << 30, np.where(positive, if_positive, if_negative))
+
+
+def tanh(a, integer_bits: int) -> np.ndarray:
+    """tanh(a) = sign(a) (1 - exp(-2|a|)) / (1 + exp(-2|a|)); a in Q(integer_bits), result Q0.31."""
+    a = _i64(a)
+    negative = a < 0
+    neg_abs = np.where(negative, a, wrap_int32(-a))
+    # ExactMulByPot<1>: the raw value now means 2a, with one more integer bit.
+    neg_tanh = one_minus_x_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(neg_abs, integer_bits + 1))
+    return np.where(a == 0, 0, np.where(negative, wrap_int32(-neg_tanh), neg_tanh))
+
+
+def count_leading_zeros_u32(x) -> np.ndarray:
+    """CountLeadingZeros of uint32 values (32 for 0)."""
+    x = _i64(x) & 0xFFFFFFFF
+    _, exponent = np.frexp(x.astype(np.float64))  # exact: x < 2^53
+    return np.where(x == 0, 32, 32 - exponent).astype(np.int64)
+
+
+def get_reciprocal(x, x_integer_digits: int) -> tuple[np.ndarray, np.ndarray]:
+    """GetReciprocal (common.h): 1/x as (Q0.31 scale, num_bits_over_unit), x > 0."""
+    x = _i64(x)
+    headroom_plus_one = count_leading_zeros_u32(x)
+    num_bits_over_unit = x_integer_digits - headroom_plus_one
+    shifted = ((x & 0xFFFFFFFF) << headroom_plus_one) & 0xFFFFFFFF
+    shifted_sum_minus_one = wrap_int32(shifted - (1 << 31))
+    return one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
+
+
+def calculate_input_radius(input_integer_bits: int, input_left_shift: int,
+                           total_signed_bits: int = 31) -> int:
+    """CalculateInputRadius: the largest |input| (in input units) that does not saturate."""
+    max_input_rescaled = (1.0 * ((1 << input_integer_bits) - 1)
+                          * (1 << (total_signed_bits - input_integer_bits))
+                          / (1 << input_left_shift))
+    return int(math.floor(max_input_rescaled))
+
+
+def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bits: int,
+                               rounding: str) -> tuple[int, int] | None:
+    """PreprocessSoftmaxScaling: the Q(input_integer_bits) multiplier for beta * input_scale.
+
+    Returns None where TFLM's QuantizeMultiplierGreaterThanOne would abort
+    (the product is not above 1). The single-rounding build caps the real
+    multiplier at 2^30 - 1 instead of 2^31 - 1.
+    """
+    max_real_multiplier = (1 << 30) - 1.0 if rounding == "single" else (1 << 31) - 1.0
+    real = min(beta * input_scale * (1 << (31 - input_integer_bits)), max_real_multiplier)
+    if not real > 1.0:
+        return None
+    return quantize_multiplier(real, rounding)

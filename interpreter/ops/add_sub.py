@@ -1,0 +1,80 @@
+"""ADD and SUB.
+
+Quantized (int8, int16) arithmetic, from ``micro/kernels/add_common.cc``,
+``sub_common.cc`` and ``reference/integer_ops/add.h`` / ``reference/sub.h``:
+both inputs are shifted left (20 bits for int8, 15 for int16), scaled to a
+common scale 2 * max(s1, s2) by multipliers below one, added (subtracted),
+and the result rescaled to the output scale::
+
+    y = MBQM(MBQM((x1-zp1) << ls, m1) +- MBQM((x2-zp2) << ls, m2), m_out) + zp_out
+
+The real multipliers are computed in double for both ops. (Some TFLM
+source versions of ``sub_common.cc`` compute SUB's in float32; the runtime
+this project matches does not, which a test pins down.)
+
+Float and int32 compute ``a +- b`` and clamp to the fused activation's range,
+except int32 ADD, which TFLM (``add.cc``) does not clamp at all.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from .common import scale_of, zero_point_of
+from .elementwise import BinaryElementwiseOp
+from .registry import register
+
+
+class _AddSubBase(BinaryElementwiseOp):
+    #: +1 for ADD, -1 for SUB
+    sign = 1
+
+    def _real_multipliers(self, s1: float, s2: float, s_out: float) -> tuple[float, float, float]:
+        twice_max = 2.0 * max(s1, s2)
+        return s1 / twice_max, s2 / twice_max, twice_max / ((1 << self.left_shift) * s_out)
+
+    def _smaller_than_one_multiplier(self, real: float, what: str) -> tuple[int, int]:
+        """QuantizeMultiplierSmallerThanOneExp, whose CHECKs abort TFLM."""
+        if not 0.0 < real < 1.0:
+            raise self.error(f"{what} multiplier {real!r} is not in (0, 1); the scales "
+                             "are unsupported (TFLM aborts here)")
+        m, shift = quantize_multiplier(real, self.config.rounding)
+        if shift > 0:
+            raise self.error(f"{what} multiplier {real!r} rounds up to 1")
+        return m, shift
+
+    def prepare_quantized(self, in1, in2, out) -> None:
+        self.left_shift = 15 if out.dtype == np.int16 else 20
+        s1, s2, so = scale_of(in1), scale_of(in2), scale_of(out)
+        r1, r2, ro = self._real_multipliers(s1, s2, so)
+        self.m1, self.shift1 = self._smaller_than_one_multiplier(r1, "input 1")
+        self.m2, self.shift2 = self._smaller_than_one_multiplier(r2, "input 2")
+        self.m_out, self.shift_out = self._smaller_than_one_multiplier(ro, "output")
+        self.zp1, self.zp2, self.zp_out = zero_point_of(in1), zero_point_of(in2), zero_point_of(out)
+
+    def _scaled(self, x: np.ndarray, zp: int, m: int, shift: int) -> np.ndarray:
+        return multiply_by_quantized_multiplier((x - zp) << self.left_shift, m, shift,
+                                                self.config.rounding)
+
+    def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        raw = (self._scaled(x1, self.zp1, self.m1, self.shift1)
+               + self.sign * self._scaled(x2, self.zp2, self.m2, self.shift2))
+        return multiply_by_quantized_multiplier(raw, self.m_out, self.shift_out,
+                                                self.config.rounding) + self.zp_out
+
+    def apply_float(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        return x1 + x2 if self.sign > 0 else x1 - x2
+
+    def apply_int32(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        return x1 + self.sign * x2
+
+
+@register("ADD")
+class Add(_AddSubBase):
+    sign = 1
+    int32_applies_activation = False
+
+
+@register("SUB")
+class Sub(_AddSubBase):
+    sign = -1

@@ -1,0 +1,77 @@
+"""CONCATENATION (``micro/kernels/concatenation.cc``, ``reference/concatenation.h``).
+
+TFLM copies every input's bytes into place and never requantizes: int8 inputs
+must therefore share the output's scale and zero point, and int16 tensors
+must have zero point 0 (LiteRT instead requantizes mismatched int8 inputs).
+Limits, as in TFLM: at most 10 inputs of at most 6 dimensions, no fused
+activation, bool/float32/int8/int16/int32/int64.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Op
+from .common import ACT_NONE, scale_of, zero_point_of
+from .elementwise import fused_activation, require_per_tensor_quantization
+from .registry import register
+
+MAX_INPUTS = 10
+MAX_RANK = 6  # RuntimeShape::kMaxSmallSize
+_SUPPORTED = tuple(np.dtype(t) for t in (np.bool_, np.float32, np.int8, np.int16, np.int32,
+                                         np.int64))
+
+
+@register("CONCATENATION")
+class Concatenation(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count((1, MAX_INPUTS))
+        out = self.outputs[0]
+        ins = [self.input(i) for i in range(len(self.inputs))]
+        if fused_activation(self.options) != ACT_NONE:
+            raise self.unsupported("a fused activation is not supported")
+        if out.dtype not in _SUPPORTED:
+            raise self.unsupported(f"type {out.dtype} is not supported")
+        for t in ins:
+            if t.dtype != out.dtype:
+                raise self.error(f"input {t.name!r} has type {t.dtype}, output has {out.dtype}")
+            if len(t.shape) > MAX_RANK:
+                raise self.unsupported(f"input {t.name!r} has {len(t.shape)} dimensions "
+                                       f"(at most {MAX_RANK})")
+        self._check_quantization(ins, out)
+        self.axis = self._check_shapes(ins, out)
+
+    def _check_quantization(self, ins, out) -> None:
+        if out.dtype == np.int8:
+            require_per_tensor_quantization(self, out, "output")
+            for t in ins:
+                require_per_tensor_quantization(self, t, "input")
+                if (np.float32(scale_of(t)) != np.float32(scale_of(out))
+                        or zero_point_of(t) != zero_point_of(out)):
+                    raise self.error(f"int8 input {t.name!r} must share the output's scale and "
+                                     "zero point (TFLM does not requantize)")
+        elif out.dtype == np.int16:
+            for t in ins + [out]:
+                if t.quantization is not None and zero_point_of(t) != 0:
+                    raise self.error(f"int16 tensor {t.name!r} must have zero point 0")
+
+    def _check_shapes(self, ins, out) -> int:
+        rank = len(out.shape)
+        axis = int(self.options.axis) if self.options is not None else 0
+        positive = axis + rank if axis < 0 else axis
+        if not 0 <= positive < rank:
+            raise self.error(f"axis {axis} is out of range for rank {rank}")
+        outside = [d for i, d in enumerate(out.shape) if i != positive]
+        for t in ins:
+            others = [d for i, d in enumerate(t.shape) if i != positive]
+            if len(t.shape) != rank or others != outside:
+                raise self.error(f"input {t.name!r} shape {t.shape} does not match output shape "
+                                 f"{out.shape} outside axis {positive}")
+        total = sum(t.shape[positive] for t in ins)
+        if total != out.shape[positive]:
+            raise self.error(f"inputs add up to {total} along axis {positive}, output has "
+                             f"{out.shape[positive]}")
+        return positive
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        np.concatenate(inputs, axis=self.axis, out=outputs[0])

@@ -1,0 +1,130 @@
+"""Shared machinery of the element-wise ops (ADD, SUB, MUL, activations).
+
+- TFLM's int32 fused-activation range (``CalculateActivationRange<int32_t>``
+  in ``micro/kernels/kernel_util.h``; the float one is in ``common.py``);
+- broadcast-shape validation and the prepare/eval skeleton of the binary
+  ops, which dispatch on the output type as TFLM's ``*Eval`` functions do.
+
+This module registers no op.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..arith.fixedpoint import wrap_int32
+from .base import Op
+from .common import (ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, INT_RANGES,
+                     activation_range_float, activation_range_quantized, cpp_clamp)
+
+QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
+
+
+def fused_activation(options) -> int:
+    """The fused_activation_function of an options table (NONE when absent)."""
+    if options is None:
+        return ACT_NONE
+    return int(options.get("fused_activation_function", ACT_NONE))
+
+
+def activation_range_int32(activation: int) -> tuple[int, int]:
+    """CalculateActivationRange<int32_t>; TANH and SIGN_BIT get the full range, as in TFLM."""
+    lowest, highest = INT_RANGES[np.dtype(np.int32)]
+    if activation == ACT_RELU:
+        return 0, highest
+    if activation == ACT_RELU6:
+        return 0, 6
+    if activation == ACT_RELU_N1_TO_1:
+        return -1, 1
+    return lowest, highest
+
+
+def clamp_to(y: np.ndarray, lo: int, hi: int, dtype: np.dtype) -> np.ndarray:
+    """Clamp integer results to [lo, hi] and narrow them to the output type."""
+    return np.clip(y, lo, hi).astype(dtype)
+
+
+def broadcast_output_shape(op: Op, shape1: tuple, shape2: tuple, out_shape: tuple,
+                           max_rank: int = 6) -> None:
+    """Check that the inputs broadcast (NumPy rules) to exactly the output shape."""
+    try:
+        shape = np.broadcast_shapes(shape1, shape2)
+    except ValueError:
+        raise op.error(f"input shapes {shape1} and {shape2} are not broadcast-compatible") from None
+    if tuple(shape) != tuple(out_shape):
+        raise op.error(f"inputs broadcast to {tuple(shape)} but the output tensor has shape "
+                       f"{tuple(out_shape)}")
+    if len(shape) > max_rank:
+        raise op.unsupported(f"broadcasting supports at most {max_rank} dimensions, "
+                             f"got {len(shape)}")
+
+
+def require_per_tensor_quantization(op: Op, tensor, role: str) -> None:
+    q = tensor.quantization
+    if q is None or q.scale.size == 0:
+        raise op.error(f"{role} tensor {tensor.name!r} ({tensor.dtype}) has no quantization")
+    if q.scale.size != 1:
+        raise op.unsupported(f"{role} tensor {tensor.name!r} is per-channel quantized")
+
+
+class BinaryElementwiseOp(Op):
+    """Prepare/eval skeleton of ADD, SUB and MUL.
+
+    Subclasses provide ``prepare_quantized`` / ``eval_quantized`` (int8,
+    int16) and ``apply_float`` / ``apply_int32`` (the raw arithmetic before
+    the activation clamp).
+    """
+
+    #: TFLM's int32 ADD ignores the fused activation (add.cc sets the full int32 range)
+    int32_applies_activation = True
+
+    def prepare(self) -> None:
+        self.check_io_count(2)
+        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
+        if not (in1.dtype == in2.dtype == out.dtype):
+            raise self.error(f"input and output types must match, got {in1.dtype}, "
+                             f"{in2.dtype} -> {out.dtype}")
+        broadcast_output_shape(self, in1.shape, in2.shape, out.shape)
+        self.activation = fused_activation(self.options)
+        self.dtype = out.dtype
+        if out.dtype in QUANTIZED_TYPES:
+            for role, t in (("input 1", in1), ("input 2", in2), ("output", out)):
+                require_per_tensor_quantization(self, t, role)
+            self.act_min, self.act_max = activation_range_quantized(self.activation, out)
+            self.prepare_quantized(in1, in2, out)
+        elif out.dtype == np.float32:
+            self.act_min, self.act_max = activation_range_float(self.activation)
+        elif out.dtype == np.int32:
+            self.act_min, self.act_max = activation_range_int32(
+                self.activation if self.int32_applies_activation else ACT_NONE)
+        else:
+            raise self.unsupported(f"type {out.dtype} is not supported")
+
+    def eval(self, inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray],
+             scratch) -> None:
+        x1, x2 = inputs[0], inputs[1]
+        if self.dtype == np.float32:
+            with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are results too
+                y = cpp_clamp(self.apply_float(x1, x2), self.act_min, self.act_max)
+        elif self.dtype == np.int32:
+            raw = wrap_int32(self.apply_int32(x1.astype(np.int64), x2.astype(np.int64)))
+            y = np.clip(raw, self.act_min, self.act_max)
+        else:
+            y = clamp_to(self.eval_quantized(x1.astype(np.int64), x2.astype(np.int64)),
+                         self.act_min, self.act_max, self.dtype)
+        outputs[0][...] = y
+
+    # -- provided by subclasses -------------------------------------------
+    def prepare_quantized(self, in1, in2, out) -> None:
+        raise NotImplementedError
+
+    def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        """The unclamped int32 result (output zero point included)."""
+        raise NotImplementedError
+
+    def apply_float(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def apply_int32(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        raise NotImplementedError

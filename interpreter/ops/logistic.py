@@ -1,0 +1,56 @@
+"""LOGISTIC (sigmoid).
+
+int8 (``micro/kernels/logistic_common.cc``, ``reference/integer_ops/logistic.h``):
+the input is rescaled to Q4.27 (see ``unary.Q4InputScaling``), gemmlowp's
+fixed-point ``logistic`` gives Q0.31, and the output is
+``clamp(RDBPOT(y, 23) - 128)``. TFLM requires output zero point -128 but does
+not check the output scale: the result is always in units of 1/256. The
+function is tabulated for the 256 inputs in prepare.
+
+float32 (``reference/logistic.h``): ``1`` above 16.619047, ``expf(x)`` below
+-9, else ``1 / (1 + expf(-x))``, all in float32 with the C library's expf.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith.fixedpoint import rounding_divide_by_pot
+from ..arith.float_math import expf
+from ..arith.gemmlowp import logistic
+from .common import zero_point_of
+from .registry import register
+from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
+
+OUTPUT_INTEGER_BITS = 8
+CUTOFF_UPPER = np.float32(16.619047164916992188)
+CUTOFF_LOWER = np.float32(-9.0)
+
+
+def logistic_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarray:
+    q4, low, high = scaling.apply(x, rounding)
+    y = rounding_divide_by_pot(logistic(q4, INPUT_INTEGER_BITS), 31 - OUTPUT_INTEGER_BITS)
+    y = np.clip(y - 128, -128, 127)
+    return np.where(low, -128, np.where(high, 127, y))
+
+
+def logistic_float32(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        middle = np.float32(1) / (np.float32(1) + expf(-x))
+    return np.where(x > CUTOFF_UPPER, np.float32(1),
+                    np.where(x < CUTOFF_LOWER, expf(x), middle))
+
+
+@register("LOGISTIC")
+class Logistic(UnaryOp):
+    supported = (np.float32, np.int8)
+
+    def prepare_typed(self, inp, out) -> None:
+        if inp.dtype == np.int8:
+            if zero_point_of(out) != -128:
+                raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
+            scaling = Q4InputScaling.for_tensor(inp)
+            self.table = Int8Table(lambda x: logistic_int8(x, scaling, self.config.rounding))
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        x = inputs[0]
+        self.write(outputs, logistic_float32(x) if self.dtype == np.float32 else self.table(x))

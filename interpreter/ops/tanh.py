@@ -1,0 +1,42 @@
+"""TANH.
+
+int8 (``micro/kernels/tanh.cc``, ``reference/integer_ops/tanh.h``): the input
+is rescaled to Q4.27 (see ``unary.Q4InputScaling``), gemmlowp's fixed-point
+``tanh`` gives Q0.31, and the output is ``clamp(RDBPOT(y, 24))``. TFLM checks
+neither the output scale nor its zero point: the result is always in units
+of 1/128 around 0. The function is tabulated for the 256 inputs in prepare.
+
+float32 (``reference/tanh.h``): the C library's ``tanhf``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith.fixedpoint import rounding_divide_by_pot
+from ..arith.float_math import tanhf
+from ..arith.gemmlowp import tanh
+from .registry import register
+from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
+
+OUTPUT_FRACTIONAL_BITS = 7
+
+
+def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarray:
+    q4, low, high = scaling.apply(x, rounding)
+    y = rounding_divide_by_pot(tanh(q4, INPUT_INTEGER_BITS), 31 - OUTPUT_FRACTIONAL_BITS)
+    y = np.clip(y, -128, 127)
+    return np.where(low, -128, np.where(high, 127, y))
+
+
+@register("TANH")
+class Tanh(UnaryOp):
+    supported = (np.float32, np.int8)
+
+    def prepare_typed(self, inp, out) -> None:
+        if inp.dtype == np.int8:
+            scaling = Q4InputScaling.for_tensor(inp)
+            self.table = Int8Table(lambda x: tanh_int8(x, scaling, self.config.rounding))
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        x = inputs[0]
+        self.write(outputs, tanhf(x) if self.dtype == np.float32 else self.table(x))
