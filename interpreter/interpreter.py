@@ -68,13 +68,13 @@ class Interpreter:
         self._plan: MemoryPlan | None = None
         self._arena: bytearray | None = None
         self._arrays: dict[int, np.ndarray] = {}
-        self._calls: list[tuple[Callable, list, list, list]] = []
+        self._calls: list[Callable[[], None]] = []
 
     # -- allocation ----------------------------------------------------
     def allocate_tensors(self) -> None:
         """Prepare every op, plan the arena and bind each op's eval call."""
         sg = self._subgraph
-        ops = [_ops.lookup(node.op_name, node.index)(node, sg, self.config)
+        ops = [_ops.lookup(node.op_name, node.index, self.backend)(node, sg, self.config)
                for node in sg.operators]
         for op in ops:
             op.prepare()
@@ -105,10 +105,9 @@ class Interpreter:
                 arrays[t.index] = np.zeros(t.shape, t.dtype)
         self._ops, self._plan, self._arena, self._arrays = ops, plan, arena, arrays
         self._calls = [
-            (op.eval,
-             [arrays[i] if i >= 0 else None for i in op.node.inputs],
-             [arrays[i] for i in op.node.outputs],
-             scratch.get(op.node.index, []))
+            op.bind([arrays[i] if i >= 0 else None for i in op.node.inputs],
+                    [arrays[i] for i in op.node.outputs],
+                    scratch.get(op.node.index, []))
             for op in ops]
         self.reset_all_variables()
 
@@ -120,8 +119,8 @@ class Interpreter:
     # -- running -------------------------------------------------------
     def invoke(self) -> None:
         self._require_allocated()
-        for run, inputs, outputs, scratch in self._calls:
-            run(inputs, outputs, scratch)
+        for call in self._calls:
+            call()
 
     def reset_all_variables(self) -> None:
         """Reset variable tensors as TFLM does: to the zero point for int8, else to 0."""

@@ -9,7 +9,7 @@ reads input arrays and writes into output arrays that are views of the arena.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -48,6 +48,17 @@ class Op:
              scratch: Sequence[np.ndarray]) -> None:
         """Compute outputs[...] in place from inputs. Override."""
         raise NotImplementedError
+
+    def bind(self, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray],
+             scratch: Sequence[np.ndarray]) -> Callable[[], None]:
+        """After planning: a zero-argument call that runs this op on these arena views.
+
+        The default closes over ``eval``; a backend that can pre-bind more
+        (e.g. C pointers into the arena) overrides this so that ``invoke`` is a
+        loop of ready calls.
+        """
+        run = self.eval
+        return lambda: run(inputs, outputs, scratch)
 
     # -- helpers for subclasses ----------------------------------------
     def request_scratch(self, nbytes: int) -> int:

@@ -12,25 +12,33 @@ from ..errors import UnsupportedOpError
 from .base import Op
 
 _BY_NAME: dict[str, type[Op]] = {}
+# Accelerated implementations per backend; an op without one runs the NumPy
+# reference class, so a model never fails only because a backend lacks an op.
+_BY_BACKEND: dict[str, dict[str, type[Op]]] = {}
 
 
-def register(*names: str) -> Callable[[type[Op]], type[Op]]:
+def register(*names: str, backend: str = "numpy") -> Callable[[type[Op]], type[Op]]:
+    table = _BY_NAME if backend == "numpy" else _BY_BACKEND.setdefault(backend, {})
+
     def deco(cls: type[Op]) -> type[Op]:
         for name in names:
-            if name in _BY_NAME:
-                raise RuntimeError(f"op {name} registered twice")
-            _BY_NAME[name] = cls
+            if name in table:
+                raise RuntimeError(f"op {name} registered twice for backend {backend}")
+            table[name] = cls
         cls.op_names = tuple(names)
         return cls
     return deco
 
 
-def supported_ops() -> list[str]:
-    return sorted(_BY_NAME)
+def supported_ops(backend: str = "numpy") -> list[str]:
+    return sorted(_BY_NAME if backend == "numpy" else _BY_BACKEND.get(backend, {}))
 
 
-def lookup(op_name: str, op_index: int | None = None) -> type[Op]:
+def lookup(op_name: str, op_index: int | None = None, backend: str = "numpy") -> type[Op]:
     """The Op class for a builtin operator name, or UnsupportedOpError naming it."""
+    accelerated = _BY_BACKEND.get(backend, {}).get(op_name)
+    if accelerated is not None:
+        return accelerated
     try:
         return _BY_NAME[op_name]
     except KeyError:
