@@ -1,4 +1,5 @@
-"""The ``tinyml`` command line: demo, run, inspect, plan."""
+"""The ``tinyml`` command line: demo, run, inspect, plan, and the golden-model tools
+(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``)."""
 from __future__ import annotations
 
 import argparse
@@ -127,11 +128,109 @@ def cmd_plan(args) -> int:
     interp = Interpreter(model_path=args.model, planner=args.planner)
     interp.allocate_tensors()
     plan = interp.memory_plan()
+    if args.png:
+        from .debug.plot import plan_png
+
+        plan_png(plan, interp.model.main, args.png,
+                 title=f"{Path(args.model).name}: {args.planner} plan, "
+                       f"arena {plan.arena_bytes:,} bytes (labels: tensor index)")
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2))
     else:
+        from .debug.plot import ascii_plan
+
         print(f"{args.model}: {args.planner} plan, arena {plan.arena_bytes} bytes")
         print(plan.format_table())
+        print()
+        print(ascii_plan(plan))
+    if args.png:
+        print(f"wrote {args.png}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+# -- golden-model tools (logic in interpreter/debug/) -------------------------
+
+def _load_arrays(paths: list[str], details: list[dict]) -> list[np.ndarray]:
+    arrays = [np.load(p) for p in paths]
+    if len(arrays) != len(details):
+        raise ValueError(f"the model has {len(details)} inputs, got {len(arrays)} --input files")
+    return arrays
+
+
+def cmd_verify(args) -> int:
+    from .debug.verify import REFERENCES, random_input_sets, verify
+    from .interpreter import Interpreter
+
+    data = Path(args.model).read_bytes()
+    if args.against not in REFERENCES and not Path(args.against).is_file():
+        raise ValueError(f"--against must be tflm, tflite or an existing .npz dump, "
+                         f"got {args.against!r}")
+    if args.input:
+        details = Interpreter(model_content=data).get_input_details()
+        input_sets = [(", ".join(Path(p).name for p in args.input),
+                       _load_arrays(args.input, details))]
+    elif args.against in REFERENCES or args.inputs is not None:
+        input_sets = random_input_sets(data, args.inputs or 1, args.seed)
+    else:
+        input_sets = []  # inputs come from the dump
+    report = verify(data, args.against, input_sets, backend=args.backend,
+                    rounding=args.rounding, name=args.model)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.text())
+    return 0 if report.ok else 1
+
+
+def cmd_dump(args) -> int:
+    from .debug.dump import write_dump
+    from .debug.verify import run_ours
+    from .interpreter import Interpreter
+
+    data = Path(args.model).read_bytes()
+    details = Interpreter(model_content=data).get_input_details()
+    if args.input:
+        inputs = _load_arrays(args.input, details)
+    else:
+        rng = np.random.default_rng(args.seed)
+        inputs = [random_input(d, rng) for d in details]
+        print(f"random input (seed {args.seed})")
+    interp, values = run_ours(data, inputs, args.backend, args.rounding)
+    n = write_dump(args.output, interp.model.main, values)
+    print(f"wrote {args.output}: {n} tensors (inputs and every op output)")
+    return 0
+
+
+def cmd_profile(args) -> int:
+    from .debug import profile as prof
+    from .debug.progress import Progress
+
+    interp = _interpreter(args.model, args.backend)
+    details = interp.get_input_details()
+    if args.input:
+        inputs = _load_arrays(args.input, details)
+    else:
+        rng = np.random.default_rng(args.seed)
+        inputs = [random_input(d, rng) for d in details]
+    with Progress(args.runs, "runs", enabled=None if not args.no_progress else False) as bar:
+        rows = prof.profile(interp, args.runs, inputs, progress=bar)
+    if args.png:
+        from .debug.plot import profile_png
+
+        profile_png(rows, args.png, title=f"{Path(args.model).name}: median of {args.runs} "
+                                          f"runs, backend {args.backend}")
+    if args.json:
+        print(json.dumps(prof.to_dict(rows), indent=2))
+    else:
+        print(f"{args.model}: backend {args.backend}, median of {args.runs} run(s)")
+        print(prof.format_table(rows, interp.memory_plan().arena_bytes))
+    if args.png:
+        print(f"wrote {args.png}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def cmd_analyze(args) -> int:
+    from .debug import analyze
+
+    report = analyze.analyze(args.model, cpu=args.cpu)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.text())
     return 0
 
 
@@ -161,7 +260,84 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("model")
     pl.add_argument("--planner", choices=("greedy", "linear"), default="greedy")
     pl.add_argument("--json", action="store_true", help="machine-readable output")
+    pl.add_argument("--png", metavar="PLAN.png",
+                    help="also draw the plan (ops x arena offset, one rectangle per buffer); "
+                         "needs matplotlib: pip install 'tinyml-interpreter[plot]'")
     pl.set_defaults(func=cmd_plan)
+
+    from .debug.dump import __doc__ as dump_doc
+
+    v = sub.add_parser(
+        "verify", help="compare every intermediate tensor with TFLM, LiteRT or a dump",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run this interpreter and a reference with every intermediate tensor "
+                    "preserved, compare each op's outputs in execution order and report the "
+                    "first divergence (op, tensor, elements differing, max difference in LSB, "
+                    "the op's quantization). Exit status: 0 all equal, 1 mismatch, 2 error.",
+        epilog="examples:\n"
+               "  tinyml verify model.tflite                      # vs TFLM, 1 random input\n"
+               "  tinyml verify model.tflite --against tflite --inputs 5\n"
+               "  tinyml verify model.tflite --against device.npz --json\n\n"
+               + dump_doc.split("\n\n", 1)[1])
+    v.add_argument("model")
+    v.add_argument("--against", default="tflm", metavar="tflm|tflite|DUMP.npz",
+                   help="the reference: the tflite-micro runtime (default), LiteRT's reference "
+                        "kernels, or a .npz tensor dump (layout below)")
+    g = v.add_mutually_exclusive_group()
+    g.add_argument("--inputs", type=int, metavar="N",
+                   help="N seeded random input sets (default 1; with a dump, its inputs)")
+    g.add_argument("--input", action="append", metavar="X.npy",
+                   help="input array (.npy); repeat for several model inputs")
+    v.add_argument("--seed", type=int, default=0, help="first seed for random inputs (default 0)")
+    v.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    v.add_argument("--rounding", choices=("double", "single"), default="double")
+    v.add_argument("--json", action="store_true", help="machine-readable report (for CI)")
+    v.set_defaults(func=cmd_verify)
+
+    du = sub.add_parser(
+        "dump", help="write every tensor after one inference to a .npz (verify's layout)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  tinyml dump model.tflite --input x.npy -o dump.npz\n\n"
+               + dump_doc.split("\n\n", 1)[1])
+    du.add_argument("model")
+    du.add_argument("--input", action="append", metavar="X.npy",
+                    help="input array (.npy); repeat for several inputs (default: random)")
+    du.add_argument("-o", "--output", required=True, metavar="DUMP.npz")
+    du.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
+    du.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    du.add_argument("--rounding", choices=("double", "single"), default="double")
+    du.set_defaults(func=cmd_dump)
+
+    pr = sub.add_parser(
+        "profile", help="per-op host latency, MACs, bytes moved, live arena bytes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Time each operator over several runs (median, after one warm-up) and "
+                    "list its MACs, bytes read (inputs incl. weights) and written, and the "
+                    "planned arena bytes live while it runs. A progress bar goes to stderr "
+                    "when it is a terminal.",
+        epilog="examples:\n  tinyml profile model.tflite --runs 50\n"
+               "  tinyml profile model.tflite --png profile.png")
+    pr.add_argument("model")
+    pr.add_argument("--runs", type=int, default=10, help="timed runs (default 10)")
+    pr.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    pr.add_argument("--input", action="append", metavar="X.npy",
+                    help="input array (.npy); default: seeded random input")
+    pr.add_argument("--seed", type=int, default=0)
+    pr.add_argument("--png", metavar="OUT.png", help="bar chart (needs matplotlib)")
+    pr.add_argument("--json", action="store_true", help="machine-readable output")
+    pr.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
+    pr.set_defaults(func=cmd_profile)
+
+    an = sub.add_parser(
+        "analyze", help="per-layer MACs, flash (weights), RAM (arena) and TFLM overhead",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  tinyml analyze model.tflite\n"
+               "  tinyml analyze model.tflite --cpu cortex-m4")
+    an.add_argument("model")
+    an.add_argument("--cpu", metavar="CORE",
+                    help="also the kernel code size for this core, from docs/kernel_sizes.json")
+    an.add_argument("--json", action="store_true", help="machine-readable output")
+    an.set_defaults(func=cmd_analyze)
     return p
 
 
@@ -169,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ModelError, UnsupportedOpError, ValueError, OSError, NotImplementedError) as e:
+    except (ModelError, UnsupportedOpError, ValueError, OSError, NotImplementedError,
+            RuntimeError) as e:
         print(f"tinyml: error: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
 

@@ -14,7 +14,8 @@ Variable tensors are persistent (TFLM keeps them outside the planned head).
 from __future__ import annotations
 
 import os
-from typing import Callable, Sequence
+import time
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -46,8 +47,8 @@ class Interpreter:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         if backend == "c":
-            raise NotImplementedError(
-                "the C kernel backend is not part of this build yet; use backend='numpy'")
+            from . import ops_c  # registers the C kernels; raises if they were not built
+            ops_c.require()
         if rounding not in ROUNDING_MODES:
             raise ValueError(f"rounding must be one of {ROUNDING_MODES}, got {rounding!r}")
         if planner not in PLANNERS:
@@ -121,6 +122,38 @@ class Interpreter:
         self._require_allocated()
         for call in self._calls:
             call()
+
+    def trace(self) -> Iterator[tuple[int, str, dict[str, np.ndarray], dict[str, np.ndarray]]]:
+        """Invoke op by op, yielding ``(op_index, op_name, inputs, outputs)`` after each op.
+
+        ``inputs`` and ``outputs`` map tensor names to copies taken just before
+        and just after the op ran, so they stay valid whatever the planner later
+        reuses (no ``preserve_all_tensors`` needed). Exhausting the generator is
+        one complete ``invoke()``; stopping early leaves the later ops unrun.
+        """
+        self._require_allocated()
+        tensors = self._subgraph.tensors
+        for op, call in zip(self._ops, self._calls):
+            node = op.node
+            inputs = {tensors[i].name: self._arrays[i].copy() for i in node.inputs if i >= 0}
+            call()
+            outputs = {tensors[i].name: self._arrays[i].copy() for i in node.outputs}
+            yield node.index, node.op_name, inputs, outputs
+
+    def invoke_with_hook(self, hook: Callable[[int, str, dict, dict], None]) -> None:
+        """``invoke()``, calling ``hook(op_index, op_name, inputs, outputs)`` after each op."""
+        for step in self.trace():
+            hook(*step)
+
+    def invoke_timed(self, clock: Callable[[], float] = time.perf_counter) -> list[float]:
+        """``invoke()``, returning each op's host run time in seconds (for profiling)."""
+        self._require_allocated()
+        times = []
+        for call in self._calls:
+            t0 = clock()
+            call()
+            times.append(clock() - t0)
+        return times
 
     def reset_all_variables(self) -> None:
         """Reset variable tensors as TFLM does: to the zero point for int8, else to 0."""
