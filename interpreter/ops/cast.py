@@ -1,0 +1,68 @@
+"""CAST and ZEROS_LIKE (``micro/kernels/cast.cc``, ``zeros_like.cc``).
+
+CAST is ``static_cast<To>(from)`` per element, for float32, int8, int16,
+int32 and bool on both sides (the pairs the runtime accepts); quantization
+is ignored. float -> integer truncates toward zero and saturates to the
+target type, NaN giving 0 (the runtime's cast is a saturating one);
+integer -> narrower integer wraps (keeps the low bits); int32 -> float32
+rounds to nearest even; anything -> bool is ``!= 0`` (NaN is true).
+
+ZEROS_LIKE writes zeros of the input's type (float32, int8, int32, int64).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Op
+from .common import INT_RANGES
+from .elementwise_common import BOOL, FLOAT32
+from .registry import register
+
+_CAST_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int16, np.int32, np.bool_))
+
+
+@register("CAST")
+class Cast(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count(1)
+        inp, out = self.input(0), self.outputs[0]
+        if inp.num_elements != out.num_elements:
+            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
+        for role, t in (("input", inp), ("output", out)):
+            if t.dtype not in _CAST_TYPES:
+                raise self.unsupported(f"{role} type {t.dtype} is not supported")
+        self.in_dtype, self.out_dtype = inp.dtype, out.dtype
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        x = inputs[0]
+        if self.out_dtype == BOOL:
+            y = x != 0
+        elif self.in_dtype == FLOAT32 and self.out_dtype != FLOAT32:
+            lo, hi = INT_RANGES[self.out_dtype]
+            with np.errstate(invalid="ignore"):
+                y = np.where(np.isnan(x), 0, np.clip(np.trunc(x.astype(np.float64)), lo, hi))
+            y = y.astype(self.out_dtype)
+        else:
+            y = x.astype(self.out_dtype)
+        outputs[0][...] = y.reshape(outputs[0].shape)
+
+
+_ZEROS_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int32, np.int64))
+
+
+@register("ZEROS_LIKE")
+class ZerosLike(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count(1)
+        inp, out = self.input(0), self.outputs[0]
+        if inp.dtype != out.dtype:
+            raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
+        if inp.num_elements != out.num_elements:
+            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
+        if inp.dtype not in _ZEROS_TYPES:
+            raise self.unsupported(f"type {inp.dtype} is not supported")
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        outputs[0][...] = 0

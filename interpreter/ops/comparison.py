@@ -1,0 +1,98 @@
+"""EQUAL, NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL
+(``micro/kernels/comparisons.cc``, ``reference/comparisons.h``).
+
+Inputs of one type, broadcast, bool output. float32, int32 and int64 (and
+bool for EQUAL/NOT_EQUAL) compare raw values. int8 (and int16 for GREATER,
+the only comparison TFLM's runtime accepts int16 for) compare the inputs
+rescaled to a common unit::
+
+    v = MBQM((x - zp) << 8, QuantizeMultiplierSmallerThanOneExp(s))
+
+so the comparison sees each input's real value with 8 extra bits. TFLM
+aborts unless each input scale is in (0, 1).
+
+int16 GREATER: the runtime's Prepare fills these parameters for int8 only,
+so its int16 kernel reads uninitialized memory and its answers vary from
+run to run. Here int16 is rescaled like int8 (what the kernel source
+intends). LiteRT compares the raw int16 values instead.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from .common import scale_of, zero_point_of
+from .elementwise_common import QUANTIZED, BroadcastBinaryOp
+from .registry import register
+
+LEFT_SHIFT = 8
+_BASE_TYPES = (np.float32, np.int32, np.int64, np.int8)
+
+
+def smaller_than_one_multiplier(op, real: float, what: str) -> tuple[int, int]:
+    """QuantizeMultiplierSmallerThanOneExp, whose CHECKs abort TFLM."""
+    if not 0.0 < real < 1.0:
+        raise op.error(f"{what} {real!r} is not in (0, 1); TFLM aborts here")
+    m, shift = quantize_multiplier(real, op.config.rounding)
+    if shift > 0:
+        raise op.error(f"{what} {real!r} rounds up to 1; TFLM aborts here")
+    return m, shift
+
+
+class _Comparison(BroadcastBinaryOp):
+    bool_output = True
+    supported = _BASE_TYPES
+    compare = staticmethod(operator.eq)
+
+    def prepare_typed(self, in1, in2, out) -> None:
+        if in1.dtype not in QUANTIZED:
+            return
+        self.rescale = []
+        for i, t in enumerate((in1, in2)):
+            m, shift = smaller_than_one_multiplier(self, scale_of(t), f"input {i + 1} scale")
+            self.rescale.append((zero_point_of(t), m, shift))
+
+    def _scaled(self, x: np.ndarray, i: int) -> np.ndarray:
+        zp, m, shift = self.rescale[i]
+        return multiply_by_quantized_multiplier((x.astype(np.int64) - zp) << LEFT_SHIFT, m, shift,
+                                                self.config.rounding)
+
+    def compute(self, x1, x2):
+        if self.dtype in QUANTIZED:
+            x1, x2 = self._scaled(x1, 0), self._scaled(x2, 1)
+        return self.compare(x1, x2)
+
+
+@register("EQUAL")
+class Equal(_Comparison):
+    supported = _BASE_TYPES + (np.bool_,)
+    compare = staticmethod(operator.eq)
+
+
+@register("NOT_EQUAL")
+class NotEqual(_Comparison):
+    supported = _BASE_TYPES + (np.bool_,)
+    compare = staticmethod(operator.ne)
+
+
+@register("GREATER")
+class Greater(_Comparison):
+    supported = _BASE_TYPES + (np.int16,)
+    compare = staticmethod(operator.gt)
+
+
+@register("GREATER_EQUAL")
+class GreaterEqual(_Comparison):
+    compare = staticmethod(operator.ge)
+
+
+@register("LESS")
+class Less(_Comparison):
+    compare = staticmethod(operator.lt)
+
+
+@register("LESS_EQUAL")
+class LessEqual(_Comparison):
+    compare = staticmethod(operator.le)

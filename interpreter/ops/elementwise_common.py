@@ -1,0 +1,105 @@
+"""Shared pieces of the extra element-wise ops (math, logic, comparison, ...).
+
+- ``libm_unary``: a C library float function applied element by element
+  (TFLM's float kernels call ``std::sin(float)`` etc., i.e. ``sinf``, whose
+  last bit depends on the host libm; see ``arith/float_math.py``);
+- ``IntTable``: an int8/int16 -> integer function tabulated in prepare for
+  every input value (an element-wise quantized kernel is such a function);
+- ``BroadcastBinaryOp``: the prepare/eval skeleton of two-input ops whose
+  inputs share a type and broadcast to the output shape (the output type
+  may differ, e.g. bool for comparisons).
+
+This module registers no op.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..arith import float_math
+from .base import Op
+from .elementwise import broadcast_output_shape, require_per_tensor_quantization
+
+_D = np.dtype
+FLOAT32, INT8, INT16, INT32, INT64, BOOL = (_D(np.float32), _D(np.int8), _D(np.int16),
+                                            _D(np.int32), _D(np.int64), _D(np.bool_))
+QUANTIZED = (INT8, INT16)
+
+
+def libm_unary(name: str, x: np.ndarray, fallback) -> np.ndarray:
+    """The C library's float function ``name`` on each element of a float32 array.
+
+    ``fallback`` (a NumPy ufunc, evaluated in float64 and rounded) is used
+    only where no C math library can be loaded.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    fn = float_math._libm_function(name)
+    if fn is None:
+        with np.errstate(all="ignore"):
+            return fallback(x.astype(np.float64)).astype(np.float32)
+    return float_math._call_elementwise(fn, x)
+
+
+class IntTable:
+    """An integer function of an int8 or int16 input, tabulated for every input value."""
+
+    def __init__(self, dtype, fn, out_dtype=None):
+        """``fn`` maps an int64 array of all the type's values to the outputs."""
+        info = np.iinfo(dtype)
+        self.offset = -int(info.min)
+        self.values = np.asarray(fn(np.arange(int(info.min), int(info.max) + 1, dtype=np.int64)))
+        self.values = self.values.astype(out_dtype or dtype)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.values[x.astype(np.intp) + self.offset]
+
+
+class BroadcastBinaryOp(Op):
+    """Two inputs of one type that broadcast (NumPy rules) to the output shape.
+
+    Subclasses set ``supported`` (input types), ``max_rank`` (the largest
+    broadcast rank TFLM's kernel handles) and ``bool_output`` (comparisons),
+    and implement ``compute(x1, x2)`` on broadcast-ready arrays; quantized
+    subclasses override ``prepare_typed``.
+    """
+
+    supported: tuple = ()
+    max_rank = 6
+    bool_output = False
+    quantized_needs_params = True
+
+    def prepare(self) -> None:
+        self.check_io_count(2)
+        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
+        if in1.dtype != in2.dtype:
+            raise self.error(f"input types must match, got {in1.dtype} and {in2.dtype}")
+        expected = BOOL if self.bool_output else in1.dtype
+        if out.dtype != expected:
+            raise self.error(f"output type must be {expected}, got {out.dtype}")
+        if in1.dtype not in [_D(t) for t in self.supported]:
+            raise self.unsupported(f"type {in1.dtype} is not supported")
+        self.same_shape = tuple(in1.shape) == tuple(in2.shape)
+        if self.same_shape:
+            if in1.num_elements != out.num_elements:
+                raise self.error(f"output shape {out.shape} does not match input shape "
+                                 f"{in1.shape}")
+        else:
+            broadcast_output_shape(self, in1.shape, in2.shape, out.shape, self.max_rank)
+        self.dtype = in1.dtype
+        if in1.dtype in QUANTIZED and self.quantized_needs_params:
+            for role, t in (("input 1", in1), ("input 2", in2)) + (
+                    () if self.bool_output else (("output", out),)):
+                require_per_tensor_quantization(self, t, role)
+        self.prepare_typed(in1, in2, out)
+
+    def prepare_typed(self, in1, in2, out) -> None:
+        """Type-specific validation and precomputation. Override."""
+
+    def eval(self, inputs: Sequence[np.ndarray], outputs: Sequence[np.ndarray],
+             scratch) -> None:
+        y = self.compute(inputs[0], inputs[1])
+        outputs[0][...] = np.asarray(y).reshape(outputs[0].shape)
+
+    def compute(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        raise NotImplementedError

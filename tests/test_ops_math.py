@@ -1,0 +1,207 @@
+"""Element-wise math ops (ABS, NEG, CEIL, FLOOR, ROUND, SQRT, RSQRT, SQUARE, EXP,
+LOG, SIN, COS) against the TFLM runtime, byte for byte.
+
+Float inputs mix normal values of several magnitudes with the special values
+(+-0, +-inf, NaN, ties of ROUND, huge values). Quantized ABS and RSQRT draw
+scales and zero points; RSQRT inputs stay at or above the zero point, as
+TFLM fails to invoke otherwise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interpreter.errors import ModelError, UnsupportedOpError
+from op_harness import run_model
+from reference import run_tflm
+from single_op import (T, assert_matches_tflm, assert_same, scales, seeds, single_op_model,
+                       tflm_and_litert, zero_points)
+
+CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+FLOAT_OPS = ["ABS", "NEG", "CEIL", "FLOOR", "ROUND", "SQRT", "RSQRT", "SQUARE", "EXP", "LOG",
+             "SIN", "COS"]
+SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 0.5, -0.5, 1.5, 2.5, -2.5, -0.3,
+                     0.49999997, 1e-45, 3e38, -3e38, 8388609.0, 1e30, 100.0, -100.0, 89.0],
+                    np.float32)
+
+shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
+
+
+def float_data(seed: int, shape) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    magnitude = 10.0 ** rng.integers(-3, 4, size=shape)
+    x = (rng.standard_normal(shape) * magnitude).astype(np.float32)
+    flat = x.reshape(-1)
+    k = min(flat.size, len(SPECIALS))
+    where = rng.choice(flat.size, size=k, replace=False)
+    flat[where] = rng.choice(SPECIALS, size=k)
+    return x
+
+
+def _unary_model(op, dtype, shape, quant=None):
+    (si, zi), (so, zo) = quant if quant else ((None, 0), (None, 0))
+    return single_op_model(op, [T(dtype, shape, si, zi)], [T(dtype, shape, so, zo)])
+
+
+def _check_float(op, shape, seed):
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(_unary_model(op, np.float32, shape), [float_data(seed, shape)])
+
+
+@CI
+@given(st.sampled_from(FLOAT_OPS), shapes, seeds)
+def test_float32(op, shape, seed):
+    _check_float(op, shape, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from(FLOAT_OPS), shapes, seeds)
+def test_float32_slow(op, shape, seed):
+    _check_float(op, shape, seed)
+
+
+@pytest.mark.parametrize("op", FLOAT_OPS)
+def test_float32_dense_sweep(op):
+    # Many values per op: libm's last bit (sinf, cosf, logf, expf) and all ROUND ties.
+    rng = np.random.default_rng(1)
+    x = np.concatenate([SPECIALS, np.arange(-20, 20, 0.25, dtype=np.float32),
+                        (rng.standard_normal(3000) * 30).astype(np.float32),
+                        rng.uniform(0, 1e4, 1000).astype(np.float32)]).astype(np.float32)
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(_unary_model(op, np.float32, [x.size]), [x])
+
+
+def all_values(dtype) -> np.ndarray:
+    info = np.iinfo(dtype)
+    return np.arange(int(info.min), int(info.max) + 1, dtype=np.int64).astype(dtype)
+
+
+@st.composite
+def abs_quant(draw, dtype):
+    s_in = draw(scales())
+    s_out = draw(st.one_of(st.just(s_in), scales()))  # equal scales take TFLM's no-rescale path
+    if dtype == np.int16:
+        return (s_in, 0), (s_out, 0)
+    return (s_in, draw(zero_points())), (s_out, draw(zero_points()))
+
+
+def _check_abs(dtype, quant):
+    x = all_values(dtype)
+    assert_matches_tflm(_unary_model("ABS", dtype, [x.size], quant), [x])
+
+
+@CI
+@given(st.sampled_from([np.int8, np.int16]).flatmap(
+    lambda dt: st.tuples(st.just(dt), abs_quant(dt))))
+def test_abs_quantized(case):
+    _check_abs(*case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from([np.int8, np.int16]).flatmap(
+    lambda dt: st.tuples(st.just(dt), abs_quant(dt))))
+def test_abs_quantized_slow(case):
+    _check_abs(*case)
+
+
+def test_abs_int16_unquantized_is_plain_abs():
+    x = all_values(np.int16)
+    out = assert_matches_tflm(_unary_model("ABS", np.int16, [x.size]), [x])[0]
+    assert out[0] == -32768 and out[-1] == 32767
+
+
+@st.composite
+def rsqrt_quant(draw, dtype):
+    s_in, s_out = draw(scales(-4, 0)), draw(scales(-3, 0.5))
+    if dtype == np.int16:
+        return (s_in, 0), (s_out, 0)
+    return (s_in, draw(zero_points())), (s_out, draw(zero_points()))
+
+
+def _check_rsqrt(dtype, quant):
+    x = all_values(dtype)
+    x = x[x >= quant[0][1]]
+    assert_matches_tflm(_unary_model("RSQRT", dtype, [x.size], quant), [x])
+
+
+@CI
+@given(st.sampled_from([np.int8, np.int16]).flatmap(
+    lambda dt: st.tuples(st.just(dt), rsqrt_quant(dt))))
+def test_rsqrt_quantized(case):
+    _check_rsqrt(*case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from([np.int8, np.int16]).flatmap(
+    lambda dt: st.tuples(st.just(dt), rsqrt_quant(dt))))
+def test_rsqrt_quantized_slow(case):
+    _check_rsqrt(*case)
+
+
+def test_rsqrt_below_zero_point_fails_like_tflm():
+    model = _unary_model("RSQRT", np.int8, [3], ((0.1, 5), (0.1, 0)))
+    x = np.array([5, 6, 4], np.int8)
+    with pytest.raises(ModelError, match="RSQRT"):
+        run_model(model, [x])
+    with pytest.raises(Exception):
+        run_tflm(model, [x])
+
+
+def test_litert_agrees_on_float_math():
+    # LiteRT's reference kernels call the same libm functions. (Its BUILTIN_REF
+    # resolver has no CEIL or ROUND kernel.)
+    x = float_data(3, (500,))
+    for op in sorted(set(FLOAT_OPS) - {"CEIL", "ROUND"}):
+        with np.errstate(all="ignore"):
+            tflm, litert = tflm_and_litert(_unary_model(op, np.float32, [500]), [x])
+        assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")
+
+
+# -- prepare-time validation --------------------------------------------------------
+
+@pytest.mark.parametrize("op", ["NEG", "SIN", "EXP", "ROUND"])
+def test_float_only_ops_reject_int8(op):
+    model = _unary_model(op, np.int8, [4], ((0.1, 0), (0.1, 0)))
+    with pytest.raises(UnsupportedOpError, match=op):
+        run_model(model, [np.zeros(4, np.int8)])
+
+
+def test_rejects_int16_zero_point():
+    model = _unary_model("ABS", np.int16, [4], ((0.1, 3), (0.1, 0)))
+    with pytest.raises(ModelError, match="zero point"):
+        run_model(model, [np.zeros(4, np.int16)])
+
+
+def test_rejects_type_change():
+    model = single_op_model("ABS", [T(np.float32, [4])], [T(np.int8, [4], 0.1, 0)])
+    with pytest.raises(ModelError, match="types"):
+        run_model(model, [np.zeros(4, np.float32)])
+
+
+def test_litert_agrees_on_quantized_abs_and_int8_rsqrt():
+    for op, dtype, quant in [("ABS", np.int8, ((0.05, 3), (0.07, -5))),
+                             ("ABS", np.int16, ((0.05, 0), (0.07, 0))),
+                             ("RSQRT", np.int8, ((0.05, -100), (0.07, -5)))]:
+        x = all_values(dtype)
+        x = x[x >= quant[0][1]]
+        tflm, litert = tflm_and_litert(_unary_model(op, dtype, [x.size], quant), [x])
+        assert_same(litert, tflm, f"{op} {np.dtype(dtype)}: LiteRT vs TFLM")
+
+
+def test_divergence_litert_int16_rsqrt():
+    # Divergence: LiteRT's int16 RSQRT is a different algorithm; TFLM runs the int8
+    # fixed-point path (GetInvSqrtQuantizedMultiplierExp) on int16, which we follow.
+    x = all_values(np.int16)
+    x = x[x >= 0]
+    model = _unary_model("RSQRT", np.int16, [x.size], ((0.001, 0), (0.07, 0)))
+    ours = assert_matches_tflm(model, [x])[0]
+    tflm, litert = tflm_and_litert(model, [x])
+    assert (tflm != litert).any()
+    assert ours[1] == 452 and litert[1] == 24401  # rsqrt(0.001) / 0.07 = 451.75

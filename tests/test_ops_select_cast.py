@@ -1,0 +1,139 @@
+"""SELECT_V2, CAST and ZEROS_LIKE against the TFLM runtime, byte for byte."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interpreter.errors import ModelError, UnsupportedOpError
+from op_harness import run_model
+from single_op import (T, assert_matches_tflm, assert_same, random_data, seeds, single_op_model,
+                       tflm_and_litert)
+
+CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def three_way_shapes(draw, max_rank=4):
+    """(condition, x, y, output) shapes broadcasting by NumPy's rules."""
+    rank = draw(st.integers(1, max_rank))
+    out = draw(st.lists(st.integers(1, 4), min_size=rank, max_size=rank))
+    picks = []
+    for _ in range(3):
+        s = [d if draw(st.booleans()) else 1 for d in out]
+        picks.append(tuple(s[draw(st.integers(0, rank)):] if draw(st.booleans()) else s))
+    return (*picks, tuple(np.broadcast_shapes(*picks)))
+
+
+def _check_select(dtype, shapes, seed):
+    sc, sx, sy, so = shapes
+    rng = np.random.default_rng(seed)
+    model = single_op_model("SELECT_V2", [T(np.bool_, sc), T(dtype, sx, 0.1, 2),
+                                          T(dtype, sy, 0.1, 2)], [T(dtype, so, 0.1, 2)])
+    feeds = [np.array(rng.integers(0, 2, size=sc), bool).reshape(sc),
+             np.array(random_data(rng, dtype, sx), dtype).reshape(sx),
+             np.array(random_data(rng, dtype, sy), dtype).reshape(sy)]
+    assert_matches_tflm(model, feeds)
+
+
+@CI
+@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(), seeds)
+def test_select_v2(dtype, shapes, seed):
+    _check_select(dtype, shapes, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(max_rank=6), seeds)
+def test_select_v2_slow(dtype, shapes, seed):
+    _check_select(dtype, shapes, seed)
+
+
+def test_litert_agrees_on_select_v2():
+    rng = np.random.default_rng(1)
+    model = single_op_model("SELECT_V2", [T(np.bool_, [3, 1]), T(np.float32, [4]),
+                                          T(np.float32, [3, 4])], [T(np.float32, [3, 4])])
+    feeds = [rng.integers(0, 2, (3, 1)).astype(bool), random_data(rng, np.float32, [4]),
+             random_data(rng, np.float32, [3, 4])]
+    tflm, litert = tflm_and_litert(model, feeds)
+    assert_same(litert, tflm, "SELECT_V2: LiteRT vs TFLM")
+
+
+def test_select_v2_rejects_int32():
+    model = single_op_model("SELECT_V2", [T(np.bool_, [2]), T(np.int32, [2]), T(np.int32, [2])],
+                            [T(np.int32, [2])])
+    with pytest.raises(UnsupportedOpError, match="SELECT_V2"):
+        run_model(model, [np.ones(2, bool), np.ones(2, np.int32), np.ones(2, np.int32)])
+
+
+CAST_TYPES = [np.float32, np.int8, np.int16, np.int32, np.bool_]
+CAST_FLOATS = np.array([0.0, -0.0, 0.5, -0.5, 1.7, -1.7, 127.9, 128.0, -129.0, 32767.5,
+                        -40000.9, 70000.2, 3e9, -3e9, np.nan, np.inf, -np.inf, 16777217.0],
+                       np.float32)
+
+
+def _cast_data(rng, dtype, shape):
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return np.array(rng.integers(0, 2, size=shape), bool).reshape(shape)
+    x = np.array(random_data(rng, dtype, shape, float_scale=1000.0), dtype).reshape(shape)
+    if dtype == np.float32:
+        flat = x.reshape(-1)
+        k = min(flat.size, len(CAST_FLOATS))
+        flat[rng.choice(flat.size, k, replace=False)] = rng.choice(CAST_FLOATS, k)
+    return x
+
+
+@CI
+@given(st.sampled_from(CAST_TYPES), st.sampled_from(CAST_TYPES),
+       st.lists(st.integers(1, 6), min_size=1, max_size=4), seeds)
+def test_cast(src, dst, shape, seed):
+    model = single_op_model("CAST", [T(src, shape)], [T(dst, shape)])
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(model, [_cast_data(np.random.default_rng(seed), src, shape)])
+
+
+def test_cast_float_to_int_saturates():
+    model = single_op_model("CAST", [T(np.float32, [CAST_FLOATS.size])],
+                            [T(np.int8, [CAST_FLOATS.size])])
+    out = assert_matches_tflm(model, [CAST_FLOATS])[0]
+    assert out[8] == -128 and out[14] == 0 and out[15] == 127  # -129, NaN, inf
+
+
+def test_divergence_litert_cast_float_to_int():
+    # Divergence: the TFLM runtime's float -> integer CAST saturates (NaN -> 0); LiteRT's
+    # is a plain static_cast (x86's out-of-range result).
+    model = single_op_model("CAST", [T(np.float32, [4])], [T(np.int32, [4])])
+    x = np.array([3e9, -3e9, np.nan, 1.5], np.float32)
+    ours = assert_matches_tflm(model, [x])[0]
+    assert ours.tolist() == [2147483647, -2147483648, 0, 1]
+    _, litert = tflm_and_litert(model, [x])
+    assert litert[3] == 1 and litert.tolist() != ours.tolist()
+
+
+def test_cast_rejects_uint8():
+    model = single_op_model("CAST", [T(np.uint8, [2])], [T(np.int32, [2])])
+    with pytest.raises(UnsupportedOpError, match="CAST.*uint8"):
+        run_model(model, [np.zeros(2, np.uint8)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int32, np.int64])
+def test_zeros_like(dtype):
+    model = single_op_model("ZEROS_LIKE", [T(dtype, [2, 3])], [T(dtype, [2, 3])])
+    x = np.array(random_data(np.random.default_rng(0), dtype, [2, 3]), dtype)
+    assert not assert_matches_tflm(model, [x])[0].any()
+
+
+def test_zeros_like_rejects_int16():
+    model = single_op_model("ZEROS_LIKE", [T(np.int16, [2])], [T(np.int16, [2])])
+    with pytest.raises(UnsupportedOpError, match="ZEROS_LIKE"):
+        run_model(model, [np.zeros(2, np.int16)])
+
+
+def test_select_v2_rejects_non_bool_condition():
+    model = single_op_model("SELECT_V2", [T(np.int8, [2]), T(np.int8, [2]), T(np.int8, [2])],
+                            [T(np.int8, [2])])
+    with pytest.raises(ModelError, match="bool"):
+        run_model(model, [np.ones(2, np.int8)] * 3)
