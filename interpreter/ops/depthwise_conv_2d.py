@@ -1,0 +1,110 @@
+"""DEPTHWISE_CONV_2D: int8 (per-tensor or per-channel weights) and float32.
+
+Arithmetic of ``reference/integer_ops/depthwise_conv.h``
+(``DepthwiseConvPerChannel``) and ``reference/depthwiseconv_float.h``;
+validation of ``micro/kernels/depthwise_conv_common.cc``. Output channel
+``oc = ic * depth_multiplier + m`` reads input channel ``ic``.
+
+Hot path: a loop over the (few) filter taps, each one a multiply-add over
+all pixels and output channels at once, in the kernel's tap order. int8
+accumulates in int32 (wrapping like the C accumulator), float32 in float32
+(rounding like the C ``total += x * w``), so one loop serves both types.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import common
+from .base import Op
+from .conv_common import (Derived, PaddedImage, accumulator_bound, add_into, check_bias,
+                          check_output_shape, check_rank, check_symmetric_filter, check_types,
+                          compute_window, float_output, fused_activation, has_nan,
+                          int8_requantizer)
+from .registry import register
+
+
+@register("DEPTHWISE_CONV_2D")
+class DepthwiseConv2D(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count((2, 3))
+        input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
+        bias = self.inputs[2] if len(self.inputs) > 2 else None
+        for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
+            check_rank(self, tensor, 4, what)
+        dtype = check_types(self, input_, filter_, output)
+        activation = fused_activation(self)
+        opts = self.options
+
+        batches, in_h, in_w, in_depth = input_.shape
+        one, filter_h, filter_w, out_depth = filter_.shape
+        self.check(one == 1, f"filter shape must be [1, h, w, channels], is {list(filter_.shape)}")
+        multiplier = int(opts.depth_multiplier)
+        # The reference kernel trusts the option; a mismatch would read out of bounds.
+        self.check(multiplier >= 1 and out_depth == in_depth * multiplier,
+                   f"{out_depth} filter channels != input depth {in_depth} x depth_multiplier "
+                   f"{multiplier}")
+        window = compute_window(self, opts.padding, in_h, in_w, filter_h, filter_w,
+                                opts.stride_h, opts.stride_w,
+                                opts.dilation_h_factor, opts.dilation_w_factor)
+        check_output_shape(self, output, (batches, window.out_h, window.out_w, out_depth))
+        self.window = window
+        self.multiplier = multiplier
+
+        # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
+        if dtype == np.int8:
+            check_bias(self, bias, out_depth, np.int32)
+            check_symmetric_filter(self, filter_)
+            filter_q = filter_.quantization
+            self.check(filter_q.scale.size == filter_q.zero_point.size,
+                       f"filter has {filter_q.scale.size} scales but {filter_q.zero_point.size} "
+                       "zero points")
+            self.requantize = int8_requantizer(self, input_, filter_, output, out_depth,
+                                               channel_axis=3, activation=activation,
+                                               acc_bound=accumulator_bound(filter_h * filter_w,
+                                                                           bias))
+            self.input_offset = -common.zero_point_of(input_)
+            acc_type = np.int32
+            self.eval = self._eval_int8
+        else:
+            check_bias(self, bias, out_depth, np.float32)
+            self.act_range = common.activation_range_float(activation)
+            self.input_offset = 0
+            acc_type = np.float32
+            self.eval = self._eval_float
+        # The image holds each input channel repeated depth_multiplier times, so that every
+        # array in the tap loop is indexed by output channel; int8 holds x - zp_in, and its
+        # border of 0 makes taps outside the image add nothing, as the kernel skips them.
+        self.image = PaddedImage(window, batches, out_depth, acc_type)
+        # Per tap, the weights of one output row (out_w x channels), materialized rather
+        # than broadcast: NumPy then runs each multiply-add as long contiguous loops.
+        self.weights = Derived(filter_, lambda w: np.ascontiguousarray(np.broadcast_to(
+            np.asarray(w, acc_type).reshape(filter_h * filter_w, 1, out_depth),
+            (filter_h * filter_w, window.out_w, out_depth))))
+        self.bias = Derived(bias, lambda b: np.asarray(b, acc_type).reshape(-1))
+        self._acc = np.empty(output.shape, acc_type)
+        self._product = np.empty_like(self._acc)
+
+    def _accumulate(self, image: np.ndarray, weights: np.ndarray, keep_nan: bool) -> np.ndarray:
+        """sum over taps of input * weight, per pixel and output channel, in tap order."""
+        if self.multiplier > 1:
+            image = np.repeat(image, self.multiplier, axis=-1)
+        self.image.load(image, self.input_offset)
+        acc, product = self._acc, self._product
+        acc[...] = 0
+        for t, (ky, kx) in enumerate(self.window.taps):
+            np.multiply(self.image.tap(ky, kx), weights[t], out=product)
+            add_into(acc, product, keep_nan)
+        return acc
+
+    def _eval_int8(self, inputs, outputs, scratch) -> None:
+        acc = self._accumulate(inputs[0], self.weights(inputs[1]), keep_nan=False)
+        bias = self.bias(inputs[2] if len(inputs) > 2 else None)
+        outputs[0][...] = self.requantize(acc.astype(np.int64), bias)
+
+    def _eval_float(self, inputs, outputs, scratch) -> None:
+        weights = self.weights(inputs[1])
+        with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
+            total = self._accumulate(inputs[0], weights, has_nan(inputs[0]) or has_nan(weights))
+        bias = self.bias(inputs[2] if len(inputs) > 2 else None)
+        outputs[0][...] = float_output(total, bias, self.act_range)

@@ -1,0 +1,113 @@
+"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32.
+
+Arithmetic of ``reference/integer_ops/fully_connected.h`` and
+``reference/fully_connected.h``; quantization parameters from
+``micro/kernels/fully_connected_common.cc``. The input is read as
+``[batches, depth]`` whatever its shape (depth = the filter's last dim);
+``keep_num_dims`` only shapes the output tensor, which the model supplies.
+
+Per-tensor weights differ from CONV_2D in one detail, on purpose in TFLM:
+they keep the filter zero point ("for backward compatibility",
+integer_ops/fully_connected.h); per-channel weights ignore it. Both take the
+multiplier ``(double)s_in * (double)s_w / (double)s_out``: the per-tensor
+path goes through ``GetQuantizedConvolutionMultipler`` (kernels/kernel_util.cc),
+whose source in some versions forms ``s_in * s_w`` in float32 first, but the
+tflite-micro runtime rounds as the double product does (tests/test_ops_fc.py
+pins this with accumulators on which the two formulas disagree).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import common
+from .base import Op
+from .conv_common import (Derived, Requantizer, accumulate_float32, accumulator_bound,
+                          check_bias, check_quantized, check_rank, check_symmetric_filter,
+                          check_types, conv_multipliers, exact_int_matmul, float_output,
+                          fused_activation, has_nan, int8_requantizer)
+from .registry import register
+
+WEIGHTS_FORMAT_DEFAULT = 0
+
+
+@register("FULLY_CONNECTED")
+class FullyConnected(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count((2, 3))
+        input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
+        bias = self.inputs[2] if len(self.inputs) > 2 else None
+        check_rank(self, filter_, 2, "filter")
+        dtype = check_types(self, input_, filter_, output)
+        activation = fused_activation(self)
+        if int(self.options.weights_format) != WEIGHTS_FORMAT_DEFAULT:
+            raise self.unsupported(f"weights_format {self.options.weights_format} "
+                                   "(only DEFAULT weights are supported)")
+
+        units, depth = filter_.shape
+        self.check(len(output.shape) >= 1 and output.shape[-1] == units,
+                   f"output shape {list(output.shape)} must end in the filter's {units} units")
+        batches = output.num_elements // units if units else 0
+        self.check(input_.num_elements == batches * depth,
+                   f"input shape {list(input_.shape)} does not hold {batches} rows of depth "
+                   f"{depth} (output shape {list(output.shape)})")
+        self.rows_shape = (batches, depth)
+        self.out_shape = output.shape
+
+        # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
+        if dtype == np.int8:
+            check_bias(self, bias, units, np.int32)
+            check_quantized(self, filter_, "filter")
+            if filter_.quantization.per_channel:
+                check_symmetric_filter(self, filter_)
+                self.requantize = int8_requantizer(self, input_, filter_, output, units,
+                                                   channel_axis=0, activation=activation,
+                                                   acc_bound=accumulator_bound(depth, bias))
+                filter_offset = 0
+            else:
+                self.requantize = self._per_tensor_requantizer(input_, filter_, bias, output,
+                                                               activation)
+                filter_offset = -int(filter_.quantization.zero_point[0])
+            self.input_offset = -common.zero_point_of(input_)
+            self.weights = Derived(
+                filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())
+            self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
+            self.eval = self._eval_int8
+        else:
+            check_bias(self, bias, units, np.float32)
+            self.act_range = common.activation_range_float(activation)
+            self.weights = Derived(filter_, lambda w: np.asarray(w, np.float32).T.copy())
+            self.bias = Derived(bias, lambda b: np.asarray(b, np.float32).reshape(-1))
+            self.eval = self._eval_float
+
+    def _per_tensor_requantizer(self, input_, filter_, bias, output, activation) -> Requantizer:
+        """The per-tensor branch of CalculateOpDataFullyConnected."""
+        check_quantized(self, input_, "input")
+        check_quantized(self, output, "output")
+        s_in, s_w, s_out = (common.scale_of(t) for t in (input_, filter_, output))
+        product = s_in * s_w                      # double, as float32 scales widen exactly
+        if bias is not None:
+            # GetQuantizedConvolutionMultipler (kernels/kernel_util.cc): the kernel adds the
+            # bias as if its scale were s_in * s_w, so TFLM refuses a bias scale that is off
+            # by more than 2% of an output step. A bias without quantization has scale 0.
+            q = bias.quantization
+            s_bias = float(q.scale[0]) if q is not None and q.scale.size else 0.0
+            self.check(abs(product - s_bias) / s_out <= 0.02,
+                       f"bias scale {s_bias} differs from input scale x filter scale {product}")
+        self.check(product >= 0, "input scale x filter scale is negative")
+        units, depth = filter_.shape
+        m, s = conv_multipliers(s_in, np.full(units, s_w), s_out, self.config.rounding)
+        return Requantizer(self, m, s, output, activation, accumulator_bound(depth, bias),
+                           rows=output.num_elements // units)
+
+    def _eval_int8(self, inputs, outputs, scratch) -> None:
+        rows = np.add(inputs[0].reshape(self.rows_shape), self.input_offset, dtype=np.float64)
+        acc = exact_int_matmul(rows, self.weights(inputs[1]))
+        bias = self.bias(inputs[2] if len(inputs) > 2 else None)
+        outputs[0][...] = self.requantize(acc, bias).reshape(self.out_shape)
+
+    def _eval_float(self, inputs, outputs, scratch) -> None:
+        rows, weights = inputs[0].reshape(self.rows_shape), self.weights(inputs[1])
+        total = accumulate_float32(rows, weights, has_nan(rows) or has_nan(weights))
+        bias = self.bias(inputs[2] if len(inputs) > 2 else None)
+        outputs[0][...] = float_output(total, bias, self.act_range).reshape(self.out_shape)
