@@ -89,6 +89,23 @@ class Op:
         for i, t in enumerate(self.inputs[:lo]):
             self.check(t is not None, f"required input {i} is missing")
 
+    def unary_io(self, supported=None, same_dtype: bool = True) -> tuple[Tensor, Tensor]:
+        """Validate one input and one output with as many elements; return them.
+
+        ``supported`` (dtypes) restricts the input type; ``same_dtype`` requires
+        the output to have the input's type. TFLM only DCHECKs shapes for such
+        ops, so only the element counts must agree.
+        """
+        self.check_io_count(1)
+        inp, out = self.input(0), self.outputs[0]
+        if same_dtype and inp.dtype != out.dtype:
+            raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
+        if inp.num_elements != out.num_elements:
+            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
+        if supported is not None and inp.dtype not in [np.dtype(t) for t in supported]:
+            raise self.unsupported(f"type {inp.dtype} is not supported")
+        return inp, out
+
     def input(self, i: int) -> Tensor:
         t = self.inputs[i] if i < len(self.inputs) else None
         if t is None:

@@ -25,10 +25,7 @@ _CAST_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int16, np.int3
 class Cast(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
-        if inp.num_elements != out.num_elements:
-            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
+        inp, out = self.unary_io(same_dtype=False)
         for role, t in (("input", inp), ("output", out)):
             if t.dtype not in _CAST_TYPES:
                 raise self.unsupported(f"{role} type {t.dtype} is not supported")
@@ -55,14 +52,7 @@ _ZEROS_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int32, np.int
 class ZerosLike(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
-        if inp.dtype != out.dtype:
-            raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
-        if inp.num_elements != out.num_elements:
-            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
-        if inp.dtype not in _ZEROS_TYPES:
-            raise self.unsupported(f"type {inp.dtype} is not supported")
+        self.unary_io(_ZEROS_TYPES)
 
     def eval(self, inputs, outputs, scratch) -> None:
         outputs[0][...] = 0

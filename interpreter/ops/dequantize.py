@@ -19,12 +19,9 @@ _SUPPORTED = (np.dtype(np.int8), np.dtype(np.int16))
 class Dequantize(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
+        inp, out = self.unary_io(same_dtype=False)
         if inp.dtype not in _SUPPORTED or out.dtype != np.float32:
             raise self.unsupported(f"dequantizing {inp.dtype} to {out.dtype} is not supported")
-        if inp.num_elements != out.num_elements:
-            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
         require_per_tensor_quantization(self, inp, "input")
         self.scale = scale_of(inp)
         self.zero_point = zero_point_of(inp)

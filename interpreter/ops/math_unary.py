@@ -56,14 +56,7 @@ class ElementwiseUnaryOp(Op):
     int16_may_be_unquantized = False
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
-        if inp.dtype != out.dtype:
-            raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
-        if inp.num_elements != out.num_elements:
-            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
-        if inp.dtype not in [np.dtype(t) for t in self.supported]:
-            raise self.unsupported(f"type {inp.dtype} is not supported")
+        inp, out = self.unary_io(self.supported)
         self.dtype = inp.dtype
         self.quantized = inp.dtype in (INT8, INT16) and not (
             self.int16_may_be_unquantized and inp.dtype == INT16 and _unquantized(inp))

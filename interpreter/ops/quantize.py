@@ -42,10 +42,7 @@ _REQUANTIZE_PAIRS = {
 class Quantize(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
-        if inp.num_elements != out.num_elements:
-            raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
+        inp, out = self.unary_io(same_dtype=False)
         require_per_tensor_quantization(self, out, "output")
         self.pair = (inp.dtype, out.dtype)
         self.zp_out = zero_point_of(out)
