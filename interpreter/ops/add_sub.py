@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
 from .common import scale_of, zero_point_of
 from .elementwise import BinaryElementwiseOp
 from .registry import register
@@ -33,23 +33,13 @@ class _AddSubBase(BinaryElementwiseOp):
         twice_max = 2.0 * max(s1, s2)
         return s1 / twice_max, s2 / twice_max, twice_max / ((1 << self.left_shift) * s_out)
 
-    def _smaller_than_one_multiplier(self, real: float, what: str) -> tuple[int, int]:
-        """QuantizeMultiplierSmallerThanOneExp, whose CHECKs abort TFLM."""
-        if not 0.0 < real < 1.0:
-            raise self.error(f"{what} multiplier {real!r} is not in (0, 1); the scales "
-                             "are unsupported (TFLM aborts here)")
-        m, shift = quantize_multiplier(real, self.config.rounding)
-        if shift > 0:
-            raise self.error(f"{what} multiplier {real!r} rounds up to 1")
-        return m, shift
-
     def prepare_quantized(self, in1, in2, out) -> None:
         self.left_shift = 15 if out.dtype == np.int16 else 20
         s1, s2, so = scale_of(in1), scale_of(in2), scale_of(out)
         r1, r2, ro = self._real_multipliers(s1, s2, so)
-        self.m1, self.shift1 = self._smaller_than_one_multiplier(r1, "input 1")
-        self.m2, self.shift2 = self._smaller_than_one_multiplier(r2, "input 2")
-        self.m_out, self.shift_out = self._smaller_than_one_multiplier(ro, "output")
+        self.m1, self.shift1 = self.multiplier_below_one(r1, "input 1")
+        self.m2, self.shift2 = self.multiplier_below_one(r2, "input 2")
+        self.m_out, self.shift_out = self.multiplier_below_one(ro, "output")
         self.zp1, self.zp2, self.zp_out = zero_point_of(in1), zero_point_of(in2), zero_point_of(out)
 
     def _scaled(self, x: np.ndarray, zp: int, m: int, shift: int) -> np.ndarray:

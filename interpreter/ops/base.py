@@ -106,6 +106,21 @@ class Op:
             raise self.unsupported(f"type {inp.dtype} is not supported")
         return inp, out
 
+    def multiplier_below_one(self, real: float, what: str) -> tuple[int, int]:
+        """QuantizeMultiplierSmallerThanOneExp: (multiplier, shift <= 0) for 0 < real < 1.
+
+        TFLM CHECK-fails (aborts) outside that range; here it is a ModelError.
+        """
+        from ..arith.fixedpoint import quantize_multiplier
+
+        if not 0.0 < real < 1.0:
+            raise self.error(f"{what} multiplier {real!r} is not in (0, 1); "
+                             "the scales are unsupported (TFLM aborts here)")
+        m, shift = quantize_multiplier(real, self.config.rounding)
+        if shift > 0:
+            raise self.error(f"{what} multiplier {real!r} rounds up to 1 (TFLM aborts here)")
+        return m, shift
+
     def input(self, i: int) -> Tensor:
         t = self.inputs[i] if i < len(self.inputs) else None
         if t is None:

@@ -22,23 +22,13 @@ import operator
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
 from .common import scale_of, zero_point_of
 from .elementwise_common import QUANTIZED, BroadcastBinaryOp
 from .registry import register
 
 LEFT_SHIFT = 8
 _BASE_TYPES = (np.float32, np.int32, np.int64, np.int8)
-
-
-def smaller_than_one_multiplier(op, real: float, what: str) -> tuple[int, int]:
-    """QuantizeMultiplierSmallerThanOneExp, whose CHECKs abort TFLM."""
-    if not 0.0 < real < 1.0:
-        raise op.error(f"{what} {real!r} is not in (0, 1); TFLM aborts here")
-    m, shift = quantize_multiplier(real, op.config.rounding)
-    if shift > 0:
-        raise op.error(f"{what} {real!r} rounds up to 1; TFLM aborts here")
-    return m, shift
 
 
 class _Comparison(BroadcastBinaryOp):
@@ -51,7 +41,7 @@ class _Comparison(BroadcastBinaryOp):
             return
         self.rescale = []
         for i, t in enumerate((in1, in2)):
-            m, shift = smaller_than_one_multiplier(self, scale_of(t), f"input {i + 1} scale")
+            m, shift = self.multiplier_below_one(scale_of(t), f"input {i + 1} scale")
             self.rescale.append((zero_point_of(t), m, shift))
 
     def _scaled(self, x: np.ndarray, i: int) -> np.ndarray:

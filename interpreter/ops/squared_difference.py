@@ -15,7 +15,6 @@ import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
 from .common import INT_RANGES, scale_of, zero_point_of
-from .comparison import smaller_than_one_multiplier
 from .elementwise_common import INT16, INT32, QUANTIZED, BroadcastBinaryOp
 from .registry import register
 
@@ -34,7 +33,7 @@ class SquaredDifference(BroadcastBinaryOp):
         s1, s2 = float(np.float32(scale_of(in1))), float(np.float32(scale_of(in2)))
         twice_max = 2.0 * max(s1, s2)
         self.input_multipliers = [
-            smaller_than_one_multiplier(self, s / twice_max, f"input {i + 1} multiplier")
+            self.multiplier_below_one(s / twice_max, f"input {i + 1}")
             for i, s in enumerate((s1, s2))]
         # (1 << 2 ls) * s_out is a float product (exact: a power of two)
         denominator = float(np.float32((1 << (2 * self.left_shift)) * np.float32(scale_of(out))))
