@@ -1,0 +1,48 @@
+"""EMBEDDING_LOOKUP (``micro/kernels/embedding_lookup.cc``).
+
+Rows of the value tensor (float32 or int8, at least 2-D) picked by a 1-D
+int32 lookup vector. float32 -> float32 and int8 -> int8 copy the rows'
+bytes; int8 -> float32 (the "hybrid" case) dequantizes them as
+``float(q) * scale`` and requires zero point 0. An out-of-range row makes
+TFLM's invoke fail; here it raises a ModelError before anything is copied.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Op
+from .gather import check_index_range, check_index_type
+from .layout_common import F32, I8, check_output_shape, check_type, quant_params
+from .registry import register
+
+
+@register("EMBEDDING_LOOKUP")
+class EmbeddingLookup(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count(2)
+        lookup, value, out = self.input(0), self.input(1), self.outputs[0]
+        self.check(len(lookup.shape) == 1, f"lookup must be 1-D, has shape {lookup.shape}")
+        check_index_type(self, lookup, "lookup indices")
+        self.check(len(value.shape) >= 2, f"value must be at least 2-D, has shape {value.shape}")
+        check_type(self, value, (F32, I8), "value")
+        allowed = (F32,) if value.dtype == F32 else (F32, I8)
+        check_type(self, out, allowed, "output")
+        check_output_shape(self, out, lookup.shape[:1] + value.shape[1:])
+        self.hybrid = value.dtype == I8 and out.dtype == F32
+        if self.hybrid:
+            scale, zero_point = quant_params(value)
+            self.check(zero_point == 0, f"int8 value tensor must have zero point 0 to be "
+                                        f"dequantized, has {zero_point}")
+            self.scale = np.float32(scale)
+        self.rows = value.shape[0]
+        if lookup.data is not None and self.rows:
+            check_index_range(self, lookup.data, self.rows, "lookup index")
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        if self.rows == 0:           # TFLM returns without writing
+            return
+        ids = inputs[0]
+        check_index_range(self, ids, self.rows, "lookup index")
+        rows = inputs[1][ids]
+        outputs[0][...] = rows.astype(np.float32) * self.scale if self.hybrid else rows

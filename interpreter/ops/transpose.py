@@ -1,0 +1,52 @@
+"""TRANSPOSE (``micro/kernels/transpose.cc``, ``transpose_common.cc``, ``reference/transpose.h``).
+
+A pure permutation of elements: float32, int8 and int16 (the TFLM kernel's
+cases), inputs of 1 to 5 dimensions. The int32 ``perm`` input must be constant
+(the tflite-micro runtime refuses a computed one when allocating) and must
+permute the input shape into the output tensor's shape. Quantization parameters pass through unchecked, as
+in TFLM (no requantization happens).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Op
+from .layout_common import (
+    F32,
+    I8,
+    I16,
+    I32,
+    check_max_rank,
+    check_same_type,
+    check_type,
+    constant_ints,
+)
+from .registry import register
+
+MAX_RANK = 5
+
+
+@register("TRANSPOSE")
+class Transpose(Op):
+
+    def prepare(self) -> None:
+        self.check_io_count(2)
+        inp, perm, out = self.input(0), self.input(1), self.outputs[0]
+        check_same_type(self, inp, out)
+        check_type(self, inp, (F32, I8, I16))
+        check_max_rank(self, inp, MAX_RANK)
+        if len(perm.shape) != 1 or perm.shape[0] != len(inp.shape):
+            raise self.error(f"perm must be a vector of {len(inp.shape)} values, has shape "
+                             f"{perm.shape}")
+        perm = tuple(int(p) for p in constant_ints(self, 1, "perm", (I32,)))
+        if sorted(perm) != list(range(len(inp.shape))):
+            raise self.error(f"perm {list(perm)} is not a permutation of the input's "
+                             f"{len(inp.shape)} dimensions")
+        expected = tuple(inp.shape[p] for p in perm)
+        if expected != tuple(out.shape):
+            raise self.error(f"perm {list(perm)} turns shape {inp.shape} into {expected}, but "
+                             f"the output tensor has shape {out.shape}")
+        self.perm = perm
+
+    def eval(self, inputs, outputs, scratch) -> None:
+        outputs[0][...] = np.transpose(inputs[0], self.perm)
