@@ -80,8 +80,12 @@ def tanhf(x) -> np.ndarray:
 
 
 def sequential_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Sum in the array's own type, left to right, as a C loop does (NumPy's sum is pairwise)."""
-    return np.cumsum(x, axis=axis, dtype=x.dtype).take(-1, axis=axis)
+    """Sum in the array's own type, left to right, as a C loop does (NumPy's sum is pairwise).
+
+    The C loop's accumulator starts at +0.0, so a sum of only -0.0 is +0.0;
+    adding 0 at the end gives exactly that and changes no other result.
+    """
+    return np.cumsum(x, axis=axis, dtype=x.dtype).take(-1, axis=axis) + x.dtype.type(0)
 
 
 def float_to_int32(x: np.ndarray) -> np.ndarray:
