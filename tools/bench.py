@@ -6,6 +6,10 @@ invoke() is timed (inputs are set before the clock starts).
 
     python tools/bench.py                      # table + JSON (bench.json)
     python tools/bench.py --rounds 30 --models vww_96_int8 --json out.json
+    python tools/bench.py --runtimes c tflm litert_opt   # a subset
+
+The ``c`` runtime is this interpreter with ``backend="c"``; the second table
+is achieved GMAC/s (conv, depthwise and fully connected MACs of the model).
 """
 from __future__ import annotations
 
@@ -79,6 +83,27 @@ def model_inputs(data: bytes, seed: int) -> list[np.ndarray]:
     return out
 
 
+def count_macs(data: bytes) -> int:
+    """Multiply-accumulates of the model's CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ops."""
+    from interpreter import Interpreter
+
+    sg = Interpreter(model_content=data).model.main
+    macs = 0
+    for node in sg.operators:
+        if node.op_name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
+            continue
+        out = sg.tensors[node.outputs[0]]
+        f = sg.tensors[node.inputs[1]].shape
+        if node.op_name == "CONV_2D":
+            per_output = int(np.prod(f[1:]))
+        elif node.op_name == "DEPTHWISE_CONV_2D":
+            per_output = f[1] * f[2]
+        else:
+            per_output = f[-1]
+        macs += out.num_elements * per_output
+    return macs
+
+
 def bench_model(data: bytes, runtimes: list[str], rounds: int, seed: int) -> dict[str, float | None]:
     inputs = model_inputs(data, seed)
     runners = {k: make_runner(k, data, inputs) for k in runtimes}
@@ -97,19 +122,21 @@ def bench_model(data: bytes, runtimes: list[str], rounds: int, seed: int) -> dic
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="*", default=list(DEFAULT_MODELS), choices=list(DEFAULT_MODELS))
-    p.add_argument("--runtimes", nargs="*", default=["numpy", "tflm", "litert_ref", "litert_opt"])
+    p.add_argument("--runtimes", nargs="*", default=["numpy", "c", "tflm", "litert_ref", "litert_opt"])
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default="bench.json", help="where to write the results")
     args = p.parse_args(argv)
 
     results = {}
+    macs: dict[str, int] = {}
     for name in args.models:
         path = MODELS / DEFAULT_MODELS[name]
         if not path.exists():
             print(f"skip {name}: {path} not found", file=sys.stderr)
             continue
         results[name] = bench_model(path.read_bytes(), args.runtimes, args.rounds, args.seed)
+        macs[name] = count_macs(path.read_bytes())
 
     head = f"{'model':<24}" + "".join(f"{k + ' ms':>14}" for k in args.runtimes)
     head += "".join(f"{k + '/tflm':>18}" for k in args.runtimes if k != "tflm")
@@ -123,10 +150,16 @@ def main(argv=None) -> int:
             ok = row[k] is not None and row.get("tflm")
             line += f"{row[k] / row['tflm']:18.2f}" if ok else f"{'n/a':>18}"
         print(line)
+    gmacs = {name: {k: (macs[name] / row[k] / 1e9 if row[k] else None) for k in args.runtimes}
+             for name, row in results.items()}
+    print(f"\n{'model':<24}{'MMAC':>8}" + "".join(f"{k + ' GMAC/s':>16}" for k in args.runtimes))
+    for name, row in gmacs.items():
+        print(f"{name:<24}{macs[name] / 1e6:8.2f}" + "".join(
+            f"{row[k]:16.2f}" if row[k] is not None else f"{'n/a':>16}" for k in args.runtimes))
     Path(args.json).write_text(json.dumps({
         "rounds": args.rounds, "python": platform.python_version(),
         "machine": platform.machine(), "processor": platform.processor(),
-        "median_seconds": results}, indent=2))
+        "median_seconds": results, "macs": macs, "gmac_per_s": gmacs}, indent=2))
     print(f"wrote {args.json}")
     return 0
 

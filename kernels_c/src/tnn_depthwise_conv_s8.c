@@ -1,0 +1,80 @@
+/*
+ * tnn_depthwise_conv_s8.c - int8 DEPTHWISE_CONV_2D, any depth multiplier
+ * (TFLM reference depthwise_conv.h arithmetic).
+ *
+ * Per output pixel, the valid taps are accumulated into an int32 row of
+ * accumulators (one per output channel, in the scratch buffer); taps outside
+ * the image are skipped as in the reference kernel. Output channel
+ * oc = ic * ch_mult + m reads input channel ic.
+ */
+#include "tinyml_nn.h"
+#include "tnn_requantize.h"
+
+int32_t tnn_depthwise_conv_s8_get_buffer_size(const tnn_dims *output_dims)
+{
+    return output_dims->c * (int32_t)sizeof(int32_t);
+}
+
+int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
+                              const tnn_per_channel_quant_params *quant,
+                              const tnn_dims *input_dims, const int8_t *input,
+                              const tnn_dims *filter_dims, const int8_t *filter,
+                              const int32_t *bias,
+                              const tnn_dims *output_dims, int8_t *output, void *scratch)
+{
+    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+    const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
+    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
+    const int32_t mult = params->ch_mult;
+    const int32_t in_off = params->input_offset;
+    int32_t *acc = (int32_t *)scratch;
+    int32_t b, oy, ox, c;
+
+    if (mult < 1 || out_c != in_c * mult || filter_dims->c != out_c || scratch == NULL) {
+        return TNN_ARG_ERROR;
+    }
+    for (b = 0; b < input_dims->n; b++) {
+        const int8_t *image = input + (intptr_t)b * in_h * in_w * in_c;
+        for (oy = 0; oy < out_h; oy++) {
+            for (ox = 0; ox < out_w; ox++) {
+                int8_t *out = output + (((intptr_t)b * out_h + oy) * out_w + ox) * out_c;
+                int32_t ky, kx;
+                for (c = 0; c < out_c; c++) {
+                    acc[c] = 0;
+                }
+                for (ky = 0; ky < k_h; ky++) {
+                    const int32_t y = oy * params->stride.h - params->padding.h +
+                                      ky * params->dilation.h;
+                    if (y < 0 || y >= in_h) {
+                        continue;
+                    }
+                    for (kx = 0; kx < k_w; kx++) {
+                        const int32_t x = ox * params->stride.w - params->padding.w +
+                                          kx * params->dilation.w;
+                        const int8_t *src;
+                        const int8_t *w;
+                        int32_t ic, m;
+                        if (x < 0 || x >= in_w) {
+                            continue;
+                        }
+                        src = image + ((intptr_t)y * in_w + x) * in_c;
+                        w = filter + ((intptr_t)ky * k_w + kx) * out_c;
+                        for (ic = 0; ic < in_c; ic++) {
+                            const int32_t v = src[ic] + in_off;
+                            for (m = 0; m < mult; m++) {
+                                acc[ic * mult + m] += v * w[ic * mult + m];
+                            }
+                        }
+                    }
+                }
+                for (c = 0; c < out_c; c++) {
+                    out[c] = tnn_requantize_s8(tnn_wrap_add(acc[c], bias ? bias[c] : 0),
+                                               quant->multiplier[c], quant->shift[c],
+                                               params->output_offset, params->activation.min,
+                                               params->activation.max);
+                }
+            }
+        }
+    }
+    return TNN_OK;
+}

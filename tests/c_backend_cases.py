@@ -1,0 +1,174 @@
+"""Random single-op int8 models for the C backend tests (shared by the sanitizer run)."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from interpreter.builder import ModelBuilder
+from interpreter.ops.conv_common import compute_out_size
+
+PADDINGS = {"SAME": 0, "VALID": 1}
+ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+zps = st.one_of(st.sampled_from([-128, 127, 0]), st.integers(-128, 127))
+scales = st.one_of(st.sampled_from([1e-6, 1.0, 4.0]), st.floats(-3.0, 0.5).map(lambda e: 10.0 ** e))
+
+
+def run(model: bytes, feeds, backend: str, rounding: str = "double"):
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), feeds):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()], it
+
+
+@st.composite
+def conv_models(draw, op: str):
+    """(model bytes, input) for a random int8 CONV_2D or DEPTHWISE_CONV_2D."""
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    batches = draw(st.integers(1, 2))
+    in_h, in_w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    if draw(st.booleans()):
+        in_h = 1                                         # the 1xN path
+    in_c = draw(st.integers(1, 13))
+    kh, kw = draw(st.sampled_from([(1, 1), (3, 3), (1, 3), (1, 5), (2, 3), (5, 5), (3, 1)]))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 1)]))
+    padding = draw(st.sampled_from(list(PADDINGS)))
+    out_h = compute_out_size(PADDINGS[padding], in_h, kh, stride[0], dilation[0])
+    out_w = compute_out_size(PADDINGS[padding], in_w, kw, stride[1], dilation[1])
+    if out_h < 1 or out_w < 1:
+        padding = "SAME"
+        out_h = compute_out_size(0, in_h, kh, stride[0], dilation[0])
+        out_w = compute_out_size(0, in_w, kw, stride[1], dilation[1])
+    if op == "CONV_2D":
+        out_c = draw(st.integers(1, 11))
+        f_shape, qdim = (out_c, kh, kw, in_c), 0
+    else:
+        mult = draw(st.sampled_from([1, 1, 2, 3]))
+        out_c = in_c * mult
+        f_shape, qdim = (1, kh, kw, out_c), 3
+    per_channel = draw(st.booleans())
+    s_in, s_out = draw(scales), draw(scales)
+    f_scales = [draw(scales) for _ in range(out_c)] if per_channel else [draw(scales)]
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (batches, in_h, in_w, in_c), scale=s_in,
+                     zero_point=draw(zps))
+    w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
+                     scale=f_scales, zero_point=[0] * len(f_scales), quantized_dimension=qdim)
+    inputs = [x, w]
+    if draw(st.booleans()):
+        big = draw(st.sampled_from([1 << 10, 1 << 20, (1 << 31) - 1]))
+        inputs.append(b.add_tensor("b", np.int32, [out_c],
+                                   data=rng.integers(-big, big, out_c, endpoint=True),
+                                   scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
+                                   zero_point=[0] * out_c))
+    y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out,
+                     zero_point=draw(zps))
+    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
+               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
+               "fused_activation_function": draw(st.sampled_from(ACTIVATIONS))}
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = out_c // in_c
+    b.add_operator(op, inputs, [y], options=options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    image = rng.integers(-128, 128, (batches, in_h, in_w, in_c)).astype(np.int8)
+    return b.build(), [image]
+
+
+@st.composite
+def fc_models(draw):
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    batches, depth, units = draw(st.integers(1, 5)), draw(st.integers(1, 70)), draw(st.integers(1, 13))
+    per_channel = draw(st.booleans())
+    s_in, s_out = draw(scales), draw(scales)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (batches, depth), scale=s_in, zero_point=draw(zps))
+    if per_channel:
+        f_scales = [draw(scales) for _ in range(units)]
+        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
+                         scale=f_scales, zero_point=[0] * units, quantized_dimension=0)
+        bias_scales = [s_in * s for s in f_scales]
+    else:
+        s_w = draw(scales)
+        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-128, 128, (units, depth)),
+                         scale=s_w, zero_point=draw(zps))
+        bias_scales = [s_in * s_w]
+    inputs = [x, w]
+    if draw(st.booleans()):
+        inputs.append(b.add_tensor("b", np.int32, [units],
+                                   data=rng.integers(-(1 << 20), 1 << 20, units),
+                                   scale=bias_scales, zero_point=[0] * len(bias_scales)))
+    y = b.add_tensor("y", np.int8, (batches, units), scale=s_out, zero_point=draw(zps))
+    b.add_operator("FULLY_CONNECTED", inputs, [y],
+                   options={"fused_activation_function": draw(st.sampled_from(ACTIVATIONS))})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, (batches, depth)).astype(np.int8)]
+
+
+@st.composite
+def pool_models(draw, op: str):
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    n, h, w, c = (draw(st.integers(1, 2)), draw(st.integers(1, 9)), draw(st.integers(1, 9)),
+                  draw(st.integers(1, 13)))
+    fh, fw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    padding = draw(st.sampled_from(list(PADDINGS)))
+    oh, ow = (compute_out_size(PADDINGS[padding], h, fh, sh), compute_out_size(PADDINGS[padding], w, fw, sw))
+    if oh < 1 or ow < 1:
+        padding = "SAME"
+        oh, ow = compute_out_size(0, h, fh, sh), compute_out_size(0, w, fw, sw)
+    s, zp = draw(scales), draw(zps)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (n, h, w, c), scale=s, zero_point=zp)
+    y = b.add_tensor("y", np.int8, (n, oh, ow, c), scale=s, zero_point=zp)
+    b.add_operator(op, [x], [y], options={
+        "padding": padding, "stride_h": sh, "stride_w": sw, "filter_height": fh,
+        "filter_width": fw, "fused_activation_function": draw(st.sampled_from(ACTIVATIONS))})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, (n, h, w, c)).astype(np.int8)]
+
+
+@st.composite
+def binary_models(draw, op: str):
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    shape = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=4)))
+    b = ModelBuilder()
+    x1 = b.add_tensor("x1", np.int8, shape, scale=draw(scales), zero_point=draw(zps))
+    x2 = b.add_tensor("x2", np.int8, shape, scale=draw(scales), zero_point=draw(zps))
+    y = b.add_tensor("y", np.int8, shape, scale=draw(scales), zero_point=draw(zps))
+    b.add_operator(op, [x1, x2], [y],
+                   options={"fused_activation_function": draw(st.sampled_from(ACTIVATIONS))})
+    b.set_inputs([x1, x2])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(2)]
+
+
+@st.composite
+def softmax_models(draw):
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    shape = (draw(st.integers(1, 4)), draw(st.integers(1, 40)))
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, shape, scale=draw(st.floats(-2.0, 0.5).map(lambda e: 10.0 ** e)),
+                     zero_point=draw(zps))
+    y = b.add_tensor("y", np.int8, shape, scale=1.0 / 256, zero_point=-128)
+    b.add_operator("SOFTMAX", [x], [y], options={"beta": draw(st.sampled_from([1.0, 0.5, 2.0]))})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, shape).astype(np.int8)]
+
+
+STRATEGIES = {
+    "CONV_2D": lambda: conv_models("CONV_2D"),
+    "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
+    "FULLY_CONNECTED": fc_models,
+    "AVERAGE_POOL_2D": lambda: pool_models("AVERAGE_POOL_2D"),
+    "MAX_POOL_2D": lambda: pool_models("MAX_POOL_2D"),
+    "ADD": lambda: binary_models("ADD"),
+    "MUL": lambda: binary_models("MUL"),
+    "SOFTMAX": softmax_models,
+}
