@@ -119,6 +119,29 @@ def bench_model(data: bytes, runtimes: list[str], rounds: int, seed: int) -> dic
     return {k: (statistics.median(samples[k]) if k in samples else None) for k in runtimes}
 
 
+def chain_of_adds(n: int) -> bytes:
+    """A model of n chained int8 ADDs of shape [1, 4]: almost all dispatch, no math."""
+    from interpreter.builder import ModelBuilder
+
+    b = ModelBuilder(description=f"{n} chained tiny ADDs")
+    x = b.add_tensor("x", np.int8, [1, 4], scale=0.1, zero_point=1)
+    t = x
+    for i in range(n):
+        y = b.add_tensor(f"y{i}", np.int8, [1, 4], scale=0.1, zero_point=1)
+        b.add_operator("ADD", [t, x], [y])
+        t = y
+    b.set_inputs([x])
+    b.set_outputs([t])
+    return b.build()
+
+
+def bench_dispatch(runtimes: list[str], rounds: int, n_ops: int = 200) -> dict[str, float]:
+    """Median per-op invoke() time on chain_of_adds(n_ops), per backend."""
+    data = chain_of_adds(n_ops)
+    result = bench_model(data, runtimes, rounds, seed=0)
+    return {k: v / n_ops for k, v in result.items() if v is not None}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="*", default=list(DEFAULT_MODELS), choices=list(DEFAULT_MODELS))
@@ -126,7 +149,17 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default="bench.json", help="where to write the results")
+    p.add_argument("--dispatch", action="store_true",
+                   help="measure per-op dispatch overhead on 200 chained tiny ADDs instead")
     args = p.parse_args(argv)
+
+    if args.dispatch:
+        per_op = bench_dispatch(args.runtimes, args.rounds)
+        for k, v in per_op.items():
+            print(f"{k:<12} {v * 1e6:10.2f} us per op (median of {args.rounds} invokes of 200 ADDs)")
+        Path(args.json).write_text(json.dumps({"dispatch_seconds_per_op": per_op}, indent=2))
+        print(f"wrote {args.json}")
+        return 0
 
     results = {}
     macs: dict[str, int] = {}

@@ -162,6 +162,10 @@ class ChannelMultiplier:
 
     def __call__(self, x) -> np.ndarray:
         x = _i64(x)
+        if x.ndim == 0:
+            # The in-place steps below need an array; a 0-d input is a scalar.
+            shape = np.broadcast_shapes((), self.multiplier.shape)
+            return self(x.reshape(1)).reshape(shape)
         if self.rounding == SINGLE:
             y = x * self.multiplier
             y += self.round

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import ChannelMultiplier
 from .common import scale_of, zero_point_of
 from .elementwise import BinaryElementwiseOp
 from .registry import register
@@ -41,16 +41,15 @@ class _AddSubBase(BinaryElementwiseOp):
         self.m2, self.shift2 = self.multiplier_below_one(r2, "input 2")
         self.m_out, self.shift_out = self.multiplier_below_one(ro, "output")
         self.zp1, self.zp2, self.zp_out = zero_point_of(in1), zero_point_of(in2), zero_point_of(out)
-
-    def _scaled(self, x: np.ndarray, zp: int, m: int, shift: int) -> np.ndarray:
-        return multiply_by_quantized_multiplier((x - zp) << self.left_shift, m, shift,
-                                                self.config.rounding)
+        rounding = self.config.rounding
+        self.requant1 = ChannelMultiplier(self.m1, self.shift1, rounding)
+        self.requant2 = ChannelMultiplier(self.m2, self.shift2, rounding)
+        self.requant_out = ChannelMultiplier(self.m_out, self.shift_out, rounding)
 
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-        raw = (self._scaled(x1, self.zp1, self.m1, self.shift1)
-               + self.sign * self._scaled(x2, self.zp2, self.m2, self.shift2))
-        return multiply_by_quantized_multiplier(raw, self.m_out, self.shift_out,
-                                                self.config.rounding) + self.zp_out
+        raw = (self.requant1((x1 - self.zp1) << self.left_shift)
+               + self.sign * self.requant2((x2 - self.zp2) << self.left_shift))
+        return self.requant_out(raw) + self.zp_out
 
     def apply_float(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         return x1 + x2 if self.sign > 0 else x1 - x2
