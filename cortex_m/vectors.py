@@ -1,0 +1,298 @@
+"""Test vectors for the C kernels on a target, recorded from the Interpreter.
+
+A single-op int8 model is run through the Interpreter with ``backend="c"``
+while every kernel call is recorded: the function, its integer arguments, the
+structs its pointer arguments point to (recursively, with the arrays their
+pointer fields reach) and the bytes of every array argument before the call
+and, for the outputs, after it. The same model is run on the NumPy reference
+backend; the op's output must equal the C backend's byte for byte, so the
+recorded outputs are the NumPy reference's. ``emit_c`` writes the calls as a C
+file of test cases that redo each call on the target and compare every
+output byte (and the returned status) with the recorded ones.
+
+Prepare-time calls (``tnn_fold_bias_s8``, ``tnn_fully_connected_s8_kernel_sum``)
+are recorded and checked as cases of their own.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .toolchain import INCLUDE
+
+# ---------------------------------------------------------------- prototypes
+
+
+@dataclass(frozen=True)
+class Proto:
+    name: str
+    returns: str
+    params: tuple[str, ...]
+    outputs: tuple[int, ...]   # indices of non-const pointer params (not the void * scratch)
+
+
+def prototypes() -> dict[str, Proto]:
+    text = (INCLUDE / "tinyml_nn.h").read_text()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    protos = {}
+    for ret, name, params in re.findall(r"\b(void|int32_t)\s+(tnn_\w+)\s*\(([^)]*)\)\s*;", text):
+        ps = tuple(" ".join(p.split()) for p in params.split(",")) if params.strip() != "void" else ()
+        outs = tuple(i for i, p in enumerate(ps)
+                     if "*" in p and "const" not in p and not p.startswith("void"))
+        protos[name] = Proto(name, ret, ps, outs)
+    return protos
+
+
+# ---------------------------------------------------------------- recording
+
+@dataclass
+class Arr:
+    """An array argument: element C type, bytes from the pointer to the end of its buffer."""
+    ctype: str
+    data: bytes
+    after: bytes | None = None      # outputs: the bytes after the call
+    scratch: bool = False
+
+
+@dataclass
+class Struct:
+    cname: str
+    fields: list[tuple[str, Any]]   # values: int, Struct, Arr or None (NULL)
+
+
+@dataclass
+class Call:
+    name: str
+    args: list[Any]                 # int, Arr, Struct (passed by pointer) or None (NULL)
+    status: int | None
+    op: str = ""
+    macs: int = 0
+
+
+class _Recording:
+    def __init__(self):
+        self.arrays: dict[int, np.ndarray] = {}   # address -> array (kept alive)
+        self.calls: list[Call] = []
+        self.op = ""
+
+
+def _address(ffi, ptr) -> int:
+    return int(ffi.cast("uintptr_t", ptr))
+
+
+def _find(rec: _Recording, addr: int) -> tuple[np.ndarray, int]:
+    for base, arr in rec.arrays.items():
+        if base <= addr < base + max(arr.nbytes, 1):
+            return arr, addr - base
+    raise LookupError(f"pointer 0x{addr:x} is not into any recorded buffer")
+
+
+def _describe(rec: _Recording, ffi, value, scratch: bool = False):
+    if isinstance(value, int):
+        return value
+    t = ffi.typeof(value)
+    if t.kind == "struct":
+        return Struct(t.cname, [(name, _describe(rec, ffi, getattr(value, name)))
+                                for name, _f in t.fields])
+    if t.kind != "pointer":
+        raise TypeError(f"cannot record a {t.cname} argument")
+    if value == ffi.NULL:
+        return None
+    if t.item.kind == "struct":
+        return _describe(rec, ffi, value[0])
+    arr, off = _find(rec, _address(ffi, value))
+    item = t.item.cname
+    return Arr(item, arr.view(np.uint8).reshape(-1)[off:].tobytes(), scratch=scratch or item == "void")
+
+
+class _RecordingLib:
+    def __init__(self, lib, ffi, rec: _Recording, protos: dict[str, Proto]):
+        self._lib, self._ffi, self._rec, self._protos = lib, ffi, rec, protos
+
+    def __getattr__(self, name):
+        fn = getattr(self._lib, name)
+        proto = self._protos.get(name)
+        if proto is None or name.endswith("_get_buffer_size"):
+            return fn
+        ffi, rec = self._ffi, self._rec
+
+        def recorded(*args):
+            desc = [_describe(rec, ffi, a) for a in args]
+            status = fn(*args)
+            for i in proto.outputs:
+                if desc[i] is not None:
+                    arr, off = _find(rec, _address(ffi, args[i]))
+                    desc[i].after = arr.view(np.uint8).reshape(-1)[off:].tobytes()
+            rec.calls.append(Call(name, desc, status, rec.op))
+            return status
+        return recorded
+
+
+@contextlib.contextmanager
+def recording():
+    """Record every kernel call the C backend makes inside the block."""
+    from types import SimpleNamespace
+
+    from interpreter.ops_c import _common
+    rec, protos = _Recording(), prototypes()
+    saved = _common._tnn, _common._tnn_single, _common.Keep.ptr
+    real_ptr = _common.Keep.ptr
+
+    def ptr(self, ctype, array):
+        p = real_ptr(self, ctype, array)
+        if array is not None:
+            rec.arrays[_address(self.ffi, p)] = array
+        return p
+
+    try:
+        _common._tnn = SimpleNamespace(lib=_RecordingLib(saved[0].lib, saved[0].ffi, rec, protos),
+                                       ffi=saved[0].ffi)
+        _common._tnn_single = SimpleNamespace(
+            lib=_RecordingLib(saved[1].lib, saved[1].ffi, rec, protos), ffi=saved[1].ffi)
+        _common.Keep.ptr = ptr
+        yield rec
+    finally:
+        _common._tnn, _common._tnn_single, _common.Keep.ptr = saved
+
+
+def run_model(model: bytes, feeds, backend: str, rounding: str):
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), feeds):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]).copy() for d in it.get_output_details()], it
+
+
+def record_model(model: bytes, feeds, rounding: str, op: str) -> tuple[list[Call], str]:
+    """The kernel calls of one single-op model, checked: C backend output == NumPy output.
+    Returns (calls, kernel variant the C backend chose)."""
+    ref, _ = run_model(model, feeds, "numpy", rounding)
+    with recording() as rec:
+        rec.op = op
+        ours, it = run_model(model, feeds, "c", rounding)
+    kernel = getattr(it._ops[0], "kernel", None)
+    if kernel is None:
+        raise ValueError(f"{op}: the C backend did not run this model in C")
+    for a, b in zip(ours, ref):
+        if a.tobytes() != b.tobytes():
+            raise AssertionError(f"{op}: host C backend != NumPy reference")
+    return rec.calls, kernel
+
+
+# ---------------------------------------------------------------- C emission
+
+def c_int(v: int) -> str:
+    v = int(v)
+    if v == -(1 << 31):
+        return "(-2147483647 - 1)"
+    return str(v)
+
+
+def _c_array(name: str, ctype: str, data: bytes, const: bool = True) -> str:
+    if ctype == "int32_t":
+        vals = [c_int(v) for v in np.frombuffer(data[: len(data) // 4 * 4], "<i4")]
+    else:
+        ctype = "int8_t" if ctype != "uint8_t" else ctype
+        vals = [str(v) for v in np.frombuffer(data, np.int8 if ctype == "int8_t" else np.uint8)]
+    if not vals:
+        vals = ["0"]
+    body = ",\n    ".join(", ".join(vals[i:i + 16]) for i in range(0, len(vals), 16))
+    return f"static {'const ' if const else ''}{ctype} {name}[{len(vals)}] = {{\n    {body}}};\n"
+
+
+class _Emitter:
+    def __init__(self, idx: int):
+        self.idx, self.n = idx, 0
+        self.decls: list[str] = []
+        self.setup: list[str] = []
+        self.checks: list[str] = []
+        self.work = 0
+
+    def name(self, kind: str) -> str:
+        self.n += 1
+        return f"c{self.idx}_{kind}{self.n}"
+
+    def work_region(self, nbytes: int) -> str:
+        off = self.work
+        self.work = (off + max(nbytes, 1) + 7) // 8 * 8
+        return f"(tnn_work + {off})"
+
+    def value(self, v, ctype_hint: str = "") -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, int):
+            return c_int(v)
+        if isinstance(v, Struct):
+            fields = ", ".join(f".{n} = {self.value(x)}" for n, x in v.fields)
+            return "{" + fields + "}"
+        if isinstance(v, Arr):
+            if v.scratch:
+                region = self.work_region(len(v.data))
+                self.setup.append(f"memset({region}, 0x5A, {len(v.data)});")
+                return f"(void *){region}"
+            if v.after is not None:
+                ctype = "int32_t" if v.ctype == "int32_t" else "int8_t"
+                region = self.work_region(len(v.data))
+                if any(v.data):
+                    before = self.name("init")
+                    self.decls.append(_c_array(before, ctype, v.data))
+                    self.setup.append(f"memcpy({region}, {before}, sizeof {before});")
+                else:
+                    self.setup.append(f"memset({region}, 0, {len(v.data)});")
+                want = self.name("want")
+                self.decls.append(_c_array(want, ctype, v.after))
+                self.checks.append(f'bad += tnn_compare("{want}", {region}, {want}, sizeof {want});')
+                return f"({ctype} *){region}"
+            name = self.name("a")
+            self.decls.append(_c_array(name, v.ctype, v.data))
+            return name
+        raise TypeError(v)
+
+    def arg(self, v) -> str:
+        if isinstance(v, Struct):
+            name = self.name("s")
+            init = self.value(v)   # emits the arrays its pointer fields reach first
+            self.decls.append(f"static const {v.cname} {name} = {init};\n")
+            return f"&{name}"
+        return self.value(v)
+
+
+def emit_c(calls: list[Call], bench: bool = False) -> str:
+    """A C file defining tnn_cases[] / tnn_case_count / tnn_work for harness.c."""
+    out = ['/* Generated by cortex_m/vectors.py: kernel calls recorded from the Interpreter. */',
+           '#include <stddef.h>', '#include <stdint.h>', '#include <string.h>', '',
+           '#include "tinyml_nn.h"', '#include "harness.h"', '']
+    table, work = [], 0
+    for i, call in enumerate(calls):
+        e = _Emitter(i)
+        args = [e.arg(a) for a in call.args]
+        out.extend(e.decls)
+        out.append(f"static int32_t case{i}(void)\n{{\n    int32_t bad = 0;")
+        out.extend("    " + s for s in e.setup)
+        invoke = f"{call.name}({', '.join(args)})"
+        if bench:
+            out.append("    tnn_mark_begin();")
+        if call.status is None:
+            out.append(f"    {invoke};")
+        else:
+            out.append(f"    int32_t status = {invoke};")
+        if bench:
+            out.append("    tnn_mark_end();")
+        if call.status is not None:
+            out.append(f"    bad += tnn_check_status(status, {c_int(call.status)});")
+        out.extend("    " + s for s in e.checks)
+        out.append("    return bad;\n}\n")
+        table.append(f'    {{"{call.op}/{call.name}", case{i}}},')
+        work = max(work, e.work)
+    out.append(f"uint8_t tnn_work[{max(work, 8)}] __attribute__((aligned(8)));\n")
+    out.append("const tnn_case tnn_cases[] = {")
+    out.extend(table)
+    out.append("};")
+    out.append(f"const int32_t tnn_case_count = {len(calls)};")
+    return "\n".join(out) + "\n"
