@@ -12,6 +12,7 @@ tflite-micro runtime (RecordingMicroAllocator) on the corpus models:
 - Persistent TfLiteTensor data: 64 bytes per subgraph input/output tensor
 - Persistent TfLiteTensor quantization data: 32 bytes per quantized input/output tensor
 - NodeAndRegistration structs: 64 bytes per operator
+- TfLiteTensor variable buffer data: each variable tensor, rounded up to 16 bytes
 - Persistent buffer data (kernel OpData): 8 + 8 per subgraph input, plus per op
   ``OP_DATA_BYTES`` (FULLY_CONNECTED 72, CONV_2D / DEPTHWISE_CONV_2D 80, ...),
   plus 8 bytes per output channel for per-channel multipliers and shifts of
@@ -21,7 +22,9 @@ tflite-micro runtime (RecordingMicroAllocator) on the corpus models:
   over the corpus, 488 + 6 per operator + 8 per tensor bytes
 
 The estimate is within 64 bytes of the measured tail ("total -
-head" in the corpus MANIFEST) on every corpus model (tests/test_tools_analyze.py).
+head" in the corpus MANIFEST) on every corpus model but trained_lstm_int8
+(tests/test_tools_analyze.py), where the fitted remainder overshoots: 2784
+estimated against 2672 measured.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ OP_DATA_BYTES = {
     "FULLY_CONNECTED": 72, "CONV_2D": 80, "DEPTHWISE_CONV_2D": 80, "SOFTMAX": 80,
     "AVERAGE_POOL_2D": 32, "MAX_POOL_2D": 32, "ADD": 60, "SUB": 60, "MUL": 32,
     "QUANTIZE": 32, "DEQUANTIZE": 32, "RESHAPE": 0, "SQUEEZE": 0, "EXPAND_DIMS": 0,
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": 688,
 }
 DEFAULT_OP_DATA_BYTES = 32   # an op not measured: a guess, flagged in the report
 OTHER_FIXED, OTHER_PER_OP, OTHER_PER_TENSOR = 488, 6, 8
@@ -78,6 +82,8 @@ def tflm_tail_estimate(sg: Subgraph) -> dict[str, int]:
         "quantization": QUANTIZATION_BYTES * sum(t.quantization is not None for t in io),
         "node_and_registration": NODE_AND_REGISTRATION_BYTES * len(sg.operators),
         "op_data": sum(align_up(a, 16) for a in allocations),
+        # variable tensors (LSTM/SVDF state) live in the tail, each buffer 16-byte aligned
+        "variable_buffers": sum(align_up(t.nbytes, 16) for t in sg.tensors if t.is_variable),
         "other": OTHER_FIXED + OTHER_PER_OP * len(sg.operators) + OTHER_PER_TENSOR * len(sg.tensors),
     }
     est["total"] = sum(est.values())
