@@ -1,0 +1,69 @@
+"""ELU (``micro/kernels/elu.cc``, ``reference/elu.h``): float32 and int8.
+
+float32: ``x < 0 ? expm1f(x) : x`` (the C library's ``expm1f``; NaN and
+-0.0 pass through unchanged).
+
+int8: a 256-entry table built in prepare exactly as TFLM's
+``PopulateLookupTable`` builds it, all in float32::
+
+    d = s_in * (float)(q - zp_in)
+    t = d < 0 ? expf(d) - 1 : d
+    y = clamp((int32)(roundf(t * (1 / s_out)) + (float)zp_out))
+
+TFLM rejects int16 (and every other type) at invoke; here that is an
+UnsupportedOpError in prepare.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith.fixedpoint import round_half_away
+from ..arith.float_math import expf, float_to_int32
+from .common import INT_RANGES, scale_of, zero_point_of
+from .elementwise_common import FLOAT32, IntTable, libm_unary
+from .math_unary import ElementwiseUnaryOp
+from .registry import register
+
+
+def float_lookup_table(inp, out, transform) -> IntTable:
+    """TFLM's int8 ``PopulateLookupTable``: dequantize, ``transform`` in float32, requantize.
+
+    ``transform`` maps a float32 array to a float32 array.
+    """
+    s_in, s_out = np.float32(scale_of(inp)), np.float32(scale_of(out))
+    zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
+    inverse_scale = np.float32(1) / s_out
+    lo, hi = INT_RANGES[inp.dtype]
+
+    def fn(q):
+        with np.errstate(over="ignore", invalid="ignore"):
+            dequantized = s_in * (q - zp_in).astype(np.float32)
+            rescaled = round_half_away(transform(dequantized) * inverse_scale)
+            quantized = float_to_int32(rescaled + np.float32(zp_out))
+        return np.clip(quantized, lo, hi)
+    return IntTable(inp.dtype, fn)
+
+
+def expm1f(x: np.ndarray) -> np.ndarray:
+    """C ``expm1f`` on a float32 array."""
+    return libm_unary("expm1f", x, np.expm1)
+
+
+@register("ELU")
+class Elu(ElementwiseUnaryOp):
+    supported = (np.float32, np.int8)
+
+    def prepare_typed(self, inp, out) -> None:
+        if self.dtype == FLOAT32:
+            return
+        self.table = float_lookup_table(
+            inp, out, lambda d: np.where(d < 0, expf(d) - np.float32(1), d))
+
+    def compute(self, x: np.ndarray) -> np.ndarray:
+        if self.dtype != FLOAT32:
+            return self.table(x)
+        y = x.copy()
+        negative = x < 0
+        if negative.any():
+            y[negative] = expm1f(x[negative])
+        return y
