@@ -10,6 +10,11 @@ Like TFLM, all non-constant tensors and all kernel scratch share ONE arena
 (a ``bytearray``); tensors are NumPy views at their planned offsets, so a
 tensor overwritten because its lifetime ended really is overwritten here too.
 Variable tensors are persistent (TFLM keeps them outside the planned head).
+
+Models with several subgraphs (IF, WHILE, CALL_ONCE) and resource variables
+are run through ``graph.Graph``: every subgraph is prepared and planned into
+the same arena, and control flow ops run subgraphs through it. The public
+methods here (details, tensors, trace) concern the main subgraph (0).
 """
 from __future__ import annotations
 
@@ -19,14 +24,13 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from . import ops as _ops
 from .arith.fixedpoint import ROUNDING_MODES
 from .errors import ModelError
+from .graph import Graph
 from .ops.base import Op, OpConfig
 from .parse.loader import load_model
 from .parse.model import Model, Subgraph, Tensor
-from .plan import MemoryPlan, plan_memory
-from .plan.offline import parse_offline_allocation
+from .plan import MemoryPlan
 
 BACKENDS = ("numpy", "c")
 PLANNERS = ("greedy", "linear")
@@ -70,46 +74,16 @@ class Interpreter:
         self._arena: bytearray | None = None
         self._arrays: dict[int, np.ndarray] = {}
         self._calls: list[Callable[[], None]] = []
+        self._graph: Graph | None = None
 
     # -- allocation ----------------------------------------------------
     def allocate_tensors(self) -> None:
-        """Prepare every op, plan the arena and bind each op's eval call."""
-        sg = self._subgraph
-        ops = [_ops.lookup(node.op_name, node.index, self.backend)(node, sg, self.config)
-               for node in sg.operators]
-        for op in ops:
-            op.prepare()
-        offline = None
-        if "OfflineMemoryAllocation" in self.model.metadata:
-            offline = parse_offline_allocation(
-                self.model.metadata["OfflineMemoryAllocation"], len(sg.tensors))
-        plan = plan_memory(sg, {op.node.index: op.scratch_sizes for op in ops if op.scratch_sizes},
-                           offline_offsets=offline, planner=self.planner)
-        arena = bytearray(plan.arena_bytes)
-        arrays: dict[int, np.ndarray] = {}
-        scratch: dict[int, list[np.ndarray]] = {}
-        for buf in plan.buffers:
-            if buf.kind == "scratch":
-                scratch.setdefault(buf.first_op, []).append(
-                    np.frombuffer(arena, np.uint8, buf.size, buf.offset))
-            else:
-                t = sg.tensors[buf.tensor_index]
-                arrays[t.index] = np.frombuffer(
-                    arena, t.dtype, t.num_elements, buf.offset).reshape(t.shape)
-        for t in sg.tensors:
-            if t.index in arrays:
-                continue
-            if t.data is not None:
-                arrays[t.index] = t.data
-            else:
-                # Variable tensors (persistent in TFLM) and tensors no op touches.
-                arrays[t.index] = np.zeros(t.shape, t.dtype)
-        self._ops, self._plan, self._arena, self._arrays = ops, plan, arena, arrays
-        self._calls = [
-            op.bind([arrays[i] if i >= 0 else None for i in op.node.inputs],
-                    [arrays[i] for i in op.node.outputs],
-                    scratch.get(op.node.index, []))
-            for op in ops]
+        """Prepare every op of every subgraph, plan the arena and bind each op's eval call."""
+        graph = Graph(self.model, self.backend, self.config)
+        plan = graph.allocate(self.planner)
+        main = graph.runners[0]
+        self._graph, self._plan, self._arena = graph, plan, graph.arena
+        self._ops, self._arrays, self._calls = main.ops, main.arrays, main.calls
         self.reset_all_variables()
 
     def memory_plan(self) -> MemoryPlan:
@@ -156,13 +130,14 @@ class Interpreter:
         return times
 
     def reset_all_variables(self) -> None:
-        """Reset variable tensors as TFLM does: to the zero point for int8, else to 0."""
+        """Reset state as TFLM's ResetVariableTensors does.
+
+        Variable tensors of every subgraph go to the zero point for int8, else
+        to 0; resource variables go back to their default (the zero point of
+        the value first assigned, or 0). A CALL_ONCE that already ran stays done.
+        """
         self._require_allocated()
-        for t in self._subgraph.tensors:
-            if t.is_variable:
-                zp = int(t.quantization.zero_point[0]) if (
-                    t.quantization is not None and t.dtype == np.int8) else 0
-                self._arrays[t.index][...] = zp
+        self._graph.reset_variables()
 
     # -- tensor access -------------------------------------------------
     def get_input_details(self) -> list[dict]:

@@ -30,6 +30,12 @@ class Op:
 
     #: the builtin operator names this class implements (set by ``register``)
     op_names: tuple[str, ...] = ()
+    #: the model-wide context (``interpreter.graph.Graph``: other subgraphs,
+    #: resource variables), set by the subgraph runner before ``prepare``;
+    #: None when an op is used on its own
+    graph = None
+    #: the index of the subgraph this operator belongs to
+    subgraph_index: int = 0
 
     def __init__(self, node: Operator, subgraph: Subgraph, config: OpConfig = OpConfig()):
         self.node = node
@@ -39,6 +45,10 @@ class Op:
             subgraph.tensors[i] if i >= 0 else None for i in node.inputs]
         self.outputs: list[Tensor] = [subgraph.tensors[i] for i in node.outputs]
         self.scratch_sizes: list[int] = []
+        #: output positions whose memory the op provides itself in ``prepare``
+        #: (as TFLM's VAR_HANDLE points its output at persistent data): these
+        #: are left out of the arena plan; ``persistent_output`` must return them
+        self.owned_outputs: list[int] = []
 
     # -- lifecycle -----------------------------------------------------
     def prepare(self) -> None:
@@ -59,6 +69,10 @@ class Op:
         """
         run = self.eval
         return lambda: run(inputs, outputs, scratch)
+
+    def persistent_output(self, position: int) -> np.ndarray:
+        """The array an op gives its owned output ``position`` (see ``owned_outputs``)."""
+        raise NotImplementedError
 
     # -- helpers for subclasses ----------------------------------------
     def request_scratch(self, nbytes: int) -> int:

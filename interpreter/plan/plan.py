@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Collection, Literal, Mapping, Sequence
 
-from ..errors import ModelError, PlanError, UnsupportedOpError
+from ..errors import ModelError, PlanError
 from ..parse.model import Model, Subgraph
-from .buffers import BufferRequest, buffer_requests
+from .buffers import BufferRequest, buffer_requests, model_buffer_requests
 
 #: TFLM's MicroArenaBufferAlignment() (tensorflow/lite/micro/micro_arena_constants.h)
 ARENA_ALIGNMENT = 16
@@ -44,6 +44,14 @@ class PlannedBuffer:
         return self.request.tensor_index
 
     @property
+    def subgraph_index(self) -> int:
+        return self.request.subgraph_index
+
+    @property
+    def op_index(self) -> int | None:
+        return self.request.op_index
+
+    @property
     def first_op(self) -> int:
         return self.request.first_op
 
@@ -78,17 +86,19 @@ class MemoryPlan:
     planner: str = "greedy"
 
     # -- lookups -------------------------------------------------------------
-    def tensor_offsets(self) -> dict[int, int]:
-        """Arena offset of each planned tensor, by tensor index."""
+    def tensor_offsets(self, subgraph: int = 0) -> dict[int, int]:
+        """Arena offset of each planned tensor of ``subgraph``, by tensor index."""
         return {b.request.tensor_index: b.offset for b in self.buffers
-                if b.request.kind == "tensor"}
+                if b.request.kind == "tensor" and b.request.subgraph_index == subgraph}
 
-    def scratch_offsets(self) -> dict[int, list[int]]:
-        """Arena offsets of the scratch buffers, by operator index, in request order."""
+    def scratch_offsets(self, subgraph: int = 0) -> dict[int, list[int]]:
+        """Arena offsets of ``subgraph``'s scratch buffers, by operator index, in request order."""
         out: dict[int, list[int]] = {}
         for b in self.buffers:
-            if b.request.kind == "scratch":
-                out.setdefault(b.request.first_op, []).append(b.offset)
+            r = b.request
+            if r.kind == "scratch" and r.subgraph_index == subgraph:
+                op = r.op_index if r.op_index is not None else r.first_op
+                out.setdefault(op, []).append(b.offset)
         return out
 
     # -- invariants ----------------------------------------------------------
@@ -124,6 +134,7 @@ class MemoryPlan:
 
     # -- output ---------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        multi = any(b.request.subgraph_index for b in self.buffers)
         return {
             "planner": self.planner,
             "alignment": self.alignment,
@@ -138,6 +149,8 @@ class MemoryPlan:
                 "first_op": b.request.first_op,
                 "last_op": b.request.last_op,
                 "offline_offset": b.request.offline_offset,
+                # only for models with control flow, where several subgraphs are planned
+                **({"subgraph": b.request.subgraph_index} if multi else {}),
             } for b in self.buffers],
         }
 
@@ -193,21 +206,13 @@ def check_offline_requests(requests: Sequence[BufferRequest]) -> None:
                                  "overlapping memory while both are live")
 
 
-def plan_memory(subgraph: Subgraph,
-                scratch_sizes: Mapping[int, Sequence[int]] = {},
-                offline_offsets: Sequence[int] | None = None,
-                planner: Literal["greedy", "linear"] = "greedy") -> MemoryPlan:
-    """Plan ``subgraph``'s arena as TFLM would, and verify the plan before returning it.
-
-    ``scratch_sizes`` maps operator index to the byte sizes its kernel
-    requested; ``offline_offsets`` (one per tensor, -1 = online) comes from
-    the model's offline plan (see ``offline.offline_offsets``).
-    """
+def plan_requests(requests: Sequence[BufferRequest],
+                  planner: Literal["greedy", "linear"] = "greedy") -> MemoryPlan:
+    """Plan buffer requests with TFLM's greedy or linear planner, and verify the plan."""
     # Imported here: both planners import this module for MemoryPlan.
     from .greedy import plan_greedy
     from .linear import plan_linear
 
-    requests = buffer_requests(subgraph, scratch_sizes, offline_offsets)
     check_offline_requests(requests)
     if planner == "greedy":
         plan = plan_greedy(requests, ARENA_ALIGNMENT)
@@ -219,13 +224,53 @@ def plan_memory(subgraph: Subgraph,
     return plan
 
 
-def plan_model(model: Model, scratch_sizes: Mapping[int, Sequence[int]] = {},
-               planner: Literal["greedy", "linear"] = "greedy") -> MemoryPlan:
-    """Plan a single-subgraph model, using its offline plan if it carries one."""
-    from .offline import offline_offsets
+def plan_memory(subgraph: Subgraph,
+                scratch_sizes: Mapping[int, Sequence[int]] = {},
+                offline_offsets: Sequence[int] | None = None,
+                planner: Literal["greedy", "linear"] = "greedy",
+                persistent: Collection[int] = ()) -> MemoryPlan:
+    """Plan ``subgraph``'s arena as TFLM would, and verify the plan before returning it.
 
-    if len(model.subgraphs) != 1:
-        # TFLM plans the tensors of every subgraph in one arena and one timeline.
-        raise UnsupportedOpError(f"the model has {len(model.subgraphs)} subgraphs; memory "
-                                 "planning is implemented for single-subgraph models")
-    return plan_memory(model.main, scratch_sizes, offline_offsets(model, 0), planner)
+    ``scratch_sizes`` maps operator index to the byte sizes its kernel
+    requested; ``offline_offsets`` (one per tensor, -1 = online) comes from
+    the model's offline plan (see ``offline.offline_offsets``); ``persistent``
+    lists tensors a kernel gave memory of its own in Prepare.
+    """
+    return plan_requests(buffer_requests(subgraph, scratch_sizes, offline_offsets, persistent),
+                         planner)
+
+
+def plan_subgraphs(subgraphs: Sequence[Subgraph],
+                   scratch_sizes: Mapping[int, Mapping[int, Sequence[int]]] = {},
+                   offline_offsets: Sequence[int] | None = None,
+                   planner: Literal["greedy", "linear"] = "greedy",
+                   persistent: Mapping[int, Collection[int]] = {}) -> MemoryPlan:
+    """Plan every subgraph of a model in one arena and one timeline, as TFLM does.
+
+    ``scratch_sizes`` and ``persistent`` are keyed by subgraph index;
+    ``offline_offsets`` covers every tensor of the model (see
+    ``buffers.model_buffer_requests``).
+    """
+    return plan_requests(model_buffer_requests(subgraphs, scratch_sizes, offline_offsets,
+                                               persistent), planner)
+
+
+def plan_model(model: Model, scratch_sizes: Mapping[int, Sequence[int]] = {},
+               planner: Literal["greedy", "linear"] = "greedy", *,
+               subgraph_scratch: Mapping[int, Mapping[int, Sequence[int]]] | None = None,
+               persistent: Mapping[int, Collection[int]] = {}) -> MemoryPlan:
+    """Plan a model (all its subgraphs), using its offline plan if it carries one.
+
+    ``scratch_sizes`` is the main subgraph's scratch by operator;
+    ``subgraph_scratch`` gives that of other subgraphs ({subgraph: {op: sizes}}).
+    """
+    from .offline import METADATA_NAME, offline_offsets, parse_offline_plan
+
+    if len(model.subgraphs) == 1:
+        return plan_memory(model.main, scratch_sizes, offline_offsets(model, 0), planner,
+                           persistent.get(0, ()))
+    scratch = {0: scratch_sizes, **(subgraph_scratch or {})}
+    offline = None
+    if METADATA_NAME in model.metadata:
+        offline = parse_offline_plan(bytes(model.metadata[METADATA_NAME])).offsets
+    return plan_subgraphs(model.subgraphs, scratch, offline, planner, persistent)
