@@ -86,6 +86,17 @@ class Softmax(Op):
         self.diff_min = -calculate_input_radius(SCALED_DIFF_INTEGER_BITS, self.input_left_shift)
         self.out_min, self.out_max = INT_RANGES[out.dtype]
         self.out_bits = 8 * out.dtype.itemsize
+        # An int8 row's differences to its maximum are the 256 values 0, -1, ..., -255:
+        # tabulate everything that depends on one difference alone, once.
+        diff = -np.arange(256, dtype=np.int64)
+        self.used_by_negdiff = diff >= self.diff_min
+        scaled = multiply_by_quantized_multiplier(np.where(self.used_by_negdiff, diff, 0),
+                                                  self.input_multiplier, self.input_left_shift,
+                                                  self.config.rounding)
+        self.exp_by_negdiff = exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS)
+        self.accum_by_negdiff = np.where(
+            self.used_by_negdiff,
+            rescale(self.exp_by_negdiff, 0, ACCUMULATION_INTEGER_BITS), 0)
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
@@ -101,14 +112,10 @@ class Softmax(Op):
         return e / total
 
     def _eval_int8(self, x: np.ndarray) -> np.ndarray:
-        diff = x - np.max(x, axis=-1, keepdims=True)
-        used = diff >= self.diff_min
-        scaled = multiply_by_quantized_multiplier(np.where(used, diff, 0), self.input_multiplier,
-                                                  self.input_left_shift, self.config.rounding)
-        exp_q0 = exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS)
-        in_accum_format = rescale(exp_q0, 0, ACCUMULATION_INTEGER_BITS)
-        sum_of_exps = wrap_int32(np.sum(np.where(used, in_accum_format, 0), axis=-1,
-                                        keepdims=True))
+        negdiff = np.max(x, axis=-1, keepdims=True) - x
+        used = self.used_by_negdiff[negdiff]
+        exp_q0 = self.exp_by_negdiff[negdiff]
+        sum_of_exps = wrap_int32(np.sum(self.accum_by_negdiff[negdiff], axis=-1, keepdims=True))
         reciprocal, num_bits_over_unit = get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
         exponent = num_bits_over_unit + 31 - self.out_bits
         if np.any(exponent > 31):
