@@ -31,7 +31,12 @@ def conv_models(draw, op: str):
     in_h, in_w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
     if draw(st.booleans()):
         in_h = 1                                         # the 1xN path
-    in_c = draw(st.integers(1, 13))
+    # now and then wide channels: several output-channel chunks and k blocks of the
+    # matrix product, depthwise tiles of one or more pixels
+    wide = draw(st.integers(0, 5)) == 0
+    if wide:
+        in_h, in_w = min(in_h, 5), min(in_w, 5)
+    in_c = draw(st.integers(1, 150 if wide else 13))
     kh, kw = draw(st.sampled_from([(1, 1), (3, 3), (1, 3), (1, 5), (2, 3), (5, 5), (3, 1)]))
     stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     dilation = draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 1)]))
@@ -43,7 +48,7 @@ def conv_models(draw, op: str):
         out_h = compute_out_size(0, in_h, kh, stride[0], dilation[0])
         out_w = compute_out_size(0, in_w, kw, stride[1], dilation[1])
     if op == "CONV_2D":
-        out_c = draw(st.integers(1, 11))
+        out_c = draw(st.integers(1, 40 if wide else 11))
         f_shape, qdim = (out_c, kh, kw, in_c), 0
     else:
         mult = draw(st.sampled_from([1, 1, 2, 3]))
@@ -81,7 +86,10 @@ def conv_models(draw, op: str):
 @st.composite
 def fc_models(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
-    batches, depth, units = draw(st.integers(1, 5)), draw(st.integers(1, 70)), draw(st.integers(1, 13))
+    wide = draw(st.integers(0, 4)) == 0
+    batches = draw(st.integers(1, 9))
+    depth = draw(st.integers(1, 300 if wide else 70))
+    units = draw(st.integers(1, 40 if wide else 13))
     per_channel = draw(st.booleans())
     s_in, s_out = draw(scales), draw(scales)
     b = ModelBuilder()

@@ -26,9 +26,11 @@ def build(tmp: Path) -> None:
     sys.path.insert(0, str(REPO / "kernels_c"))
     from build_cffi import make_builder
     for name, macros in (("_tnn", []), ("_tnn_single", [("TNN_SINGLE_ROUNDING", "1")])):
+        # multiversion=False: the portable code, as a firmware build compiles it (the
+        # regular test run checks the host's AVX2 clones against NumPy)
         ffi = make_builder("interpreter.ops_c." + name, extra_compile_args=SAN,
                            extra_link_args=SAN[:1], define_macros=macros,
-                           absolute_paths=True)
+                           absolute_paths=True, multiversion=False)
         ffi.compile(tmpdir=str(tmp), verbose=False)
 
 

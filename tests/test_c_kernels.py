@@ -79,6 +79,43 @@ def test_kernel_selection():
     assert conv("DEPTHWISE_CONV_2D", (1, 4, 4, 3), (1, 3, 3, 3), (1, 4, 4, 3), 1, "SAME") == "3x3"
     assert conv("DEPTHWISE_CONV_2D", (1, 4, 4, 3), (1, 2, 2, 3), (1, 3, 3, 3), 1) == "mult1"
     assert conv("DEPTHWISE_CONV_2D", (1, 4, 4, 3), (1, 3, 3, 6), (1, 2, 2, 6), 2) == "general"
+    assert conv("DEPTHWISE_CONV_2D", (1, 4, 4, 1), (1, 3, 3, 8), (1, 4, 4, 8), 8, "SAME") == "conv"
+
+
+@pytest.mark.parametrize("rounding", ["double", "single"])
+def test_one_channel_depthwise_runs_as_conv(rounding):
+    """person_detect's first layer (1 channel x multiplier 8, stride 2, SAME) through
+    tnn_convolve_s8, and wide layers through several chunks of the matrix product and
+    of the depthwise tiles."""
+    from interpreter.builder import ModelBuilder
+    rng = np.random.default_rng(7)
+    cases = [("DEPTHWISE_CONV_2D", (1, 13, 11, 1), (1, 3, 3, 8), 2, 8),
+             ("DEPTHWISE_CONV_2D", (2, 7, 9, 70), (1, 3, 3, 70), 1, 1),
+             ("DEPTHWISE_CONV_2D", (1, 9, 9, 24), (1, 3, 3, 24), 2, 1),
+             ("CONV_2D", (1, 6, 7, 200), (37, 1, 1, 200), 1, None),
+             ("CONV_2D", (1, 9, 9, 8), (33, 1, 1, 8), 1, None),
+             ("CONV_2D", (1, 9, 9, 3), (19, 3, 3, 3), 2, None)]
+    for op, in_shape, f_shape, stride, mult in cases:
+        out_c = f_shape[3] if op == "DEPTHWISE_CONV_2D" else f_shape[0]
+        out_h, out_w = -(-in_shape[1] // stride), -(-in_shape[2] // stride)
+        qdim = 3 if op == "DEPTHWISE_CONV_2D" else 0
+        b = ModelBuilder()
+        x = b.add_tensor("x", np.int8, in_shape, scale=0.05, zero_point=-128)
+        w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
+                         scale=list(rng.uniform(0.001, 0.05, out_c)), zero_point=[0] * out_c,
+                         quantized_dimension=qdim)
+        bias = b.add_tensor("b", np.int32, [out_c], data=rng.integers(-5000, 5000, out_c),
+                            scale=[0.05 * 0.01] * out_c, zero_point=[0] * out_c)
+        y = b.add_tensor("y", np.int8, (in_shape[0], out_h, out_w, out_c), scale=0.02,
+                         zero_point=-5)
+        opts = {"padding": "SAME", "stride_h": stride, "stride_w": stride,
+                "fused_activation_function": "RELU6"}
+        if mult:
+            opts["depth_multiplier"] = mult
+        b.add_operator(op, [x, w, bias], [y], options=opts)
+        b.set_inputs([x])
+        b.set_outputs([y])
+        check_same(b.build(), [rng.integers(-128, 128, in_shape).astype(np.int8)], rounding)
 
 
 def test_window_larger_than_input_same_padding():

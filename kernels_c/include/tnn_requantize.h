@@ -20,6 +20,18 @@
 #define TNN_INLINE static inline
 #endif
 
+/* TNN_MULTIVERSION: on a host build for x86-64 (build_cffi.py defines
+ * TNN_HOST_MULTIVERSION there, and only there), the hot kernels are compiled
+ * twice, for AVX2 and for the baseline, and the loader picks one (GCC/clang
+ * target_clones). Without the macro (every firmware build) it is empty and
+ * the code is plain C99. */
+#if defined(TNN_HOST_MULTIVERSION) && defined(__GNUC__) && defined(__x86_64__) && \
+    defined(__ELF__)
+#define TNN_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define TNN_MULTIVERSION
+#endif
+
 #define TNN_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define TNN_MIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -38,17 +50,22 @@ TNN_INLINE int32_t tnn_wrap_mul(int32_t a, int32_t b)
 /* SaturatingRoundingDoublingHighMul. */
 TNN_INLINE int32_t tnn_doubling_high_mult(int32_t a, int32_t b)
 {
-    if (a == INT32_MIN && b == INT32_MIN) {
-        return INT32_MAX;
-    }
-    /* (ab + nudge) / 2^31 with C division equals (ab + 2^30) >> 31 (floor). */
-    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 30)) >> 31);
+    /* (ab + nudge) / 2^31 with C division equals (ab + 2^30) >> 31 (floor); the
+     * one overflow (INT32_MIN squared) is a select, not a branch, so loops of
+     * this vectorize. */
+    /* Bits 31..62 of the sum: a logical 64-bit shift, then truncation, gives the
+     * same int32 as the arithmetic shift and avoids the 64-bit arithmetic shift
+     * that AVX2/NEON lack as a vector instruction. */
+    const uint64_t sum = (uint64_t)((int64_t)a * b) + ((uint64_t)1 << 30);
+    const int32_t r = (int32_t)(uint32_t)(sum >> 31);
+    const int saturate = (a == INT32_MIN) & (b == INT32_MIN);
+    return saturate ? INT32_MAX : r;
 }
 
 /* RoundingDivideByPOT: halves away from zero; 0 <= exponent <= 31. */
 TNN_INLINE int32_t tnn_divide_by_power_of_two(int32_t x, int32_t exponent)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t mask = (int32_t)(((uint32_t)1 << exponent) - 1u);
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -77,6 +94,29 @@ TNN_INLINE int8_t tnn_requantize_s8(int32_t acc, int32_t multiplier, int32_t shi
     y = TNN_MAX(y, act_min);
     y = TNN_MIN(y, act_max);
     return (int8_t)y;
+}
+
+/* out[i] = tnn_requantize_s8(acc[i], multiplier[i], shift[i], ...) for i < n: the
+ * requantization of one output pixel's channel row, written without
+ * data-dependent branches so that it vectorizes where the ISA has per-lane
+ * shifts and 32x32->64 multiplies (AVX2, SVE; scalar elsewhere). It runs in
+ * place in `acc` (int32 lanes, so the vector width is set by int32, not by the
+ * int8 output: short rows of 8-16 channels still vectorize), then narrows. */
+TNN_INLINE void tnn_requantize_row_s8(int32_t *restrict acc,
+                                      const int32_t *restrict multiplier,
+                                      const int32_t *restrict shift, int32_t n,
+                                      int32_t output_offset, int32_t act_min, int32_t act_max,
+                                      int8_t *restrict out)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        int32_t y = tnn_wrap_add(tnn_requantize(acc[i], multiplier[i], shift[i]), output_offset);
+        y = y > act_min ? y : act_min;
+        acc[i] = y < act_max ? y : act_max;
+    }
+    for (i = 0; i < n; i++) {
+        out[i] = (int8_t)acc[i];
+    }
 }
 
 #endif /* TNN_REQUANTIZE_H */

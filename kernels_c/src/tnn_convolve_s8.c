@@ -11,11 +11,22 @@
 #include "tinyml_nn.h"
 #include "tnn_requantize.h"
 
-#define TNN_CONV_BLOCK 8  /* output pixels per im2col block */
+/* Output pixels per im2col block: at least 8, more for short windows (up to 64,
+ * a multiple of 4, within about TNN_CONV_IM2COL_BYTES), so that a first layer
+ * with a 27-value window does not pay the matrix product's per-call cost every
+ * 8 pixels. */
+#define TNN_CONV_IM2COL_BYTES 1024
+
+static int32_t tnn_conv_block(int32_t depth)
+{
+    const int32_t rows = depth > 0 ? TNN_CONV_IM2COL_BYTES / depth / 4 * 4 : 8;
+    return TNN_MAX(8, TNN_MIN(64, rows));
+}
 
 int32_t tnn_convolve_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_dims *filter_dims)
 {
-    return TNN_CONV_BLOCK * filter_dims->h * filter_dims->w * input_dims->c;
+    const int32_t depth = filter_dims->h * filter_dims->w * input_dims->c;
+    return tnn_conv_block(depth) * depth;
 }
 
 int32_t tnn_convolve_s8(const tnn_conv_params *params,
@@ -29,6 +40,7 @@ int32_t tnn_convolve_s8(const tnn_conv_params *params,
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t depth = k_h * k_w * in_c;
+    const int32_t block = tnn_conv_block(depth);
     const int8_t pad_value = (int8_t)(-params->input_offset);
     int8_t *cols = (int8_t *)scratch;
     int32_t b;
@@ -41,8 +53,8 @@ int32_t tnn_convolve_s8(const tnn_conv_params *params,
         int8_t *out_image = output + (intptr_t)b * out_h * out_w * out_c;
         const int32_t pixels = out_h * out_w;
         int32_t p0;
-        for (p0 = 0; p0 < pixels; p0 += TNN_CONV_BLOCK) {
-            const int32_t rows = TNN_MIN(TNN_CONV_BLOCK, pixels - p0);
+        for (p0 = 0; p0 < pixels; p0 += block) {
+            const int32_t rows = TNN_MIN(block, pixels - p0);
             int32_t r;
             for (r = 0; r < rows; r++) {
                 const int32_t oy = (p0 + r) / out_w, ox = (p0 + r) % out_w;

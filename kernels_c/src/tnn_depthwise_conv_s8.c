@@ -15,6 +15,28 @@ int32_t tnn_depthwise_conv_s8_get_buffer_size(const tnn_dims *output_dims)
     return output_dims->c * (int32_t)sizeof(int32_t);
 }
 
+/* acc[ic * mult + m] += (src[ic] + in_off) * w[ic * mult + m] (restrict parameters:
+ * no run-time overlap checks in the vectorized loop). */
+TNN_INLINE void tnn_dw_tap_mult(const int8_t *restrict src, const int8_t *restrict w,
+                                int32_t *restrict acc, int32_t in_c, int32_t mult,
+                                int32_t in_off)
+{
+    int32_t ic, m;
+    if (mult == 1) {
+        for (ic = 0; ic < in_c; ic++) {
+            acc[ic] += (src[ic] + in_off) * w[ic];
+        }
+        return;
+    }
+    for (ic = 0; ic < in_c; ic++) {
+        const int32_t v = src[ic] + in_off;
+        for (m = 0; m < mult; m++) {
+            acc[ic * mult + m] += v * w[ic * mult + m];
+        }
+    }
+}
+
+TNN_MULTIVERSION
 int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
                               const tnn_dims *input_dims, const int8_t *input,
@@ -51,28 +73,22 @@ int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
                     for (kx = 0; kx < k_w; kx++) {
                         const int32_t x = ox * params->stride.w - params->padding.w +
                                           kx * params->dilation.w;
-                        const int8_t *src;
-                        const int8_t *w;
-                        int32_t ic, m;
                         if (x < 0 || x >= in_w) {
                             continue;
                         }
-                        src = image + ((intptr_t)y * in_w + x) * in_c;
-                        w = filter + ((intptr_t)ky * k_w + kx) * out_c;
-                        for (ic = 0; ic < in_c; ic++) {
-                            const int32_t v = src[ic] + in_off;
-                            for (m = 0; m < mult; m++) {
-                                acc[ic * mult + m] += v * w[ic * mult + m];
-                            }
-                        }
+                        tnn_dw_tap_mult(image + ((intptr_t)y * in_w + x) * in_c,
+                                        filter + ((intptr_t)ky * k_w + kx) * out_c, acc, in_c,
+                                        mult, in_off);
                     }
                 }
-                for (c = 0; c < out_c; c++) {
-                    out[c] = tnn_requantize_s8(tnn_wrap_add(acc[c], bias ? bias[c] : 0),
-                                               quant->multiplier[c], quant->shift[c],
-                                               params->output_offset, params->activation.min,
-                                               params->activation.max);
+                if (bias) {
+                    for (c = 0; c < out_c; c++) {
+                        acc[c] = tnn_wrap_add(acc[c], bias[c]);
+                    }
                 }
+                tnn_requantize_row_s8(acc, quant->multiplier, quant->shift, out_c,
+                                      params->output_offset, params->activation.min,
+                                      params->activation.max, out);
             }
         }
     }

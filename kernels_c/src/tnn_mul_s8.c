@@ -8,6 +8,7 @@
 #include "tinyml_nn.h"
 #include "tnn_requantize.h"
 
+TNN_MULTIVERSION
 int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size)
 {
