@@ -475,7 +475,7 @@ def test_depthwise_rejects_inconsistent_models(kwargs, message):
     # TFLM parses TANH and SIGN_BIT but its kernels silently apply no activation.
     (dict(activation="TANH"), "fused activation 4"),
     (dict(activation="SIGN_BIT"), "fused activation 5"),
-    (dict(dtype=np.int16, filter_dtype=np.int8), "int16 with filter type int8"),
+    (dict(dtype=np.int16, filter_dtype=np.int16), "int16 with filter type int16"),
     (dict(dtype=np.float32, filter_dtype=np.int8), "float32 with filter type int8"),
 ])
 def test_unsupported_combinations(op, kwargs, message):

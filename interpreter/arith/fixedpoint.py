@@ -185,3 +185,40 @@ class ChannelMultiplier:
             q += nudge
             q >>= self.right
         return q
+
+
+# -- the int64-input overload (16x8 kernels) ------------------------------------
+
+def reduce_multiplier_int64(multiplier) -> np.ndarray:
+    """The Q15 multiplier the int64 MultiplyByQuantizedMultiplier really multiplies by.
+
+    ``(M + 2^15) >> 16``, except that M >= 0x7FFF0000 (which would round up to
+    2^15) saturates to 0x7FFF. Vectorized over ``multiplier``.
+    """
+    m = _i64(multiplier)
+    return np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF)
+
+
+def multiply_by_quantized_multiplier_int64(x, multiplier, shift) -> np.ndarray:
+    """MultiplyByQuantizedMultiplier(int64_t x, int32_t M, int shift) of ``common.h``.
+
+    The overload TFLM's 16x8 kernels (int16 activations, int8 weights, int64
+    accumulators: CONV_2D with an int64 bias, DEPTHWISE_CONV_2D,
+    TRANSPOSE_CONV, BATCH_MATMUL int16, ...) requantize with. It rounds once:
+    the multiplier is first reduced to 16 bits (``reduce_multiplier_int64``),
+    then ``(x * rm + 2^(14 - shift)) >> (15 - shift)`` in 64 bits, the result
+    truncated to int32 as the C cast does. Both rounding builds
+    (default and ``TFLITE_SINGLE_ROUNDING``) define it identically.
+
+    ``x`` holds int64 values (TFLM assumes |x| < 2^47, so that ``x * rm`` does
+    not overflow; outside that, NumPy wraps the product as the C code does on
+    two's-complement machines). ``multiplier`` and ``shift`` broadcast against
+    ``x`` (per-channel arrays along the last axis); ``shift`` is in [-31, 7].
+    Returns int64 holding int32 values.
+    """
+    x = _i64(x)
+    rm = reduce_multiplier_int64(multiplier)
+    total_shift = 15 - _i64(shift)
+    with np.errstate(over="ignore"):
+        y = x * rm + (np.int64(1) << (total_shift - 1))
+    return wrap_int32(y >> total_shift)

@@ -21,22 +21,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import ChannelMultiplier, wrap_int32
+from ..arith.fixedpoint import (ChannelMultiplier, multiply_by_quantized_multiplier_int64,
+                                wrap_int32)
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .conv_common import add_into, conv_multipliers, has_nan
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, INT16
 from .registry import register
-
-
-def multiply_by_quantized_multiplier_int64(x: np.ndarray, multiplier: int,
-                                           shift: int) -> np.ndarray:
-    """The int64-input MultiplyByQuantizedMultiplier: a Q15 multiplier, one rounding shift."""
-    reduced = (multiplier + (1 << 15)) >> 16 if multiplier < 0x7FFF0000 else 0x7FFF
-    total_shift = 15 - shift
-    y = (np.asarray(x, np.int64) * reduced + (np.int64(1) << (total_shift - 1))) >> total_shift
-    return wrap_int32(y)
 
 
 @register("BATCH_MATMUL")

@@ -1,4 +1,4 @@
-"""CONV_2D: int8 (per-tensor or per-channel weights) and float32.
+"""CONV_2D: int8 (per-tensor or per-channel weights), 16x8 and float32.
 
 Arithmetic of ``reference/integer_ops/conv.h`` (``ConvPerChannel``) and
 ``reference/conv.h``; validation of ``micro/kernels/conv_common.cc``.
@@ -19,7 +19,7 @@ from .base import Op
 from .conv_common import (Derived, PaddedImage, accumulate_float32, accumulator_bound, check_bias,
                           check_output_shape, check_rank, check_symmetric_filter, check_types,
                           compute_window, exact_int_matmul, float_output, fused_activation,
-                          has_nan, int8_requantizer)
+                          has_nan, int8_requantizer, int16_requantizer, accumulator_bound_16x8)
 from .registry import register
 
 
@@ -32,7 +32,7 @@ class Conv2D(Op):
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
             check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
         activation = fused_activation(self)
         opts = self.options
 
@@ -65,6 +65,20 @@ class Conv2D(Op):
             self.weights = Derived(filter_, lambda w: self._weight_matrix(w, np.float64))
             self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
             self.eval = self._eval_int8
+        elif dtype == np.int16:
+            check_bias(self, bias, out_depth, (np.int32, np.int64))
+            check_symmetric_filter(self, filter_)
+            depth = filter_h * filter_w * filter_depth
+            self.requantize = int16_requantizer(
+                self, input_, filter_, output, out_depth, channel_axis=0,
+                activation=activation,
+                int64_acc=bias is None or bias.dtype == np.int64,
+                acc_bound=accumulator_bound_16x8(depth, bias))
+            self.input_offset = 0
+            self.image = PaddedImage(window, batches, in_depth, np.float64)
+            self.weights = Derived(filter_, lambda w: self._weight_matrix(w, np.float64))
+            self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
+            self.eval = self._eval_int8     # the same integer product; only requantize differs
         else:
             check_bias(self, bias, out_depth, np.float32)
             self.act_range = common.activation_range_float(activation)

@@ -207,19 +207,26 @@ def check_rank(op: Op, tensor: Tensor, rank: int, what: str) -> None:
              f"{what} must have rank {rank}, has shape {list(tensor.shape)}")
 
 
-def check_types(op: Op, input_: Tensor, filter_: Tensor, output: Tensor) -> np.dtype:
+def check_types(op: Op, input_: Tensor, filter_: Tensor, output: Tensor,
+                allow_16x8: bool = False) -> np.dtype:
     """The supported (input, filter, output) type combinations; returns the input dtype.
 
-    TFLM also runs int16 activations with int8 filters and int4-packed
-    filters; this interpreter implements only int8 and float32.
+    int8/int8 and float32/float32, and with ``allow_16x8`` (the ops that
+    implement it) the 16x8 kernels' int16/int8 (int16 activations, int8
+    weights). TFLM also runs int4-packed filters with int8 inputs; this
+    interpreter does not.
     """
     op.check(input_.dtype == output.dtype,
              f"input type {input_.dtype} differs from output type {output.dtype}")
     pair = (input_.dtype, filter_.dtype)
-    if pair not in ((np.dtype(np.int8), np.dtype(np.int8)),
-                    (np.dtype(np.float32), np.dtype(np.float32))):
+    supported = [(np.dtype(np.int8), np.dtype(np.int8)),
+                 (np.dtype(np.float32), np.dtype(np.float32))]
+    if allow_16x8:
+        supported.append((np.dtype(np.int16), np.dtype(np.int8)))
+    if pair not in supported:
+        names = ", ".join(f"{i}/{f}" for i, f in supported)
         raise op.unsupported(f"input type {input_.dtype} with filter type {filter_.dtype} "
-                             "(supported: int8/int8, float32/float32)")
+                             f"(supported: {names})")
     return input_.dtype
 
 
@@ -261,11 +268,19 @@ def check_symmetric_filter(op: Op, filter_: Tensor) -> None:
 
 
 def check_bias(op: Op, bias: Tensor | None, channels: int, dtype) -> None:
-    """Validate the optional bias: ``channels`` values of ``dtype`` (int32 or float32)."""
+    """Validate the optional bias: ``channels`` values of ``dtype`` (one type or a tuple).
+
+    A bias type the kernel does not read as such (TFLM reinterprets the buffer)
+    is refused as unsupported.
+    """
     if bias is None:
         return
-    op.check(bias.dtype == np.dtype(dtype),
-             f"bias must be {np.dtype(dtype)}, is {bias.dtype}")
+    allowed = tuple(np.dtype(d) for d in (dtype if isinstance(dtype, tuple) else (dtype,)))
+    if bias.dtype not in allowed:
+        names = " or ".join(str(d) for d in allowed)
+        if isinstance(dtype, tuple):
+            raise op.unsupported(f"bias type {bias.dtype} (supported: {names})")
+        raise op.error(f"bias must be {names}, is {bias.dtype}")
     op.check(bias.num_elements == channels,
              f"bias has {bias.num_elements} values but there are {channels} output channels")
 
@@ -362,11 +377,80 @@ def int8_requantizer(op: Op, input_: Tensor, filter_: Tensor, output: Tensor, ch
                        rows=output.num_elements // channels)
 
 
+class Requantizer64:
+    """int64 accumulators -> clamped int16 outputs, the 16x8 kernels' last step.
+
+    ``y = clamp(MBQM64(acc + bias, M[c], shift[c]), act_min, act_max)``
+    (``reference/integer_ops/{conv,depthwise_conv,transpose_conv}.h``, their
+    int16 overloads with an int64 accumulator): the int64-input
+    MultiplyByQuantizedMultiplier (``fixedpoint.multiply_by_quantized_multiplier_int64``)
+    and no output zero point. Same call signature as ``Requantizer``.
+    """
+
+    def __init__(self, op: Op, multiplier: np.ndarray, shift: np.ndarray, output: Tensor,
+                 activation: int):
+        check_quantized(op, output, "output")
+        self.channels = len(multiplier)
+        # The Q15 multiplier is reduced once here; the hot path is one multiply-add-shift.
+        self.reduced = fixedpoint.reduce_multiplier_int64(multiplier)
+        self.total_shift = 15 - np.asarray(shift, np.int64)
+        self.round = np.int64(1) << (self.total_shift - 1)
+        self.multiplier = np.asarray(multiplier, np.int64)
+        self.shift = np.asarray(shift, np.int64)
+        self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+
+    def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        """Requantize int64 accumulators (last axis = channel); ``acc`` may be overwritten."""
+        if bias is not None:
+            acc += bias
+        acc *= self.reduced   # (C wraps an overflowing int64 product too; NumPy arrays do)
+        acc += self.round
+        acc >>= self.total_shift
+        y = fixedpoint.wrap_int32(acc)
+        np.maximum(y, self.act_min, out=y)
+        np.minimum(y, self.act_max, out=y)
+        return y
+
+
+def check_zero_points_16x8(op: Op, input_: Tensor, output: Tensor) -> None:
+    """The 16x8 kernels never read the input or output zero point; refuse non-zero ones.
+
+    TFLM computes as if both were 0 (LiteRT requires them to be); computing so
+    would silently give results that do not match the model's quantization.
+    """
+    check_quantized(op, input_, "input")
+    check_quantized(op, output, "output")
+    for tensor, what in ((input_, "input"), (output, "output")):
+        zp = tensor.quantization.zero_point
+        op.check(not np.any(zp), f"int16 {what} zero point must be 0, is {int(zp[0])}")
+
+
+def int16_requantizer(op: Op, input_: Tensor, filter_: Tensor, output: Tensor, channels: int,
+                      channel_axis: int, activation: int, int64_acc: bool,
+                      acc_bound: int = 0):
+    """The requantizer of a 16x8 conv-like op: ``Requantizer64`` for an int64 accumulator,
+    else the 32-bit ``Requantizer`` (int32 accumulator, the build's MBQM; zero point 0)."""
+    check_zero_points_16x8(op, input_, output)
+    scales = filter_scales(op, filter_, channels, channel_axis)
+    m, s = conv_multipliers(common.scale_of(input_), scales, common.scale_of(output),
+                            op.config.rounding)
+    if int64_acc:
+        return Requantizer64(op, m, s, output, activation)
+    return Requantizer(op, m, s, output, activation, acc_bound,
+                       rows=output.num_elements // channels)
+
+
+def accumulator_bound_16x8(depth: int, bias: Tensor | None) -> int:
+    """An upper bound of |accumulator| for ``depth`` int16 x int8 products plus bias."""
+    return depth * 32768 * 128 + (accumulator_bound(0, bias))
+
+
 def exact_int_matmul(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Integer matrix product through float64 BLAS, returned as int64.
 
     Exact: int8 x (int8 - zp) products are below 2^15 in magnitude, so any sum
-    of fewer than 2^38 of them is an integer float64 represents exactly.
+    of fewer than 2^38 of them is an integer float64 represents exactly; int16 x
+    int8 products are below 2^22, exact in sums of fewer than 2^31.
     """
     return (lhs @ rhs).astype(np.int64)
 

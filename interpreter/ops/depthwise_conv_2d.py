@@ -1,4 +1,4 @@
-"""DEPTHWISE_CONV_2D: int8 (per-tensor or per-channel weights) and float32.
+"""DEPTHWISE_CONV_2D: int8 (per-tensor or per-channel weights), 16x8 and float32.
 
 Arithmetic of ``reference/integer_ops/depthwise_conv.h``
 (``DepthwiseConvPerChannel``) and ``reference/depthwiseconv_float.h``;
@@ -9,6 +9,12 @@ Hot path: a loop over the (few) filter taps, each one a multiply-add over
 all pixels and output channels at once, in the kernel's tap order. int8
 accumulates in int32 (wrapping like the C accumulator), float32 in float32
 (rounding like the C ``total += x * w``), so one loop serves both types.
+
+16x8 (int16 activations, int8 weights, the int16 ``DepthwiseConvPerChannel``
+overload): int64 accumulators (exact here), an int64 bias or none (TFLM reads
+the bias buffer as int64: other bias types are refused), no zero points (TFLM
+reads neither; non-zero ones are refused), the int64
+MultiplyByQuantizedMultiplier, clamped to the activation range.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from .base import Op
 from .conv_common import (Derived, PaddedImage, accumulator_bound, add_into, check_bias,
                           check_output_shape, check_rank, check_symmetric_filter, check_types,
                           compute_window, float_output, fused_activation, has_nan,
-                          int8_requantizer)
+                          int8_requantizer, int16_requantizer)
 from .registry import register
 
 
@@ -32,7 +38,7 @@ class DepthwiseConv2D(Op):
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
             check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
         activation = fused_activation(self)
         opts = self.options
 
@@ -66,6 +72,15 @@ class DepthwiseConv2D(Op):
             self.input_offset = -common.zero_point_of(input_)
             acc_type = np.int32
             self.eval = self._eval_int8
+        elif dtype == np.int16:
+            check_bias(self, bias, out_depth, (np.int64,))
+            check_symmetric_filter(self, filter_)
+            self.requantize = int16_requantizer(self, input_, filter_, output, out_depth,
+                                                channel_axis=3, activation=activation,
+                                                int64_acc=True)
+            self.input_offset = 0
+            acc_type = np.int64
+            self.eval = self._eval_int8     # the same tap loop; only requantize differs
         else:
             check_bias(self, bias, out_depth, np.float32)
             self.act_range = common.activation_range_float(activation)

@@ -1,4 +1,4 @@
-"""TRANSPOSE_CONV: int8 (per-channel or per-tensor weights) and float32.
+"""TRANSPOSE_CONV: int8 (per-channel or per-tensor weights), 16x8 and float32.
 
 Arithmetic of ``reference/integer_ops/transpose_conv.h`` and
 ``reference/transpose_conv.h`` as ``micro/kernels/transpose_conv.cc`` calls
@@ -17,6 +17,12 @@ int8: int32 accumulators (TFLM keeps them in an output-sized scratch buffer,
 requested here too), plus bias, per-channel MultiplyByQuantizedMultiplier,
 plus the output zero point, clamped to the fused activation's range. The
 filter zero point is never read.
+
+16x8 (int16 activations, int8 weights): int64 accumulators (TFLM's scratch
+is int64 here, requested too), an int64 or int16 bias (TFLM widens int16
+biases; it would read any other type's buffer as int64, so those are
+refused) or none, the int64 MultiplyByQuantizedMultiplier, no zero points
+(never read by TFLM; non-zero ones are refused), clamped like int8.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ from .conv_common import (
     Requantizer,
     check_bias,
     check_rank,
+    check_symmetric_filter,
     check_types,
     compute_out_size,
     compute_padding,
@@ -37,6 +44,7 @@ from .conv_common import (
     filter_scales,
     float_output,
     fused_activation,
+    int16_requantizer,
 )
 from .registry import register
 
@@ -52,7 +60,7 @@ class TransposeConv(Op):
         bias = self.inputs[BIAS] if len(self.inputs) > BIAS else None
         for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
             check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
         activation = fused_activation(self)
         opts = self.options
         batches, in_h, in_w, in_c = input_.shape
@@ -86,6 +94,15 @@ class TransposeConv(Op):
             self.input_offset = -common.zero_point_of(input_)
             self.request_scratch(output.num_elements * 4)
             self.eval = self._eval_int8
+        elif dtype == np.int16:
+            check_bias(self, bias, out_c, (np.int16, np.int64))
+            check_symmetric_filter(self, filter_)
+            self.requantize = int16_requantizer(self, input_, filter_, output, out_c,
+                                                channel_axis=0, activation=activation,
+                                                int64_acc=True)
+            self.input_offset = 0
+            self.request_scratch(output.num_elements * 8)
+            self.eval = self._eval_int8     # the same scatter; only requantize differs
         else:
             check_bias(self, bias, out_c, np.float32)
             self.act_range = common.activation_range_float(activation)
