@@ -111,7 +111,8 @@ class SubgraphRunner:
         self.subgraph = subgraph
         self.ops: list[Op] = []
         for node in subgraph.operators:
-            op = _ops.lookup(node.op_name, node.index, backend)(node, subgraph, config)
+            op = _ops.lookup(node.op_name, node.index, backend, config.semantics)(
+                node, subgraph, config)
             op.graph = graph
             op.subgraph_index = subgraph.index
             self.ops.append(op)

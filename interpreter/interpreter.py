@@ -28,6 +28,7 @@ from .arith.fixedpoint import ROUNDING_MODES
 from .errors import ModelError
 from .graph import Graph
 from .ops.base import Op, OpConfig
+from .ops.registry import SEMANTICS
 from .parse.loader import load_model
 from .parse.model import Model, Subgraph, Tensor
 from .plan import MemoryPlan
@@ -37,12 +38,17 @@ PLANNERS = ("greedy", "linear")
 
 
 class Interpreter:
-    """Run a ``.tflite`` model bit-exactly as TensorFlow Lite Micro does."""
+    """Run a ``.tflite`` model bit-exactly as TensorFlow Lite Micro does.
+
+    ``semantics="tflite"`` instead follows LiteRT's reference kernels
+    (``OpResolverType.BUILTIN_REF``) on the ops where they compute different
+    numbers than TFLM (docs/TFLM_VS_TFLITE.md); everything else is shared.
+    """
 
     def __init__(self, model_path: str | os.PathLike | None = None,
                  model_content: bytes | None = None, backend: str = "numpy",
                  preserve_all_tensors: bool = False, *, rounding: str = "double",
-                 planner: str = "greedy", num_threads: int | None = None,
+                 planner: str = "greedy", semantics: str = "tflm", num_threads: int | None = None,
                  experimental_op_resolver_type=None, **_ignored):
         # num_threads / experimental_op_resolver_type are accepted (and ignored)
         # so that LiteRT call sites work unchanged; this interpreter is single-threaded.
@@ -55,6 +61,8 @@ class Interpreter:
             ops_c.require()
         if rounding not in ROUNDING_MODES:
             raise ValueError(f"rounding must be one of {ROUNDING_MODES}, got {rounding!r}")
+        if semantics not in SEMANTICS:
+            raise ValueError(f"semantics must be one of {SEMANTICS}, got {semantics!r}")
         if planner not in PLANNERS:
             raise ValueError(f"planner must be one of {PLANNERS}, got {planner!r}")
         if model_path is not None:
@@ -65,7 +73,8 @@ class Interpreter:
             name = "model_content"
         self.model: Model = load_model(bytes(model_content), name=name)
         self.backend = backend
-        self.config = OpConfig(rounding=rounding)
+        self.semantics = semantics
+        self.config = OpConfig(rounding=rounding, semantics=semantics)
         # Keeping every intermediate needs buffers that are never reused.
         self.planner = "linear" if preserve_all_tensors else planner
         self._subgraph: Subgraph = self.model.main

@@ -7,6 +7,9 @@ target type, NaN giving 0 (the runtime's cast is a saturating one);
 integer -> narrower integer wraps (keeps the low bits); int32 -> float32
 rounds to nearest even; anything -> bool is ``!= 0`` (NaN is true).
 
+``semantics="tflite"``: LiteRT's CAST saturates too, but sends NaN (of
+either sign) to the target type's maximum instead of 0.
+
 ZEROS_LIKE writes zeros of the input's type (float32, int8, int32, int64).
 """
 from __future__ import annotations
@@ -30,6 +33,9 @@ class Cast(Op):
             if t.dtype not in _CAST_TYPES:
                 raise self.unsupported(f"{role} type {t.dtype} is not supported")
         self.in_dtype, self.out_dtype = inp.dtype, out.dtype
+        # what NaN becomes in a float -> integer cast
+        self.nan_value = (INT_RANGES[out.dtype][1] if self.config.semantics == "tflite"
+                          and out.dtype in INT_RANGES else 0)
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
@@ -38,7 +44,7 @@ class Cast(Op):
         elif self.in_dtype == FLOAT32 and self.out_dtype != FLOAT32:
             lo, hi = INT_RANGES[self.out_dtype]
             with np.errstate(invalid="ignore"):
-                y = np.where(np.isnan(x), 0, np.clip(np.trunc(x.astype(np.float64)), lo, hi))
+                y = np.where(np.isnan(x), self.nan_value, np.clip(np.trunc(x.astype(np.float64)), lo, hi))
             y = y.astype(self.out_dtype)
         else:
             y = x.astype(self.out_dtype)

@@ -14,7 +14,8 @@ aborts unless each input scale is in (0, 1).
 int16 GREATER: the runtime's Prepare fills these parameters for int8 only,
 so its int16 kernel reads uninitialized memory and its answers vary from
 run to run. Here int16 is rescaled like int8 (what the kernel source
-intends). LiteRT compares the raw int16 values instead.
+intends). LiteRT compares the raw int16 values instead, and so does this op
+under ``semantics="tflite"``.
 """
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ class _Comparison(BroadcastBinaryOp):
     compare = staticmethod(operator.eq)
 
     def prepare_typed(self, in1, in2, out) -> None:
-        if in1.dtype not in QUANTIZED:
+        self.rescaled = in1.dtype in QUANTIZED and not (
+            self.config.semantics == "tflite" and in1.dtype == np.int16)
+        if not self.rescaled:
             return
         self.rescale = []
         for i, t in enumerate((in1, in2)):
@@ -50,7 +53,7 @@ class _Comparison(BroadcastBinaryOp):
                                                 self.config.rounding)
 
     def compute(self, x1, x2):
-        if self.dtype in QUANTIZED:
+        if self.rescaled:
             x1, x2 = self._scaled(x1, 0), self._scaled(x2, 1)
         return self.compare(x1, x2)
 

@@ -14,11 +14,20 @@ path goes through ``GetQuantizedConvolutionMultipler`` (kernels/kernel_util.cc),
 whose source in some versions forms ``s_in * s_w`` in float32 first, but the
 tflite-micro runtime rounds as the double product does (tests/test_ops_fc.py
 pins this with accumulators on which the two formulas disagree).
+
+``semantics="tflite"`` (LiteRT's reference kernel, per-tensor and per-channel)
+requantizes in floating point instead of with MBQM: the int32 accumulator
+(bias included, wrapping as int32 does) times the double multiplier
+``s_in * s_w[c] / s_out``, rounded half away from zero (``std::round``),
+converted to int32 (x86: INT32_MIN when out of range), plus the output zero
+point in int32 (wrapping), then clamped to the activation range
+(``FloatRequantizer``). Everything else is shared.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..arith.fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
 from . import common
 from .base import Op
 from .conv_common import (Derived, Requantizer, accumulate_float32, accumulator_bound,
@@ -26,6 +35,38 @@ from .conv_common import (Derived, Requantizer, accumulate_float32, accumulator_
                           check_types, conv_multipliers, exact_int_matmul, float_output,
                           fused_activation, has_nan, int8_requantizer)
 from .registry import register
+
+
+class FloatRequantizer:
+    """LiteRT's int8 requantization: ``clamp(int32(round(double(acc) * real[c])) + zp)``.
+
+    ``round`` is ``std::round`` (halves away from zero); the conversion of an
+    out-of-range double to int32 gives x86's INT32_MIN; adding the zero point
+    wraps as int32 arithmetic does.
+    """
+
+    def __init__(self, op: Op, reals: np.ndarray, output, activation: int, acc_bound: int):
+        self.reals = np.asarray(reals, np.float64)
+        self.zero_point = common.zero_point_of(output)
+        self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+        self.wrap_acc = acc_bound > INT32_MAX
+        self.may_overflow = acc_bound * float(self.reals.max(initial=0.0)) >= 2.0 ** 31 - 1
+
+    def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        if bias is not None:
+            acc = acc + bias
+        if self.wrap_acc:
+            acc = wrap_int32(acc)
+        v = acc * self.reals
+        r = np.trunc(v)
+        # std::round, exactly: v - trunc(v) is exact, so a half is seen as a half
+        r += np.where(np.abs(v - r) >= 0.5, np.sign(v), 0.0)
+        if self.may_overflow:
+            r[(r > INT32_MAX) | (r < INT32_MIN)] = INT32_MIN
+        y = r.astype(np.int64) + self.zero_point
+        if self.may_overflow:
+            y = wrap_int32(y)
+        return np.clip(y, self.act_min, self.act_max)
 
 WEIGHTS_FORMAT_DEFAULT = 0
 
@@ -68,6 +109,14 @@ class FullyConnected(Op):
                 self.requantize = self._per_tensor_requantizer(input_, filter_, bias, output,
                                                                activation)
                 filter_offset = -int(filter_.quantization.zero_point[0])
+            if self.config.semantics == "tflite":
+                scales = np.broadcast_to(np.asarray(filter_.quantization.scale, np.float64),
+                                         (units,))
+                s_in, s_out = common.scale_of(input_), common.scale_of(output)
+                reals = [float(np.float32(s_in)) * float(s) / float(np.float32(s_out))
+                         for s in scales]
+                self.requantize = FloatRequantizer(self, np.array(reals), output, activation,
+                                                   accumulator_bound(depth, bias))
             self.input_offset = -common.zero_point_of(input_)
             self.weights = Derived(
                 filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())

@@ -7,6 +7,11 @@ fixed-point ``logistic`` gives Q0.31, and the output is
 not check the output scale: the result is always in units of 1/256. The
 function is tabulated for the 256 inputs in prepare.
 
+``semantics="tflite"``: LiteRT's int8 kernel (reference kernels too) is a
+256-entry table built in float32 by ``LUTPopulate`` with the transform
+``1.f / (1.f + expf(-x))`` (see ``elu.float_lookup_table``), so it has no
+saturation radius and uses the output tensor's scale and zero point.
+
 float32 (``reference/logistic.h``): ``1`` above 16.619047, ``expf(x)`` below
 -9, else ``1 / (1 + expf(-x))``, all in float32 with the C library's expf.
 """
@@ -18,6 +23,7 @@ from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import expf
 from ..arith.gemmlowp import logistic
 from .common import zero_point_of
+from .elu import float_lookup_table
 from .registry import register
 from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
 
@@ -31,6 +37,12 @@ def logistic_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.n
     y = rounding_divide_by_pot(logistic(q4, INPUT_INTEGER_BITS), 31 - OUTPUT_INTEGER_BITS)
     y = np.clip(y - 128, -128, 127)
     return np.where(low, -128, np.where(high, 127, y))
+
+
+def logistic_transform(d: np.ndarray) -> np.ndarray:
+    """LiteRT's table transform, in float32: ``1.f / (1.f + expf(-d))``."""
+    with np.errstate(over="ignore"):
+        return np.float32(1) / (np.float32(1) + expf(-d))
 
 
 def logistic_float32(x: np.ndarray) -> np.ndarray:
@@ -48,6 +60,9 @@ class Logistic(UnaryOp):
         if inp.dtype == np.int8:
             if zero_point_of(out) != -128:
                 raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
+            if self.config.semantics == "tflite":
+                self.table = float_lookup_table(inp, out, logistic_transform)
+                return
             scaling = Q4InputScaling.for_tensor(inp)
             self.table = Int8Table(lambda x: logistic_int8(x, scaling, self.config.rounding))
 

@@ -16,6 +16,14 @@ _BY_NAME: dict[str, type[Op]] = {}
 # reference class, so a model never fails only because a backend lacks an op.
 _BY_BACKEND: dict[str, dict[str, type[Op]]] = {}
 
+SEMANTICS = ("tflm", "tflite")
+#: ops whose arithmetic differs between TFLM and LiteRT's reference kernels
+#: (docs/TFLM_VS_TFLITE.md); under ``semantics="tflite"`` they always run their
+#: NumPy class, which implements both, never a backend kernel written to TFLM's.
+SEMANTICS_DIVERGENT = frozenset({
+    "FULLY_CONNECTED", "LOGISTIC", "TANH", "RSQRT", "CAST", "SPACE_TO_BATCH_ND", "GREATER",
+})
+
 
 def register(*names: str, backend: str = "numpy") -> Callable[[type[Op]], type[Op]]:
     table = _BY_NAME if backend == "numpy" else _BY_BACKEND.setdefault(backend, {})
@@ -34,10 +42,19 @@ def supported_ops(backend: str = "numpy") -> list[str]:
     return sorted(_BY_NAME if backend == "numpy" else _BY_BACKEND.get(backend, {}))
 
 
-def lookup(op_name: str, op_index: int | None = None, backend: str = "numpy") -> type[Op]:
-    """The Op class for a builtin operator name, or UnsupportedOpError naming it."""
+def lookup(op_name: str, op_index: int | None = None, backend: str = "numpy",
+           semantics: str = "tflm") -> type[Op]:
+    """The Op class for a builtin operator name, or UnsupportedOpError naming it.
+
+    A backend kernel is used only where its arithmetic is that of ``semantics``:
+    backend kernels implement TFLM's, so for ``semantics="tflite"`` the ops in
+    ``SEMANTICS_DIVERGENT`` fall back to the NumPy class (unless the backend
+    class lists "tflite" in an optional ``semantics`` attribute).
+    """
     accelerated = _BY_BACKEND.get(backend, {}).get(op_name)
-    if accelerated is not None:
+    if accelerated is not None and (
+            semantics == "tflm" or op_name not in SEMANTICS_DIVERGENT
+            or semantics in getattr(accelerated, "semantics", ("tflm",))):
         return accelerated
     try:
         return _BY_NAME[op_name]

@@ -11,13 +11,15 @@ Padding: TFLM ``memset``s padded positions with the low byte of
 ``SpaceToBatchParams.output_offset``, a field of a persistent buffer its
 kernel never initializes, so those bytes are whatever the arena held (zero
 in a fresh, zeroed arena; the tests have seen 0xE0). This op writes 0, what
-TFLM writes in the zeroed case; LiteRT pads int8 with the output zero point.
+TFLM writes in the zeroed case; LiteRT pads int8 with the output zero point,
+and so does this op under ``semantics="tflite"``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .base import Op
+from .common import zero_point_of
 from .layout_common import F32, I8, I32, check_same_type, check_type, constant_ints
 from .registry import register
 
@@ -78,10 +80,16 @@ class SpaceToBatchNd(_SpaceBatch):
             raise self.error(f"expected output shape {expected} (as 4-D), the output tensor has "
                              f"{self.outputs[0].shape}")
 
+    def prepare(self) -> None:
+        super().prepare()
+        out = self.outputs[0]
+        self.pad_value = (zero_point_of(out) if self.config.semantics == "tflite"
+                          and out.dtype == I8 else 0)
+
     def rearrange(self, x, block, pads):
         (bh, bw), (t, b, l, r) = block, pads
         n, h, w, c = x.shape
-        padded = np.zeros((n, h + t + b, w + l + r, c), x.dtype)
+        padded = np.full((n, h + t + b, w + l + r, c), self.pad_value, x.dtype)
         padded[:, t:t + h, l:l + w] = x
         hp, wp = padded.shape[1:3]
         y = padded.reshape(n, hp // bh, bh, wp // bw, bw, c).transpose(2, 4, 0, 1, 3, 5)

@@ -6,6 +6,11 @@ is rescaled to Q4.27 (see ``unary.Q4InputScaling``), gemmlowp's fixed-point
 neither the output scale nor its zero point: the result is always in units
 of 1/128 around 0. The function is tabulated for the 256 inputs in prepare.
 
+``semantics="tflite"``: LiteRT's int8 kernel (reference kernels too) is a
+256-entry table built in float32 by ``LUTPopulate`` with ``tanhf`` (see
+``elu.float_lookup_table``): no saturation radius, and the output tensor's
+scale and zero point are used.
+
 float32 (``reference/tanh.h``): the C library's ``tanhf``.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
 from ..arith.gemmlowp import tanh
+from .elu import float_lookup_table
 from .registry import register
 from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
 
@@ -34,6 +40,9 @@ class Tanh(UnaryOp):
 
     def prepare_typed(self, inp, out) -> None:
         if inp.dtype == np.int8:
+            if self.config.semantics == "tflite":
+                self.table = float_lookup_table(inp, out, tanhf)
+                return
             scaling = Q4InputScaling.for_tensor(inp)
             self.table = Int8Table(lambda x: tanh_int8(x, scaling, self.config.rounding))
 
