@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.builder import ModelBuilder
 from op_harness import run_model
 from single_op import (T, assert_matches_tflm, random_data, scales, seeds, single_op_model,
                        tflm_and_litert, zero_points)
@@ -185,3 +186,18 @@ def test_dequantize_rejects_float_input():
     model = single_op_model("DEQUANTIZE", [T(np.float32, [4])], [T(np.float32, [4])])
     with pytest.raises(UnsupportedOpError, match="DEQUANTIZE"):
         run_model(model, [np.zeros(4, np.float32)])
+
+
+@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX"])
+def test_empty_axis_list_is_an_empty_constant(op):
+    """An axis tensor of shape [0] has no bytes, so its buffer looks like "no data";
+    the loader takes it as an empty constant (reduce over nothing), as TFLM does."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (1, 4, 3), scale=0.1, zero_point=2)
+    axis = b.add_tensor("axis", np.int32, (0,), data=np.zeros((0,), np.int32))
+    y = b.add_tensor("y", np.int8, (1, 4, 3), scale=0.1, zero_point=2)
+    b.add_operator(op, [x, axis], [y], options={"keep_dims": True})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    feed = np.arange(-60, 60, 10, dtype=np.int8).reshape(1, 4, 3)
+    assert_matches_tflm(b.build(), [feed])

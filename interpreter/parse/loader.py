@@ -37,6 +37,8 @@ Choices where the format leaves room:
 """
 from __future__ import annotations
 
+import dataclasses
+
 import os
 from types import MappingProxyType
 from typing import Any, Iterable
@@ -179,6 +181,7 @@ class _SubgraphLoader:
         inputs = self.indices(raw["inputs"], f"{self.what} inputs")
         outputs = self.indices(raw["outputs"], f"{self.what} outputs")
         operators = tuple(self.operator(i, op) for i, op in enumerate(raw["operators"] or ()))
+        self.tensors = self.empty_constants(inputs, operators)
         self.check_dataflow(inputs, operators)
         return Subgraph(index=self.index, name=raw["name"] or "", tensors=self.tensors,
                         inputs=inputs, outputs=outputs, operators=operators)
@@ -257,6 +260,24 @@ class _SubgraphLoader:
                 raise ModelError(f"{what}: tensor index {i} out of range "
                                  f"({len(self.tensors)} tensors)")
         return values
+
+    def empty_constants(self, inputs: tuple[int, ...],
+                        operators: tuple[Operator, ...]) -> tuple[Tensor, ...]:
+        """Zero-element tensors that nothing writes become empty constants.
+
+        A buffer cannot tell an empty constant (e.g. MEAN's axis list ``[]``) from
+        "no data": both are zero bytes. TFLM never reads such a tensor's memory, so
+        the model is valid; here it becomes a constant with an empty, read-only array.
+        """
+        written = set(inputs) | {o for op in operators for o in op.outputs}
+        tensors = list(self.tensors)
+        for t in self.tensors:
+            if t.num_elements == 0 and t.data is None and not t.is_variable \
+                    and t.index not in written and t.dtype is not UNSUPPORTED_DTYPE:
+                empty = np.zeros(t.shape, t.dtype)
+                empty.flags.writeable = False
+                tensors[t.index] = dataclasses.replace(t, data=empty)
+        return tuple(tensors)
 
     def check_dataflow(self, inputs: tuple[int, ...], operators: tuple[Operator, ...]) -> None:
         """Every tensor an operator reads exists when it runs; no tensor has two writers."""
