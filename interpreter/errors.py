@@ -17,3 +17,11 @@ class UnsupportedOpError(NotImplementedError):
 
 class PlanError(RuntimeError):
     """The memory plan violates an invariant (a bug, not a user error)."""
+
+
+class TflmQuirkWarning(UserWarning):
+    """The model asks for something TFLM's kernels silently do not do.
+
+    The interpreter then computes what TFLM computes (its outputs are the
+    golden answer for a device running TFLM) and says so with this warning.
+    """

@@ -472,9 +472,6 @@ def test_depthwise_rejects_inconsistent_models(kwargs, message):
 
 @pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
 @pytest.mark.parametrize("kwargs, message", [
-    # TFLM parses TANH and SIGN_BIT but its kernels silently apply no activation.
-    (dict(activation="TANH"), "fused activation 4"),
-    (dict(activation="SIGN_BIT"), "fused activation 5"),
     (dict(dtype=np.int16, filter_dtype=np.int16), "int16 with filter type int16"),
     (dict(dtype=np.float32, filter_dtype=np.int8), "float32 with filter type int8"),
 ])
@@ -487,9 +484,8 @@ def test_unsupported_combinations(op, kwargs, message):
 
 
 def test_tflm_ignores_what_we_refuse():
-    """Documents the two refusals TFLM does not share: it runs a TANH-fused conv as if
-    there were no activation, and a conv with a filter zero point as if it were 0."""
+    """Documents a refusal TFLM does not share: it runs a conv with a filter zero point
+    as if it were 0. (Fused TANH: tests/test_fused_activation_quirk.py.)"""
     image = np.full((1, 5, 5, 4), 3, np.int8)
     plain = run_tflm(conv_model(), [image])[0]
-    assert_same(run_tflm(conv_model(activation="TANH"), [image])[0], plain)
     assert_same(run_tflm(conv_model(filter_zero_point=[5]), [image])[0], plain)

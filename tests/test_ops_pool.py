@@ -223,7 +223,6 @@ def test_rejects_inconsistent_models(op, kwargs, message):
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("dtype, activation, message", [
-    (np.float32, "TANH", "fused activation 4"),
     (np.int16, "NONE", "type int16"),
 ])
 def test_unsupported(op, dtype, activation, message):

@@ -1,12 +1,36 @@
 """Helpers shared by several ops: activation ranges, quantization lookups."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ..errors import TflmQuirkWarning
 from ..parse.model import Tensor
 
 # schema ActivationFunctionType values
 ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH, ACT_SIGN_BIT = range(6)
+_ACT_NAMES = {ACT_TANH: "TANH", ACT_SIGN_BIT: "SIGN_BIT"}
+
+
+def fused_activation(op) -> int:
+    """The op's fused activation, as TFLM's kernels apply it.
+
+    TANH and SIGN_BIT parse, but ``CalculateActivationRange(Quantized)`` gives
+    them the full range, so every TFLM kernel silently runs them as NONE. This
+    returns NONE for them too (bit-exact with TFLM) and warns that the model's
+    activation is not applied.
+    """
+    options = op.options
+    act = ACT_NONE if options is None else int(options.get("fused_activation_function",
+                                                            ACT_NONE))
+    if act in _ACT_NAMES:
+        warnings.warn(f"{op.where}: fused activation {_ACT_NAMES[act]} is not applied by TFLM's "
+                      "kernels; computing without it, as TFLM does", TflmQuirkWarning,
+                      stacklevel=2)
+        return ACT_NONE
+    return act
+
 
 INT_RANGES = {
     np.dtype(np.int8): (-128, 127),

@@ -12,7 +12,7 @@ import numpy as np
 
 from .base import Op
 from .common import ACT_NONE, scale_of, zero_point_of
-from .elementwise import fused_activation, require_per_tensor_quantization
+from .elementwise import fused_activation_field, require_per_tensor_quantization
 from .registry import register
 
 MAX_INPUTS = 10
@@ -28,7 +28,7 @@ class Concatenation(Op):
         self.check_io_count((1, MAX_INPUTS))
         out = self.outputs[0]
         ins = [self.input(i) for i in range(len(self.inputs))]
-        if fused_activation(self.options) != ACT_NONE:
+        if fused_activation_field(self.options) != ACT_NONE:
             raise self.unsupported("a fused activation is not supported")
         if out.dtype not in _SUPPORTED:
             raise self.unsupported(f"type {out.dtype} is not supported")

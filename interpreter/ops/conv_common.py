@@ -22,15 +22,10 @@ from ..arith import fixedpoint
 from ..parse.model import Tensor
 from . import common
 from .base import Op
+from .common import fused_activation  # noqa: F401  (the conv-like ops import it from here)
 
 # schema Padding values
 PADDING_SAME, PADDING_VALID = 0, 1
-
-# Fused activations the TFLM kernels implement. TANH and SIGN_BIT parse, but
-# CalculateActivationRange(Quantized) silently treats them as NONE; a golden
-# model must not pretend to apply them.
-SUPPORTED_ACTIVATIONS = (common.ACT_NONE, common.ACT_RELU, common.ACT_RELU_N1_TO_1,
-                         common.ACT_RELU6)
 
 
 # -- window geometry -------------------------------------------------------
@@ -192,15 +187,6 @@ class Derived:
 
 
 # -- options and types -------------------------------------------------------
-
-def fused_activation(op: Op) -> int:
-    """The op's fused activation, refusing the ones TFLM would silently ignore."""
-    act = int(op.options.fused_activation_function)
-    if act not in SUPPORTED_ACTIVATIONS:
-        raise op.unsupported(f"fused activation {act} (only NONE, RELU, RELU_N1_TO_1, RELU6 "
-                             "are implemented by TFLM's kernels)")
-    return act
-
 
 def check_rank(op: Op, tensor: Tensor, rank: int, what: str) -> None:
     op.check(len(tensor.shape) == rank,

@@ -29,7 +29,8 @@ from ..arith.fixedpoint import (INT32_MIN, multiply_by_quantized_multiplier, qua
 from ..arith.gemmlowp import count_leading_zeros_u32, get_reciprocal
 from .common import activation_range_float, activation_range_quantized, cpp_clamp, scale_of, \
     zero_point_of
-from .elementwise import activation_range_int32, fused_activation
+from .common import fused_activation
+from .elementwise import activation_range_int32
 from .elementwise_common import FLOAT32, INT32, BroadcastBinaryOp
 from .registry import register
 
@@ -64,7 +65,7 @@ class Div(BroadcastBinaryOp):
     supported = (np.float32, np.int32, np.int8)
 
     def prepare_typed(self, in1, in2, out) -> None:
-        activation = fused_activation(self.options)
+        activation = fused_activation(self)
         if self.dtype == FLOAT32:
             self.act_min, self.act_max = activation_range_float(activation)
         elif self.dtype == INT32:

@@ -15,14 +15,14 @@ import numpy as np
 
 from ..arith.fixedpoint import wrap_int32
 from .base import Op
-from .common import (ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, INT_RANGES,
+from .common import (ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, INT_RANGES, fused_activation,
                      activation_range_float, activation_range_quantized, cpp_clamp)
 
 QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
 
 
-def fused_activation(options) -> int:
-    """The fused_activation_function of an options table (NONE when absent)."""
+def fused_activation_field(options) -> int:
+    """The raw fused_activation_function of an options table (NONE when absent)."""
     if options is None:
         return ACT_NONE
     return int(options.get("fused_activation_function", ACT_NONE))
@@ -86,7 +86,7 @@ class BinaryElementwiseOp(Op):
             raise self.error(f"input and output types must match, got {in1.dtype}, "
                              f"{in2.dtype} -> {out.dtype}")
         broadcast_output_shape(self, in1.shape, in2.shape, out.shape)
-        self.activation = fused_activation(self.options)
+        self.activation = fused_activation(self)
         self.dtype = out.dtype
         if out.dtype in QUANTIZED_TYPES:
             for role, t in (("input 1", in1), ("input 2", in2), ("output", out)):
