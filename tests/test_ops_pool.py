@@ -56,8 +56,10 @@ class PoolCase:
 
     def build(self) -> tuple[bytes, np.ndarray]:
         rng = np.random.default_rng(self.seed)
-        if self.dtype == np.int8:
-            image = rng.integers(-128, 128, self.input_shape).astype(np.int8)
+        if self.dtype in (np.int8, np.int16):
+            info = np.iinfo(self.dtype)
+            image = rng.integers(info.min, info.max + 1, self.input_shape).astype(self.dtype)
+            image.reshape(-1)[:2] = [info.min, info.max][:image.size]
             q = dict(scale=self.scale, zero_point=self.zero_point)
         else:
             image = (rng.standard_normal(self.input_shape) * 4).astype(np.float32)
@@ -93,14 +95,14 @@ def pool_cases(draw, op: str, dtype):
         sizes.append(draw(st.integers(lo, lo + 8)))
         filters.append(f)
         strides.append(draw(st.integers(1, 3)))
-    quantized = dtype == np.int8
+    quantized = dtype != np.float32
     return PoolCase(
         op=op, dtype=dtype,
         input_shape=(draw(st.integers(1, 2)), sizes[0], sizes[1], draw(st.integers(1, 9))),
         filter=tuple(filters), stride=tuple(strides), padding=padding,
         activation=draw(activations),
         scale=draw(scales(-3, 0)) if quantized else 0.0,
-        zero_point=draw(zero_points()) if quantized else 0,
+        zero_point=draw(zero_points(dtype)) if quantized else 0,
         special_fraction=0.0 if quantized else draw(st.sampled_from([0.0, 0.0, 0.1, 0.5])),
         seed=draw(seeds))
 
@@ -115,7 +117,7 @@ def check_case(case: PoolCase) -> None:
 # -- randomized comparisons -------------------------------------------------------------
 
 @pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize("dtype", [np.int8, np.float32])
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.float32])
 @CI
 @given(data=st.data())
 def test_pooling_matches_tflm(op, dtype, data):
@@ -124,7 +126,7 @@ def test_pooling_matches_tflm(op, dtype, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize("dtype", [np.int8, np.float32])
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.float32])
 @SLOW
 @given(data=st.data())
 def test_pooling_matches_tflm_long(op, dtype, data):
@@ -222,12 +224,20 @@ def test_rejects_inconsistent_models(op, kwargs, message):
 
 
 @pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize("dtype, activation, message", [
-    (np.int16, "NONE", "type int16"),
-])
-def test_unsupported(op, dtype, activation, message):
-    q = dict(scale=0.5, zero_point=0) if dtype == np.int16 else {}
-    model = pool_model(op, dtype, (1, 4, 4, 1), (1, 2, 2, 1), (2, 2), (2, 2), "VALID",
-                       activation, q, q)
-    with pytest.raises(UnsupportedOpError, match=rf"{op} \(operator 0\).*{message}"):
+def test_unsupported(op):
+    model = pool_model(op, np.int32, (1, 4, 4, 1), (1, 2, 2, 1), (2, 2), (2, 2), "VALID")
+    with pytest.raises(UnsupportedOpError, match=rf"{op} \(operator 0\).*type int32"):
         prepare(model)
+
+
+def test_int16_average_of_the_extremes():
+    """int16 sums of full-scale values: exact in TFLM's int32 accumulator, rounded
+    away from zero."""
+    q = dict(scale=0.25, zero_point=0)
+    model = pool_model("AVERAGE_POOL_2D", np.int16, (1, 2, 4, 1), (1, 1, 2, 1), (2, 2),
+                       (2, 2), "VALID", q_in=q, q_out=q)
+    image = np.array([32767, 32767, -32768, -32768, 32767, 32766, -32768, -32767],
+                     np.int16).reshape(1, 2, 4, 1)
+    ours = run_model(model, [image])[0]
+    assert_same(ours, run_tflm(model, [image])[0])
+    assert ours.reshape(-1).tolist() == [32767, -32768]

@@ -1,4 +1,4 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 and float32.
+"""AVERAGE_POOL_2D and MAX_POOL_2D: int8, int16 and float32.
 
 Arithmetic of ``reference/integer_ops/pooling.h`` and ``reference/pooling.h``;
 validation of ``micro/kernels/pooling_common.cc``. Only the taps inside the
@@ -8,7 +8,9 @@ requires the output to share the input's scale and zero point.
 
 Hot path: float32 visits the taps one at a time, in the kernel's order, each
 a vectorized update of all pixels and channels, so that sums round and NaNs
-propagate as in C. int8 sums and maxima do not depend on the order; they are
+propagate as in C. int8 and int16 (one integer path: the int16 kernels are the
+int8 ones on wider values, their int32 sums exact for any window below 2^16
+taps) sums and maxima do not depend on the order; they are
 reduced over the whole window view at once when there are more taps than
 output pixels (global pooling), and tap by tap otherwise.
 """
@@ -23,7 +25,9 @@ from .conv_common import (PaddedImage, Window, add_into, check_output_shape, che
                           check_rank, compute_window, float_output, fused_activation, has_nan)
 from .registry import register
 
-_SUPPORTED = (np.dtype(np.int8), np.dtype(np.float32))
+_SUPPORTED = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.float32))
+# int16 taps sum in an int32 accumulator: exact below this many taps
+_MAX_INT16_TAPS = 65536
 
 
 def valid_tap_counts(window: Window) -> np.ndarray:
@@ -60,7 +64,7 @@ class _Pool2D(Op):
         self.check(input_.dtype == output.dtype,
                    f"input type {input_.dtype} differs from output type {output.dtype}")
         if input_.dtype not in _SUPPORTED:
-            raise self.unsupported(f"type {input_.dtype} (supported: int8, float32)")
+            raise self.unsupported(f"type {input_.dtype} (supported: int8, int16, float32)")
         activation = fused_activation(self)
         opts = self.options
 
@@ -76,7 +80,7 @@ class _Pool2D(Op):
         self.reduce_whole_window = window.out_h * window.out_w < window.filter_h * window.filter_w
 
         # The type's kernel is chosen here so that eval never branches on the type.
-        if input_.dtype == np.int8:
+        if input_.dtype != np.float32:
             check_quantized(self, input_, "input")
             check_quantized(self, output, "output")
             # pooling_common.cc: the kernels copy quantized values through unscaled.
@@ -85,7 +89,7 @@ class _Pool2D(Op):
             self.check(common.zero_point_of(input_) == common.zero_point_of(output),
                        "input and output zero points differ")
             self.act_min, self.act_max = common.activation_range_quantized(activation, output)
-            self._eval_for_type = self._eval_int8
+            self._eval_for_type = self._eval_integer
         else:
             self.act_range = common.activation_range_float(activation)
             self._eval_for_type = self._eval_float
@@ -93,7 +97,7 @@ class _Pool2D(Op):
     def eval(self, inputs, outputs, scratch) -> None:
         self._eval_for_type(inputs, outputs, scratch)
 
-    def _eval_int8(self, inputs, outputs, scratch) -> None:
+    def _eval_integer(self, inputs, outputs, scratch) -> None:
         self.image.load(inputs[0])
         result = self.reduce_int(outputs[0].shape)
         np.maximum(result, self.act_min, out=result)
@@ -107,7 +111,7 @@ class _Pool2D(Op):
         outputs[0][...] = float_output(result, None, self.act_range)
 
     def reduce_int(self, shape) -> np.ndarray:
-        """The int8 result before the activation clamp, as int64."""
+        """The integer result before the activation clamp, as int64."""
         raise NotImplementedError
 
     def reduce_float(self, shape, keep_nan: bool) -> np.ndarray:
@@ -127,6 +131,9 @@ class AveragePool2D(_Pool2D):
         # The kernels fail at run time on an empty window; geometry from
         # ComputePaddingHeightWidth never produces one, but refuse it early.
         self.check(bool(np.all(counts > 0)), "a pooling window lies entirely in the padding")
+        if self.inputs[0].dtype == np.int16:
+            self.check(int(counts.max()) < _MAX_INT16_TAPS,
+                       f"a {int(counts.max())}-tap window would overflow TFLM's int32 sum")
         self.int_counts = counts.astype(np.int64)
         self.float_counts = counts.astype(np.float32)
 
