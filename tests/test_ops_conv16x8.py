@@ -220,17 +220,19 @@ def test_int16_bias_is_refused_by_conv_2d():
         _interpret(model)
 
 
-def test_fully_connected_16x8_stays_unsupported():
-    """check_types accepts int16/int8 only for the ops that implement it."""
+def test_fully_connected_16x8_is_supported():
+    """FULLY_CONNECTED runs 16x8 too (tests/test_ops_fc16x8.py); unlike these ops it
+    reads the int16 zero points, so a non-zero one is not refused there."""
     b = ModelBuilder()
-    x = b.add_tensor("x", np.int16, (1, 4), scale=0.01)
-    w = b.add_tensor("w", np.int8, (3, 4), scale=0.02, data=np.ones((3, 4)))
+    x = b.add_tensor("x", np.int16, (1, 4), scale=0.01, zero_point=7)
+    w = b.add_tensor("w", np.int8, (3, 4), scale=0.02, data=np.arange(12).reshape(3, 4))
     y = b.add_tensor("y", np.int16, (1, 3), scale=0.05)
     b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
     b.set_inputs([x])
     b.set_outputs([y])
-    with pytest.raises(UnsupportedOpError):
-        _interpret(b.build())
+    model = b.build()
+    feed = np.array([[-32768, -1000, 5, 32767]], np.int16)
+    assert_same(run_model(model, [feed])[0], run_tflm(model, [feed])[0], "FULLY_CONNECTED 16x8")
 
 
 @pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])

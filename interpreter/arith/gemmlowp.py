@@ -13,6 +13,9 @@ plain argument. C's int32 ``+``/``-`` wrap on overflow in practice, so every
 addition and subtraction is wrapped back to int32. The only rounding
 primitives are the ones in :mod:`interpreter.arith.fixedpoint`; these
 functions do not depend on the TFLITE_SINGLE_ROUNDING build option.
+
+At the end: the fixed-point table interpolation of TFLM's int16 LOGISTIC and
+TANH, which is not gemmlowp's but shares its purpose.
 """
 from __future__ import annotations
 
@@ -186,3 +189,106 @@ def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bi
     if not real > 1.0:
         return None
     return quantize_multiplier(real, rounding)
+
+
+# -- the int16 LOGISTIC / TANH table (reference/integer_ops/logistic.h, tanh.h) ----------
+#
+# TFLM's int16 LOGISTIC and TANH do not use gemmlowp: both interpolate linearly in one
+# 256-entry table of sigmoid(i / 24) in unsigned Q0.16 (tanh(x) = 2 sigmoid(2x) - 1). The
+# entries are not exactly rounded (some are up to 1.1 above 65536 sigmoid(i / 24)), so
+# they cannot be recomputed: these values were measured on the tflite-micro runtime,
+# where int16 TANH with input scale 2/12288 maps input 128 i to entry i minus 32768
+# (tests/test_ops_activations.py measures them again). The last entry is only ever
+# used as the right end of the last interval.
+
+SIGMOID_TABLE_Q16 = np.array([
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
+    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
+    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
+    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
+    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
+    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
+    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
+    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
+    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
+    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
+    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
+    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
+    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
+    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
+    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65534, 65535], dtype=np.int64)
+
+LUT_SATURATION_INDEX = 255   # |input| >> (9 or 8) at or beyond this saturates
+
+
+def _lut_interpolate(abs_input, fraction_bits: int):
+    """(saturated mask, ``(ua << bits) + frac * (ub - ua)``) for |input| in the table's units.
+
+    The C code computes in uint32; every value here stays below 2^25, so int64 is exact.
+    """
+    index = abs_input >> fraction_bits
+    saturated = index >= LUT_SATURATION_INDEX
+    index = np.where(saturated, 0, index)
+    ua = SIGMOID_TABLE_Q16[index]
+    ub = SIGMOID_TABLE_Q16[index + 1]
+    frac = abs_input & ((1 << fraction_bits) - 1)
+    return saturated, (ua << fraction_bits) + frac * (ub - ua)
+
+
+def lut_input_int16(x, multiplier: int, left_shift: int) -> np.ndarray:
+    """The int16 kernels' input stage: ``(x * multiplier + round) >> left_shift`` in int32.
+
+    ``multiplier == 0`` means the power-of-two case: ``x * (3 << left_shift)``, unshifted.
+    ``round`` is ``2^(left_shift - 1)`` (0 for no shift). The int32 product and sum wrap
+    as they do in practice in C (only for multipliers TFLM DCHECKs against, above 32767).
+    The result is in units of 1/(3 * 4096) for LOGISTIC: +-2^17 is +-10.67.
+    """
+    x = _i64(x)
+    if multiplier == 0:
+        multiplier, left_shift = wrap_int32(3 << left_shift), 0
+    round_ = (1 << (left_shift - 1)) if left_shift > 0 else 0
+    return wrap_int32(x * int(multiplier) + round_) >> left_shift
+
+
+def _abs_uint32(v) -> np.ndarray:
+    """C ``(uint32_t)abs(v)`` of int32 values (abs(INT32_MIN) stays 2^31 as uint32)."""
+    return np.abs(_i64(v))
+
+
+def sigmoid_lut_int16(input_data) -> np.ndarray:
+    """reference_integer_ops::Logistic (int16) after its input stage: Q0.15 output.
+
+    The table's fractional step is 9 bits (1/24 per entry = 512 input units); the result
+    is rounded to 16 bits and halved to Q0.15; negative inputs take 1 - sigmoid(|x|),
+    rounded the other way.
+    """
+    v = _i64(input_data)
+    saturated, result = _lut_interpolate(_abs_uint32(v), 9)
+    result = np.where(saturated, 0x7FFF << 10, result)
+    result = np.where(v >= 0, result + (1 << 9), (1 << 25) - result + (1 << 9) - 1)
+    return wrap_int16(result >> 10)
+
+
+def tanh_lut_int16(input_data) -> np.ndarray:
+    """reference_integer_ops::Tanh (int16) after its input stage: Q0.15 output.
+
+    tanh(x) = 2 sigmoid(2x) - 1: the same table with an 8-bit fractional step; the
+    result, centred on 2^23, is shifted back by 8 bits (arithmetic shift, int32).
+    """
+    v = _i64(input_data)
+    saturated, result = _lut_interpolate(_abs_uint32(v), 8)
+    result = np.where(saturated, 0xFFFF << 8, result)
+    result = np.where(v >= 0, result - (1 << 23) + (1 << 7), -result + (1 << 23) + (1 << 7) - 1)
+    return wrap_int16(result >> 8)
+
+
+def wrap_int16(x) -> np.ndarray:
+    """The C conversion of an integer to int16_t (two's-complement wrap)."""
+    return ((_i64(x) + (1 << 15)) & 0xFFFF) - (1 << 15)

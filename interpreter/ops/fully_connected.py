@@ -1,4 +1,4 @@
-"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32.
+"""FULLY_CONNECTED: int8 and 16x8 (per-tensor or per-channel weights) and float32.
 
 Arithmetic of ``reference/integer_ops/fully_connected.h`` and
 ``reference/fully_connected.h``; quantization parameters from
@@ -22,17 +22,38 @@ requantizes in floating point instead of with MBQM: the int32 accumulator
 converted to int32 (x86: INT32_MIN when out of range), plus the output zero
 point in int32 (wrapping), then clamped to the activation range
 (``FloatRequantizer``). Everything else is shared.
+
+16x8 (int16 input and output, int8 weights; the int16 overloads of
+``reference_integer_ops::FullyConnected``/``FullyConnectedPerChannel``), as the
+tflite-micro runtime computes it (measured, tests/test_ops_fc16x8.py):
+
+* per-tensor and per-channel weights; per-tensor weights keep their zero
+  point, as in int8; per-channel ones must be symmetric;
+* unlike the 16x8 convolutions, the input and output zero points are read:
+  ``acc = sum (w - zp_w) (x - zp_in)``, ``y = clamp(MBQM(acc + bias) + zp_out)``;
+* an int64 bias, or none: an int64 accumulator and the int64-input
+  ``MultiplyByQuantizedMultiplier`` (``conv_common.Requantizer64``);
+* an int32 bias: an int32 accumulator that wraps, and the build's 32-bit
+  MBQM (``conv_common.Requantizer``), as CONV_2D does;
+* any other bias type is refused (TFLM would read an int16 bias as int64).
+
+``semantics="tflite"``, 16x8 (LiteRT's reference kernel, measured): the
+int64 accumulator (no wrap) goes through the same floating-point
+requantization as its int8 kernel (``FloatRequantizer``); LiteRT refuses
+non-zero input or output zero points and any bias but int64 (it reads an int32
+bias as int64), and so does this interpreter.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
+from ..arith.fixedpoint import INT32_MAX, INT32_MIN, round_half_away, wrap_int32
 from . import common
 from .base import Op
-from .conv_common import (Derived, Requantizer, accumulate_float32, accumulator_bound,
-                          check_bias, check_quantized, check_rank, check_symmetric_filter,
-                          check_types, conv_multipliers, exact_int_matmul, float_output,
+from .conv_common import (Derived, Requantizer, Requantizer64, accumulate_float32,
+                          accumulator_bound, check_bias, check_quantized, check_rank,
+                          check_symmetric_filter, check_types, check_zero_points_16x8,
+                          conv_multipliers, exact_int_matmul, filter_scales, float_output,
                           fused_activation, has_nan, int8_requantizer)
 from .registry import register
 
@@ -45,11 +66,13 @@ class FloatRequantizer:
     wraps as int32 arithmetic does.
     """
 
-    def __init__(self, op: Op, reals: np.ndarray, output, activation: int, acc_bound: int):
+    def __init__(self, op: Op, reals: np.ndarray, output, activation: int, acc_bound: int,
+                 int64_acc: bool = False):
+        """``int64_acc``: the accumulator is int64 (16x8) and never wraps."""
         self.reals = np.asarray(reals, np.float64)
         self.zero_point = common.zero_point_of(output)
         self.act_min, self.act_max = common.activation_range_quantized(activation, output)
-        self.wrap_acc = acc_bound > INT32_MAX
+        self.wrap_acc = not int64_acc and acc_bound > INT32_MAX
         self.may_overflow = acc_bound * float(self.reals.max(initial=0.0)) >= 2.0 ** 31 - 1
 
     def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
@@ -68,7 +91,51 @@ class FloatRequantizer:
             y = wrap_int32(y)
         return np.clip(y, self.act_min, self.act_max)
 
+
+class OffsetRequantizer64:
+    """``Requantizer64`` followed by the output zero point, which TFLM's int16
+    FULLY_CONNECTED adds in int32 (wrapping) before the activation clamp."""
+
+    def __init__(self, op: Op, multiplier: np.ndarray, shift: np.ndarray, output,
+                 activation: int):
+        self.inner = Requantizer64(op, multiplier, shift, output, activation)
+        self.act_min, self.act_max = self.inner.act_min, self.inner.act_max
+        self.inner.act_min, self.inner.act_max = INT32_MIN, INT32_MAX   # only the int32 cast
+        self.zero_point = common.zero_point_of(output)
+
+    def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        y = wrap_int32(self.inner(acc, bias) + self.zero_point)
+        return np.clip(y, self.act_min, self.act_max)
+
+
+def accumulator_bound_fc16(depth: int, input_, filter_, bias) -> int:
+    """An upper bound of |accumulator| for ``depth`` products (x - zp_in) (w - zp_w) plus bias."""
+    zp_in = abs(common.zero_point_of(input_))
+    zp_w = int(np.abs(filter_.quantization.zero_point).max(initial=0))
+    return depth * (32768 + zp_in) * (128 + zp_w) + accumulator_bound(0, bias)
+
+
+# the real values CalculateActivationRangeQuantized quantizes, per fused activation
+ACTIVATION_BOUNDS = {common.ACT_RELU: (0.0,), common.ACT_RELU6: (0.0, 6.0),
+                     common.ACT_RELU_N1_TO_1: (-1.0, 1.0)}
+
+
+def check_activation_range(op: Op, activation: int, output) -> None:
+    """TFLM's Quantize (micro/kernels/kernel_util.cc) TF_LITE_ENSUREs that
+    ``round(v / s_out)`` (float32) is within int32 for each bound of the fused
+    activation: an output scale below about 6 / 2^31 fails Prepare for RELU6."""
+    scale = np.float32(common.scale_of(output))
+    for value in ACTIVATION_BOUNDS.get(activation, ()):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            q = round_half_away(np.float32(value) / scale)
+        op.check(bool(np.float32(INT32_MIN) <= q <= np.float32(INT32_MAX)),
+                 f"the fused activation's bound {value} does not fit int32 at output "
+                 f"scale {float(scale)!r}")
+
+
 WEIGHTS_FORMAT_DEFAULT = 0
+# the largest shift the int64 MultiplyByQuantizedMultiplier is defined for
+MAX_SHIFT_INT64 = 14
 
 
 @register("FULLY_CONNECTED")
@@ -79,7 +146,7 @@ class FullyConnected(Op):
         input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         check_rank(self, filter_, 2, "filter")
-        dtype = check_types(self, input_, filter_, output)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
         activation = fused_activation(self)
         if int(self.options.weights_format) != WEIGHTS_FORMAT_DEFAULT:
             raise self.unsupported(f"weights_format {self.options.weights_format} "
@@ -95,6 +162,9 @@ class FullyConnected(Op):
         self.rows_shape = (batches, depth)
         self.out_shape = output.shape
 
+        if dtype != np.float32:
+            check_quantized(self, output, "output")
+            check_activation_range(self, activation, output)
         # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
         if dtype == np.int8:
             check_bias(self, bias, units, np.int32)
@@ -122,6 +192,13 @@ class FullyConnected(Op):
                 filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())
             self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
             self.eval = self._eval_int8
+        elif dtype == np.int16:
+            filter_offset = self._prepare_16x8(input_, filter_, bias, output, activation)
+            self.input_offset = -common.zero_point_of(input_)
+            self.weights = Derived(
+                filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())
+            self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
+            self.eval = self._eval_int8     # the same integer product; only requantize differs
         else:
             check_bias(self, bias, units, np.float32)
             self.act_range = common.activation_range_float(activation)
@@ -129,21 +206,68 @@ class FullyConnected(Op):
             self.bias = Derived(bias, lambda b: np.asarray(b, np.float32).reshape(-1))
             self.eval = self._eval_float
 
-    def _per_tensor_requantizer(self, input_, filter_, bias, output, activation) -> Requantizer:
-        """The per-tensor branch of CalculateOpDataFullyConnected."""
-        check_quantized(self, input_, "input")
-        check_quantized(self, output, "output")
+    def _prepare_16x8(self, input_, filter_, bias, output, activation: int) -> int:
+        """Validation and ``self.requantize`` of int16 x int8; returns the filter offset."""
+        units, depth = filter_.shape
+        tflite = self.config.semantics == "tflite"
+        if tflite:
+            # LiteRT's Prepare: TF_LITE_ENSURE zero points 0, and an int64 bias if any
+            check_zero_points_16x8(self, input_, output)
+            check_bias(self, bias, units, (np.int64,))
+        else:
+            check_bias(self, bias, units, (np.int32, np.int64))
+            check_quantized(self, input_, "input")
+            check_quantized(self, output, "output")
+        check_quantized(self, filter_, "filter")
+        if filter_.quantization.per_channel:
+            check_symmetric_filter(self, filter_)
+            filter_offset = 0
+        else:
+            self._check_per_tensor_bias_scale(input_, filter_, bias, output)
+            filter_offset = -int(filter_.quantization.zero_point[0])
+        scales = filter_scales(self, filter_, units, channel_axis=0)
+        s_in, s_out = common.scale_of(input_), common.scale_of(output)
+        bound = accumulator_bound_fc16(depth, input_, filter_, bias)
+        if tflite:
+            reals = [float(np.float32(s_in)) * float(s) / float(np.float32(s_out))
+                     for s in scales]
+            self.requantize = FloatRequantizer(self, np.array(reals), output, activation,
+                                               bound, int64_acc=True)
+            return filter_offset
+        m, s = conv_multipliers(s_in, scales, s_out, self.config.rounding)
+        if bias is None or bias.dtype == np.int64:
+            # the int64 MBQM rounds with 1 << (14 - shift): undefined in C from shift 15 on
+            # (a real multiplier of 2^14 or more; TFLM DCHECKs shift < 8). Measured: the
+            # runtime then outputs zeros, which is no arithmetic to reproduce.
+            self.check(int(np.max(s)) <= MAX_SHIFT_INT64,
+                       f"the requantization multiplier s_in * s_w / s_out reaches "
+                       f"2^{MAX_SHIFT_INT64} (shift {int(np.max(s))}), where TFLM's int64 "
+                       "requantization is undefined")
+            self.requantize = OffsetRequantizer64(self, m, s, output, activation)
+        else:   # int32 bias: int32 accumulator, 32-bit MBQM, output zero point
+            self.requantize = Requantizer(self, m, s, output, activation, bound,
+                                          rows=output.num_elements // units)
+        return filter_offset
+
+    def _check_per_tensor_bias_scale(self, input_, filter_, bias, output) -> None:
+        """GetQuantizedConvolutionMultipler (kernels/kernel_util.cc): the kernel adds the
+        bias as if its scale were s_in * s_w, so TFLM refuses a bias scale that is off by
+        more than 2% of an output step. A bias without quantization has scale 0."""
         s_in, s_w, s_out = (common.scale_of(t) for t in (input_, filter_, output))
         product = s_in * s_w                      # double, as float32 scales widen exactly
         if bias is not None:
-            # GetQuantizedConvolutionMultipler (kernels/kernel_util.cc): the kernel adds the
-            # bias as if its scale were s_in * s_w, so TFLM refuses a bias scale that is off
-            # by more than 2% of an output step. A bias without quantization has scale 0.
             q = bias.quantization
             s_bias = float(q.scale[0]) if q is not None and q.scale.size else 0.0
             self.check(abs(product - s_bias) / s_out <= 0.02,
                        f"bias scale {s_bias} differs from input scale x filter scale {product}")
         self.check(product >= 0, "input scale x filter scale is negative")
+
+    def _per_tensor_requantizer(self, input_, filter_, bias, output, activation) -> Requantizer:
+        """The per-tensor branch of CalculateOpDataFullyConnected."""
+        check_quantized(self, input_, "input")
+        check_quantized(self, output, "output")
+        s_in, s_w, s_out = (common.scale_of(t) for t in (input_, filter_, output))
+        self._check_per_tensor_bias_scale(input_, filter_, bias, output)
         units, depth = filter_.shape
         m, s = conv_multipliers(s_in, np.full(units, s_w), s_out, self.config.rounding)
         return Requantizer(self, m, s, output, activation, accumulator_bound(depth, bias),

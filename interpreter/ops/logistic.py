@@ -12,6 +12,13 @@ function is tabulated for the 256 inputs in prepare.
 ``1.f / (1.f + expf(-x))`` (see ``elu.float_lookup_table``), so it has no
 saturation radius and uses the output tensor's scale and zero point.
 
+int16 (``logistic_common.cc``, the int16 ``reference_integer_ops::Logistic``):
+both zero points 0, output scale 2^-15; the input is brought to units of
+1/12288 (see ``unary.Int16LutScaling``; only 2^-12, within CheckedLog2's
+tolerance, counts as a power of two here: 2^-11 does not, unlike in TANH)
+and ``gemmlowp.sigmoid_lut_int16`` interpolates TFLM's sigmoid table.
+Tabulated for the 65536 inputs in prepare.
+
 float32 (``reference/logistic.h``): ``1`` above 16.619047, ``expf(x)`` below
 -9, else ``1 / (1 + expf(-x))``, all in float32 with the C library's expf.
 """
@@ -21,15 +28,17 @@ import numpy as np
 
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import expf
-from ..arith.gemmlowp import logistic
+from ..arith.gemmlowp import logistic, sigmoid_lut_int16
 from .common import zero_point_of
 from .elu import float_lookup_table
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS, Int8Table, Int16LutScaling, Q4InputScaling, UnaryOp
 
 OUTPUT_INTEGER_BITS = 8
 CUTOFF_UPPER = np.float32(16.619047164916992188)
 CUTOFF_LOWER = np.float32(-9.0)
+# input scales 2^(shift - 12) that LOGISTIC's Prepare takes as powers of two
+POT_LEFT_SHIFTS = (0,)
 
 
 def logistic_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarray:
@@ -54,10 +63,13 @@ def logistic_float32(x: np.ndarray) -> np.ndarray:
 
 @register("LOGISTIC")
 class Logistic(UnaryOp):
-    supported = (np.float32, np.int8)
+    supported = (np.float32, np.int8, np.int16)
 
     def prepare_typed(self, inp, out) -> None:
-        if inp.dtype == np.int8:
+        if inp.dtype == np.int16:
+            scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
+            self.table = scaling.table(sigmoid_lut_int16)
+        elif inp.dtype == np.int8:
             if zero_point_of(out) != -128:
                 raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
             if self.config.semantics == "tflite":

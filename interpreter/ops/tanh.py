@@ -11,6 +11,13 @@ of 1/128 around 0. The function is tabulated for the 256 inputs in prepare.
 ``elu.float_lookup_table``): no saturation radius, and the output tensor's
 scale and zero point are used.
 
+int16 (``tanh.cc``, the int16 ``reference_integer_ops::Tanh``): both zero
+points 0, output scale 2^-15; the input is brought to the table's units (see
+``unary.Int16LutScaling``; 2^-12 and 2^-11, within CheckedLog2's tolerance,
+count as powers of two here) and
+``gemmlowp.tanh_lut_int16`` interpolates TFLM's sigmoid table
+(tanh(x) = 2 sigmoid(2x) - 1). Tabulated for the 65536 inputs in prepare.
+
 float32 (``reference/tanh.h``): the C library's ``tanhf``.
 """
 from __future__ import annotations
@@ -19,12 +26,14 @@ import numpy as np
 
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
-from ..arith.gemmlowp import tanh
+from ..arith.gemmlowp import tanh, tanh_lut_int16
 from .elu import float_lookup_table
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int8Table, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS, Int8Table, Int16LutScaling, Q4InputScaling, UnaryOp
 
 OUTPUT_FRACTIONAL_BITS = 7
+# input scales 2^(shift - 12) that TANH's Prepare takes as powers of two
+POT_LEFT_SHIFTS = (0, 1)
 
 
 def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarray:
@@ -36,10 +45,13 @@ def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarr
 
 @register("TANH")
 class Tanh(UnaryOp):
-    supported = (np.float32, np.int8)
+    supported = (np.float32, np.int8, np.int16)
 
     def prepare_typed(self, inp, out) -> None:
-        if inp.dtype == np.int8:
+        if inp.dtype == np.int16:
+            scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
+            self.table = scaling.table(tanh_lut_int16)
+        elif inp.dtype == np.int8:
             if self.config.semantics == "tflite":
                 self.table = float_lookup_table(inp, out, tanhf)
                 return

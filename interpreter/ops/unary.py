@@ -9,7 +9,9 @@ becomes a table lookup with the same bytes as TFLM's per-element arithmetic.
 rescaled to gemmlowp's Q4.27 by a multiplier taken straight from
 ``frexp(s_in * 2^27)`` (no 2^31 fix-up, no single-rounding shift clamp), and
 inputs at or beyond ``CalculateInputRadius(4, shift, 31)`` saturate.
-This module registers no op.
+``Int16LutScaling`` is the int16 input stage of the same two ops (the table
+interpolation itself is ``gemmlowp.sigmoid_lut_int16`` / ``tanh_lut_int16``),
+with the checks of their Prepare. This module registers no op.
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, wrap_int32
-from ..arith.gemmlowp import calculate_input_radius
+from ..arith.fixedpoint import multiply_by_quantized_multiplier, round_half_away, wrap_int32
+from ..arith.float_math import float_to_int32
+from ..arith.gemmlowp import calculate_input_radius, lut_input_int16
 from .base import Op
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
+from .elementwise_common import IntTable, libm_unary
 
 INPUT_INTEGER_BITS = 4
 
@@ -88,3 +92,76 @@ class Q4InputScaling:
         inside = np.where(low | high, 0, centered)
         q4 = multiply_by_quantized_multiplier(inside, self.multiplier, self.shift, rounding)
         return q4, low, high
+
+
+# -- int16 LOGISTIC and TANH ---------------------------------------------------------------
+
+def checked_log2(x: float) -> tuple[bool, int]:
+    """CheckedLog2 (``quantization_util.cc``): (x is a power of two, rounded log2 of x).
+
+    All in float32 as the C code is: ``logf(x) * (1 / logf(2))``, rounded half away
+    from zero; "a power of two" means the rounding moved it by less than 1e-3, so a
+    scale within about 0.07% of a power of two counts as one.
+    """
+    logs = libm_unary("logf", np.array([x, 2.0], np.float32), np.log)
+    with np.errstate(all="ignore"):
+        x_log2 = logs[0] * (np.float32(1) / logs[1])
+        rounded = round_half_away(x_log2)
+        fraction = np.float32(x_log2 - rounded)
+    if not np.isfinite(rounded):
+        return False, 0
+    return bool(abs(fraction) < np.float32(1e-3)), int(rounded)
+
+
+#: the table's input units: 1/(3 * 4096) of a LOGISTIC input (+-2^17 is +-10.67)
+LUT_INPUT_SCALE_INVERSE = 4096.0 * 3.0
+LUT_INPUT_INTEGER_BITS = 3
+LUT_OUTPUT_FRACTIONAL_BITS = 15
+
+
+@dataclass(frozen=True)
+class Int16LutScaling:
+    """int16 LOGISTIC/TANH: the input stage computed in Prepare (``logistic_common.cc``,
+    ``tanh.cc``), applied by ``gemmlowp.lut_input_int16``.
+
+    * both zero points must be 0 and the output scale must pass ``checked_log2`` as
+      2^-15 (TF_LITE_ENSURE: TFLM refuses the model otherwise);
+    * an input scale that passes ``checked_log2`` with ``12 + log2`` among
+      ``pot_left_shifts`` (LOGISTIC: 0, i.e. 2^-12; TANH: 0 or 1, i.e. 2^-12 and
+      2^-11) is used as that exact power of two: multiplier 0 ("3 << shift");
+    * any other input scale takes the general path: ``s * 3 * 4096`` in double,
+      doubled (and the shift incremented) while it is <= 32767 / 2 and the shift
+      <= 30, then truncated to int32 (x86 conversion: INT32_MIN when out of range).
+      TFLM only DCHECKs that the multiplier is <= 32767 (input scales up to 8/3);
+      beyond that the release build's int32 arithmetic wraps, and so does this.
+    """
+
+    multiplier: int
+    left_shift: int
+
+    @classmethod
+    def for_tensors(cls, op: Op, inp, out, pot_left_shifts: tuple[int, ...]) -> "Int16LutScaling":
+        for tensor, what in ((inp, "input"), (out, "output")):
+            zp = zero_point_of(tensor)
+            op.check(zp == 0, f"int16 {what} zero point must be 0, is {zp}")
+        s_in, s_out = scale_of(inp), scale_of(out)
+        op.check(s_in > 0 and np.isfinite(s_in), f"int16 input scale must be positive, is {s_in}")
+        is_pot, out_log2 = checked_log2(s_out)
+        op.check(is_pot and out_log2 == -LUT_OUTPUT_FRACTIONAL_BITS,
+                 f"int16 output scale must be 2^-{LUT_OUTPUT_FRACTIONAL_BITS} "
+                 f"(1/32768), is {s_out}")
+        is_pot, in_log2 = checked_log2(s_in)
+        left_shift = (15 - LUT_INPUT_INTEGER_BITS) + in_log2
+        if is_pot and left_shift in pot_left_shifts:
+            return cls(0, left_shift)
+        multiplier = float(np.float32(s_in)) * LUT_INPUT_SCALE_INVERSE
+        left_shift = 0
+        while multiplier <= 32767.0 / 2.0 and left_shift <= 30:
+            left_shift += 1
+            multiplier *= 2.0
+        return cls(int(float_to_int32(np.float64(multiplier))), left_shift)
+
+    def table(self, fn) -> IntTable:
+        """``fn`` (a ``gemmlowp`` int16 LUT function) over every int16 input, tabulated."""
+        return IntTable(np.int16, lambda x: fn(lut_input_int16(x, self.multiplier,
+                                                               self.left_shift)))
