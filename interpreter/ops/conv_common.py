@@ -363,6 +363,10 @@ def int8_requantizer(op: Op, input_: Tensor, filter_: Tensor, output: Tensor, ch
                        rows=output.num_elements // channels)
 
 
+# the largest shift the int64 MultiplyByQuantizedMultiplier is defined for
+MAX_SHIFT_INT64 = 14
+
+
 class Requantizer64:
     """int64 accumulators -> clamped int16 outputs, the 16x8 kernels' last step.
 
@@ -376,6 +380,13 @@ class Requantizer64:
     def __init__(self, op: Op, multiplier: np.ndarray, shift: np.ndarray, output: Tensor,
                  activation: int):
         check_quantized(op, output, "output")
+        # The int64 MBQM rounds with 1 << (14 - shift): undefined in C from shift 15 on
+        # (a real multiplier of 2^14 or more; TFLM only DCHECKs the shift). Measured on
+        # FULLY_CONNECTED: the runtime then outputs zeros, no arithmetic to reproduce.
+        top = int(np.max(shift, initial=0))
+        op.check(top <= MAX_SHIFT_INT64,
+                 f"the requantization multiplier s_in * s_w / s_out is 2^{top - 1} or more "
+                 f"(shift {top}); TFLM's int64 requantization is undefined from 2^14 on")
         self.channels = len(multiplier)
         # The Q15 multiplier is reduced once here; the hot path is one multiply-add-shift.
         self.reduced = fixedpoint.reduce_multiplier_int64(multiplier)

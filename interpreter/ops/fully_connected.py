@@ -134,8 +134,6 @@ def check_activation_range(op: Op, activation: int, output) -> None:
 
 
 WEIGHTS_FORMAT_DEFAULT = 0
-# the largest shift the int64 MultiplyByQuantizedMultiplier is defined for
-MAX_SHIFT_INT64 = 14
 
 
 @register("FULLY_CONNECTED")
@@ -236,13 +234,6 @@ class FullyConnected(Op):
             return filter_offset
         m, s = conv_multipliers(s_in, scales, s_out, self.config.rounding)
         if bias is None or bias.dtype == np.int64:
-            # the int64 MBQM rounds with 1 << (14 - shift): undefined in C from shift 15 on
-            # (a real multiplier of 2^14 or more; TFLM DCHECKs shift < 8). Measured: the
-            # runtime then outputs zeros, which is no arithmetic to reproduce.
-            self.check(int(np.max(s)) <= MAX_SHIFT_INT64,
-                       f"the requantization multiplier s_in * s_w / s_out reaches "
-                       f"2^{MAX_SHIFT_INT64} (shift {int(np.max(s))}), where TFLM's int64 "
-                       "requantization is undefined")
             self.requantize = OffsetRequantizer64(self, m, s, output, activation)
         else:   # int32 bias: int32 accumulator, 32-bit MBQM, output zero point
             self.requantize = Requantizer(self, m, s, output, activation, bound,
