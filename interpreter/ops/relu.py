@@ -7,6 +7,11 @@ RELU6 int8/int16 does not requantize: it clamps the raw input to
 ``[zp_in, FloatToQuantizedType(6, s_in, zp_in)]`` and ignores the output
 tensor's quantization (and, unlike RELU, accepts int16 zero points).
 
+``semantics="tflite"``: LiteRT's RELU6 (reference kernels too, ``QuantizedReluX``)
+requantizes exactly as RELU does, and clamps to
+``[max(min(T), zp_out), min(max(T), zp_out + round(6 / s_out))]`` (float32
+quotient, rounded half away from zero).
+
 Float: ``x < 0 ? 0 : x`` and ``x > 6 ? 6 : x < 0 ? 0 : x`` (so -0.0 and NaN
 pass through unchanged).
 """
@@ -38,13 +43,13 @@ def _require_zero_zero_points(op: UnaryOp, inp, out) -> None:
                        f"{zero_point_of(inp)} and {zero_point_of(out)}")
 
 
-@register("RELU")
-class Relu(UnaryOp):
+class _RequantizingRelu(UnaryOp):
+    """``clamp(zp_out + MBQM(x - zp_in, QM(s_in / s_out)), act_min, act_max)``."""
+
     supported = _SUPPORTED
 
-    def prepare_typed(self, inp, out) -> None:
-        if inp.dtype == np.float32:
-            return
+    def prepare_requantization(self, inp, out, upper: float | None) -> None:
+        """Set up the requantization; ``upper`` is the real upper bound (None: the type's)."""
         _require_zero_zero_points(self, inp, out)
         self.multiplier, self.shift = quantize_multiplier(scale_of(inp) / scale_of(out),
                                                           self.config.rounding)
@@ -52,22 +57,39 @@ class Relu(UnaryOp):
         qmin, self.act_max = INT_RANGES[out.dtype]
         # zp_out + (int)roundf(0.0f / scale) is just zp_out
         self.act_min = max(qmin, self.zp_out)
+        if upper is not None:
+            self.act_max = min(self.act_max, float_to_quantized(upper, scale_of(out),
+                                                                self.zp_out, out.dtype))
+
+    def eval_requantized(self, x, outputs) -> None:
+        y = self.zp_out + multiply_by_quantized_multiplier(
+            x.astype(np.int64) - self.zp_in, self.multiplier, self.shift, self.config.rounding)
+        self.write(outputs, np.clip(y, self.act_min, self.act_max))
+
+
+@register("RELU")
+class Relu(_RequantizingRelu):
+
+    def prepare_typed(self, inp, out) -> None:
+        if inp.dtype != np.float32:
+            self.prepare_requantization(inp, out, None)
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
         if self.dtype == np.float32:
             self.write(outputs, np.where(x < 0, np.float32(0), x))
             return
-        y = self.zp_out + multiply_by_quantized_multiplier(
-            x.astype(np.int64) - self.zp_in, self.multiplier, self.shift, self.config.rounding)
-        self.write(outputs, np.clip(y, self.act_min, self.act_max))
+        self.eval_requantized(x, outputs)
 
 
 @register("RELU6")
-class Relu6(UnaryOp):
-    supported = _SUPPORTED
+class Relu6(_RequantizingRelu):
 
     def prepare_typed(self, inp, out) -> None:
+        self.requantizes = inp.dtype != np.float32 and self.config.semantics == "tflite"
+        if self.requantizes:
+            self.prepare_requantization(inp, out, 6.0)
+            return
         if inp.dtype == np.float32:
             self.lower, self.upper = np.float32(0), np.float32(6)
             return
@@ -76,6 +98,9 @@ class Relu6(UnaryOp):
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
+        if self.requantizes:
+            self.eval_requantized(x, outputs)
+            return
         # val > upper ? upper : val < lower ? lower : val
         self.write(outputs, np.where(x > self.upper, self.upper,
                                      np.where(x < self.lower, self.lower, x)))
