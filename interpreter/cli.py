@@ -12,10 +12,12 @@ import numpy as np
 from .errors import ModelError, UnsupportedOpError
 
 
-def _interpreter(model: str, backend: str = "numpy", rounding: str = "double"):
+def _interpreter(model: str, backend: str = "numpy", rounding: str = "double",
+                 semantics: str = "tflm"):
     from .interpreter import Interpreter
 
-    interp = Interpreter(model_path=model, backend=backend, rounding=rounding)
+    interp = Interpreter(model_path=model, backend=backend, rounding=rounding,
+                         semantics=semantics)
     interp.allocate_tensors()
     return interp
 
@@ -62,7 +64,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    interp = _interpreter(args.model, args.backend, args.rounding)
+    interp = _interpreter(args.model, args.backend, args.rounding, args.semantics)
     details = interp.get_input_details()
     if args.input:
         arrays = [np.load(p) for p in args.input]
@@ -174,7 +176,7 @@ def cmd_verify(args) -> int:
     else:
         input_sets = []  # inputs come from the dump
     report = verify(data, args.against, input_sets, backend=args.backend,
-                    rounding=args.rounding, name=args.model)
+                    rounding=args.rounding, name=args.model, semantics=args.semantics)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.text())
     return 0 if report.ok else 1
 
@@ -192,7 +194,7 @@ def cmd_dump(args) -> int:
         rng = np.random.default_rng(args.seed)
         inputs = [random_input(d, rng) for d in details]
         print(f"random input (seed {args.seed})")
-    interp, values = run_ours(data, inputs, args.backend, args.rounding)
+    interp, values = run_ours(data, inputs, args.backend, args.rounding, args.semantics)
     n = write_dump(args.output, interp.model.main, values)
     print(f"wrote {args.output}: {n} tensors (inputs and every op output)")
     return 0
@@ -234,6 +236,13 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+ROUNDING_HELP = ("requantization rounding: double (TFLM's default) or single "
+                 "(builds with TFLITE_SINGLE_ROUNDING)")
+SEMANTICS_HELP = ("whose arithmetic to follow where the runtimes differ: tflm (default: the "
+                  "tflite-micro runtime, byte for byte) or tflite (LiteRT's reference kernels, "
+                  "BUILTIN_REF); the differences are listed in docs/TFLM_VS_TFLITE.md")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyml", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -249,7 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--output", metavar="Y.npy", help="write the output(s) here")
     r.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
     r.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    r.add_argument("--rounding", choices=("double", "single"), default="double")
+    r.add_argument("--rounding", choices=("double", "single"), default="double",
+                   help=ROUNDING_HELP)
+    r.add_argument("--semantics", choices=("tflm", "tflite"), default="tflm",
+                   help=SEMANTICS_HELP)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("inspect", help="list operators and tensors")
@@ -276,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "the op's quantization). Exit status: 0 all equal, 1 mismatch, 2 error.",
         epilog="examples:\n"
                "  tinyml verify model.tflite                      # vs TFLM, 1 random input\n"
-               "  tinyml verify model.tflite --against tflite --inputs 5\n"
+               "  tinyml verify model.tflite --against tflite --inputs 5   # as semantics tflite\n"
+               "  tinyml verify model.tflite --against tflite --semantics tflm  # TFLM vs LiteRT\n"
                "  tinyml verify model.tflite --against device.npz --json\n\n"
                + dump_doc.split("\n\n", 1)[1])
     v.add_argument("model")
@@ -290,7 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input array (.npy); repeat for several model inputs")
     v.add_argument("--seed", type=int, default=0, help="first seed for random inputs (default 0)")
     v.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    v.add_argument("--rounding", choices=("double", "single"), default="double")
+    v.add_argument("--rounding", choices=("double", "single"), default="double",
+                   help=ROUNDING_HELP)
+    v.add_argument("--semantics", choices=("tflm", "tflite"), default=None,
+                   help="arithmetic this interpreter follows (see run --help). Default: the "
+                        "reference's own, i.e. tflite with --against tflite (a mismatch is then "
+                        "something this interpreter fails to reproduce, not one of the known "
+                        "TFLM/LiteRT differences) and tflm otherwise. Use --against tflite "
+                        "--semantics tflm to see where TFLM-exact firmware parts from LiteRT")
     v.add_argument("--json", action="store_true", help="machine-readable report (for CI)")
     v.set_defaults(func=cmd_verify)
 
@@ -305,7 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
     du.add_argument("-o", "--output", required=True, metavar="DUMP.npz")
     du.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
     du.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    du.add_argument("--rounding", choices=("double", "single"), default="double")
+    du.add_argument("--rounding", choices=("double", "single"), default="double",
+                    help=ROUNDING_HELP)
+    du.add_argument("--semantics", choices=("tflm", "tflite"), default="tflm",
+                    help=SEMANTICS_HELP)
     du.set_defaults(func=cmd_dump)
 
     pr = sub.add_parser(

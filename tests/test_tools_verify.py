@@ -42,7 +42,8 @@ def test_ad01_first_divergence_from_litert_is_the_second_fc_layer(capsys):
     # second FC layer"; verify must point there.
     pytest.importorskip("ai_edge_litert", reason="ai-edge-litert not installed")
     path = corpus_model("mlperf_tiny/ad01_int8.tflite")
-    assert main(["verify", str(path), "--against", "tflite", "--inputs", "2", "--json"]) == 1
+    assert main(["verify", str(path), "--against", "tflite", "--semantics", "tflm", "--inputs", "2",
+                 "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     first = next(c["first_divergence"] for c in report["cases"] if not c["ok"])
     assert first["op_index"] == 1 and first["op_name"] == "FULLY_CONNECTED"

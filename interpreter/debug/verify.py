@@ -8,6 +8,8 @@ implementations part: everything after it may just inherit the difference.
 References: ``"tflm"`` (the ``tflite-micro`` Python runtime with
 ``kPreserveAllTensors``), ``"tflite"`` (LiteRT's reference kernels with
 ``experimental_preserve_all_tensors``), or a ``.npz`` dump (see ``dump.py``).
+This interpreter runs with the reference's semantics unless told otherwise
+(``default_semantics``): ``semantics="tflite"`` against LiteRT.
 """
 from __future__ import annotations
 
@@ -26,12 +28,12 @@ REFERENCES = ("tflm", "tflite")
 # -- running each side --------------------------------------------------------
 
 def run_ours(model: bytes, inputs: Sequence[np.ndarray], backend: str = "numpy",
-             rounding: str = "double"):
+             rounding: str = "double", semantics: str = "tflm"):
     """(interpreter, {tensor index: value}) after one invoke with every tensor preserved."""
     from ..interpreter import Interpreter
 
     interp = Interpreter(model_content=model, backend=backend, preserve_all_tensors=True,
-                         rounding=rounding)
+                         rounding=rounding, semantics=semantics)
     interp.allocate_tensors()
     set_inputs(interp, inputs)
     interp.invoke()
@@ -231,6 +233,7 @@ class VerifyReport:
     against: str
     backend: str
     cases: list[CaseResult]
+    semantics: str = "tflm"    # the flavor this interpreter ran with
 
     @property
     def ok(self) -> bool:
@@ -238,7 +241,8 @@ class VerifyReport:
 
     def to_dict(self) -> dict:
         return {
-            "model": self.model, "against": self.against, "backend": self.backend, "ok": self.ok,
+            "model": self.model, "against": self.against, "backend": self.backend,
+            "semantics": self.semantics, "ok": self.ok,
             "cases": [{
                 "input": c.label, "ok": c.ok, "ops": c.ops, "tensors_compared": c.compared,
                 "not_in_reference": c.not_in_reference,
@@ -251,7 +255,8 @@ class VerifyReport:
         }
 
     def text(self) -> str:
-        lines = [f"verify {self.model} against {self.against} (backend {self.backend}): "
+        lines = [f"verify {self.model} against {self.against} (backend {self.backend}, "
+                 f"semantics {self.semantics}): "
                  f"{len(self.cases)} input set(s)"]
         for c in self.cases:
             head = f"{c.label}: {c.ops} ops, {c.compared} tensors compared"
@@ -277,12 +282,17 @@ def _tflm_arena_size(interp, model: bytes) -> int:
 
 
 def verify(model: bytes, against: str, input_sets: Sequence[tuple[str, Sequence[np.ndarray]]] = (),
-           backend: str = "numpy", rounding: str = "double", name: str = "model") -> VerifyReport:
+           backend: str = "numpy", rounding: str = "double", name: str = "model",
+           semantics: str | None = None) -> VerifyReport:
     """Run each input set on this interpreter and on ``against`` and compare every op output.
 
     ``against`` is ``"tflm"``, ``"tflite"`` or the path of a ``.npz`` dump. With
     a dump and no input sets, the model inputs are taken from the dump.
+    ``semantics`` is the flavor this interpreter runs with; ``None`` picks the
+    one of the reference (``default_semantics``).
     """
+    if semantics is None:
+        semantics = default_semantics(against)
     is_dump = against not in REFERENCES
     cases = []
     if is_dump:
@@ -297,18 +307,30 @@ def verify(model: bytes, against: str, input_sets: Sequence[tuple[str, Sequence[
                                  "pass --input")
             input_sets = [(os.path.basename(os.fspath(against)), [ref[i] for i in sg.inputs])]
         for label, inputs in input_sets:
-            interp, ours = run_ours(model, inputs, backend, rounding)
+            interp, ours = run_ours(model, inputs, backend, rounding, semantics)
             cases.append(compare(interp.model.main, ours, ref, label))
-        return VerifyReport(name, os.fspath(against), backend, cases)
+        return VerifyReport(name, os.fspath(against), backend, cases, semantics)
     for label, inputs in input_sets:
-        interp, ours = run_ours(model, inputs, backend, rounding)
+        interp, ours = run_ours(model, inputs, backend, rounding, semantics)
         sg = interp.model.main
         if against == "tflm":
             ref = run_tflm(model, inputs, sg, _tflm_arena_size(interp, model))
         else:
             ref = run_litert(model, inputs, sg)
         cases.append(compare(sg, ours, ref, label))
-    return VerifyReport(name, against, backend, cases)
+    return VerifyReport(name, against, backend, cases, semantics)
+
+
+def default_semantics(against) -> str:
+    """The interpreter flavor ``verify`` uses unless told: the reference's own.
+
+    Against LiteRT (``"tflite"``) that is ``semantics="tflite"``, so a
+    mismatch is something this interpreter does not reproduce, not one of
+    the documented TFLM/LiteRT differences (docs/TFLM_VS_TFLITE.md); pass
+    ``semantics="tflm"`` to see where TFLM-exact firmware parts from LiteRT.
+    Against TFLM or a dump (from TFLM firmware): ``"tflm"``.
+    """
+    return "tflite" if isinstance(against, str) and against == "tflite" else "tflm"
 
 
 def random_input_sets(model: bytes, n: int, seed: int = 0) -> list[tuple[str, list[np.ndarray]]]:

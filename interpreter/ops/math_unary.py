@@ -16,13 +16,27 @@ Integer paths:
 
 - ABS int8, and int16 with quantization (zero points must be 0):
   ``v = |x - zp_in|``; if the scales are equal ``y = v + zp_out``, else
-  ``y = MBQM(v, QM(s_in / s_out)) + zp_out``, clamped. int16 without
+  ``y = MBQM(v, QM(s_in / s_out)) + zp_out``, clamped, with the quotient
+  in double (under ``semantics="tflite"``: in float32, as LiteRT's
+  ``SetAbsOutputMultiplier``; the multipliers then differ in their low
+  bits and some outputs by 1). int16 without
   quantization is a plain ``std::abs`` (-32768 stays -32768);
 - RSQRT int8/int16 (int16 zero points must be 0): ``v = x - zp_in``
   (TFLM fails at invoke time if any ``v < 0``), ``v == 0`` gives the type's
   max, else with ``(m, s) = GetInvSqrtQuantizedMultiplierExp(v)``:
   ``y = MBQM(MBQM(1, m, s + 20), QM(1 / (sqrt(s_in) * s_out)), shift - 20) + zp_out``,
   clamped.
+
+``semantics="tflite"``, RSQRT int8: the same arithmetic, but LiteRT forms the
+output multiplier as ``1. / (sqrtf(s_in) * s_out)`` with the square root and
+the product in float32 (TFLM: in double), so an output occasionally moves by
+one.
+
+``semantics="tflite"``, RSQRT int16: LiteRT's kernel is a different
+algorithm, a 513-entry interpolated table (``LUTPopulate<int16_t>`` in
+float32, see ``int16_lut``) of ``f(r) = 1.f / sqrtf(r)`` for ``r > 0`` and
+``32767 * s_out`` for ``r <= 0``, read by ``lut_lookup_with_interpolation``.
+int8 RSQRT is the same in both runtimes.
 
 The integer kernels are tabulated over every input value in prepare.
 """
@@ -33,7 +47,7 @@ import math
 import numpy as np
 
 from ..arith.fixedpoint import (INT32_MAX, multiply_by_quantized_multiplier, quantize_multiplier,
-                                wrap_int32)
+                                round_half_away, wrap_int32)
 from ..arith.float_math import expf
 from ..arith.gemmlowp import (count_leading_zeros_u32, saturating_rounding_multiply_by_pot)
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
@@ -178,7 +192,10 @@ class Abs(ElementwiseUnaryOp):
         if s_in == s_out:
             fn = lambda x: _clamp(np.abs(x - zp_in) + zp_out, inp.dtype)  # noqa: E731
         else:
-            m, shift = quantize_multiplier(float(s_in) / float(s_out), rounding)
+            # TFLM divides in double; LiteRT (SetAbsOutputMultiplier) in float32
+            real = (float(s_in / s_out) if self.config.semantics == "tflite"
+                    else float(s_in) / float(s_out))
+            m, shift = quantize_multiplier(real, rounding)
             fn = lambda x: _clamp(multiply_by_quantized_multiplier(  # noqa: E731
                 np.abs(x - zp_in), m, shift, rounding) + zp_out, inp.dtype)
         self.table = IntTable(inp.dtype, fn)
@@ -232,6 +249,61 @@ def inv_sqrt_quantized_multiplier_exp(v, reverse_shift: int = -1):
 _RSQRT_SHIFT = 20
 
 
+def int16_lut(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> np.ndarray:
+    """LiteRT's ``LUTPopulate<int16_t>`` (``LUTPopulateInt16``, FloatT = float).
+
+    512 steps over the input range, each entry the sample at the step's start
+    corrected by half the interpolation error at its midpoint; entry 512 is
+    the sample at the input maximum. All arithmetic in float32, ``std::round``
+    ties away from zero; ``transform`` maps a float32 array to float32. The
+    output zero point takes no part (LiteRT requires it to be 0 for int16).
+    """
+    f32 = np.float32
+    s_in, s_out = f32(s_in), f32(s_out)
+    input_min = s_in * f32(-32768 - zp_in)
+    input_max = s_in * f32(32767 - zp_in)
+    output_min = s_out * f32(-32768 - zp_out)
+    output_max = s_out * f32(32767 - zp_out)
+    step = (input_max - input_min) / f32(512)
+    half_step = step / f32(2)
+    inv = f32(65536) / (output_max - output_min)
+    i = np.arange(512).astype(f32)
+    with np.errstate(all="ignore"):
+        start = input_min + i * step
+        val = transform(start)
+        val_mid = transform(start + half_step)
+        val_next = transform(input_min + (i + f32(1)) * step)
+        sample = round_half_away(val * inv)
+        interp = round_half_away((val_next * inv + round_half_away(val * inv)) / f32(2))
+        bias = round_half_away((interp - round_half_away(val_mid * inv)) / f32(2))
+        last = round_half_away(transform(np.array([input_max], f32)) * inv)
+    table = np.concatenate([sample - bias, last]).astype(f32)
+    return np.clip(table, f32(-32768), f32(32767)).astype(np.int64)
+
+
+def int16_lut_lookup(x: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """``lut_lookup_with_interpolation<int16_t>``: the entry below plus the rounded
+    interpolated step; the slope and the sum are int16 in C (they wrap)."""
+    x = np.asarray(x, dtype=np.int64)
+    index = 256 + (x >> 7)
+    offset = x & 0x7F
+    base = lut[index]
+    slope = (lut[index + 1] - base).astype(np.int16).astype(np.int64)
+    delta = (slope * offset + 64) >> 7
+    return (base + delta).astype(np.int16)
+
+
+def _litert_rsqrt_int16(inp, out) -> IntTable:
+    s_out = np.float32(scale_of(out))
+
+    def transform(r):
+        with np.errstate(all="ignore"):
+            return np.where(r <= 0, np.float32(32767) * s_out,
+                            np.float32(1) / np.sqrt(r)).astype(np.float32)
+    lut = int16_lut(scale_of(inp), zero_point_of(inp), s_out, zero_point_of(out), transform)
+    return IntTable(np.int16, lambda x: int16_lut_lookup(x, lut))
+
+
 @register("RSQRT")
 class Rsqrt(ElementwiseUnaryOp):
     supported = (np.float32, np.int8, np.int16)
@@ -240,7 +312,14 @@ class Rsqrt(ElementwiseUnaryOp):
         if self.dtype == FLOAT32:
             return
         self.zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
-        real = 1.0 / (math.sqrt(float(np.float32(scale_of(inp)))) * float(np.float32(scale_of(out))))
+        if self.dtype == INT16 and self.config.semantics == "tflite":
+            self.table = _litert_rsqrt_int16(inp, out)
+            return
+        s_in, s_out = np.float32(scale_of(inp)), np.float32(scale_of(out))
+        if self.config.semantics == "tflite":   # LiteRT: sqrtf and the product in float32
+            real = 1.0 / float(np.sqrt(s_in) * s_out)
+        else:
+            real = 1.0 / (math.sqrt(float(s_in)) * float(s_out))
         rounding = self.config.rounding
         m_out, shift_out = quantize_multiplier(real, rounding)
         hi = INT_RANGES[inp.dtype][1]

@@ -15,6 +15,17 @@ duplicates dropped, ``keep_dims``) by extending ``mean.Mean``:
   does an all -inf maximum (-FLT_MAX, not -inf). int8 requires the input and
   output to share scale and zero point (checked at TFLM's invoke).
 
+``semantics="tflite"``, SUM int8: LiteRT's reference kernel (``ai-edge-litert``
+2.3.0, ``BUILTIN_REF``; its default resolver does not) runs the uint8 instantiation of
+``QuantizedMeanOrSum`` on the int8 buffer: each byte is read as uint8
+(``x & 0xFF``, so -1 counts as 255), the same integer arithmetic follows
+(``MBQM(sum - zp_in * N, QM(s_in / s_out)) + zp_out``, zero points as
+stored) and the result is clamped to [0, 255] and stored as a byte (200
+reads back as -56). This op does the same under that semantics. SUM int16
+in LiteRT goes through the same uint8 code on the first N bytes of the
+int16 buffer and writes only the first bytes of the output, leaving the
+rest uninitialized: not reproducible, so int16 keeps TFLM's arithmetic.
+
 TFLM also accepts a non-constant axis tensor for these ops; this
 implementation, like MEAN's, requires it constant.
 """
@@ -22,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
 from .common import scale_of
 from .layout_common import F32, I8, check_same_quantization
 from .mean import Mean
@@ -37,8 +48,18 @@ class Sum(Mean):
         if self.dtype != F32:
             self.multiplier, self.shift = quantize_multiplier(
                 scale_of(self.input(0)) / scale_of(self.outputs[0]), self.config.rounding)
+        self.litert_uint8 = self.config.semantics == "tflite" and self.dtype == I8
 
     def eval(self, inputs, outputs, scratch) -> None:
+        if self.litert_uint8:
+            x = self._reduced_last(inputs[0].view(np.uint8)).astype(np.int64)
+            total = wrap_int32(wrap_int32(x.sum(axis=-1)) - self.zp_in * self.n)
+            y = multiply_by_quantized_multiplier(total,
+                                                 self.multiplier, self.shift,
+                                                 self.config.rounding) + self.zp_out
+            outputs[0][...] = np.clip(y, 0, 255).astype(np.uint8).view(np.int8).reshape(
+                outputs[0].shape)
+            return
         if self.dtype != F32:
             super().eval(inputs, outputs, scratch)     # QuantizedMeanOrSum, unfolded multiplier
             return

@@ -22,6 +22,7 @@ SEMANTICS = ("tflm", "tflite")
 #: NumPy class, which implements both, never a backend kernel written to TFLM's.
 SEMANTICS_DIVERGENT = frozenset({
     "FULLY_CONNECTED", "LOGISTIC", "TANH", "RSQRT", "CAST", "SPACE_TO_BATCH_ND", "GREATER",
+    "ABS", "SUM", "RELU6",
 })
 
 
