@@ -201,3 +201,88 @@ def test_empty_axis_list_is_an_empty_constant(op):
     b.set_outputs([y])
     feed = np.arange(-60, 60, 10, dtype=np.int8).reshape(1, 4, 3)
     assert_matches_tflm(b.build(), [feed])
+
+
+# -- DEQUANTIZE uint8, and the (DE)QUANTIZE type pairs TFLM refuses -----------------------------
+
+def _check_dequantize_uint8(scale, zp, shape, seed):
+    model = single_op_model("DEQUANTIZE", [T(np.uint8, shape, scale, zp)],
+                            [T(np.float32, shape)])
+    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), np.uint8, shape)])
+
+
+uint8_zero_points = st.one_of(st.sampled_from([0, 128, 255, -1, 256]), st.integers(0, 255),
+                              st.integers(-1000, 1300))
+
+
+@CI
+@given(scales(-6, 3), uint8_zero_points, st.lists(st.integers(1, 6), min_size=1, max_size=4),
+       seeds)
+def test_dequantize_uint8(scale, zp, shape, seed):
+    _check_dequantize_uint8(scale, zp, shape, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(scales(-30, 30), uint8_zero_points, st.lists(st.integers(1, 8), min_size=1, max_size=5),
+       seeds)
+def test_dequantize_uint8_slow(scale, zp, shape, seed):
+    _check_dequantize_uint8(scale, zp, shape, seed)
+
+
+def test_dequantize_uint8_every_value():
+    x = np.arange(256, dtype=np.uint8).reshape(2, 128)
+    for scale, zp in [(0.05, 128), (1 / 255, 0), (1e-40, 3), (3e38, 0), (-0.5, 7), (0.0, 9)]:
+        model = single_op_model("DEQUANTIZE", [T(np.uint8, x.shape, scale, zp)],
+                                [T(np.float32, x.shape)])
+        assert_matches_tflm(model, [x])
+
+
+@pytest.mark.parametrize("in_type", [np.int8, np.uint8, np.int16])
+@pytest.mark.parametrize("zp", [2 ** 31 - 1, -2 ** 31, 2 ** 31 - 100])
+def test_dequantize_difference_wraps_in_int32(in_type, zp):
+    """``x - zero_point`` is an int32 subtraction in TFLM: it wraps near the limits."""
+    info = np.iinfo(in_type)
+    x = np.array([info.min, -1 if info.min < 0 else 1, 0, info.max], in_type)
+    model = single_op_model("DEQUANTIZE", [T(in_type, [4], 1.0, zp)], [T(np.float32, [4])])
+    assert_matches_tflm(model, [x])
+
+
+# measured on the TFLM runtime: every pair it refuses (in prepare or at invoke)
+DEQUANTIZE_REFUSED = [(np.int32, np.float32), (np.int64, np.float32), (np.float16, np.float32),
+                      (np.int8, np.int8), (np.int8, np.int16), (np.int8, np.int32),
+                      (np.uint8, np.uint8), (np.int16, np.int32)]
+QUANTIZE_REFUSED = [(np.uint8, np.uint8), (np.uint8, np.int16), (np.uint8, np.int32),
+                    (np.int16, np.uint8), (np.int32, np.int32), (np.int32, np.uint8),
+                    (np.float32, np.uint8), (np.float32, np.int32)]
+
+
+def _quant(t):
+    return (None, 0) if np.dtype(t).kind == "f" else (0.05, 3)
+
+
+@pytest.mark.parametrize("op,pair", [("DEQUANTIZE", p) for p in DEQUANTIZE_REFUSED]
+                         + [("QUANTIZE", p) for p in QUANTIZE_REFUSED])
+def test_type_pairs_tflm_refuses_are_unsupported(op, pair):
+    from reference import run_tflm
+
+    in_type, out_type = pair
+    model = single_op_model(op, [T(in_type, [2, 3], *_quant(in_type))],
+                            [T(out_type, [2, 3], *_quant(out_type))])
+    x = np.arange(6).astype(in_type).reshape(2, 3)
+    with pytest.raises(UnsupportedOpError, match=op):
+        run_model(model, [x])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [x])
+
+
+def test_quantize_to_an_unquantized_float_output_is_refused():
+    """TFLM's QUANTIZE prepare requires an affine-quantized output first of all."""
+    from reference import run_tflm
+
+    model = single_op_model("QUANTIZE", [T(np.int8, [2, 3], 0.05, 3)], [T(np.float32, [2, 3])])
+    x = np.arange(6, dtype=np.int8).reshape(2, 3)
+    with pytest.raises(ModelError, match="QUANTIZE.*quantization"):
+        run_model(model, [x])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [x])
