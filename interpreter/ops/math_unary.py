@@ -49,6 +49,7 @@ import numpy as np
 from ..arith.fixedpoint import (INT32_MAX, multiply_by_quantized_multiplier, quantize_multiplier,
                                 round_half_away, wrap_int32)
 from ..arith.float_math import expf
+from ..arith.lut import gen_lut_int16, lut_lookup_int16
 from ..arith.gemmlowp import (count_leading_zeros_u32, saturating_rounding_multiply_by_pot)
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
 from .base import Op
@@ -250,47 +251,13 @@ _RSQRT_SHIFT = 20
 
 
 def int16_lut(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> np.ndarray:
-    """LiteRT's ``LUTPopulate<int16_t>`` (``LUTPopulateInt16``, FloatT = float).
-
-    512 steps over the input range, each entry the sample at the step's start
-    corrected by half the interpolation error at its midpoint; entry 512 is
-    the sample at the input maximum. All arithmetic in float32, ``std::round``
-    ties away from zero; ``transform`` maps a float32 array to float32. The
-    output zero point takes no part (LiteRT requires it to be 0 for int16).
-    """
+    """LiteRT's ``LUTPopulate<int16_t>`` (float32 arithmetic): ``gen_lut_int16`` over the
+    real ranges the input and output types span. The output zero point takes no part
+    in the lookup (LiteRT requires it to be 0 for int16)."""
     f32 = np.float32
     s_in, s_out = f32(s_in), f32(s_out)
-    input_min = s_in * f32(-32768 - zp_in)
-    input_max = s_in * f32(32767 - zp_in)
-    output_min = s_out * f32(-32768 - zp_out)
-    output_max = s_out * f32(32767 - zp_out)
-    step = (input_max - input_min) / f32(512)
-    half_step = step / f32(2)
-    inv = f32(65536) / (output_max - output_min)
-    i = np.arange(512).astype(f32)
-    with np.errstate(all="ignore"):
-        start = input_min + i * step
-        val = transform(start)
-        val_mid = transform(start + half_step)
-        val_next = transform(input_min + (i + f32(1)) * step)
-        sample = round_half_away(val * inv)
-        interp = round_half_away((val_next * inv + round_half_away(val * inv)) / f32(2))
-        bias = round_half_away((interp - round_half_away(val_mid * inv)) / f32(2))
-        last = round_half_away(transform(np.array([input_max], f32)) * inv)
-    table = np.concatenate([sample - bias, last]).astype(f32)
-    return np.clip(table, f32(-32768), f32(32767)).astype(np.int64)
-
-
-def int16_lut_lookup(x: np.ndarray, lut: np.ndarray) -> np.ndarray:
-    """``lut_lookup_with_interpolation<int16_t>``: the entry below plus the rounded
-    interpolated step; the slope and the sum are int16 in C (they wrap)."""
-    x = np.asarray(x, dtype=np.int64)
-    index = 256 + (x >> 7)
-    offset = x & 0x7F
-    base = lut[index]
-    slope = (lut[index + 1] - base).astype(np.int16).astype(np.int64)
-    delta = (slope * offset + 64) >> 7
-    return (base + delta).astype(np.int16)
+    return gen_lut_int16(transform, s_in * f32(-32768 - zp_in), s_in * f32(32767 - zp_in),
+                         s_out * f32(-32768 - zp_out), s_out * f32(32767 - zp_out))
 
 
 def _litert_rsqrt_int16(inp, out) -> IntTable:
@@ -301,7 +268,7 @@ def _litert_rsqrt_int16(inp, out) -> IntTable:
             return np.where(r <= 0, np.float32(32767) * s_out,
                             np.float32(1) / np.sqrt(r)).astype(np.float32)
     lut = int16_lut(scale_of(inp), zero_point_of(inp), s_out, zero_point_of(out), transform)
-    return IntTable(np.int16, lambda x: int16_lut_lookup(x, lut))
+    return IntTable(np.int16, lambda x: lut_lookup_int16(x, lut).astype(np.int16))
 
 
 @register("RSQRT")
