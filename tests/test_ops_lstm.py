@@ -28,8 +28,9 @@ import numpy as np
 import pytest
 
 from interpreter import Interpreter, UnsupportedOpError
+from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
 from interpreter.builder import ModelBuilder
-from interpreter.ops.lstm_fixed import SIGMOID_TABLE_UINT16, logistic_int16, tanh_int16
+from interpreter.ops.lstm_fixed import logistic_int16, lstm_tanh_int16
 from reference import run_litert
 from single_op import assert_same
 
@@ -184,12 +185,12 @@ def test_float_streaming_matches_tflm_slow(seed):
 
 
 def test_int16_activations_every_input():
-    """The int16 sigmoid / tanh are total over int16 and monotone, with their known fixed
-    points (sigmoid(0) = 1/2, tanh(0) = 0) and odd symmetry up to one LSB."""
+    """The LSTM's int16 sigmoid / tanh (Q3.12 in) are total over int16 and monotone, with
+    their known fixed points (sigmoid(0) = 1/2, tanh(0) = 0) and odd symmetry up to one LSB."""
     x = np.arange(-32768, 32768, dtype=np.int64)
     s = logistic_int16(x)
-    t = tanh_int16(x, 3, 0)
-    assert SIGMOID_TABLE_UINT16[0] == 32768 and SIGMOID_TABLE_UINT16[-1] == 65535
+    t = lstm_tanh_int16(x, -12)
+    assert SIGMOID_TABLE_Q16[0] == 32768 and SIGMOID_TABLE_Q16[-1] == 65535
     assert s.min() >= 0 and s.max() <= 32767 and np.all(np.diff(s) >= 0)
     assert t.min() >= -32768 and t.max() <= 32767 and np.all(np.diff(t) >= 0)
     assert s[32768] == 16384 and t[32768] == 0

@@ -1,24 +1,59 @@
-"""UNIDIRECTIONAL_SEQUENCE_LSTM: int8 activations x int8 weights -> int16 cell, and float32.
+"""UNIDIRECTIONAL_SEQUENCE_LSTM: int8 or int16 activations with int8 weights, and float32.
 
 TFLM's kernel (micro/kernels/unidirectional_sequence_lstm.cc, lstm_eval.h,
-lstm_eval.cc, lstm_eval_common.cc) runs the standard LSTM only: every gate
-weight and bias present, no peephole, projection or layer norm (it refuses
-models that have them). Per time step:
+lstm_eval.cc, lstm_eval_common.cc) runs the standard LSTM only. Its Eval
+dispatches on the input type and then the weight type; this implementation
+accepts the combinations it runs correctly (input, weights, bias, cell state):
+
+* int8 / int8 / int32 / int16 ("8x8->16": int32 accumulators);
+* int16 / int8 / int64 / int16 ("16x8->16": int64 accumulators);
+* float32 throughout.
+
+Per time step:
 
 * each gate is ``act(FC(x_t; W_x, b) + FC(h; W_h))``: two FULLY_CONNECTED ops
   with an int16 output at scale 2^-12 (Q3.12; the recurrent one without
   bias), each clamped to int16, then added with int16 saturation; ``act`` is
-  the int16 sigmoid, or for the cell gate the fused activation (TANH);
+  the int16 sigmoid, or for the cell gate the fused activation (TANH). The FC
+  is ``reference_integer_ops::FullyConnected``: ``sum (w - zp_w)(x - zp_x)``
+  (+ bias), requantized with the multiplier ``s_x * s_w / 2^-12``; with int8
+  activations in an int32 accumulator (wrapping) and the build's 32-bit
+  MultiplyByQuantizedMultiplier, with int16 activations in an int64
+  accumulator and the int64-input MultiplyByQuantizedMultiplier. The zero
+  points of the input, of the hidden state and of the weights are all read
+  (measured for int16 too);
 * ``c = f * c + i * g`` with int16 MULs (gate outputs are Q0.15), a
-  saturating add, then clipping to ``cell_clip`` when it is > 0;
-* ``h = tanh(c) * o`` requantized to the hidden state's int8 scale and zero
-  point; h is copied to the output at this step's position.
+  saturating add, then clipping to the quantized ``cell_clip`` when
+  ``cell_clip`` > 0 (a negative one is accepted and means no clipping; a
+  positive one that quantizes to 0 clips the cell state to 0);
+* ``h = tanh(c) * o`` requantized to the hidden state's scale and zero point,
+  clamped to its type (int8 or int16); h is copied to the output at this
+  step's position (the output's own quantization is not read).
 
 The hidden state (input 18) and the cell state (input 19) are variable
 tensors: they carry over between time steps *and* between invokes, until
 ``reset_all_variables``. In batch-major layout TFLM runs each batch row
 through all its steps before the next row; the rows never interact, so this
 implementation runs all rows of one time step together, with the same result.
+
+Refused (measured on the tflite-micro runtime; "undefined" means TFLM runs
+but reads memory it did not set up, so there is no arithmetic to reproduce):
+
+* peephole, projection or layer-norm inputs (UnsupportedOpError), a missing
+  gate tensor (CIFG's input gate, a bias), a non-variable state, a hidden
+  state or output of another type than the input (ModelError): TFLM fails to
+  prepare (without the forget gate's weights or bias it crashes: it reads
+  their types before checking that they exist);
+* per-channel weights: undefined (TFLM's LSTM keeps only a per-tensor
+  multiplier, which its FC helper leaves unset for per-channel weights);
+* an int8 LSTM with an int64 bias, an int16 one with an int32 bias, or an
+  integer input with a float32 cell state: undefined (Eval reads the tensors
+  as the types of its dispatch);
+* weights of any other type: TFLM fails at invoke;
+* a fused activation other than TANH: TFLM's gate switch asserts (a no-op
+  in the runtime's build: the cell gate then goes unactivated);
+* an int16 gate multiplier ``s_x * s_w / 2^-12`` of 2^14 or more, where the
+  int64 requantization is undefined.
 
 Like TFLM, prepare asks for four scratch buffers of batch x state x the cell
 state's element size (TFLM keeps its gate outputs there).
@@ -34,6 +69,7 @@ from ..arith.float_math import tanhf
 from . import common
 from .base import Op
 from .conv_common import (
+    MAX_SHIFT_INT64,
     accumulate_float32,
     conv_multipliers,
     exact_int_matmul,
@@ -65,19 +101,39 @@ GATE_I, GATE_F, GATE_C, GATE_O = range(4)
 GATE_INPUT_SCALE = 2.0 ** -12       # Q3.12: the FC outputs fed to sigmoid / tanh
 GATE_OUTPUT_SCALE = 2.0 ** -15      # Q0.15: sigmoid / tanh outputs
 
+FLOAT, INT8, INT16 = np.dtype(np.float32), np.dtype(np.int8), np.dtype(np.int16)
+# (input, weights, bias, cell state) -> the kernel TFLM's Eval runs for it
+KERNELS = {
+    (FLOAT, FLOAT, FLOAT, FLOAT): "float",
+    (INT8, INT8, np.dtype(np.int32), INT16): "integer",
+    (INT16, INT8, np.dtype(np.int64), INT16): "integer",
+}
+ACTIVATION_RANGE = {INT8: (-128, 127), INT16: (INT16_MIN, INT16_MAX)}
+
 
 class _GateFC:
-    """One int8 FULLY_CONNECTED with an int16 output at 2^-12 (no fused activation).
+    """One integer FULLY_CONNECTED with an int16 output at 2^-12 (no fused activation).
 
-    ``reference_integer_ops::FullyConnected``: ``sum (w - zp_w)(x - zp_x)``,
-    plus bias, MultiplyByQuantizedMultiplier, clamped to int16.
+    ``reference_integer_ops::FullyConnected`` as the LSTM calls it:
+    ``sum (w - zp_w)(x - zp_x)`` plus bias, MultiplyByQuantizedMultiplier,
+    clamped to int16. For int8 activations the accumulator is int32 (it wraps)
+    and the multiply is the build's 32-bit one; for int16 activations the
+    accumulator is int64 and the multiply the int64-input overload.
     """
 
     def __init__(self, op: Op, input_, weights, rounding: str):
         s_in = common.scale_of(input_)
         s_w = common.scale_of(weights)
         m, s = conv_multipliers(s_in, np.array([s_w], np.float32), GATE_INPUT_SCALE, rounding)
-        self.multiply = fixedpoint.ChannelMultiplier(m[0], s[0], rounding)
+        self.wide = input_.dtype == INT16
+        if self.wide:
+            op.check(int(s[0]) <= MAX_SHIFT_INT64,
+                     f"the gate multiplier of {input_.name!r} x {weights.name!r} "
+                     f"(s_x * s_w / 2^-12) is 2^{int(s[0]) - 1} or more; TFLM's int64 "
+                     "requantization is undefined from 2^14 on")
+            self.m, self.s = int(m[0]), int(s[0])
+        else:
+            self.multiply = fixedpoint.ChannelMultiplier(m[0], s[0], rounding)
         self.input_offset = -common.zero_point_of(input_)
         self.filter_offset = -common.zero_point_of(weights)
 
@@ -88,8 +144,11 @@ class _GateFC:
         acc = exact_int_matmul(np.add(rows, self.input_offset, dtype=np.float64), weights_t)
         if bias is not None:
             acc += bias
-        acc = fixedpoint.wrap_int32(acc)
-        return np.clip(self.multiply(acc), INT16_MIN, INT16_MAX)
+        if self.wide:
+            y = fixedpoint.multiply_by_quantized_multiplier_int64(acc, self.m, self.s)
+        else:
+            y = self.multiply(fixedpoint.wrap_int32(acc))
+        return np.clip(y, INT16_MIN, INT16_MAX)
 
 
 @register("UNIDIRECTIONAL_SEQUENCE_LSTM")
@@ -122,8 +181,7 @@ class UnidirectionalSequenceLstm(Op):
         act = int(opts.fused_activation_function)
         if act not in (common.ACT_TANH,):
             raise self.unsupported(f"cell gate activation {act} (TFLM's kernel runs TANH only; "
-                                   "any other aborts)")
-        self.check(float(opts.cell_clip) >= 0, f"cell_clip {opts.cell_clip} is negative")
+                                   "for any other its gate switch asserts)")
 
         # CreateLstmSizeInfo
         self.check(len(input_.shape) == 3, f"input must have rank 3, has {list(input_.shape)}")
@@ -150,37 +208,41 @@ class UnidirectionalSequenceLstm(Op):
                    f"output shape {list(output.shape)} does not match the input "
                    f"{list(input_.shape)} and state size {n_state}")
 
-        if cell.dtype == np.float32 and input_.dtype == np.float32 \
-                and w_type == np.float32 and b_type == np.float32:
-            self.cell_clip = np.float32(opts.cell_clip)
-            self.eval = self._eval_float
-        elif cell.dtype == np.int16 and input_.dtype == np.int8 \
-                and w_type == np.int8 and b_type == np.int32:
-            self._prepare_int8(input_, hidden, cell, float(opts.cell_clip))
-            self.eval = self._eval_int8
-        else:
+        kernel = KERNELS.get((input_.dtype, w_type, b_type, cell.dtype))
+        if kernel is None:
             raise self.unsupported(
                 f"input {input_.dtype}, weights {w_type}, bias {b_type}, cell state "
-                f"{cell.dtype} (supported: int8/int8/int32/int16 and float32)")
+                f"{cell.dtype} (supported: int8/int8/int32/int16, int16/int8/int64/int16 "
+                "and float32)")
+        if kernel == "float":
+            # CreateLstmCellStateInfoFloat: clipping only when cell_clip > 0
+            self.cell_clip = np.float32(opts.cell_clip)
+            self.eval = self._eval_float
+        else:
+            self._prepare_integer(input_, hidden, cell, np.float32(opts.cell_clip))
+            self.eval = self._eval_integer
         itemsize = cell.dtype.itemsize
         for _ in range(4):
             self.request_scratch(self.batches * n_state * itemsize)
 
-    # -- int8 ------------------------------------------------------------------
-    def _prepare_int8(self, input_, hidden, cell, cell_clip: float) -> None:
+    # -- integer (int8 or int16 activations) ------------------------------------
+    def _prepare_integer(self, input_, hidden, cell, cell_clip: np.float32) -> None:
         rounding = self.config.rounding
         for t in (input_, hidden, cell, *(self.input(i) for i in INPUT_WEIGHTS + RECURRENT_WEIGHTS)):
             q = t.quantization
             self.check(q is not None and q.scale.size >= 1, f"tensor {t.name!r} is not quantized")
             if q.scale.size > 1:
-                raise self.unsupported(f"per-channel quantization of {t.name!r}")
+                raise self.unsupported(f"per-channel quantization of {t.name!r} (TFLM's LSTM "
+                                       "leaves its multiplier unset then)")
         s_cell = common.scale_of(cell)
         self.check(s_cell > 0, "the cell state scale must be positive")
         # CheckedLog2 (float log, rounded); TFLM ignores whether it was a power of two.
         log2 = np.float32(math.log(s_cell)) * (np.float32(1.0) / np.float32(math.log(2.0)))
         self.cell_scale_power = int(fixedpoint.round_half_away(np.float32(log2)))
-        clip = min(max(cell_clip / s_cell, -32768.0), 32767.0)
-        self.quantized_cell_clip = int(clip) if cell_clip > 0 else 0
+        # CreateLstmCellStateInfo: the quantized clip in double, truncated to int16
+        self.clip_cell = bool(cell_clip > 0)
+        clip = min(max(float(cell_clip) / s_cell, -32768.0), 32767.0)
+        self.quantized_cell_clip = int(clip)
         self.input_fc = [_GateFC(self, input_, self.input(i), rounding) for i in INPUT_WEIGHTS]
         self.recurrent_fc = [_GateFC(self, hidden, self.input(i), rounding)
                              for i in RECURRENT_WEIGHTS]
@@ -193,7 +255,7 @@ class UnidirectionalSequenceLstm(Op):
                                         INT16_MIN, INT16_MAX, rounding)
         self.output_mul = ElementwiseMul(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE,
                                          common.scale_of(hidden), common.zero_point_of(hidden),
-                                         -128, 127, rounding)
+                                         *ACTIVATION_RANGE[hidden.dtype], rounding)
 
     def _const(self, fc: _GateFC, index: int):
         t = self.input(index)
@@ -203,7 +265,7 @@ class UnidirectionalSequenceLstm(Op):
         """The input as (steps, batches, features)."""
         return x if self.time_major else x.transpose(1, 0, 2)
 
-    def _eval_int8(self, inputs, outputs, scratch) -> None:
+    def _eval_integer(self, inputs, outputs, scratch) -> None:
         steps, batches, n = self.steps, self.batches, self.n_state
         x = self._steps(inputs[INPUT]).reshape(steps * batches, -1)
         w_in = [w if w is not None else fc.weights(inputs[i])
@@ -226,7 +288,7 @@ class UnidirectionalSequenceLstm(Op):
             i = logistic_int16(gates[GATE_I])
             g = lstm_tanh_int16(gates[GATE_C], -12)
             c = saturating_add_int16(self.forget_cell_mul(f, c), self.input_mul(i, g))
-            if clip > 0:
+            if self.clip_cell:
                 c = np.maximum(np.minimum(c, clip), -clip)
             o = logistic_int16(gates[GATE_O])
             h = self.output_mul(lstm_tanh_int16(c, self.cell_scale_power), o)
