@@ -1,9 +1,11 @@
-"""CONV_2D: int8 (per-tensor or per-channel weights), 16x8 and float32.
+"""CONV_2D: int8 (per-tensor or per-channel weights, int8 or int4-packed), 16x8 and float32.
 
 Arithmetic of ``reference/integer_ops/conv.h`` (``ConvPerChannel``) and
 ``reference/conv.h``; validation of ``micro/kernels/conv_common.cc``.
 Grouped convolution (input depth a multiple of the filter depth) is
-supported as the reference kernels support it.
+supported as the reference kernels support it. int4 weights are the int8
+kernel on the unpacked values (the loader unpacks them; see
+``conv_common.check_int4``), plus TFLM's scratch request for them.
 
 Hot path: the padded input is unfolded into a patch matrix (im2col) and
 multiplied with the OHWI filter flattened to (K, out_channels). For int8 the
@@ -19,7 +21,8 @@ from .base import Op
 from .conv_common import (Derived, PaddedImage, accumulate_float32, accumulator_bound, check_bias,
                           check_output_shape, check_rank, check_symmetric_filter, check_types,
                           compute_window, exact_int_matmul, float_output, fused_activation,
-                          has_nan, int8_requantizer, int16_requantizer, accumulator_bound_16x8)
+                          has_nan, int8_requantizer, int16_requantizer, accumulator_bound_16x8,
+                          request_int4_scratch)
 from .registry import register
 
 
@@ -32,7 +35,7 @@ class Conv2D(Op):
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
             check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True, allow_int4=True)
         activation = fused_activation(self)
         opts = self.options
 
@@ -65,6 +68,7 @@ class Conv2D(Op):
             self.weights = Derived(filter_, lambda w: self._weight_matrix(w, np.float64))
             self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
             self.eval = self._eval_int8
+            request_int4_scratch(self, filter_)   # (ConvPrepare: after the quantization data)
         elif dtype == np.int16:
             check_bias(self, bias, out_depth, (np.int32, np.int64))
             check_symmetric_filter(self, filter_)

@@ -194,26 +194,64 @@ def check_rank(op: Op, tensor: Tensor, rank: int, what: str) -> None:
 
 
 def check_types(op: Op, input_: Tensor, filter_: Tensor, output: Tensor,
-                allow_16x8: bool = False) -> np.dtype:
+                allow_16x8: bool = False, allow_int4: bool = False) -> np.dtype:
     """The supported (input, filter, output) type combinations; returns the input dtype.
 
-    int8/int8 and float32/float32, and with ``allow_16x8`` (the ops that
-    implement it) the 16x8 kernels' int16/int8 (int16 activations, int8
-    weights). TFLM also runs int4-packed filters with int8 inputs; this
-    interpreter does not.
+    int8/int8 and float32/float32; with ``allow_16x8`` (the ops that implement
+    it) the 16x8 kernels' int16/int8 (int16 activations, int8 weights); with
+    ``allow_int4`` int8/int4 (int4-packed constant weights, see ``check_int4``).
     """
+    check_int4(op, allow_int4)
     op.check(input_.dtype == output.dtype,
              f"input type {input_.dtype} differs from output type {output.dtype}")
+    if filter_.is_int4:
+        if input_.dtype != np.int8:
+            raise op.unsupported(f"int4 weights with input type {input_.dtype} (TFLM runs "
+                                 "int4 weights only with int8 inputs)")
+        return input_.dtype
     pair = (input_.dtype, filter_.dtype)
     supported = [(np.dtype(np.int8), np.dtype(np.int8)),
                  (np.dtype(np.float32), np.dtype(np.float32))]
     if allow_16x8:
         supported.append((np.dtype(np.int16), np.dtype(np.int8)))
     if pair not in supported:
-        names = ", ".join(f"{i}/{f}" for i, f in supported)
+        names = ", ".join([f"{i}/{f}" for i, f in supported] + ["int8/int4"] * allow_int4)
         raise op.unsupported(f"input type {input_.dtype} with filter type {filter_.dtype} "
                              f"(supported: {names})")
     return input_.dtype
+
+
+def check_int4(op: Op, allow_int4: bool) -> None:
+    """INT4 tensors: with ``allow_int4``, only the op's filter (input 1) may be one, and
+    it must be constant; without, none may.
+
+    TFLM (conv.cc, depthwise_conv.cc, fully_connected.cc) accepts an int4 filter
+    with int8 inputs and unpacks it into a scratch buffer, one byte per value, at
+    every Eval (``tensor_utils::UnpackDenseInt4IntoInt8``), then runs the int8
+    kernel. Here the loader has unpacked the constant already (``parse.loader``),
+    so the int8 kernels read it as they are; the scratch is still requested
+    (``request_int4_scratch``) so that the arena plan is TFLM's.
+    """
+    tensors = [(f"input {i}", t) for i, t in enumerate(op.inputs)] + \
+        [(f"output {i}", t) for i, t in enumerate(op.outputs)]
+    for what, t in tensors:
+        if t is None or not t.is_int4:
+            continue
+        if not allow_int4:
+            raise op.unsupported(f"INT4 {what} {t.name!r} (this operator takes no int4 tensors)")
+        if what != "input 1":
+            raise op.unsupported(f"INT4 {what} {t.name!r}: only the filter (input 1) may be "
+                                 "int4")
+        if not t.is_constant:
+            raise op.unsupported(f"int4 filter {t.name!r} is not constant (int4 weights are "
+                                 "only supported as constants)")
+
+
+def request_int4_scratch(op: Op, filter_: Tensor) -> int | None:
+    """TFLM's Prepare asks for a scratch buffer of one byte per filter value (the int4
+    weights unpacked at each Eval); ask for the same, so the arena plan matches.
+    Returns its index (None for other filters); the kernels here do not use it."""
+    return op.request_scratch(filter_.num_elements) if filter_.is_int4 else None
 
 
 def check_quantized(op: Op, tensor: Tensor, what: str) -> None:

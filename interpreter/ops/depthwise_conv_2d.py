@@ -1,4 +1,5 @@
-"""DEPTHWISE_CONV_2D: int8 (per-tensor or per-channel weights), 16x8 and float32.
+"""DEPTHWISE_CONV_2D: int8 (per-tensor or per-channel weights, int8 or int4-packed), 16x8
+and float32.
 
 Arithmetic of ``reference/integer_ops/depthwise_conv.h``
 (``DepthwiseConvPerChannel``) and ``reference/depthwiseconv_float.h``;
@@ -9,6 +10,9 @@ Hot path: a loop over the (few) filter taps, each one a multiply-add over
 all pixels and output channels at once, in the kernel's tap order. int8
 accumulates in int32 (wrapping like the C accumulator), float32 in float32
 (rounding like the C ``total += x * w``), so one loop serves both types.
+
+int4 weights are the int8 kernel on the unpacked values (the loader unpacks
+them; see ``conv_common.check_int4``), plus TFLM's scratch request for them.
 
 16x8 (int16 activations, int8 weights, the int16 ``DepthwiseConvPerChannel``
 overload): int64 accumulators (exact here), an int64 bias or none (TFLM reads
@@ -25,7 +29,7 @@ from .base import Op
 from .conv_common import (Derived, PaddedImage, accumulator_bound, add_into, check_bias,
                           check_output_shape, check_rank, check_symmetric_filter, check_types,
                           compute_window, float_output, fused_activation, has_nan,
-                          int8_requantizer, int16_requantizer)
+                          int8_requantizer, int16_requantizer, request_int4_scratch)
 from .registry import register
 
 
@@ -38,7 +42,7 @@ class DepthwiseConv2D(Op):
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
             check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True, allow_int4=True)
         activation = fused_activation(self)
         opts = self.options
 
@@ -59,6 +63,7 @@ class DepthwiseConv2D(Op):
 
         # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
         if dtype == np.int8:
+            request_int4_scratch(self, filter_)   # (DepthwiseConvPrepare: before the rest)
             check_bias(self, bias, out_depth, np.int32)
             check_symmetric_filter(self, filter_)
             filter_q = filter_.quantization

@@ -42,6 +42,11 @@ int64 accumulator (no wrap) goes through the same floating-point
 requantization as its int8 kernel (``FloatRequantizer``); LiteRT refuses
 non-zero input or output zero points and any bias but int64 (it reads an int32
 bias as int64), and so does this interpreter.
+
+int4 weights (int8 inputs): the int8 kernel on the unpacked values (the loader
+unpacks them; see ``conv_common.check_int4``), plus TFLM's scratch request for
+them. Per-tensor only: TFLM's CalculateOpDataFullyConnected refuses per-channel
+int4 weights (measured); LiteRT runs them, and so does ``semantics="tflite"``.
 """
 from __future__ import annotations
 
@@ -54,7 +59,7 @@ from .conv_common import (Derived, Requantizer, Requantizer64, accumulate_float3
                           accumulator_bound, check_bias, check_quantized, check_rank,
                           check_symmetric_filter, check_types, check_zero_points_16x8,
                           conv_multipliers, exact_int_matmul, filter_scales, float_output,
-                          fused_activation, has_nan, int8_requantizer)
+                          fused_activation, has_nan, int8_requantizer, request_int4_scratch)
 from .registry import register
 
 
@@ -144,7 +149,7 @@ class FullyConnected(Op):
         input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
         bias = self.inputs[2] if len(self.inputs) > 2 else None
         check_rank(self, filter_, 2, "filter")
-        dtype = check_types(self, input_, filter_, output, allow_16x8=True)
+        dtype = check_types(self, input_, filter_, output, allow_16x8=True, allow_int4=True)
         activation = fused_activation(self)
         if int(self.options.weights_format) != WEIGHTS_FORMAT_DEFAULT:
             raise self.unsupported(f"weights_format {self.options.weights_format} "
@@ -165,8 +170,13 @@ class FullyConnected(Op):
             check_activation_range(self, activation, output)
         # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
         if dtype == np.int8:
+            request_int4_scratch(self, filter_)   # (FullyConnectedPrepare: before the rest)
             check_bias(self, bias, units, np.int32)
             check_quantized(self, filter_, "filter")
+            if (filter_.is_int4 and filter_.quantization.per_channel
+                    and self.config.semantics != "tflite"):
+                raise self.unsupported("per-channel int4 weights (TFLM's FULLY_CONNECTED takes "
+                                       "int4 weights only with per-tensor quantization)")
             if filter_.quantization.per_channel:
                 check_symmetric_filter(self, filter_)
                 self.requantize = int8_requantizer(self, input_, filter_, output, units,

@@ -1,7 +1,8 @@
 """FULLY_CONNECTED on the C kernel tnn_fully_connected_s8 (per-tensor weights with
-their zero point, or per-channel weights). int8 with a constant filter and bias
-goes to C; anything else (float32, the 16x8 int16 x int8 path, run-time weights)
-runs the NumPy reference class: the kernel takes int8 activations only.
+their zero point, or per-channel weights). int8 with a constant filter (int8, or
+int4 which the loader has unpacked to int8 values) and bias goes to C; anything
+else (float32, the 16x8 int16 x int8 path, run-time weights) runs the NumPy
+reference class: the kernel takes int8 activations only.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ class FullyConnectedC(FullyConnected):
         self.kernel = None
         input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
         bias = self.inputs[2] if len(self.inputs) > 2 else None
-        if (input_.dtype != np.int8 or output.dtype != np.int8 or filter_.dtype != np.int8
+        if (input_.dtype != np.int8 or output.dtype != np.int8
+                or not (filter_.dtype == np.int8 or filter_.is_int4)
                 or not filter_.is_constant
                 or (bias is not None and not bias.is_constant)):
             return

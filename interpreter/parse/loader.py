@@ -17,6 +17,18 @@ Choices where the format leaves room:
   uint8 array (the loader does not unpack sub-byte or string layouts) and
   its size is not checked. Any operator given such a tensor must raise
   ``UnsupportedOpError``. A type code outside the enum is a ``ModelError``.
+* INT4 is the exception among those: its constant data is unpacked here, as
+  TFLM's ``UnpackDenseInt4IntoInt8`` (tensor_utils) does at each Eval: the
+  values are packed densely over the whole tensor, two per byte, the low
+  nibble first, each sign-extended (-8..7); for an odd count the last byte's
+  high nibble is padding and ignored. ``data`` is then a read-only int8 array
+  of the tensor's shape (what LiteRT's ``get_tensor`` returns for it), while
+  ``dtype`` stays ``object``, so that only operators that know the type (the
+  filters of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED) accept it;
+  ``Tensor.nbytes`` is the packed size. The buffer must hold exactly
+  ceil(n / 2) bytes, as the converter writes: neither runtime checks this
+  (TFLM reads the first ceil(n / 2) bytes, LiteRT requires at least that
+  many), but a shorter buffer makes TFLM read past it.
 * Constant data must be exactly ``num_elements * itemsize`` bytes (TFLite's
   own check is exact too), and it is a read-only view of the file bytes.
 * Variable tensors (``is_variable``) are state, not constants: their buffer,
@@ -217,7 +229,15 @@ class _SubgraphLoader:
         buffer = self.model.buffer(buffer_index, what)
         data = None
         if buffer.size and not raw["is_variable"]:
-            if dtype is UNSUPPORTED_DTYPE:
+            if type_code == TensorType.INT4:
+                expected = (num_elements + 1) // 2
+                if buffer.size != expected:
+                    raise ModelError(f"{what}: buffer {buffer_index} holds {buffer.size} bytes, "
+                                     f"shape {shape} of INT4 (two values per byte) needs "
+                                     f"exactly {expected}")
+                data = unpack_int4(buffer, num_elements).reshape(shape)
+                data.flags.writeable = False
+            elif dtype is UNSUPPORTED_DTYPE:
                 data = buffer
             else:
                 expected = num_elements * dtype.itemsize
@@ -303,6 +323,17 @@ class _SubgraphLoader:
 
 
 # -- helpers ---------------------------------------------------------------
+
+def unpack_int4(packed: np.ndarray, count: int) -> np.ndarray:
+    """``count`` int4 values packed two per byte, low nibble first -> int8 (-8..7)."""
+    nibbles = np.empty(2 * packed.size, np.int8)
+    nibbles[0::2] = packed & 0x0F
+    nibbles[1::2] = packed >> 4
+    # sign extension of a 4-bit value: (v ^ 8) - 8 maps 8..15 to -8..-1
+    nibbles ^= 8
+    nibbles -= 8
+    return nibbles[:count]
+
 
 def _int_tuple(values: np.ndarray | None) -> tuple[int, ...]:
     return () if values is None else tuple(int(v) for v in values.tolist())

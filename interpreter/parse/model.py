@@ -65,8 +65,19 @@ class Quantization:
         return self.scale.size > 1
 
 
+#: schema TensorType INT4: 4-bit values, stored two per byte
+INT4_TYPE = 17
+
+
 @dataclass(frozen=True)
 class Tensor:
+    """One tensor of a subgraph.
+
+    An INT4 tensor has dtype ``object`` (NumPy has no int4: operators that do
+    not know the type refuse it) and, when constant, ``data`` holding its
+    values unpacked to int8 (see ``loader``); ``nbytes`` is its packed size.
+    """
+
     index: int
     name: str
     type_code: int          # schema TensorType value
@@ -90,7 +101,14 @@ class Tensor:
         return n
 
     @property
+    def is_int4(self) -> bool:
+        return self.type_code == INT4_TYPE
+
+    @property
     def nbytes(self) -> int:
+        """Bytes of the tensor's data; INT4 counts as packed, two values per byte."""
+        if self.is_int4:
+            return (self.num_elements + 1) // 2
         return self.num_elements * self.dtype.itemsize
 
 
