@@ -18,9 +18,10 @@ from typing import Callable
 import numpy as np
 
 from . import ops as _ops
-from .errors import ModelError
+from .errors import ModelError, UnsupportedOpError
 from .ops.base import Op, OpConfig
 from .parse.model import Model, Subgraph, Tensor
+from .parse.schema import TensorType
 from .plan import MemoryPlan, plan_memory, plan_subgraphs
 from .plan.offline import METADATA_NAME, parse_offline_allocation, parse_offline_plan
 
@@ -103,6 +104,13 @@ class ResourceVariables:
                 buf[...] = default
 
 
+def type_name(type_code: int) -> str:
+    try:
+        return TensorType(type_code).name
+    except ValueError:
+        return f"type code {type_code}"
+
+
 class SubgraphRunner:
     """One subgraph's ops: prepared once, bound to arena views, invoked in order."""
 
@@ -124,6 +132,22 @@ class SubgraphRunner:
     def prepare(self) -> None:
         for op in self.ops:
             op.prepare()
+            for role, indices in (("reads", op.node.inputs), ("writes", op.node.outputs)):
+                for i in indices:
+                    if i >= 0:
+                        self._require_representable(i, f"{op.where} {role}")
+        for i in self.subgraph.inputs + self.subgraph.outputs:
+            self._require_representable(i, f"subgraph {self.subgraph.index} has as input/output")
+
+    def _require_representable(self, index: int, who: str) -> None:
+        """A tensor whose type has no NumPy form (INT4, STRING, ...) can only be constant
+        data that an op unpacked itself; anywhere in the arena it is unsupported."""
+        t = self.subgraph.tensors[index]
+        if t.dtype == np.dtype(object) and not t.is_constant:
+            raise UnsupportedOpError(
+                f"{who} tensor {index} ({t.name!r}) of type {type_name(t.type_code)}, which "
+                "this interpreter supports only as constant weights (INT4 filters of CONV_2D, "
+                "DEPTHWISE_CONV_2D and FULLY_CONNECTED)")
 
     def scratch_sizes(self) -> dict[int, list[int]]:
         return {op.node.index: op.scratch_sizes for op in self.ops if op.scratch_sizes}

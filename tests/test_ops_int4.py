@@ -508,3 +508,25 @@ def test_loader_refuses_unpacked_int4_bytes():
     """One byte per value (an unpacked int4 tensor) is a size error, not silently read."""
     with pytest.raises(ModelError, match="needs exactly 8"):
         load_model(int4_constant_model(bytes(16), (4, 4)))
+
+
+@pytest.mark.parametrize("op", ["SHAPE", "RESHAPE", "IDENTITY_OUTPUT"])
+def test_int4_activations_are_refused_by_name(op):
+    """A non-constant INT4 tensor has no arena form here: whichever op reads it (even one
+    that never checks types, like SHAPE) or a bare subgraph output is named in the error."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", "INT4", (2, 3))
+    if op == "IDENTITY_OUTPUT":
+        b.set_inputs([x])
+        b.set_outputs([x])
+        who = r"subgraph 0 has as input/output tensor 0 \('x'\) of type INT4"
+    else:
+        y = b.add_tensor("y", np.int32 if op == "SHAPE" else "INT4", (2,) if op == "SHAPE"
+                         else (2, 3))
+        b.add_operator(op, [x], [y])
+        b.set_inputs([x])
+        b.set_outputs([y])
+        who = rf"{op} \(operator 0\) reads tensor 0 \('x'\) of type INT4"
+    interp = Interpreter(model_content=b.build())
+    with pytest.raises(UnsupportedOpError, match=who):
+        interp.allocate_tensors()
