@@ -143,7 +143,7 @@ class SubgraphRunner:
         """A tensor whose type has no NumPy form (INT4, STRING, ...) can only be constant
         data that an op unpacked itself; anywhere in the arena it is unsupported."""
         t = self.subgraph.tensors[index]
-        if t.dtype == np.dtype(object) and not t.is_constant:
+        if array_dtype(t) == np.dtype(object) and not t.is_constant:
             raise UnsupportedOpError(
                 f"{who} tensor {index} ({t.name!r}) of type {type_name(t.type_code)}, which "
                 "this interpreter supports only as constant weights (INT4 filters of CONV_2D, "
