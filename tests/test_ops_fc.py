@@ -408,3 +408,22 @@ def test_tiny_output_scale_with_bounded_activation_is_refused():
         run_tflm(model, [np.zeros((1, 2), np.int8)])
     with pytest.raises(ModelError, match=r"FULLY_CONNECTED \(operator 0\).*fused activation"):
         prepare(model)
+
+
+def test_float_nan_bias_meets_nan_total_as_tflm():
+    """Both NaN with different sign bits: TFLM's compiled ``total + bias`` returns the
+    bias's NaN (its conv kernels return the total's); each sign combination and a NaN
+    bias over a finite total, compared bit for bit."""
+    pos, neg = np.float32(np.nan), -np.float32(np.nan)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.float32, (4, 3))
+    w = b.add_tensor("w", np.float32, (4, 3), data=np.ones((4, 3), np.float32))
+    bias = b.add_tensor("bias", np.float32, (4,), data=np.array([pos, neg, pos, 2.0], np.float32))
+    y = b.add_tensor("y", np.float32, (4, 4))
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    rows = np.array([[np.inf, -np.inf, 1], [pos, 1, 1], [neg, 1, 1], [1, 2, 3]], np.float32)
+    model = b.build()
+    ours = run_model(model, [rows])[0]
+    assert_same(ours.view(np.uint32), run_tflm(model, [rows])[0].view(np.uint32))

@@ -515,12 +515,20 @@ def add_into(total: np.ndarray, term: np.ndarray, keep_nan: bool) -> None:
 
 
 def float_output(total: np.ndarray, bias: np.ndarray | None,
-                 act_range: tuple[np.float32, np.float32]) -> np.ndarray:
-    """The float kernels' last step: ``ActivationFunctionWithMinMax(total + bias, lo, hi)``."""
+                 act_range: tuple[np.float32, np.float32],
+                 bias_nan_wins: bool = False) -> np.ndarray:
+    """The float kernels' last step: ``ActivationFunctionWithMinMax(total + bias, lo, hi)``.
+
+    When both ``total`` and ``bias`` are NaN, the compiled add returns the first
+    operand's bits: ``total``'s in most kernels, the bias's in TFLM's float
+    FULLY_CONNECTED (``bias_nan_wins``; its compiler put the bias first).
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         if bias is not None:
             total = total.copy()
             add_into(total, bias, keep_nan=True)
+            if bias_nan_wins:
+                np.copyto(total, np.broadcast_to(bias, total.shape), where=np.isnan(bias))
         return common.cpp_clamp(total, *act_range).astype(np.float32, copy=False)
 
 

@@ -284,4 +284,5 @@ class FullyConnected(Op):
         rows, weights = inputs[0].reshape(self.rows_shape), self.weights(inputs[1])
         total = accumulate_float32(rows, weights, has_nan(rows) or has_nan(weights))
         bias = self.bias(inputs[2] if len(inputs) > 2 else None)
-        outputs[0][...] = float_output(total, bias, self.act_range).reshape(self.out_shape)
+        outputs[0][...] = float_output(total, bias, self.act_range,
+                                       self.config.semantics == "tflm").reshape(self.out_shape)
