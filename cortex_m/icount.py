@@ -160,14 +160,18 @@ def count_instructions(log: Path, begin: int, end: int) -> list[int]:
     return counts
 
 
-def measure(board: str, opt: str = "O2", workdir: Path | None = None, timeout: float = 300) -> list[Count]:
+def measure(board: str, opt: str = "O2", workdir: Path | None = None, timeout: float = 300,
+            defines: tuple[str, ...] = ()) -> list[Count]:
+    """Instruction counts of the BENCH layers on ``board``; ``defines``: extra -D macros
+    for the kernels (``TNN_NO_DSP=1`` measures the portable C on a DSP core)."""
     from .qemu import build_image, qemu_command
     from .vectors import emit_c
     labelled = bench_calls()
     calls = [c for _, c in labelled]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(workdir or tmp)
-        elf = build_image(board, emit_c(calls, bench=True), work / f"bench-{board}-{opt}", opt)
+        elf = build_image(board, emit_c(calls, bench=True), work / f"bench-{board}-{opt}", opt,
+                          defines=defines)
         log = work / f"bench-{board}-{opt}.log"
         p = subprocess.run(qemu_command(board, elf, ["-d", "in_asm,exec,nochain", "-D", str(log)]),
                            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -188,13 +188,139 @@ def draw(rng, op: str, kernel: str):
     return softmax_model(rng)
 
 
-def record_cases(seed: int, per_kernel: int, rounding: str = "double", kernels=None):
-    """Recorded kernel calls: ``per_kernel`` models for each (op, kernel) of KERNELS."""
+def _conv_edge(rng, op: str, *, batches, in_hw, in_c, k_hw, stride=(1, 1), dilation=(1, 1),
+               padding="SAME", out_c=None, mult=1, f_scales, s_in=0.05, s_out=0.1,
+               zp_in=-128, zp_out=-128, bias=None, act="NONE"):
+    """A CONV_2D / DEPTHWISE_CONV_2D model with every parameter given."""
+    in_h, in_w = in_hw
+    kh, kw = k_hw
+    out_h = compute_out_size(PADDINGS[padding], in_h, kh, stride[0], dilation[0])
+    out_w = compute_out_size(PADDINGS[padding], in_w, kw, stride[1], dilation[1])
+    if op == "CONV_2D":
+        f_shape, qdim = (out_c, kh, kw, in_c), 0
+    else:
+        out_c = in_c * mult
+        f_shape, qdim = (1, kh, kw, out_c), 3
+    f_scales = list(np.resize(np.asarray(f_scales, dtype=float), out_c))
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (batches, in_h, in_w, in_c), scale=s_in, zero_point=zp_in)
+    w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
+                     scale=f_scales, zero_point=[0] * out_c, quantized_dimension=qdim)
+    inputs = [x, w]
+    if bias is not None:
+        inputs.append(b.add_tensor("b", np.int32, [out_c], data=np.resize(np.asarray(bias), out_c),
+                                   scale=[s_in * s for s in f_scales], zero_point=[0] * out_c))
+    y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out, zero_point=zp_out)
+    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
+               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
+               "fused_activation_function": act}
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = mult
+    b.add_operator(op, inputs, [y], options=options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, (batches, in_h, in_w, in_c)).astype(np.int8)]
+
+
+def _fc_edge(rng, *, batches, depth, units, w_scales, w_zp=0, zp_in=127, zp_out=-128, bias=None,
+             act="NONE"):
+    per_channel = len(w_scales) > 1
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (batches, depth), scale=0.05, zero_point=zp_in)
+    if per_channel:
+        w_scales = list(np.resize(np.asarray(w_scales, dtype=float), units))
+        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
+                         scale=w_scales, zero_point=[0] * units, quantized_dimension=0)
+    else:
+        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-128, 128, (units, depth)),
+                         scale=w_scales[0], zero_point=w_zp)
+    inputs = [x, w]
+    if bias is not None:
+        inputs.append(b.add_tensor("b", np.int32, [units], data=np.resize(np.asarray(bias), units),
+                                   scale=[0.05 * s for s in w_scales], zero_point=[0] * len(w_scales)))
+    y = b.add_tensor("y", np.int8, (batches, units), scale=0.2, zero_point=zp_out)
+    b.add_operator("FULLY_CONNECTED", inputs, [y], options={"fused_activation_function": act})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, (batches, depth)).astype(np.int8)]
+
+
+#: per-channel scales that put channels on both requantization paths of the DSP
+#: kernels (tnn_dsp.h): ordinary ones (shift -1..-21), a product of scales >= 0.5
+#: (shift >= 0) and a tiny one (shift < -21)
+_MIXED_SCALES = [0.01, 0.004, 3.0, 1e-7, 0.02, 0.0005, 0.05]
+#: biases that push sums past 2^30 (the saturating steps of the fast requantization)
+_BIG_BIAS = [5, -(1 << 31) + 7, (1 << 31) - 9, 1 << 30, -3, -(1 << 30) - 1, 100, 0]
+
+
+def edge_models(seed: int = 0):
+    """(op, kernel, model, feeds) aimed at the edges of the DSP paths (kernels_c/include/
+    tnn_dsp.h): depths and channel counts that are not multiples of 4, depth blocks
+    beyond TNN_MM_KC = 128, 4-row blocks with 1-3 rows left over, 1x1 and 3x3
+    windows, depth multipliers 1, 2 and 3, depthwise windows over TNN_DW_MAX_TAPS = 64
+    taps, per-channel scales on both requantization paths, sums past 2^30, input and
+    output zero points -128 / 127."""
+    rng = np.random.default_rng(seed)
+    c, d = "CONV_2D", "DEPTHWISE_CONV_2D"
+    out = [
+        # general: depth 5*5*7 = 175 (two depth blocks), 19 channels (a chunk of 16 + 3),
+        # 5x6 pixels (7 blocks of 4 rows + 2)
+        (c, "general", _conv_edge(rng, c, batches=1, in_hw=(5, 6), in_c=7, k_hw=(5, 5),
+                                  out_c=19, f_scales=_MIXED_SCALES, bias=_BIG_BIAS)),
+        # 3x3, 13 input channels (depth 117), 9 pixels (2 blocks + 1 row), stride 2
+        (c, "general", _conv_edge(rng, c, batches=2, in_hw=(5, 6), in_c=13, k_hw=(3, 3),
+                                  stride=(2, 2), out_c=6, f_scales=[0.003], zp_in=127,
+                                  zp_out=-128, bias=[(1 << 31) - 1, -5000])),
+        # 1x1: depth 33, 5 channels, 3x3 pixels
+        (c, "1x1", _conv_edge(rng, c, batches=1, in_hw=(3, 3), in_c=33, k_hw=(1, 1),
+                              padding="VALID", out_c=5, f_scales=_MIXED_SCALES, bias=_BIG_BIAS,
+                              zp_out=0)),
+        # 1xN: depth 3*10 = 30, row of 11
+        (c, "1xn", _conv_edge(rng, c, batches=1, in_hw=(1, 11), in_c=10, k_hw=(1, 3),
+                              out_c=9, f_scales=[0.02, 0.001], act="RELU")),
+        # depthwise 3x3: 7 channels (a group of 4 + 3), inner and border pixels
+        (d, "3x3", _conv_edge(rng, d, batches=1, in_hw=(6, 7), in_c=7, k_hw=(3, 3),
+                              f_scales=_MIXED_SCALES, bias=_BIG_BIAS)),
+        (d, "3x3", _conv_edge(rng, d, batches=2, in_hw=(5, 5), in_c=8, k_hw=(3, 3),
+                              stride=(2, 2), f_scales=[0.02], zp_in=127, zp_out=-128)),
+        # multiplier 1, 9x9 window (81 taps: the one-channel fallback) and 5x5 dilated
+        (d, "mult1", _conv_edge(rng, d, batches=1, in_hw=(9, 10), in_c=5, k_hw=(9, 9),
+                                f_scales=[0.004], bias=[1 << 30, -7])),
+        (d, "mult1", _conv_edge(rng, d, batches=1, in_hw=(7, 8), in_c=12, k_hw=(3, 5),
+                                dilation=(2, 1), f_scales=_MIXED_SCALES, bias=_BIG_BIAS,
+                                zp_out=5, act="RELU6")),
+        # multiplier 2 (5 inputs: 2 groups of 4 outputs + 2) and 3 (one channel at a time)
+        (d, "general", _conv_edge(rng, d, batches=1, in_hw=(6, 6), in_c=5, k_hw=(3, 3),
+                                  mult=2, dilation=(2, 2), f_scales=_MIXED_SCALES,
+                                  bias=_BIG_BIAS)),
+        (d, "general", _conv_edge(rng, d, batches=1, in_hw=(4, 5), in_c=3, k_hw=(2, 3),
+                                  mult=3, f_scales=[0.01], zp_in=127)),
+    ]
+    edge = [(op, k, m, f) for op, k, (m, f) in out]
+    for batches, depth, units, scales, w_zp in [(6, 150, 9, _MIXED_SCALES, 0),
+                                                (5, 37, 6, [0.003], 3),
+                                                (1, 131, 7, _MIXED_SCALES, 0)]:
+        model, feeds = _fc_edge(rng, batches=batches, depth=depth, units=units,
+                                w_scales=scales, w_zp=w_zp, bias=_BIG_BIAS)
+        edge.append(("FULLY_CONNECTED", "fc", model, feeds))
+    return edge
+
+
+def record_cases(seed: int, per_kernel: int, rounding: str = "double", kernels=None,
+                 edge: bool = False):
+    """Recorded kernel calls: ``per_kernel`` models for each (op, kernel) of KERNELS,
+    and with ``edge`` the fixed edge_models() first."""
     from interpreter.errors import ModelError
 
     from .vectors import record_model
     rng = np.random.default_rng(seed)
     calls = []
+    if edge:
+        for op, kernel, model, feeds in edge_models(seed):
+            recorded, chosen = record_model(model, feeds, rounding, op)
+            if chosen != kernel:
+                raise RuntimeError(f"edge model for {op}/{kernel} ran {chosen}")
+            calls.extend(recorded)
     for op, kernel in kernels or KERNELS:
         done = tries = 0
         while done < per_kernel:

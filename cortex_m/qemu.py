@@ -34,11 +34,12 @@ class RunResult:
 
 
 def build_image(board: str, cases_c: str, out_dir: Path, opt: str = "Os",
-                rounding: str = "double") -> Path:
-    """Compile and link the test image for ``board``; returns the ELF."""
+                rounding: str = "double", defines: tuple[str, ...] = ()) -> Path:
+    """Compile and link the test image for ``board``; returns the ELF. ``defines``:
+    extra -D macros for the kernels (e.g. ``TNN_NO_DSP=1``: the portable C on a DSP core)."""
     b = BOARDS[board]
     out_dir.mkdir(parents=True, exist_ok=True)
-    defines = ("TNN_SINGLE_ROUNDING=1",) if rounding == "single" else ()
+    defines = (("TNN_SINGLE_ROUNDING=1",) if rounding == "single" else ()) + tuple(defines)
     objs = compile_objects(b.core, opt, out_dir / "kernels", defines)
     gcc = tool("gcc")
     (out_dir / "cases.c").write_text(cases_c)

@@ -31,7 +31,7 @@ def _run(board, tmp_path, seed, per_kernel, rounding, opt):
     from cortex_m.models import record_cases
     from cortex_m.qemu import build_image, run_image
     from cortex_m.vectors import emit_c
-    calls = record_cases(seed, per_kernel, rounding)
+    calls = record_cases(seed, per_kernel, rounding, edge=True)
     elf = build_image(board, emit_c(calls), tmp_path / board, opt, rounding)
     return calls, run_image(board, elf, timeout=60)
 
@@ -46,6 +46,20 @@ def test_kernels_bit_exact_on_board(board, rounding, opt, seed, tmp_path):
     ran = {name.split("/", 1)[1] for _, name, _ in res.cases}
     kernels = {p.stem for p in SOURCES.glob("tnn_*.c")} - {"tnn_nn_mat_mult_s8"}
     assert kernels <= ran, f"kernels never called on the target: {kernels - ran}"
+
+
+@pytest.mark.parametrize("core,dsp", [("cortex-m0plus", False), ("cortex-m3", False),
+                                      ("cortex-m4", True), ("cortex-m7", True),
+                                      ("cortex-m33", True), ("cortex-m55", True)])
+def test_dsp_path_is_what_the_core_runs(core, dsp, tmp_path):
+    """Cores with the DSP extension compile the SIMD inner loops (SMLAD, SXTB16,
+    SXTAB16, SMLABB), the others only the portable C."""
+    from cortex_m.toolchain import cflags, run, tool
+    for name, insn in [("tnn_nn_mat_mult_s8", "smlad"), ("tnn_depthwise_conv_s8", "sxtab16")]:
+        obj = tmp_path / f"{name}.o"
+        run([tool("gcc"), *cflags(core, "O2"), "-c", SOURCES / f"{name}.c", "-o", obj])
+        text = run([tool("objdump"), "-d", obj])
+        assert (f"\t{insn}\t" in text) == dsp, (core, name, insn)
 
 
 def test_harness_reports_a_wrong_byte(tmp_path):

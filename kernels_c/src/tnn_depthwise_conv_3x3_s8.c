@@ -13,11 +13,17 @@
  * int16 (pmullw, SMULBB). Border pixels go through a per-tap loop that skips
  * taps outside the image. Each run is requantized in one pass
  * (tnn_requantize_row_s8).
+ *
+ * With the DSP extension (TNN_DSP) this kernel is tnn_depthwise_conv_mult1_s8,
+ * whose DSP path (tnn_dw_groups in tnn_dsp.h) runs the channels 4 at a time
+ * with their sums in registers and the 9 taps of inner pixels unrolled; the
+ * scratch buffer is not used.
  */
 #include <string.h>
 
 #include "tinyml_nn.h"
 #include "tnn_requantize.h"
+#include "tnn_dsp.h" /* empty unless the target has the DSP extension */
 
 #define TNN_DW_TILE 64 /* minimum values per tile */
 
@@ -76,6 +82,29 @@ TNN_INLINE void tnn_dw_tap(const int8_t *restrict src, const int16_t *restrict w
     }
 }
 
+#if defined(TNN_DSP)
+/* The multiplier-1 kernel's DSP path: its int16 products are this kernel's
+ * exact ones for the input offsets accepted here, [-127, 128]. */
+int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
+                                  const tnn_per_channel_quant_params *quant,
+                                  const tnn_dims *input_dims, const int8_t *input,
+                                  const tnn_dims *filter_dims, const int8_t *filter,
+                                  const int32_t *bias,
+                                  const tnn_dims *output_dims, int8_t *output, void *scratch)
+{
+    const int32_t ch = input_dims->c;
+    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || ch <= 0 ||
+        filter_dims->h != 3 || filter_dims->w != 3 || params->dilation.h != 1 ||
+        params->dilation.w != 1 || params->padding.h < 0 || params->padding.h > 1 ||
+        params->padding.w < 0 || params->padding.w > 1 || params->stride.h < 1 ||
+        params->stride.w < 1 || params->input_offset < -127 || params->input_offset > 128 ||
+        scratch == NULL) {
+        return TNN_ARG_ERROR;
+    }
+    return tnn_depthwise_conv_mult1_s8(params, quant, input_dims, input, filter_dims, filter, bias,
+                                       output_dims, output, scratch);
+}
+#else
 TNN_MULTIVERSION
 int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
                                   const tnn_per_channel_quant_params *quant,
@@ -185,3 +214,4 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
     }
     return TNN_OK;
 }
+#endif /* TNN_DSP */

@@ -4,15 +4,22 @@
  * Output channel c reads input channel c only, so each valid tap is one
  * contiguous multiply-add over the channel row; the window's valid range is
  * computed once per output pixel instead of testing each tap.
+ *
+ * With the DSP extension (TNN_DSP) the channels run 4 at a time with their
+ * sums in registers (tnn_dw_groups in tnn_dsp.h: per tap one input word
+ * widened with SXTAB16, one LDRD of pre-widened weights, 4 SMLABB/SMLATT),
+ * the last ch % 4 one at a time.
  */
 #include "tinyml_nn.h"
 #include "tnn_requantize.h"
+#include "tnn_dsp.h" /* empty unless the target has the DSP extension */
 
 int32_t tnn_depthwise_conv_mult1_s8_get_buffer_size(const tnn_dims *output_dims)
 {
     return output_dims->c * (int32_t)sizeof(int32_t);
 }
 
+#if !defined(TNN_DSP)
 /* First tap index k in [0, k_n) with 0 <= base + k * dil < size, and one past the last. */
 static void tnn_valid_taps(int32_t base, int32_t dil, int32_t k_n, int32_t size,
                            int32_t *first, int32_t *end)
@@ -27,7 +34,34 @@ static void tnn_valid_taps(int32_t base, int32_t dil, int32_t k_n, int32_t size,
     *first = lo;
     *end = hi;
 }
+#endif
 
+#if defined(TNN_DSP)
+int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
+                                    const tnn_per_channel_quant_params *quant,
+                                    const tnn_dims *input_dims, const int8_t *input,
+                                    const tnn_dims *filter_dims, const int8_t *filter,
+                                    const int32_t *bias,
+                                    const tnn_dims *output_dims, int8_t *output, void *scratch)
+{
+    const int32_t ch = input_dims->c;
+    int32_t c = 0;
+    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || scratch == NULL) {
+        return TNN_ARG_ERROR;
+    }
+    if (filter_dims->h * filter_dims->w <= TNN_DW_MAX_TAPS) {
+        tnn_dw_groups(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                      output, 1);
+        c = ch & ~3;
+    }
+    /* the last ch % 4 channels (all of them for windows over TNN_DW_MAX_TAPS) */
+    for (; c < ch; c++) {
+        tnn_dw_channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                       output, c, 1, 1);
+    }
+    return TNN_OK;
+}
+#else
 int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
                                     const tnn_per_channel_quant_params *quant,
                                     const tnn_dims *input_dims, const int8_t *input,
@@ -81,3 +115,4 @@ int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
     }
     return TNN_OK;
 }
+#endif /* TNN_DSP */

@@ -6,9 +6,18 @@
  * accumulators (one per output channel, in the scratch buffer); taps outside
  * the image are skipped as in the reference kernel. Output channel
  * oc = ic * ch_mult + m reads input channel ic.
+ *
+ * With the DSP extension (TNN_DSP), multiplier 2 runs 4 output channels at a
+ * time with their sums in registers (tnn_dw_groups in tnn_dsp.h: a tap's 4
+ * output channels read 2 input channels, one halfword widened with SXTAB16)
+ * and multiplier 1 is tnn_depthwise_conv_mult1_s8; the remaining channels
+ * (and every channel of other multipliers, of windows over TNN_DW_MAX_TAPS
+ * taps or of input offsets outside int16) run one at a time; the scratch
+ * buffer is not used.
  */
 #include "tinyml_nn.h"
 #include "tnn_requantize.h"
+#include "tnn_dsp.h" /* empty unless the target has the DSP extension */
 
 int32_t tnn_depthwise_conv_s8_get_buffer_size(const tnn_dims *output_dims)
 {
@@ -36,6 +45,41 @@ TNN_INLINE void tnn_dw_tap_mult(const int8_t *restrict src, const int8_t *restri
     }
 }
 
+#if defined(TNN_DSP)
+int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
+                              const tnn_per_channel_quant_params *quant,
+                              const tnn_dims *input_dims, const int8_t *input,
+                              const tnn_dims *filter_dims, const int8_t *filter,
+                              const int32_t *bias,
+                              const tnn_dims *output_dims, int8_t *output, void *scratch)
+{
+    const int32_t out_c = output_dims->c;
+    const int32_t mult = params->ch_mult;
+    const int32_t in_off = params->input_offset;
+    int32_t c = 0;
+    if (mult < 1 || out_c != input_dims->c * mult || filter_dims->c != out_c || scratch == NULL) {
+        return TNN_ARG_ERROR;
+    }
+    if (in_off >= -32639 && in_off <= 32639) { /* |x + offset| fits int16 */
+        if (mult == 1) {
+            /* the same sums as the multiplier-1 kernel's int16 ones here */
+            return tnn_depthwise_conv_mult1_s8(params, quant, input_dims, input, filter_dims,
+                                               filter, bias, output_dims, output, scratch);
+        }
+        if (mult == 2 && filter_dims->h * filter_dims->w <= TNN_DW_MAX_TAPS) {
+            tnn_dw_groups(params, quant, input_dims, input, filter_dims, filter, bias,
+                          output_dims, output, 2);
+            c = out_c & ~3;
+        }
+    }
+    /* the other channels one at a time, with the arithmetic of the portable loop */
+    for (; c < out_c; c++) {
+        tnn_dw_channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                       output, c, mult, 0);
+    }
+    return TNN_OK;
+}
+#else
 TNN_MULTIVERSION
 int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
@@ -94,3 +138,4 @@ int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
     }
     return TNN_OK;
 }
+#endif /* TNN_DSP */
