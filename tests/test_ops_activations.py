@@ -347,10 +347,13 @@ def test_softmax_rejects_tiny_beta_times_scale():
         run_model(model, [np.zeros((2, 8), np.int8)])
 
 
-def test_softmax_int16_input_unsupported():
-    model = _unary("SOFTMAX", np.int16, [2, 8], (1 / 4096, 0), (1 / 32768, 0), {"beta": 1.0})
-    with pytest.raises(UnsupportedOpError, match="SOFTMAX"):
+def test_softmax_int16_to_int8_unsupported_as_in_tflm():
+    """int16 SOFTMAX is int16 -> int16 only (tests/test_ops_softmax16.py)."""
+    model = _unary("SOFTMAX", np.int16, [2, 8], (1 / 4096, 0), (1 / 256, -128), {"beta": 1.0})
+    with pytest.raises((UnsupportedOpError, ModelError), match="SOFTMAX"):
         run_model(model, [np.zeros((2, 8), np.int16)])
+    with pytest.raises(Exception):
+        run_tflm(model, [np.zeros((2, 8), np.int16)])
 
 
 # -- RELU and RELU6 -----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from interpreter import Interpreter, ops_c
 from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 from interpreter.builder import ModelBuilder
 from interpreter.cli import main
+from interpreter.errors import ModelError
 from interpreter.ops.registry import SEMANTICS, SEMANTICS_DIVERGENT
 from reference import corpus_model, run_litert, run_tflm
 from single_op import (T, activations, all_int8_values, assert_same, broadcast_shapes,
@@ -320,19 +321,12 @@ def test_logistic_tanh_int16_match_litert(op, s_in):
     assert_matches_litert(model, [x])
 
 
-# RELU6 int8 (every input) and int16: requantized in LiteRT. Restricted to scales whose
-# multiplier is the same from a double and from a float32 quotient: the other cases are
-# test_divergence_relu_multiplier_in_float32 (not reproduced yet).
-
-def same_multiplier(q_in, q_out) -> bool:
-    f32 = np.float32
-    return quantize_multiplier(float(f32(q_in[0])) / float(f32(q_out[0]))) == \
-        quantize_multiplier(float(f32(q_in[0]) / f32(q_out[0])))
-
+# RELU and RELU6 int8 and int16, every input: LiteRT requantizes both (TFLM's RELU6 does not)
+# with the multiplier QM(float(s_in / s_out)) (TFLM's RELU: the double quotient).
 
 @st.composite
 def relu_cases(draw):
-    op = "RELU6"
+    op = draw(st.sampled_from(["RELU", "RELU6"]))
     dtype = draw(st.sampled_from([np.int8, np.int8, np.int16]))
     if dtype == np.int16:
         return op, dtype, (draw(scales(-5, -1)), 0), (draw(scales(-5, -1)), 0)
@@ -348,15 +342,15 @@ def _check_relu(op, dtype, q_in, q_out):
 
 
 @CI
-@given(relu_cases().filter(lambda c: same_multiplier(c[2], c[3])))
-def test_relu6_matches_litert(case):
+@given(relu_cases())
+def test_relu_matches_litert(case):
     _check_relu(*case)
 
 
 @pytest.mark.slow
 @SLOW
-@given(relu_cases().filter(lambda c: same_multiplier(c[2], c[3])))
-def test_relu6_matches_litert_slow(case):
+@given(relu_cases())
+def test_relu_matches_litert_slow(case):
     _check_relu(*case)
 
 
@@ -583,6 +577,286 @@ def test_abs_matches_litert_slow(case):
     _check_abs(*case)
 
 
+# ADD: int32 (LiteRT clamps the wrapped sum to the fused activation's range; TFLM ignores the
+# activation), sums near the int32 limits so they wrap; int8, int16 and float32 (shared).
+# Broadcasts included.
+
+@st.composite
+def add_cases(draw):
+    dtype = draw(st.sampled_from([np.int32, np.int32, np.int32, np.int8, np.int16, np.float32]))
+    s1, s2, out = draw(broadcast_shapes(max_rank=4))
+    if dtype == np.int8:
+        q = [(draw(scales(-3, 0)), draw(zero_points())) for _ in range(3)]
+    elif dtype == np.int16:
+        q = [(draw(scales(-4, -1)), 0) for _ in range(3)]
+    else:
+        q = [(None, 0)] * 3
+    return dtype, (s1, s2, out), q, draw(activations), draw(seeds)
+
+
+def _check_add(case):
+    dtype, (s1, s2, out), q, activation, seed = case
+    rng = np.random.default_rng(seed)
+    model = single_op_model("ADD", [T(dtype, s1, *q[0]), T(dtype, s2, *q[1])],
+                            [T(dtype, out, *q[2])], {"fused_activation_function": activation})
+    feeds = [random_data(rng, dtype, s) for s in (s1, s2)]
+    if dtype == np.int32:                     # small values too, so the activation bites
+        for x in feeds:
+            small = rng.random(x.shape) < 0.5
+            x[small] = rng.integers(-8, 9, int(small.sum()))
+    assert_matches_litert(model, feeds)
+
+
+@CI
+@given(add_cases())
+def test_add_matches_litert(case):
+    _check_add(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(add_cases())
+def test_add_matches_litert_slow(case):
+    _check_add(case)
+
+
+# ADD_N float32: LiteRT's chain of clamped adds. Overflowing sums, infinities, NaNs of both
+# signs and other payloads (quiet and signalling), signed zeros.
+
+def _nan(bits: int) -> np.float32:
+    return np.array([bits], np.uint32).view(np.float32)[0]
+
+
+FLOAT_SPECIAL = np.array([np.nan, -np.nan, _nan(0x7FC00123), _nan(0xFF800005), _nan(0x7F800001),
+                          np.inf, -np.inf, 3.4e38, -3.4e38, np.finfo(np.float32).max,
+                          -np.finfo(np.float32).max, 2e38, 0.0, -0.0, 1.0, -1.0], np.float32)
+
+
+def _float_with_specials(rng, n, p_special=0.4):
+    x = (rng.standard_normal(n) * 10.0 ** rng.uniform(0, 38, n)).astype(np.float32)
+    pick = rng.random(n) < p_special
+    x[pick] = rng.choice(FLOAT_SPECIAL, int(pick.sum()))
+    return x
+
+
+def _check_add_n(count, shape, seed):
+    rng = np.random.default_rng(seed)
+    n = math.prod(shape)
+    feeds = [_float_with_specials(rng, n).reshape(shape) for _ in range(count)]
+    model = single_op_model("ADD_N", [T(np.float32, shape)] * count, [T(np.float32, shape)])
+    with np.errstate(all="ignore"):
+        assert_matches_litert(model, feeds)
+
+
+add_n_cases = (st.integers(2, 6), st.lists(st.integers(1, 6), min_size=1, max_size=3), seeds)
+
+
+@CI
+@given(*add_n_cases)
+def test_add_n_matches_litert(count, shape, seed):
+    _check_add_n(count, shape, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(*add_n_cases)
+def test_add_n_matches_litert_slow(count, shape, seed):
+    _check_add_n(count, shape, seed)
+
+
+# DIV int8 (LiteRT's multiplier from float32 scales: decimal scales make float32 and double
+# quotients differ, so ties move) and float32; broadcasts, fused activations.
+
+DECIMAL_SCALES = st.sampled_from([0.05, 0.02, 0.1, 0.2, 0.5, 0.01, 0.04, 0.025, 0.3, 0.003,
+                                  0.06, 0.07, 1.0, 0.125])
+
+
+@st.composite
+def div_cases(draw):
+    dtype = draw(st.sampled_from([np.int8, np.int8, np.int8, np.float32]))
+    s1, s2, out = draw(broadcast_shapes(max_rank=4, max_dim=8))
+    if dtype == np.int8:
+        q = [(draw(st.one_of(DECIMAL_SCALES, scales(-3, 0))), draw(zero_points()))
+             for _ in range(3)]
+    else:
+        q = [(None, 0)] * 3
+    return dtype, (s1, s2, out), q, draw(activations), draw(seeds)
+
+
+def _check_div(case):
+    dtype, (s1, s2, out), q, activation, seed = case
+    rng = np.random.default_rng(seed)
+    model = single_op_model("DIV", [T(dtype, s1, *q[0]), T(dtype, s2, *q[1])],
+                            [T(dtype, out, *q[2])], {"fused_activation_function": activation})
+    x1, x2 = random_data(rng, dtype, s1), random_data(rng, dtype, s2)
+    if dtype == np.int8:                      # no division by the zero point
+        x2[x2 == q[1][1]] = q[1][1] + (1 if q[1][1] < 127 else -1)
+    with np.errstate(all="ignore"):
+        assert_matches_litert(model, [x1, x2])
+
+
+@CI
+@given(div_cases())
+def test_div_matches_litert(case):
+    _check_div(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(div_cases())
+def test_div_matches_litert_slow(case):
+    _check_div(case)
+
+
+# PAD / PADV2: int16 pads with the output zero point in LiteRT (TFLM: 0); int8, float32 and
+# int32 and explicit constant values are shared.
+
+@st.composite
+def pad_cases(draw):
+    op = draw(st.sampled_from(["PAD", "PAD", "PADV2"]))
+    dtype = draw(st.sampled_from([np.int16, np.int16, np.int8, np.float32, np.int32]))
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    pads = [[draw(st.integers(0, 2)), draw(st.integers(0, 2))] for _ in shape]
+    q = ((draw(scales(-4, 0)), draw(zero_points(dtype))) if dtype in (np.int8, np.int16)
+         else (None, 0))
+    return op, dtype, shape, pads, q, draw(seeds)
+
+
+def _check_pad(case):
+    op, dtype, shape, pads, q, seed = case
+    rng = np.random.default_rng(seed)
+    out = [d + a + b for d, (a, b) in zip(shape, pads)]
+    inputs = [T(dtype, shape, *q), T(np.int32, [len(shape), 2], data=np.array(pads, np.int32))]
+    if op == "PADV2":
+        inputs.append(T(dtype, [1], *q, data=random_data(rng, dtype, [1])))
+    model = single_op_model(op, inputs, [T(dtype, out, *q)])
+    assert_matches_litert(model, [random_data(rng, dtype, shape)])
+
+
+@CI
+@given(pad_cases())
+def test_pad_matches_litert(case):
+    _check_pad(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(pad_cases())
+def test_pad_matches_litert_slow(case):
+    _check_pad(case)
+
+
+# ARG_MAX / ARG_MIN: float32 rows full of NaNs (LiteRT replaces a NaN extreme by the next
+# non-NaN value), infinities, signed zeros and ties; int8. Any axis.
+
+@st.composite
+def arg_min_max_cases(draw):
+    op = draw(st.sampled_from(["ARG_MAX", "ARG_MIN"]))
+    dtype = draw(st.sampled_from([np.float32, np.float32, np.float32, np.int8]))
+    shape = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    return op, dtype, shape, axis, draw(st.floats(0, 1)), draw(seeds)
+
+
+def _check_arg_min_max(case):
+    op, dtype, shape, axis, p_nan, seed = case
+    rng = np.random.default_rng(seed)
+    if dtype == np.float32:
+        x = rng.integers(-3, 4, shape).astype(np.float32)          # ties
+        for p, values in ((0.3, FLOAT_SPECIAL[[5, 6, 12, 13]]), (p_nan, FLOAT_SPECIAL[:3])):
+            pick = rng.random(shape) < p                         # +-inf, +-0; NaNs
+            x[pick] = rng.choice(values, int(pick.sum()))
+    else:
+        x = rng.integers(-128, 128, shape).astype(np.int8)
+    out = [d for i, d in enumerate(shape) if i != axis % len(shape)]
+    model = single_op_model(op, [T(dtype, shape, *((0.1, 3) if dtype == np.int8 else (None, 0))),
+                                 T(np.int32, [1], data=np.array([axis], np.int32))],
+                            [T(np.int32, out)], {"output_type": "INT32"})
+    assert_matches_litert(model, [x])
+
+
+@CI
+@given(arg_min_max_cases())
+def test_arg_min_max_matches_litert(case):
+    _check_arg_min_max(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(arg_min_max_cases())
+def test_arg_min_max_matches_litert_slow(case):
+    _check_arg_min_max(case)
+
+
+# STRIDED_SLICE with LiteRT's ellipsis_mask, new_axis_mask and offset (TFLM ignores the
+# three); begin/end/strides may hold fewer or more values than the input has dimensions.
+# LiteRT sizes its output itself, so each model declares the shape LiteRT computes.
+# Specifications LiteRT cannot run (it reads past its begin/end tensors or its shape, or
+# copies another number of elements than it allocates: it crashes or leaves garbage) must
+# be refused by this op, and are not run on LiteRT.
+
+class _ErrorFactory:
+    def error(self, message):
+        return ModelError(message)
+
+
+@st.composite
+def strided_slice_cases(draw):
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    count = max(1, len(shape) + draw(st.integers(-1, 1)))
+    index = st.lists(st.integers(-6, 6), min_size=count, max_size=count)
+    strides = st.lists(st.sampled_from([-2, -1, 1, 1, 2]), min_size=count, max_size=count)
+    mask = st.integers(0, 2 ** count - 1)
+
+    def some(m):
+        return st.one_of(st.just(0), m)
+
+    options = {"begin_mask": draw(some(mask)), "end_mask": draw(some(mask)),
+               "shrink_axis_mask": draw(some(mask)), "new_axis_mask": draw(some(mask)),
+               "ellipsis_mask": draw(some(st.integers(0, count - 1).map(lambda i: 1 << i))),
+               "offset": draw(st.booleans())}
+    dtype = draw(st.sampled_from([np.float32, np.float32, np.int8, np.int16]))
+    return dtype, shape, draw(index), draw(index), draw(strides), options
+
+
+def _check_strided_slice(case):
+    from interpreter.ops.slice import litert_strided_slice
+    dtype, shape, begin, end, strides, options = case
+    x = np.arange(math.prod(shape)).astype(dtype).reshape(shape)
+
+    def model(out_shape):
+        const = [T(np.int32, [len(v)], data=np.array(v, np.int32)) for v in (begin, end, strides)]
+        return single_op_model("STRIDED_SLICE", [T(dtype, shape), *const],
+                               [T(dtype, out_shape)], options)
+
+    try:
+        _, _, out_shape = litert_strided_slice(_ErrorFactory(), shape, begin, end, strides,
+                                               options)
+    except ModelError:
+        with pytest.raises(ModelError):
+            run_ours(model([1]), [x])
+        return
+    try:
+        ours = run_ours(model(out_shape), [x])[0]
+    except ModelError as e:      # offset, or a shrunk axis with a negative stride
+        assert "LiteRT allocates" in str(e)
+        return
+    assert_same(ours, run_litert(model(out_shape), [x])[0], "semantics='tflite' vs LiteRT")
+
+
+@CI
+@given(strided_slice_cases())
+def test_strided_slice_matches_litert(case):
+    _check_strided_slice(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(strided_slice_cases())
+def test_strided_slice_matches_litert_slow(case):
+    _check_strided_slice(case)
+
+
 # -- one test per divergence (docs/TFLM_VS_TFLITE.md) ---------------------------------------
 
 def test_divergence_fully_connected_requantization():
@@ -768,9 +1042,9 @@ def test_mean_agrees():
         assert_same(ours_tflite, litert)
 
 
-# Divergences in ops whose semantics="tflite" branch is not written yet. Each test pins
-# both formulas; the xfail(strict) part turns into a failure once the flavor reproduces
-# LiteRT, so docs/TFLM_VS_TFLITE.md gets updated with it.
+# Divergences this flavor does not reproduce yet are marked NOT_YET: each such test pins
+# both formulas, and the xfail(strict) part turns into a failure once the flavor reproduces
+# LiteRT, so docs/TFLM_VS_TFLITE.md gets updated with it. (None at the moment.)
 
 NOT_YET = pytest.mark.xfail(strict=True, reason="semantics='tflite' does not reproduce this "
                                                 "LiteRT divergence yet")
@@ -791,37 +1065,32 @@ def test_divergence_relu6_int8():
 RELU_SCALES = (1e-5, 3.1622778e-05)     # 6 / s_out is beyond int16: RELU6 never clamps at 6
 
 
-def _relu_float_quotient_case(op):
+@pytest.mark.parametrize("op", ["RELU", "RELU6"])
+def test_divergence_relu_multiplier_in_float32(op):
+    # TFLM's RELU: MBQM(x - zp_in, QM(double(s_in) / double(s_out))) (its RELU6 does not
+    # requantize). LiteRT's RELU and RELU6: QM(float(s_in / s_out)), the quotient rounded to
+    # float32 first; for RELU 5 outputs 1 LSB apart here (x = 16062: 5080 vs 5079).
     x = _all_values(np.int16)
     model = single_op_model(op, [T(np.int16, [x.size], RELU_SCALES[0], 0)],
                             [T(np.int16, [x.size], RELU_SCALES[1], 0)])
-    return model, x
-
-
-@pytest.mark.parametrize("op", ["RELU", "RELU6"])
-def test_divergence_relu_multiplier_in_float32_documented(op):
-    # TFLM (RELU; RELU6 does not requantize): MBQM(x - zp_in, QM(double(s_in) /
-    # double(s_out))). LiteRT (RELU and RELU6): QM(float(s_in / s_out)), the quotient rounded
-    # to float32 first; 5 outputs 1 LSB apart here (x = 16062: 5080 vs 5079).
-    model, x = _relu_float_quotient_case(op)
-    tflm, litert, ours_tflm, ours_tflite = all_three(model, [x])
-    assert_same(ours_tflm, tflm)
+    tflm, litert = assert_divergence(model, [x], f"{op} int16")
     f32 = np.float32
     s_in, s_out = f32(RELU_SCALES[0]), f32(RELU_SCALES[1])
     v = x.astype(np.int64)
-    for y, real in ((litert, float(s_in / s_out)), (ours_tflite, float(s_in) / float(s_out))):
-        expect = np.clip(multiply_by_quantized_multiplier(v, *quantize_multiplier(real)), 0, 32767)
-        assert_same(y, expect.astype(np.int16))
+
+    def requantized(real):
+        y = multiply_by_quantized_multiplier(v, *quantize_multiplier(real))
+        return np.clip(y, 0, 32767).astype(np.int16)
+
+    assert_same(litert, requantized(float(s_in / s_out)))
     at = 16062 + 32768
-    assert (ours_tflite[at], litert[at]) == (5080, 5079)
-    assert (ours_tflite != litert).sum() == 5
-
-
-@pytest.mark.parametrize("op", ["RELU", "RELU6"])
-@NOT_YET
-def test_divergence_relu_multiplier_in_float32_reproduced(op):
-    model, x = _relu_float_quotient_case(op)
-    assert_same(run_ours(model, [x])[0], run_litert(model, [x])[0])
+    if op == "RELU":
+        assert_same(tflm, requantized(float(s_in) / float(s_out)))
+        assert (tflm[at], litert[at]) == (5080, 5079)
+        assert (tflm != litert).sum() == 5
+    else:
+        assert_same(tflm, np.maximum(x, 0))                  # the input's units
+        assert requantized(float(s_in) / float(s_out))[at] == 5080
 
 
 def _add_int32_case():
@@ -832,21 +1101,18 @@ def _add_int32_case():
     return model, [x1, x2]
 
 
-def test_divergence_add_int32_activation_documented():
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_divergence_add_int32_activation(backend):
     # TFLM: int32 ADD wraps and ignores the fused activation. LiteRT: wraps, then clamps to
-    # the activation's range (RELU6: [0, 6]).
+    # the activation's range (RELU6: [0, 6]). SUB and MUL int32 clamp in both runtimes.
+    skip_without_c(backend)
     model, feeds = _add_int32_case()
-    tflm, litert, ours_tflm, _ = all_three(model, feeds)
-    assert_same(ours_tflm, tflm)
+    tflm, litert = assert_divergence(model, feeds, "ADD int32 RELU6")
     wrapped = (feeds[0].astype(np.int64) + feeds[1]).astype(np.int32)
-    assert tflm.tolist() == wrapped.tolist()
-    assert litert.tolist() == np.clip(wrapped, 0, 6).tolist()
-
-
-@NOT_YET
-def test_divergence_add_int32_activation_reproduced():
-    model, feeds = _add_int32_case()
-    assert_same(run_ours(model, feeds)[0], run_litert(model, feeds)[0])
+    assert tflm.tolist() == wrapped.tolist() == [10, -3, -294967296, 4]
+    assert litert.tolist() == np.clip(wrapped, 0, 6).tolist() == [6, 0, 0, 4]
+    assert_same(run_ours(model, feeds, "tflm", backend)[0], tflm)
+    assert_same(run_ours(model, feeds, "tflite", backend)[0], litert)
 
 
 def _add_n_case():
@@ -857,22 +1123,57 @@ def _add_n_case():
     return model, feeds
 
 
-def test_divergence_add_n_float_documented():
-    # TFLM: a plain float sum, so overflow gives +-inf. LiteRT: a chain of adds each clamped
-    # to +-FLT_MAX: (f + f -> FLT_MAX) - f = FLT_MAX - 3.4e38.
+def test_divergence_add_n_float():
+    # TFLM: a plain float sum from +0.0, so overflow gives +-inf. LiteRT: a chain of adds
+    # each clamped to +-FLT_MAX: (f + f -> FLT_MAX) - f = FLT_MAX - 3.4e38.
     model, feeds = _add_n_case()
-    tflm, litert, ours_tflm, _ = all_three(model, feeds)
-    assert_same(ours_tflm, tflm)
-    big = np.finfo(np.float32).max
+    tflm, litert = assert_divergence(model, feeds, "ADD_N float32")
+    big = np.float32(np.finfo(np.float32).max)
     assert tflm[:2].tolist() == [np.inf, -np.inf]
-    assert litert[0] == np.float32(big) - np.float32(3.4e38) and litert[1] == -litert[0]
+    assert litert[0] == big - np.float32(3.4e38) and litert[1] == -litert[0]
+    assert litert[0] == np.float32(2.8235142e35) and litert[2] == np.float32(3.4e38)
 
 
-@NOT_YET
-def test_divergence_add_n_float_reproduced():
-    model, feeds = _add_n_case()
-    with np.errstate(all="ignore"):
-        assert_same(run_ours(model, feeds)[0], run_litert(model, feeds)[0])
+def test_divergence_add_n_float_signed_zero_and_infinity():
+    # No +0.0 start in LiteRT: -0 + -0 stays -0 (TFLM: +0); an infinite input saturates at
+    # the first add (TFLM: inf - inf = NaN).
+    feeds = [np.array(v, np.float32) for v in ([-0.0, np.inf], [-0.0, np.inf], [-0.0, -np.inf])]
+    model = single_op_model("ADD_N", [T(np.float32, [2])] * 3, [T(np.float32, [2])])
+    tflm, litert = assert_divergence(model, feeds, "ADD_N float32 -0 / inf")
+    assert tflm.view(np.uint32)[0] == 0 and np.isnan(tflm[1])
+    assert litert.view(np.uint32)[0] == 0x80000000 and litert[1] == -np.finfo(np.float32).max
+
+
+def test_divergence_add_n_nan_payload_depends_on_the_position():
+    # Two NaNs meeting in an add: x86 returns the first operand. LiteRT's compiled loop has
+    # the new input first in its 4-wide vector body and the running sum first in the scalar
+    # tail (the last N mod 4 elements); TFLM always keeps the running sum's.
+    a, b = (np.array([bits] * 6, np.uint32).view(np.float32) for bits in (0x7FC0000A, 0x7FC0000B))
+    model = single_op_model("ADD_N", [T(np.float32, [6])] * 2, [T(np.float32, [6])])
+    tflm, litert = assert_divergence(model, [a, b], "ADD_N NaN payloads")
+    assert (tflm.view(np.uint32) & 0xF).tolist() == [0xA] * 6
+    assert (litert.view(np.uint32) & 0xF).tolist() == [0xB] * 4 + [0xA] * 2
+
+
+def test_divergence_add_n_depends_on_litert_threads():
+    # LiteRT splits the inputs among up to N/2 threads and adds the partial sums, so its
+    # result depends on num_threads; semantics="tflite" reproduces num_threads=1.
+    lite = pytest.importorskip("ai_edge_litert.interpreter")
+    f = np.float32(3.4e38)
+    feeds = [np.full(8, v, np.float32) for v in (f, f, -f, -f)]
+    model = single_op_model("ADD_N", [T(np.float32, [8])] * 4, [T(np.float32, [8])])
+    got = []
+    for threads in (1, 2):
+        li = lite.Interpreter(model_content=model, num_threads=threads,
+                              experimental_op_resolver_type=lite.OpResolverType.BUILTIN_REF)
+        li.allocate_tensors()
+        for d, x in zip(li.get_input_details(), feeds):
+            li.set_tensor(d["index"], x)
+        li.invoke()
+        got.append(li.get_tensor(li.get_output_details()[0]["index"]).copy())
+    assert got[1].tolist() == [0.0] * 8                       # (f + f) + (-f - f)
+    assert_same(run_ours(model, feeds)[0], got[0])           # ((f + f) - f) - f
+    assert got[0][0] == (np.float32(np.finfo(np.float32).max) - f) - f
 
 
 def _div_case():
@@ -886,13 +1187,12 @@ def _div_case():
     return model, [x1, x2]
 
 
-def test_divergence_div_int8_documented():
+def test_divergence_div_int8():
     # Same DivElementwise arithmetic; the output multiplier is QM(s1 / (s2 * s_out)) in double
     # in TFLM and in float32 in LiteRT (1677721638 vs 1677721600, shift 5 here): outputs
     # at ties differ by 1 (845 of 65280 pairs with these scales).
     model, feeds = _div_case()
-    tflm, litert, ours_tflm, _ = all_three(model, feeds)
-    assert_same(ours_tflm, tflm)
+    tflm, litert = assert_divergence(model, feeds, "DIV int8")
     f32 = np.float32
     assert quantize_multiplier(float(f32(0.05)) / (float(f32(0.02)) * float(f32(0.1)))) == \
         (1677721638, 5)
@@ -901,31 +1201,14 @@ def test_divergence_div_int8_documented():
     assert differ.sum() == 845 and np.abs(tflm.astype(int) - litert)[differ].max() == 1
 
 
-@NOT_YET
-def test_divergence_div_int8_reproduced():
-    model, feeds = _div_case()
-    assert_same(run_ours(model, feeds)[0], run_litert(model, feeds)[0])
-
-
-def _pad_int16_case():
+def test_divergence_pad_int16():
+    # TFLM pads int16 with 0; LiteRT with the output zero point (both: int8 with the zero
+    # point, PADV2 with its constant).
     model = single_op_model("PAD", [T(np.int16, [2], 0.5, 9),
                                     T(np.int32, [1, 2], data=np.array([[1, 1]], np.int32))],
                             [T(np.int16, [4], 0.5, 9)])
-    return model, [np.array([5, 6], np.int16)]
-
-
-def test_divergence_pad_int16_documented():
-    # TFLM pads int16 with 0; LiteRT with the output zero point.
-    model, feeds = _pad_int16_case()
-    tflm, litert, ours_tflm, _ = all_three(model, feeds)
-    assert_same(ours_tflm, tflm)
+    tflm, litert = assert_divergence(model, [np.array([5, 6], np.int16)], "PAD int16")
     assert tflm.tolist() == [0, 5, 6, 0] and litert.tolist() == [9, 5, 6, 9]
-
-
-@NOT_YET
-def test_divergence_pad_int16_reproduced():
-    model, feeds = _pad_int16_case()
-    assert_same(run_ours(model, feeds)[0], run_litert(model, feeds)[0])
 
 
 def test_divergence_relu6_int16():
@@ -962,28 +1245,46 @@ def test_divergence_conv_16x8_int32_bias_documented():
     assert litert.ravel().tolist() != [15, -9]
 
 
-def _arg_max_nan_case():
-    x = np.array([[np.nan, -10.0, -0.0], [np.nan, 5.0, 7.0], [3.0, np.nan, 7.0],
-                  [np.nan, np.nan, np.nan]], np.float32)
-    model = single_op_model("ARG_MAX", [T(np.float32, [4, 3]),
-                                        T(np.int32, [1], data=np.array([1], np.int32))],
-                            [T(np.int32, [4])], {"output_type": "INT32"})
-    return model, x
+def _arg_model(op, shape, axis):
+    out = [d for i, d in enumerate(shape) if i != axis % len(shape)]
+    return single_op_model(op, [T(np.float32, shape),
+                                T(np.int32, [1], data=np.array([axis], np.int32))],
+                           [T(np.int32, out)], {"output_type": "INT32"})
 
 
-def test_divergence_arg_max_nan_documented():
-    # TFLM: best = x[0]; best = x[i] if x[i] > best: a leading NaN is never replaced. LiteRT
-    # also replaces a NaN best by the first non-NaN value (and then compares as usual).
-    model, x = _arg_max_nan_case()
-    tflm, litert, ours_tflm, _ = all_three(model, [x])
-    assert_same(ours_tflm, tflm)
-    assert tflm.tolist() == [0, 0, 2, 0] and litert.tolist() == [2, 2, 2, 0]
+@pytest.mark.parametrize("op,axis", [("ARG_MAX", 1), ("ARG_MAX", 0), ("ARG_MIN", 1),
+                                     ("ARG_MIN", 0)])
+def test_divergence_arg_max_nan(op, axis):
+    # TFLM: best = x[0]; best = x[i] if x[i] > best: a leading NaN is never replaced.
+    # LiteRT: take = !isnan(x[i]) && (isnan(best) || x[i] > best): a NaN best gives way to
+    # the next non-NaN value (rows shorter than 4, or not the last axis).
+    n = np.nan
+    rows = np.array([[n, -10, -0.0], [n, 5, 7], [3, n, 7], [n, n, n], [n, 3, n], [2, 2, n]],
+                    np.float32)
+    x = rows if axis == 1 else np.ascontiguousarray(rows.T)
+    tflm, litert = assert_divergence(_arg_model(op, list(x.shape), axis), [x], f"{op} NaN")
+    if op == "ARG_MAX":
+        assert tflm.tolist() == [0, 0, 2, 0, 0, 0] and litert.tolist() == [2, 2, 2, 0, 1, 0]
+    else:
+        assert tflm.tolist() == [0, 0, 0, 0, 0, 0] and litert.tolist() == [1, 1, 0, 0, 1, 0]
 
 
-@NOT_YET
-def test_divergence_arg_max_nan_reproduced():
-    model, x = _arg_max_nan_case()
-    assert_same(run_ours(model, [x])[0], run_litert(model, [x])[0])
+def test_divergence_arg_max_nan_last_axis_vector_code():
+    # Rows of 4 or more on the last axis run LiteRT's NEON code (SSE on x86): four lanes,
+    # the NaN-aware rule per lane, then a pairwise max a < b ? b : a, where a NaN first
+    # operand wins: a NaN in lane 0 or 2 hides later values; then the NaN-aware scan of the
+    # last N mod 4 elements. TFLM: the plain scan.
+    n = np.nan
+    rows = [[n, 0, 1, 2], [0, 1, n, 2], [0, n, 1, 2], [n, n, n, 0, 5], [2, n, n, n, n]]
+    got = []
+    for row in rows:
+        x = np.array([row], np.float32)
+        model = _arg_model("ARG_MAX", [1, len(row)], 1)
+        tflm, litert, ours_tflm, ours_tflite = all_three(model, [x])
+        assert_same(ours_tflm, tflm, f"{row}: semantics='tflm' vs TFLM")
+        assert_same(ours_tflite, litert, f"{row}: semantics='tflite' vs LiteRT")
+        got.append((int(tflm[0]), int(litert[0])))
+    assert got == [(0, 0), (3, 1), (3, 3), (0, 4), (0, 0)]
 
 
 def _fc_float_nan_case():
@@ -1010,25 +1311,44 @@ def test_divergence_float_nan_sign_documented():
     assert_same(ours_tflite, litert)
 
 
-@pytest.mark.xfail(strict=True, reason="fully_connected.py's float path returns the "
-                                       "product's NaN, LiteRT's, in both flavors")
 def test_float_nan_sign_tflm_flavor_matches_tflm():
     model, x = _fc_float_nan_case()
     tflm, _, ours_tflm, _ = all_three(model, [x])
     assert_same(ours_tflm, tflm)
 
 
-@pytest.mark.parametrize("flag", ["offset", "new_axis_mask"])
-@NOT_YET
-def test_divergence_strided_slice_flags_reproduced(flag):
-    # TFLM never reads offset / new_axis_mask; LiteRT honours them (ellipsis_mask too, with
-    # the same result here). Pinned in
-    # tests/test_ops_slice_split.py::test_strided_slice_ignores_what_tflm_ignores.
-    from test_ops_slice_split import strided_model
-    case = ((2, 3), [0, 1], [2, 2], [1, 1], 0, 0, 0)
-    model, _ = strided_model(np.float32, (None, 0), case, {flag: 1 if flag != "offset" else True})
-    x = np.arange(6, dtype=np.float32).reshape(2, 3)
-    assert run_ours(model, [x])[0].tolist() == run_litert(model, [x])[0].tolist()
+def _strided_slice_model(shape, begin, end, strides, options, out_shape):
+    const = [T(np.int32, [len(v)], data=np.array(v, np.int32)) for v in (begin, end, strides)]
+    return single_op_model("STRIDED_SLICE", [T(np.float32, shape), *const],
+                           [T(np.float32, out_shape)], options)
+
+
+@pytest.mark.parametrize("flag,shape,begin,end,tflm_box,litert_index", [
+    # offset: end = begin + end
+    ({"offset": True}, (2, 3), [0, 1], [2, 2], np.s_[0:2, 1:2], np.s_[0:2, 1:3]),
+    # new_axis_mask bit 0: a size-1 axis; begin[1] / end[1] then address input axis 0
+    ({"new_axis_mask": 1}, (2, 3), [0, 1], [2, 2], np.s_[0:2, 1:2], np.s_[None, 1:2, :]),
+    # ellipsis_mask bit 1: axis 1 taken whole
+    ({"ellipsis_mask": 2}, (2, 3, 2), [0, 1, 0], [1, 2, 1], np.s_[0:1, 1:2, 0:1],
+     np.s_[0:1, :, 0:1]),
+])
+def test_divergence_strided_slice_flags(flag, shape, begin, end, tflm_box, litert_index):
+    # TFLM never reads offset / new_axis_mask / ellipsis_mask (also pinned in
+    # tests/test_ops_slice_split.py::test_strided_slice_ignores_what_tflm_ignores); LiteRT
+    # honours them. LiteRT sizes its output itself, so each flavor gets a model declaring
+    # its runtime's output shape.
+    x = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)
+    strides = [1] * len(begin)
+    tflm_model = _strided_slice_model(shape, begin, end, strides, flag, x[tflm_box].shape)
+    tflm = run_tflm(tflm_model, [x])[0]
+    assert_same(tflm, x[tflm_box])
+    assert_same(run_ours(tflm_model, [x], "tflm")[0], tflm)
+    expect = x[litert_index]
+    assert expect.shape != tflm.shape
+    litert_model = _strided_slice_model(shape, begin, end, strides, flag, expect.shape)
+    litert = run_litert(litert_model, [x])[0]
+    assert_same(litert, expect)
+    assert_same(run_ours(litert_model, [x])[0], litert)
 
 
 def test_behaviour_litert_reset_keeps_resource_variables():
@@ -1080,7 +1400,8 @@ def test_semantics_must_be_known(bad):
 def test_semantics_values_and_divergent_set():
     assert SEMANTICS == ("tflm", "tflite")
     assert {"FULLY_CONNECTED", "LOGISTIC", "TANH", "RSQRT", "CAST", "SPACE_TO_BATCH_ND",
-            "GREATER", "ABS", "SUM", "RELU6"} <= SEMANTICS_DIVERGENT
+            "GREATER", "ABS", "SUM", "RELU6", "RELU", "ADD", "ADD_N", "DIV", "PAD", "ARG_MAX",
+            "ARG_MIN", "STRIDED_SLICE"} <= SEMANTICS_DIVERGENT
     model, _, _ = _eighth_scale_fc(np.random.default_rng(0))
     assert Interpreter(model_content=model).semantics == "tflm"
 

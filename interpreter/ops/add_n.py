@@ -6,6 +6,17 @@ inputs must share one scale and zero point.
 float32: per element, a float32 sum from +0.0 over the inputs in order (where
 two NaNs meet, the accumulated one is kept, as x86 does).
 
+``semantics="tflite"``, float32: LiteRT's ADD_N (``optimized_ops::AddN``, the
+only kernel it has) is a chain of float ADDs with the activation range
+``[-FLT_MAX, FLT_MAX]``: ``acc = clamp(x0 + x1)``, then ``acc = clamp(acc + xj)``
+for each further input, so an overflow saturates instead of giving +-inf
+(``(f + f) - f`` is ``FLT_MAX - f``), an infinite input becomes +-FLT_MAX, and
+there is no ``+0.0`` start (``-0.0 + -0.0`` stays ``-0.0``). Where two NaNs
+meet, which one's bits are kept depends on the element's position in
+LiteRT's compiled loop (see ``_saturating_sum``). LiteRT splits the inputs
+among threads when it has more than one (then summing the partial sums), which
+changes the results; this reproduces ``num_threads=1``.
+
 int8: with ``v_j = (x_j - zp_in) * 2^20`` and the constant multipliers
 ``QuantizeMultiplierSmallerThanOneExp(1/2)`` (input) and
 ``... (2 s_in / (2^20 s_out))`` (output)::
@@ -52,6 +63,7 @@ class AddN(Op):
         self.check(first.num_elements == out.num_elements,
                    f"output shape {out.shape} does not match input shape {first.shape}")
         self.dtype = first.dtype
+        self.saturating_chain = self.dtype == FLOAT32 and self.config.semantics == "tflite"
         if self.dtype == FLOAT32:
             return
         if self.dtype != INT8:
@@ -77,6 +89,9 @@ class AddN(Op):
 
     def eval(self, inputs, outputs, scratch) -> None:
         out = outputs[0]
+        if self.saturating_chain:
+            out[...] = _saturating_sum(inputs, out.shape)
+            return
         if self.dtype == FLOAT32:
             total = np.zeros(out.shape, np.float32)
             keep_nan = any(has_nan(x) for x in inputs)
@@ -91,3 +106,34 @@ class AddN(Op):
             acc = wrap_int32(acc + self.scale_input(shifted))
         y = self.scale_output(acc) + self.zp_out
         out[...] = np.clip(y, self.lo, self.hi).reshape(out.shape)
+
+
+_FLT_MAX = np.float32(np.finfo(np.float32).max)
+_QUIET = np.uint32(0x00400000)
+_VECTOR = 4     # the float lanes of the SSE loop LiteRT's x86-64 build runs the adds in
+
+
+def _saturating_sum(inputs, shape) -> np.ndarray:
+    """LiteRT's float ADD_N, one thread: ``clamp(... clamp(x1 + x0) + x2 ...)`` to +-FLT_MAX.
+
+    NaN passes the clamp. Where both operands of an add are NaN, x86 returns
+    the first one, quieted; LiteRT's compiled loop has the new input first in
+    its 4-wide vector body and the running sum first in its scalar tail (the
+    last ``N mod 4`` elements).
+    """
+    keep_nan = any(has_nan(x) for x in inputs)
+    total = inputs[0].reshape(-1).astype(np.float32, copy=True)
+    body = total.size - total.size % _VECTOR
+    with np.errstate(over="ignore", invalid="ignore"):
+        for x in inputs[1:]:
+            x = x.reshape(-1)
+            both = np.isnan(total) & np.isnan(x) if keep_nan else None
+            if both is not None and both.any():
+                first = np.concatenate([x[:body], total[body:]])
+                winner = (first.view(np.uint32) | _QUIET).view(np.float32)
+                total += x
+                total[both] = winner[both]
+            else:
+                total += x
+            np.clip(total, -_FLT_MAX, _FLT_MAX, out=total)
+    return total.reshape(shape)

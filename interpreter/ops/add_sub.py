@@ -13,7 +13,10 @@ source versions of ``sub_common.cc`` compute SUB's in float32; the runtime
 this project matches does not, which a test pins down.)
 
 Float and int32 compute ``a +- b`` and clamp to the fused activation's range,
-except int32 ADD, which TFLM (``add.cc``) does not clamp at all.
+except int32 ADD, which TFLM (``add.cc``) does not clamp at all: it wraps and
+ignores the activation. ``semantics="tflite"``: LiteRT's int32 ADD wraps, then
+clamps to the activation's range (``CalculateActivationRange<int32_t>``, RELU6:
+``[0, 6]``), as SUB does in both runtimes.
 """
 from __future__ import annotations
 
@@ -61,7 +64,11 @@ class _AddSubBase(BinaryElementwiseOp):
 @register("ADD")
 class Add(_AddSubBase):
     sign = 1
-    int32_applies_activation = False
+
+    @property
+    def int32_applies_activation(self) -> bool:
+        """TFLM's int32 ADD ignores the fused activation; LiteRT's clamps to it."""
+        return self.config.semantics == "tflite"
 
 
 @register("SUB")

@@ -14,6 +14,9 @@ with ``(M, shift) = QM(s1 / (s2 * s_out))`` computed in double. (Some TFLM
 sources compute the ratio in float32; the runtime does not, which
 ``test_div_int8_every_pair`` pins down: 0.05 / (0.02 * 0.1) is exactly 25 in
 float32 but not in double, and a tie rounds differently.)
+``semantics="tflite"``: LiteRT's ``div.cc`` computes it from the float32
+scales in float32, ``QM(float(s1 / float(s2 * s_out)))``, the rest being the
+same ``DivElementwise``.
 
 FLOOR_DIV float32: ``floor((double)a / (double)b)`` rounded to float32;
 TFLM fails to invoke if any divisor is 0. FLOOR_MOD float32:
@@ -78,7 +81,11 @@ class Div(BroadcastBinaryOp):
         else:
             self.act_min, self.act_max = activation_range_quantized(activation, out)
             s1, s2, so = (scale_of(t) for t in (in1, in2, out))
-            real = s1 / (s2 * so)
+            if self.config.semantics == "tflite":     # LiteRT: float arithmetic
+                f1, f2, fo = (np.float32(v) for v in (s1, s2, so))
+                real = float(f1 / (f2 * fo))
+            else:                                      # TFLM: double
+                real = s1 / (s2 * so)
             self.multiplier, self.shift = quantize_multiplier(real, self.config.rounding)
             self.zps = [zero_point_of(t) for t in (in1, in2, out)]
 

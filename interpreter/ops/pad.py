@@ -5,7 +5,8 @@ shape must equal input + paddings. The pad value is, in order: the
 ``constant_values`` input (PADV2, or PAD with a third input), else the output
 zero point for int8, else 0 (int16 pads with 0 even when its zero point is
 not 0, as TFLM does). For int8 a ``constant_values`` tensor must share the
-output's scale and zero point.
+output's scale and zero point. ``semantics="tflite"``: LiteRT pads int16 with
+the output zero point too (and everything else as TFLM does).
 """
 from __future__ import annotations
 
@@ -55,9 +56,13 @@ class Pad(Op):
         self.has_constant = len(self.inputs) == 3 and self.inputs[2] is not None
         if self.has_constant:
             self._check_constant_values(self.input(2), inp, out)
-        self.default_value = _scale_and_zero_point(out)[1] if inp.dtype == np.int8 else 0
-        if inp.dtype == np.int8 and not -128 <= self.default_value <= 127:
-            raise self.error(f"output zero point {self.default_value} is outside int8")
+        # TFLM pads with the zero point for int8 only; LiteRT for int16 too
+        by_zero_point = (np.int8, np.int16) if self.config.semantics == "tflite" else (np.int8,)
+        self.default_value = _scale_and_zero_point(out)[1] if inp.dtype in by_zero_point else 0
+        lo, hi = (np.iinfo(inp.dtype).min, np.iinfo(inp.dtype).max) \
+            if inp.dtype in by_zero_point else (0, 0)
+        if not lo <= self.default_value <= hi:
+            raise self.error(f"output zero point {self.default_value} is outside {inp.dtype}")
 
     def _check_constant_values(self, cv, inp, out) -> None:
         if cv.dtype != inp.dtype:

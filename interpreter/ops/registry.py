@@ -22,7 +22,8 @@ SEMANTICS = ("tflm", "tflite")
 #: NumPy class, which implements both, never a backend kernel written to TFLM's.
 SEMANTICS_DIVERGENT = frozenset({
     "FULLY_CONNECTED", "LOGISTIC", "TANH", "RSQRT", "CAST", "SPACE_TO_BATCH_ND", "GREATER",
-    "ABS", "SUM", "RELU6",
+    "ABS", "SUM", "RELU6", "RELU", "ADD", "ADD_N", "DIV", "PAD", "ARG_MAX", "ARG_MIN",
+    "STRIDED_SLICE",
 })
 
 

@@ -10,7 +10,10 @@ tensor's quantization (and, unlike RELU, accepts int16 zero points).
 ``semantics="tflite"``: LiteRT's RELU6 (reference kernels too, ``QuantizedReluX``)
 requantizes exactly as RELU does, and clamps to
 ``[max(min(T), zp_out), min(max(T), zp_out + round(6 / s_out))]`` (float32
-quotient, rounded half away from zero).
+quotient, rounded half away from zero). LiteRT's ``ReluPrepare`` (RELU and
+RELU6) computes the multiplier as ``QM(float(s_in / s_out))``, the quotient of
+the two float32 scales rounded to float32 before ``QuantizeMultiplier``; TFLM
+divides in double.
 
 Float: ``x < 0 ? 0 : x`` and ``x > 6 ? 6 : x < 0 ? 0 : x`` (so -0.0 and NaN
 pass through unchanged).
@@ -51,8 +54,11 @@ class _RequantizingRelu(UnaryOp):
     def prepare_requantization(self, inp, out, upper: float | None) -> None:
         """Set up the requantization; ``upper`` is the real upper bound (None: the type's)."""
         _require_zero_zero_points(self, inp, out)
-        self.multiplier, self.shift = quantize_multiplier(scale_of(inp) / scale_of(out),
-                                                          self.config.rounding)
+        if self.config.semantics == "tflite":    # LiteRT: float / float, in float32
+            real = float(np.float32(scale_of(inp)) / np.float32(scale_of(out)))
+        else:                                    # TFLM: in double
+            real = scale_of(inp) / scale_of(out)
+        self.multiplier, self.shift = quantize_multiplier(real, self.config.rounding)
         self.zp_in, self.zp_out = zero_point_of(inp), zero_point_of(out)
         qmin, self.act_max = INT_RANGES[out.dtype]
         # zp_out + (int)roundf(0.0f / scale) is just zp_out

@@ -22,8 +22,22 @@ the TFLM result, not TensorFlow's (see the tests). Where TFLM's copy loop
 would leave output elements unwritten (a shrunk axis whose begin is past the
 end, or whose stride is negative: TFLM then copies nothing), this op raises
 a ModelError instead of producing arena garbage.
+
+``semantics="tflite"``: LiteRT's ``strided_slice.cc`` honours the three.
+``BuildStridedSliceParams`` expands the ellipsis (full-range axes) and inserts
+a size-1 axis per ``new_axis_mask`` bit (outside the ellipsis), giving an
+effective input shape of ``rank + new axes`` dimensions; ``begin``/``end``/
+``strides`` may then hold fewer (or more) values than the input has
+dimensions (missing trailing axes are taken whole). ``offset`` makes each end
+relative: ``end = end[i] + start`` (after the start's wrap, clamp and
+``begin_mask``), before the end's own wrap and clamp; the output shape LiteRT
+allocates is then ``ceil(end[i] / stride)`` per kept axis, and a model whose
+output holds a different number of elements than the loop copies is refused
+(LiteRT would leave some unwritten or write past the end).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -128,6 +142,97 @@ def strided_slice_range(axis: int, size: int, begin: int, end: int, stride: int,
     return range(start, stop, stride)
 
 
+def _litert_axis_range(size: int, begin: int, end: int, stride: int, begin_masked: bool,
+                       end_masked: bool, shrink: bool, offset: bool) -> range:
+    """LiteRT's StridedSliceStartForAxis / StridedSliceEndForAxis on one axis (``offset``:
+    the end is relative to the start)."""
+    start = begin + size if begin < 0 else begin
+    start = _clamp(start, 0, size) if stride > 0 else _clamp(start, -1, size - 1)
+    if begin_masked:
+        start = 0 if stride > 0 else size - 1
+    if shrink:
+        return range(start, start if start >= size else start + 1, stride)
+    stop = end + start if offset else end
+    stop = stop + size if stop < 0 else stop
+    stop = _clamp(stop, 0, size) if stride > 0 else _clamp(stop, -1, size - 1)
+    if end_masked:
+        stop = size if stride > 0 else -1
+    return range(start, stop, stride)
+
+
+def litert_strided_slice(op: Op, shape, begin, end, strides, opts: dict):
+    """LiteRT's BuildStridedSliceParams + ResizeOutputTensor (``strided_slice.cc``).
+
+    Returns (effective input shape, visited range per effective axis, the
+    output shape LiteRT allocates).
+    """
+    def bit(mask: int, i: int) -> bool:
+        return bool(mask >> i & 1)
+
+    ellipsis, new_axis = opts["ellipsis_mask"], opts["new_axis_mask"]
+    input_dims, count = len(shape), len(begin)
+    num_add_axis = sum(1 for i in range(count) if not bit(ellipsis, i) and bit(new_axis, i))
+    dims = input_dims + num_add_axis
+    if dims > 5:
+        raise op.error(f"{dims} dimensions with the new axes (LiteRT handles at most 5)")
+    eff_ellipsis = eff_new_axis = 0
+    ellipsis_start, expanded = dims, 0
+    i = 0
+    while i < dims:
+        if bit(ellipsis, i):
+            ellipsis_start = i
+            ellipsis_end = max(i + 1, min(i + 1 + num_add_axis + input_dims - count, dims))
+            expanded = ellipsis_end - ellipsis_start - 1
+            while i < ellipsis_end:
+                eff_ellipsis |= 1 << i
+                i += 1
+            continue
+        if bit(new_axis, i - expanded):
+            eff_new_axis |= 1 << i
+        i += 1
+    eff_shape, ranges, out_shape = [], [], []
+    added_ellipsis = added_axes = 0
+    for i in range(dims):
+        full = (0, 0, 1, True, True, False)      # begin, end, stride, masks, shrink
+        if bit(eff_ellipsis, i):
+            added_ellipsis = max(0, i - ellipsis_start)
+            axis = full
+        elif bit(eff_new_axis, i):
+            axis = (0, 1, 1, False, False, False)
+            added_axes += 1
+        elif i >= count + expanded:
+            axis = full
+        else:
+            o = i - added_ellipsis
+            axis = (int(begin[o]), int(end[o]), int(strides[o]), bit(opts["begin_mask"], o),
+                    bit(opts["end_mask"], o), bit(opts["shrink_axis_mask"], o))
+        if bit(eff_new_axis, i):
+            size = 1
+        elif i - added_axes >= input_dims:
+            raise op.error("the masks address more dimensions than the input has (LiteRT "
+                           "reads past its shape)")
+        else:
+            size = int(shape[i - added_axes])
+        b, e, stride, begin_masked, end_masked, shrink = axis
+        if stride == 0:
+            raise op.error(f"stride on axis {i} is 0")
+        r = _litert_axis_range(size, b, e, stride, begin_masked, end_masked, shrink,
+                               opts["offset"])
+        eff_shape.append(size)
+        ranges.append(r)
+        if shrink:
+            continue
+        if opts["offset"]:                        # ceil(end_data[i] / stride), effective i
+            if i >= len(end):
+                raise op.error("offset with more dimensions than end values (LiteRT reads "
+                               "past the end tensor)")
+            n = math.ceil(int(end[i]) / stride)
+        else:
+            n = len(r)
+        out_shape.append(max(n, 0))
+    return eff_shape, ranges, out_shape
+
+
 @register("STRIDED_SLICE")
 class StridedSlice(Op):
     MAX_RANK = 4
@@ -139,12 +244,15 @@ class StridedSlice(Op):
         check_type(self, inp, _SUPPORTED)
         check_max_rank(self, inp, self.MAX_RANK)
         rank = len(inp.shape)
+        opts = self.options
+        get = (lambda k: int(opts.get(k, 0) or 0)) if opts is not None else (lambda k: 0)
+        if self.config.semantics == "tflite":
+            self._prepare_litert(get)
+            return
         vectors = []
         for i, what in ((1, "begin"), (2, "end"), (3, "strides")):
             _vector_of_rank(self, i, what, rank)
             vectors.append(constant_ints(self, i, what, (I32,)))
-        opts = self.options
-        get = (lambda k: int(opts.get(k, 0) or 0)) if opts is not None else (lambda k: 0)
         begin_mask, end_mask, shrink_mask = get("begin_mask"), get("end_mask"), \
             get("shrink_axis_mask")
         ranges, kept = [], []
@@ -163,6 +271,32 @@ class StridedSlice(Op):
                              f"negative stride: TFLM then leaves the {out.num_elements} output "
                              "elements unwritten)")
         self.index = np.ix_(*[np.array(r, dtype=np.intp) for r in ranges])
+        self.effective_shape = None
+
+    def _prepare_litert(self, get) -> None:
+        inp, out = self.input(0), self.outputs[0]
+        vectors = []
+        for i, what in ((1, "begin"), (2, "end"), (3, "strides")):
+            t = self.input(i)
+            self.check(len(t.shape) == 1, f"{what} must be a vector, has shape {t.shape}")
+            vectors.append(constant_ints(self, i, what, (I32,)))
+        self.check(len(vectors[0]) == len(vectors[1]) == len(vectors[2]) >= 1,
+                   "begin, end and strides must hold the same number of values, have "
+                   f"{[len(v) for v in vectors]}")
+        opts = {k: get(k) for k in ("begin_mask", "end_mask", "shrink_axis_mask",
+                                    "ellipsis_mask", "new_axis_mask")}
+        opts["offset"] = bool(self.options.get("offset", False)) if self.options else False
+        shape, ranges, litert_shape = litert_strided_slice(self, inp.shape, *vectors, opts)
+        check_output_shape(self, out, litert_shape)
+        visited = int(np.prod([len(r) for r in ranges], dtype=np.int64))
+        if visited != out.num_elements:
+            raise self.error(f"the slice visits {visited} elements but LiteRT allocates "
+                             f"{out.num_elements} for the output {tuple(out.shape)}")
+        self.effective_shape = tuple(shape)
+        self.index = np.ix_(*[np.array(r, dtype=np.intp) for r in ranges])
 
     def eval(self, inputs, outputs, scratch) -> None:
-        outputs[0][...] = inputs[0][self.index].reshape(outputs[0].shape)
+        x = inputs[0]
+        if self.effective_shape is not None:
+            x = x.reshape(self.effective_shape)
+        outputs[0][...] = x[self.index].reshape(outputs[0].shape)
