@@ -1495,3 +1495,25 @@ def test_cli_help_documents_semantics_and_rounding(command, capsys):
     assert "docs/TFLM_VS_TFLITE.md" in text or command == "verify"
     if command == "verify":
         assert "tflite with --against tflite" in text
+
+
+def test_c_add_kernel_serves_both_flavors_for_int8():
+    """int8 ADD is the same arithmetic in both runtimes, so the C kernel stays in use
+    under semantics="tflite"; int32 (where they differ) runs the NumPy class."""
+    try:
+        ops_c.require()
+    except Exception as e:  # noqa: BLE001 - C backend not built here
+        pytest.skip(f"C backend unavailable: {e}")
+    rng = np.random.default_rng(5)
+    model = single_op_model("ADD", [T(np.int8, (3, 7), 0.1, 4), T(np.int8, (3, 7), 0.07, -9)],
+                            [T(np.int8, (3, 7), 0.15, 2)],
+                            {"fused_activation_function": "RELU6"})
+    feeds = [rng.integers(-128, 128, (3, 7)).astype(np.int8) for _ in range(2)]
+    interp = Interpreter(model_content=model, backend="c", semantics="tflite")
+    interp.allocate_tensors()
+    assert interp._ops[0].kernel == "add"
+    for i, x in zip(interp.get_input_details(), feeds):
+        interp.set_tensor(i["index"], x)
+    interp.invoke()
+    ours = interp.get_tensor(interp.get_output_details()[0]["index"])
+    assert_same(ours, run_litert(model, feeds)[0])

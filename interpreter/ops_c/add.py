@@ -12,6 +12,9 @@ from ._common import Keep, call, check_array, ffi_for, lib_for
 
 @register("ADD", backend="c")
 class AddC(Add):
+    # int8 ADD is the same arithmetic in LiteRT's reference kernels; the type where the
+    # flavors differ (int32) never reaches C, and Add.prepare picks its flavor itself.
+    semantics = ("tflm", "tflite")
 
     def prepare(self) -> None:
         super().prepare()
