@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from interpreter.errors import TflmQuirkWarning
+from interpreter.errors import ModelError, TflmQuirkWarning
 from op_harness import run_model
 from reference import run_tflm
 from single_op import T, assert_same, single_op_model
@@ -67,3 +67,33 @@ def test_no_warning_for_the_activations_tflm_applies():
         with warnings.catch_warnings():
             warnings.simplefilter("error", TflmQuirkWarning)
             run_model(model, feeds)
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL", "AVERAGE_POOL_2D", "FULLY_CONNECTED"])
+def test_activation_bound_outside_int32_is_refused(op):
+    """TFLM's Quantize() (CalculateActivationRangeQuantized) TF_LITE_ENSUREs that
+    round(6 / s_out) fits int32: with a tiny output scale its Prepare fails (MUL and
+    FULLY_CONNECTED, checked here), the process aborts (ADD, SUB: not run here), or
+    the pooling kernels log the failed check and run on with limits the failed call
+    never set. Refused by name in every case."""
+    if op in ("ADD", "SUB", "MUL"):
+        model = single_op_model(op, [T(np.int8, (4,), 0.1, 0), T(np.int8, (4,), 0.1, 0)],
+                                [T(np.int8, (4,), 1e-10, 0)],
+                                {"fused_activation_function": "RELU6"})
+        feeds = [np.arange(4, dtype=np.int8)] * 2
+    elif op == "FULLY_CONNECTED":
+        w = T(np.int8, (3, 6), 0.02, 0, np.ones((3, 6), np.int8))
+        model = single_op_model(op, [T(np.int8, (1, 6), 0.1, 1), w],
+                                [T(np.int8, (1, 3), 1e-10, 0)],
+                                {"fused_activation_function": "RELU6"})
+        feeds = [np.zeros((1, 6), np.int8)]
+    else:
+        q = dict(scale=1e-10, zero_point=0)
+        model = pool_model(op, np.int8, (1, 4, 4, 2), (1, 2, 2, 2), (2, 2), (2, 2), "VALID",
+                           "RELU6", q, q)
+        feeds = [np.zeros((1, 4, 4, 2), np.int8)]
+    with pytest.raises(ModelError, match=rf"{op} \(operator 0\).*bound 6.0 does not fit int32"):
+        run_model(model, feeds)
+    if op in ("MUL", "FULLY_CONNECTED"):
+        with pytest.raises(Exception):
+            run_tflm(model, feeds)

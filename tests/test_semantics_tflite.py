@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from interpreter import Interpreter, ops_c
@@ -594,8 +594,18 @@ def add_cases(draw):
     return dtype, (s1, s2, out), q, draw(activations), draw(seeds)
 
 
+def litert_aborts_on_add(dtype, shapes, q) -> bool:
+    """LiteRT's int16 ADD takes its power-of-two-scale path when every scale is within
+    CheckedLog2's 1e-3 (in log2) of a power of two, and that path aborts the process on
+    a broadcast (measured: scales 2^-5, shapes (3, 1) + (1, 1)). TFLM runs it."""
+    if dtype != np.int16 or shapes[0] == shapes[1]:
+        return False
+    return all(abs(math.log2(s) - round(math.log2(s))) < 1e-3 for s, _ in q)
+
+
 def _check_add(case):
     dtype, (s1, s2, out), q, activation, seed = case
+    assume(not litert_aborts_on_add(dtype, (s1, s2), q))
     rng = np.random.default_rng(seed)
     model = single_op_model("ADD", [T(dtype, s1, *q[0]), T(dtype, s2, *q[1])],
                             [T(dtype, out, *q[2])], {"fused_activation_function": activation})

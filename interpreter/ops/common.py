@@ -40,26 +40,39 @@ INT_RANGES = {
 }
 
 
-def quantize_scalar(scale: float, zero_point: int, value: float) -> int:
-    """TFLM's kernel_util Quantize(): float32 division, std::round, then add zp."""
-    tmp = np.float32(value) / np.float32(scale)
-    tmp = np.sign(tmp) * np.floor(np.abs(tmp) + np.float32(0.5))
+_INT32_MIN_F, _INT32_MAX_F = np.float32(-(1 << 31)), np.float32((1 << 31) - 1)
+
+
+def quantize_scalar(scale: float, zero_point: int, value: float, op=None) -> int:
+    """TFLM's kernel_util Quantize(): float32 division, std::round, then add zp.
+
+    TFLM's Prepare fails when the rounded quotient is outside int32 (a tiny
+    output scale under RELU6, say); with ``op`` given, so does this, naming it.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        tmp = np.float32(value) / np.float32(scale)
+        tmp = np.sign(tmp) * np.floor(np.abs(tmp) + np.float32(0.5))
+    if op is not None:
+        op.check(bool(_INT32_MIN_F <= tmp <= _INT32_MAX_F),
+                 f"the fused activation's bound {value} does not fit int32 at output "
+                 f"scale {float(np.float32(scale))!r}")
     return int(zero_point) + int(tmp)
 
 
-def activation_range_quantized(activation: int, tensor: Tensor) -> tuple[int, int]:
-    """CalculateActivationRangeQuantized: the clamp range of a fused activation."""
+def activation_range_quantized(activation: int, tensor: Tensor, op) -> tuple[int, int]:
+    """CalculateActivationRangeQuantized: the clamp range of a fused activation
+    (refused, naming ``op``, where TFLM's Prepare fails on it)."""
     qmin, qmax = INT_RANGES[tensor.dtype]
     q = tensor.quantization
     scale, zp = float(q.scale[0]), int(q.zero_point[0])
     if activation == ACT_RELU:
-        return max(qmin, quantize_scalar(scale, zp, 0.0)), qmax
+        return max(qmin, quantize_scalar(scale, zp, 0.0, op)), qmax
     if activation == ACT_RELU6:
-        return (max(qmin, quantize_scalar(scale, zp, 0.0)),
-                min(qmax, quantize_scalar(scale, zp, 6.0)))
+        return (max(qmin, quantize_scalar(scale, zp, 0.0, op)),
+                min(qmax, quantize_scalar(scale, zp, 6.0, op)))
     if activation == ACT_RELU_N1_TO_1:
-        return (max(qmin, quantize_scalar(scale, zp, -1.0)),
-                min(qmax, quantize_scalar(scale, zp, 1.0)))
+        return (max(qmin, quantize_scalar(scale, zp, -1.0, op)),
+                min(qmax, quantize_scalar(scale, zp, 1.0, op)))
     return qmin, qmax
 
 

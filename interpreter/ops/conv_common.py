@@ -366,7 +366,7 @@ class Requantizer:
         self.multiply = fixedpoint.ChannelMultiplier(
             np.tile(multiplier, self.tile), np.tile(shift, self.tile), op.config.rounding)
         self.zero_point = common.zero_point_of(output)
-        self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+        self.act_min, self.act_max = common.activation_range_quantized(activation, output, op)
         self.wrap_acc = acc_bound > fixedpoint.INT32_MAX
         # MBQM results come near the int32 limits only when a shift is >= 0.
         self.wrap_output = self.zero_point != 0 and bool(np.any(np.asarray(shift) >= 0))
@@ -432,7 +432,7 @@ class Requantizer64:
         self.round = np.int64(1) << (self.total_shift - 1)
         self.multiplier = np.asarray(multiplier, np.int64)
         self.shift = np.asarray(shift, np.int64)
-        self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+        self.act_min, self.act_max = common.activation_range_quantized(activation, output, op)
 
     def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
         """Requantize int64 accumulators (last axis = channel); ``acc`` may be overwritten."""

@@ -79,7 +79,7 @@ class Div(BroadcastBinaryOp):
                                      "quantized")
             self.act_min, self.act_max = activation_range_int32(activation)
         else:
-            self.act_min, self.act_max = activation_range_quantized(activation, out)
+            self.act_min, self.act_max = activation_range_quantized(activation, out, self)
             s1, s2, so = (scale_of(t) for t in (in1, in2, out))
             if self.config.semantics == "tflite":     # LiteRT: float arithmetic
                 f1, f2, fo = (np.float32(v) for v in (s1, s2, so))

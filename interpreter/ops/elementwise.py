@@ -91,7 +91,7 @@ class BinaryElementwiseOp(Op):
         if out.dtype in QUANTIZED_TYPES:
             for role, t in (("input 1", in1), ("input 2", in2), ("output", out)):
                 require_per_tensor_quantization(self, t, role)
-            self.act_min, self.act_max = activation_range_quantized(self.activation, out)
+            self.act_min, self.act_max = activation_range_quantized(self.activation, out, self)
             self.prepare_quantized(in1, in2, out)
         elif out.dtype == np.float32:
             self.act_min, self.act_max = activation_range_float(self.activation)

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import INT32_MAX, INT32_MIN, round_half_away, wrap_int32
+from ..arith.fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
 from . import common
 from .base import Op
 from .conv_common import (Derived, Requantizer, Requantizer64, accumulate_float32,
@@ -76,7 +76,7 @@ class FloatRequantizer:
         """``int64_acc``: the accumulator is int64 (16x8) and never wraps."""
         self.reals = np.asarray(reals, np.float64)
         self.zero_point = common.zero_point_of(output)
-        self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+        self.act_min, self.act_max = common.activation_range_quantized(activation, output, op)
         self.wrap_acc = not int64_acc and acc_bound > INT32_MAX
         self.may_overflow = acc_bound * float(self.reals.max(initial=0.0)) >= 2.0 ** 31 - 1
 
@@ -120,24 +120,6 @@ def accumulator_bound_fc16(depth: int, input_, filter_, bias) -> int:
     return depth * (32768 + zp_in) * (128 + zp_w) + accumulator_bound(0, bias)
 
 
-# the real values CalculateActivationRangeQuantized quantizes, per fused activation
-ACTIVATION_BOUNDS = {common.ACT_RELU: (0.0,), common.ACT_RELU6: (0.0, 6.0),
-                     common.ACT_RELU_N1_TO_1: (-1.0, 1.0)}
-
-
-def check_activation_range(op: Op, activation: int, output) -> None:
-    """TFLM's Quantize (micro/kernels/kernel_util.cc) TF_LITE_ENSUREs that
-    ``round(v / s_out)`` (float32) is within int32 for each bound of the fused
-    activation: an output scale below about 6 / 2^31 fails Prepare for RELU6."""
-    scale = np.float32(common.scale_of(output))
-    for value in ACTIVATION_BOUNDS.get(activation, ()):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            q = round_half_away(np.float32(value) / scale)
-        op.check(bool(np.float32(INT32_MIN) <= q <= np.float32(INT32_MAX)),
-                 f"the fused activation's bound {value} does not fit int32 at output "
-                 f"scale {float(scale)!r}")
-
-
 WEIGHTS_FORMAT_DEFAULT = 0
 
 
@@ -167,7 +149,6 @@ class FullyConnected(Op):
 
         if dtype != np.float32:
             check_quantized(self, output, "output")
-            check_activation_range(self, activation, output)
         # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
         if dtype == np.int8:
             request_int4_scratch(self, filter_)   # (FullyConnectedPrepare: before the rest)

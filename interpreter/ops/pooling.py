@@ -88,7 +88,7 @@ class _Pool2D(Op):
                        "input and output scales differ")
             self.check(common.zero_point_of(input_) == common.zero_point_of(output),
                        "input and output zero points differ")
-            self.act_min, self.act_max = common.activation_range_quantized(activation, output)
+            self.act_min, self.act_max = common.activation_range_quantized(activation, output, self)
             self._eval_for_type = self._eval_integer
         else:
             self.act_range = common.activation_range_float(activation)

@@ -1,0 +1,19 @@
+"""Hypothesis profiles for the whole suite.
+
+Default runs (the README's test command, and CI) draw a fixed set of examples
+per test (``derandomize``): a failure reproduces on the next run, and a
+reference runtime that aborts the process on some model (LiteRT and TFLM both
+can) cannot turn CI red at random. To explore new examples, e.g. with the long
+runs, set ``HYPOTHESIS_PROFILE=explore``:
+
+    HYPOTHESIS_PROFILE=explore python -m pytest -m slow
+"""
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("fixed", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
