@@ -191,8 +191,18 @@ class SubgraphRunner:
             for op in self.ops]
 
     def invoke(self) -> None:
-        for call in self.calls:
+        observer = self.graph.observer
+        if observer is None:
+            for call in self.calls:
+                call()
+            return
+        tensors = self.subgraph.tensors
+        for op, call in zip(self.ops, self.calls):
+            node = op.node
+            inputs = {tensors[i].name: self.arrays[i].copy() for i in node.inputs if i >= 0}
             call()
+            outputs = {tensors[i].name: self.arrays[i].copy() for i in node.outputs}
+            observer(self.subgraph.index, node.index, node.op_name, inputs, outputs)
 
     def reset_variables(self) -> None:
         """Variable tensors to the zero point for int8, else to 0 (ResetVariableTensors)."""
@@ -215,6 +225,9 @@ class Graph:
         self.runners = [SubgraphRunner(self, sg, backend, config) for sg in model.subgraphs]
         self.arena: bytearray | None = None
         self.plan: MemoryPlan | None = None
+        #: called as ``observer(subgraph, op_index, op_name, inputs, outputs)`` after each
+        #: op of a subgraph that IF / WHILE / CALL_ONCE run (Interpreter.trace); None: off
+        self.observer: Callable[[int, int, str, dict, dict], None] | None = None
 
     @property
     def num_subgraphs(self) -> int:

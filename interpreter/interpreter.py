@@ -106,22 +106,38 @@ class Interpreter:
         for call in self._calls:
             call()
 
-    def trace(self) -> Iterator[tuple[int, str, dict[str, np.ndarray], dict[str, np.ndarray]]]:
+    def trace(self, subgraphs: bool = False) -> Iterator[tuple]:
         """Invoke op by op, yielding ``(op_index, op_name, inputs, outputs)`` after each op.
 
         ``inputs`` and ``outputs`` map tensor names to copies taken just before
         and just after the op ran, so they stay valid whatever the planner later
         reuses (no ``preserve_all_tensors`` needed). Exhausting the generator is
         one complete ``invoke()``; stopping early leaves the later ops unrun.
+
+        ``subgraphs=True`` also yields the ops that IF, WHILE and CALL_ONCE run in
+        other subgraphs, each step then being ``(subgraph, op_index, op_name,
+        inputs, outputs)``, in the order the ops finish (a called subgraph's ops
+        before the control-flow op that called them).
         """
         self._require_allocated()
         tensors = self._subgraph.tensors
-        for op, call in zip(self._ops, self._calls):
-            node = op.node
-            inputs = {tensors[i].name: self._arrays[i].copy() for i in node.inputs if i >= 0}
-            call()
-            outputs = {tensors[i].name: self._arrays[i].copy() for i in node.outputs}
-            yield node.index, node.op_name, inputs, outputs
+        nested: list[tuple] = []
+        if subgraphs:
+            self._graph.observer = lambda *step: nested.append(step)
+        try:
+            for op, call in zip(self._ops, self._calls):
+                node = op.node
+                inputs = {tensors[i].name: self._arrays[i].copy() for i in node.inputs if i >= 0}
+                call()
+                outputs = {tensors[i].name: self._arrays[i].copy() for i in node.outputs}
+                if subgraphs:
+                    yield from nested
+                    nested.clear()
+                    yield self._subgraph.index, node.index, node.op_name, inputs, outputs
+                else:
+                    yield node.index, node.op_name, inputs, outputs
+        finally:
+            self._graph.observer = None
 
     def invoke_with_hook(self, hook: Callable[[int, str, dict, dict], None]) -> None:
         """``invoke()``, calling ``hook(op_index, op_name, inputs, outputs)`` after each op."""

@@ -213,3 +213,27 @@ def test_a_missing_subgraph_is_a_model_error():
                          ids=["if", "while", "call_once"])
 def test_plan_equals_tflm_runtime(make, capfd):
     check_plan_against_tflm(make(), capfd)
+
+
+def test_trace_with_subgraphs_shows_the_loop_body_op_by_op():
+    """trace(subgraphs=True) yields the cond/body ops WHILE runs (3 iterations: 4 cond
+    LESS, 3 x (ADD, MUL, ADD) body ops), before the WHILE itself, then the main ADD;
+    the result equals a plain invoke()."""
+    from interpreter import Interpreter
+    x = _x((1, 4), 1)
+    interp = Interpreter(model_content=while_model(5))
+    interp.allocate_tensors()
+    i_in, x_in = interp.get_input_details()
+    interp.set_tensor(i_in["index"], np.array([2], np.int32))
+    interp.set_tensor(x_in["index"], x)
+    steps = list(interp.trace(subgraphs=True))
+    names = [(s[0], s[2]) for s in steps]
+    assert names == ([(1, "LESS")] + [(2, "ADD"), (2, "MUL"), (2, "ADD"), (1, "LESS")] * 3
+                     + [(0, "WHILE"), (0, "ADD")])
+    last_body = [s for s in steps if s[0] == 2][-1]
+    np.testing.assert_allclose(last_body[4]["a_next"], x * 1.5 ** 3, rtol=1e-6)
+    traced = interp.get_tensor(interp.get_output_details()[0]["index"]).copy()
+    assert [s[1] for s in interp.trace()] == ["WHILE", "ADD"]   # main subgraph only
+    interp.invoke()
+    assert np.array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]), traced)
+    assert interp._graph.observer is None
