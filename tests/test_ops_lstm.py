@@ -22,8 +22,6 @@ effective scales), so it is not compared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
@@ -31,95 +29,46 @@ from interpreter import Interpreter, UnsupportedOpError
 from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
 from interpreter.builder import ModelBuilder
 from interpreter.ops.lstm_fixed import logistic_int16, lstm_tanh_int16
+from lstm_cases import FLOAT32, Lstm
 from reference import run_litert
 from single_op import assert_same
 
 INVOKES = 3
 
 
-@dataclass(frozen=True)
-class LstmCase:
-    dtype: type
-    batches: int
-    steps: int
-    n_input: int
-    n_state: int
-    time_major: bool
-    cell_clip: float
-    seed: int
+class LstmCase(Lstm):
+    """A seeded case: sizes and layout drawn from the seed; an int8 model's quantization
+    (input, hidden state, int16 cell state, each weight tensor) drawn from the model's
+    generator, each weight's scale and zero point just before its data."""
 
     @staticmethod
     def draw(seed: int, dtype) -> LstmCase:
         rng = np.random.default_rng(seed)
         clip = float(rng.choice([0.0, 0.0, 0.5, 2.0, 10.0]))
-        return LstmCase(dtype, int(rng.integers(1, 4)), int(rng.integers(1, 7)),
-                        int(rng.integers(1, 9)), int(rng.integers(1, 9)),
-                        bool(rng.integers(0, 2)), clip, seed)
+        sizes = {"batches": int(rng.integers(1, 4)), "steps": int(rng.integers(1, 7)),
+                 "n_input": int(rng.integers(1, 9)), "n_state": int(rng.integers(1, 9)),
+                 "time_major": bool(rng.integers(0, 2))}
+        types = ({**FLOAT32, "input_std": 2.0, "weight_std": 0.6, "bias_std": 0.5}
+                 if dtype == np.float32 else {"act": np.int8, "bias_type": np.int32})
+        return LstmCase(**sizes, cell_clip=clip, seed=seed, **types)
 
-    @property
-    def input_shape(self):
-        if self.time_major:
-            return (self.steps, self.batches, self.n_input)
-        return (self.batches, self.steps, self.n_input)
+    def quantization(self, rng):
+        if self.act == np.float32:
+            return super().quantization(rng)
+        s_in = float(np.float32(10 ** rng.uniform(-2.5, -1)))
+        zp_in = int(rng.integers(-128, 128))
+        s_h = float(np.float32(10 ** rng.uniform(-2.5, -1.5)))
+        zp_h = int(rng.choice([0, -128, 127, int(rng.integers(-128, 128))]))
+        s_c = 2.0 ** -int(rng.integers(9, 16))
+        return s_in, zp_in, s_h, zp_h, s_c
 
-    @property
-    def output_shape(self):
-        return (*self.input_shape[:2], self.n_state)
+    def weight_quantization(self, rng, k):
+        s_w = float(np.float32(10 ** rng.uniform(-3, -1.5)))
+        zp_w = int(rng.choice([0, 0, int(rng.integers(-20, 21))]))
+        return s_w, zp_w
 
-    def model(self) -> tuple[bytes, tuple[int, int]]:
-        """(model bytes, (hidden state, cell state) tensor indices)."""
-        rng = np.random.default_rng(self.seed + 1000)
-        b = ModelBuilder(description="single UNIDIRECTIONAL_SEQUENCE_LSTM")
-        ids = [-1] * 24
-        S, I = self.n_state, self.n_input
-        if self.dtype == np.float32:
-            ids[0] = b.add_tensor("input", np.float32, self.input_shape)
-            for k in range(1, 9):
-                shape = (S, I) if k < 5 else (S, S)
-                ids[k] = b.add_tensor(f"w{k}", np.float32, shape,
-                                      data=rng.standard_normal(shape).astype(np.float32) * 0.6)
-            for k in range(12, 16):
-                ids[k] = b.add_tensor(f"b{k}", np.float32, (S,),
-                                      data=rng.standard_normal(S).astype(np.float32) * 0.5)
-            ids[18] = b.add_tensor("h", np.float32, (self.batches, S), is_variable=True)
-            ids[19] = b.add_tensor("c", np.float32, (self.batches, S), is_variable=True)
-            out = b.add_tensor("output", np.float32, self.output_shape)
-        else:
-            s_in = float(np.float32(10 ** rng.uniform(-2.5, -1)))
-            zp_in = int(rng.integers(-128, 128))
-            s_h = float(np.float32(10 ** rng.uniform(-2.5, -1.5)))
-            zp_h = int(rng.choice([0, -128, 127, int(rng.integers(-128, 128))]))
-            s_c = 2.0 ** -int(rng.integers(9, 16))
-            ids[0] = b.add_tensor("input", np.int8, self.input_shape, scale=s_in, zero_point=zp_in)
-            w_scales = {}
-            for k in range(1, 9):
-                shape = (S, I) if k < 5 else (S, S)
-                s_w = float(np.float32(10 ** rng.uniform(-3, -1.5)))
-                zp_w = int(rng.choice([0, 0, int(rng.integers(-20, 21))]))
-                w_scales[k] = s_w
-                ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=s_w, zero_point=zp_w,
-                                      data=rng.integers(-127, 128, shape))
-            for k in range(12, 16):
-                s_b = s_in * w_scales[k - 11]
-                ids[k] = b.add_tensor(f"b{k}", np.int32, (S,), scale=s_b, zero_point=0,
-                                      data=rng.integers(-(1 << 14), 1 << 14, S))
-            ids[18] = b.add_tensor("h", np.int8, (self.batches, S), scale=s_h, zero_point=zp_h,
-                                   is_variable=True)
-            ids[19] = b.add_tensor("c", np.int16, (self.batches, S), scale=s_c, zero_point=0,
-                                   is_variable=True)
-            out = b.add_tensor("output", np.int8, self.output_shape, scale=s_h, zero_point=zp_h)
-        b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [out],
-                       options={"fused_activation_function": "TANH",
-                                "cell_clip": self.cell_clip, "time_major": self.time_major})
-        b.set_inputs([ids[0]])
-        b.set_outputs([out])
-        return b.build(), (ids[18], ids[19])
-
-    def inputs(self, k: int) -> np.ndarray:
-        rng = np.random.default_rng(self.seed * 31 + k)
-        if self.dtype == np.float32:
-            return (rng.standard_normal(self.input_shape) * 2).astype(np.float32)
-        return rng.integers(-128, 128, self.input_shape).astype(np.int8)
+    def bias_scale(self, k, s_in, w_scales):
+        return s_in * w_scales[k - 11]     # the gate's input weights' scale
 
 
 def tflm_interpreter(model: bytes):
@@ -131,7 +80,7 @@ def tflm_interpreter(model: bytes):
         intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
 
 
-def check_streaming(case: LstmCase) -> None:
+def check_streaming(case: Lstm) -> None:
     model, (h_id, c_id) = case.model()
     ours = Interpreter(model_content=model)
     ours.allocate_tensors()

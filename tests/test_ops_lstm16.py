@@ -27,7 +27,7 @@ tensors and computes with other effective scales (as for int8).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -35,114 +35,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
-from interpreter.builder import ModelBuilder
+from lstm_cases import FLOAT32, Lstm
 from test_ops_lstm import check_streaming, tflm_interpreter
 
 CI = settings(max_examples=1000, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SLOW = settings(CI, max_examples=10000)
-
-INFO = {np.int8: np.iinfo(np.int8), np.int16: np.iinfo(np.int16)}
-
-
-@dataclass(frozen=True)
-class Lstm:
-    """One LSTM model: sizes, layout, quantization and the knobs validation tests turn."""
-
-    batches: int = 1
-    steps: int = 3
-    n_input: int = 3
-    n_state: int = 4
-    time_major: bool = False
-    cell_clip: float = 0.0
-    act: np.dtype = np.int16
-    weight_type: np.dtype = np.int8
-    bias_type: np.dtype = np.int64
-    cell_type: np.dtype = np.int16
-    hidden_type: np.dtype | None = None          # None: the activation type
-    s_in: float = 3e-5
-    zp_in: int = 0
-    s_h: float = 4e-5
-    zp_h: int = 0
-    cell_power: int = 11                         # cell scale 2^-cell_power ...
-    cell_factor: float = 1.0                     # ... times this
-    w_scales: tuple = (0.01,) * 8                # per weight tensor 1..8
-    w_zps: tuple = (0,) * 8
-    bias_bits: tuple = (14,) * 4                 # |bias| < 2^bits
-    input_bound: int = 32768
-    fused_activation: str = "TANH"
-    per_channel: bool = False
-    extra: tuple = ()                            # ((index, dtype, shape), ...) added inputs
-    missing: tuple = ()                          # input indices left out
-    variable_states: tuple = (True, True)
-    seed: int = 0
-
-    @property
-    def input_shape(self):
-        if self.time_major:
-            return (self.steps, self.batches, self.n_input)
-        return (self.batches, self.steps, self.n_input)
-
-    @property
-    def output_shape(self):
-        return (*self.input_shape[:2], self.n_state)
-
-    def model(self) -> tuple[bytes, tuple[int, int]]:
-        """(model bytes, (hidden state, cell state) tensor indices)."""
-        rng = np.random.default_rng(self.seed + 1000)
-        b = ModelBuilder(description="single UNIDIRECTIONAL_SEQUENCE_LSTM")
-        ids = [-1] * 24
-        S, I = self.n_state, self.n_input
-        floating = self.act == np.float32
-        q = {} if floating else {"scale": self.s_in, "zero_point": self.zp_in}
-        ids[0] = b.add_tensor("input", self.act, self.input_shape, **q)
-        for k in range(1, 9):
-            shape = (S, I) if k < 5 else (S, S)
-            if self.weight_type == np.float32:
-                ids[k] = b.add_tensor(f"w{k}", np.float32, shape,
-                                      data=rng.standard_normal(shape) * 0.5)
-                continue
-            s_w, zp_w = self.w_scales[k - 1], self.w_zps[k - 1]
-            scale = [s_w * (1 + 0.25 * j) for j in range(S)] if self.per_channel else s_w
-            ids[k] = b.add_tensor(f"w{k}", self.weight_type, shape, scale=scale,
-                                  zero_point=0 if self.per_channel else zp_w,
-                                  data=rng.integers(-127, 128, shape))
-        for k in range(12, 16):
-            if self.bias_type == np.float32:
-                ids[k] = b.add_tensor(f"b{k}", np.float32, (S,), data=rng.standard_normal(S))
-                continue
-            bound = 1 << self.bias_bits[k - 12]
-            ids[k] = b.add_tensor(f"b{k}", self.bias_type, (S,),
-                                  scale=float(np.float32(self.s_in * self.w_scales[k - 11])),
-                                  zero_point=0, data=rng.integers(-bound, bound, S))
-        for k, dtype, shape in self.extra:
-            ids[k] = b.add_tensor(f"extra{k}", dtype, shape, scale=0.01, zero_point=0,
-                                  data=rng.integers(-100, 100, shape))
-        for k in self.missing:
-            ids[k] = -1
-        h_type = self.hidden_type or self.act
-        hq = {} if h_type == np.float32 else {"scale": self.s_h, "zero_point": self.zp_h}
-        s_c = float(np.float32(2.0 ** -self.cell_power * self.cell_factor))
-        cq = {} if self.cell_type == np.float32 else {"scale": s_c, "zero_point": 0}
-        ids[18] = b.add_tensor("h", h_type, (self.batches, S), is_variable=self.variable_states[0],
-                               **hq)
-        ids[19] = b.add_tensor("c", self.cell_type, (self.batches, S),
-                               is_variable=self.variable_states[1], **cq)
-        out = b.add_tensor("output", self.act, self.output_shape, **hq)
-        b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [out],
-                       options={"fused_activation_function": self.fused_activation,
-                                "cell_clip": self.cell_clip, "time_major": self.time_major})
-        b.set_inputs([ids[0]])
-        b.set_outputs([out])
-        return b.build(), (ids[18], ids[19])
-
-    def inputs(self, k: int) -> np.ndarray:
-        rng = np.random.default_rng(self.seed * 31 + k)
-        if self.act == np.float32:
-            return rng.standard_normal(self.input_shape).astype(np.float32)
-        info = INFO[self.act]
-        lo, hi = max(info.min, -self.input_bound), min(info.max + 1, self.input_bound)
-        return rng.integers(lo, hi, self.input_shape).astype(self.act)
 
 
 def _scale(lo: float, hi: float):
@@ -238,8 +136,7 @@ def run(model: bytes, x: np.ndarray) -> np.ndarray:
 KINDS = {
     "int16": Lstm(),
     "int8": Lstm(act=np.int8, bias_type=np.int32, s_in=0.02, zp_in=-3, s_h=0.008, zp_h=2),
-    "float32": Lstm(act=np.float32, weight_type=np.float32, bias_type=np.float32,
-                    cell_type=np.float32),
+    "float32": Lstm(**FLOAT32),
 }
 INTEGER = ["int16", "int8"]
 
