@@ -102,3 +102,40 @@ def call(keep: Keep, fn, *args) -> Callable[[], None]:
     bound = partial(fn, *args)
     bound.keep = keep
     return bound
+
+
+class SameShapeInt8BinaryC:
+    """Mixin for ADD / MUL: int8 operands of the output's own shape (no broadcast) run
+    one C kernel over the flat buffers; everything else runs the NumPy class.
+
+    A subclass names its kernel (``kernel_name``, e.g. "add" for ``tnn_add_s8``) and builds
+    the kernel's parameter struct in ``c_params_struct()`` from what the NumPy class's
+    prepare computed.
+    """
+
+    kernel_name: str
+
+    def c_params_struct(self):
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.kernel = None
+        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
+        if out.dtype != np.int8 or not (in1.shape == in2.shape == out.shape):
+            return
+        self.lib = lib_for(self.config.rounding)
+        self.ffi = ffi_for(self.config.rounding)
+        self.kernel = self.kernel_name
+        self.c_params = self.c_params_struct()
+
+    def bind(self, inputs, outputs, scratch):
+        if self.kernel is None:
+            return super().bind(inputs, outputs, scratch)
+        n = self.outputs[0].num_elements
+        for a, what in ((inputs[0], "input 1"), (inputs[1], "input 2"), (outputs[0], "output")):
+            check_array(self, a, np.int8, n, what)
+        keep = Keep(self.ffi)
+        return call(keep, getattr(self.lib, f"tnn_{self.kernel}_s8"), keep(self.c_params),
+                    keep.ptr("int8_t *", inputs[0]), keep.ptr("int8_t *", inputs[1]),
+                    keep.ptr("int8_t *", outputs[0]), n)

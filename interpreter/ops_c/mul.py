@@ -3,39 +3,18 @@ broadcasts and other types run the NumPy reference class.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..ops.mul import Mul
 from ..ops.registry import register
-from ._common import Keep, call, check_array, ffi_for, lib_for
+from ._common import SameShapeInt8BinaryC
 
 
 @register("MUL", backend="c")
-class MulC(Mul):
+class MulC(SameShapeInt8BinaryC, Mul):
+    kernel_name = "mul"
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.kernel = None
-        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
-        if out.dtype != np.int8 or not (in1.shape == in2.shape == out.shape):
-            return
-        self.lib = lib_for(self.config.rounding)
-        self.ffi = ffi_for(self.config.rounding)
-        self.kernel = "mul"
-        self.c_params = self.ffi.new("tnn_mul_params *", {
+    def c_params_struct(self):
+        return self.ffi.new("tnn_mul_params *", {
             "input1_offset": -self.zp1, "input2_offset": -self.zp2,
             "output_offset": self.zp_out,
             "output_quant": {"multiplier": int(self.multiplier), "shift": int(self.shift)},
             "activation": {"min": int(self.act_min), "max": int(self.act_max)}})
-
-    def bind(self, inputs, outputs, scratch):
-        if self.kernel is None:
-            return super().bind(inputs, outputs, scratch)
-        n = self.outputs[0].num_elements
-        for a, what in ((inputs[0], "input 1"), (inputs[1], "input 2"), (outputs[0], "output")):
-            check_array(self, np.ascontiguousarray(a), np.int8, n, what)
-        keep = Keep(self.ffi)
-        return call(keep, self.lib.tnn_mul_s8, keep(self.c_params),
-                    keep.ptr("int8_t *", np.ascontiguousarray(inputs[0])),
-                    keep.ptr("int8_t *", np.ascontiguousarray(inputs[1])),
-                    keep.ptr("int8_t *", outputs[0]), n)
