@@ -13,6 +13,46 @@ from ..ops.registry import register
 from ._common import Keep, call, check_array, dims, ffi_for, i32, lib_for, requantizer_constants, scratch_ptr
 
 
+def prepare_conv_call(op, lib, window, filter_ohwi: np.ndarray, bias) -> None:
+    """The arguments of a tnn_convolve_* call that prepare can fix: per-channel
+    multipliers and shifts, the parameter struct, the int8 OHWI filter, and the bias
+    with the input offset folded in (sum of filter taps x input offset, once)."""
+    mult, shift, zp_out, act_min, act_max = requantizer_constants(op.requantize)
+    out_depth = filter_ohwi.shape[0]
+    op.check(len(mult) == out_depth, "per-channel multipliers do not match the filter")
+    op.quant = (i32(mult), i32(shift))
+    w = window
+    op.c_params = op.ffi.new("tnn_conv_params *", {
+        "input_offset": int(op.input_offset), "output_offset": zp_out,
+        "stride": {"h": w.stride_h, "w": w.stride_w},
+        "padding": {"h": w.pad_h, "w": w.pad_w},
+        "dilation": {"h": w.dilation_h, "w": w.dilation_w},
+        "activation": {"min": act_min, "max": act_max}})
+    op.filter_c = np.ascontiguousarray(filter_ohwi, dtype=np.int8)
+    bias_c = None if bias is None else i32(np.asarray(bias.data).reshape(-1))
+    op.folded_bias = np.empty(out_depth, np.int32)
+    keep = Keep(op.ffi)
+    lib.tnn_fold_bias_s8(keep.ptr("int8_t *", op.filter_c), keep.ptr("int32_t *", bias_c),
+                         out_depth, op.filter_c.size // out_depth, int(op.input_offset),
+                         keep.ptr("int32_t *", op.folded_bias))
+
+
+def bind_conv_call(op, fn, inputs, outputs, scratch, with_scratch: bool = True):
+    """One pre-bound tnn_convolve_* call on the op's arena views."""
+    x, y = inputs[0], outputs[0]
+    check_array(op, x, np.int8, op.inputs[0].num_elements, "input")
+    check_array(op, y, np.int8, op.outputs[0].num_elements, "output")
+    keep = Keep(op.ffi)
+    args = [keep(op.c_params), keep(keep.per_channel(*op.quant)),
+            keep(op.in_dims), keep.ptr("int8_t *", x),
+            keep(op.filter_dims), keep.ptr("int8_t *", op.filter_c),
+            keep.ptr("int32_t *", op.folded_bias),
+            keep(op.out_dims), keep.ptr("int8_t *", y)]
+    if with_scratch:
+        args.append(scratch_ptr(op, keep, scratch, op.scratch_index, op.scratch_size))
+    return call(keep, fn, *args)
+
+
 @register("CONV_2D", backend="c")
 class Conv2DC(Conv2D):
 
@@ -41,38 +81,11 @@ class Conv2DC(Conv2D):
         self.scratch_size = size
         self.scratch_index = self.request_scratch(size) if size > 0 else None
 
-        mult, shift, zp_out, act_min, act_max = requantizer_constants(self.requantize)
-        out_depth = filter_.shape[0]
-        self.check(len(mult) == out_depth, "per-channel multipliers do not match the filter")
-        self.quant = (i32(mult), i32(shift))
-        self.c_params = self.ffi.new("tnn_conv_params *", {
-            "input_offset": int(self.input_offset), "output_offset": zp_out,
-            "stride": {"h": w.stride_h, "w": w.stride_w},
-            "padding": {"h": w.pad_h, "w": w.pad_w},
-            "dilation": {"h": w.dilation_h, "w": w.dilation_w},
-            "activation": {"min": act_min, "max": act_max}})
-        self.filter_c = np.ascontiguousarray(filter_.data, dtype=np.int8)
-        bias_c = None if bias is None else i32(np.asarray(bias.data).reshape(-1))
-        self.folded_bias = np.empty(out_depth, np.int32)
-        keep = Keep(self.ffi)
-        lib.tnn_fold_bias_s8(keep.ptr("int8_t *", self.filter_c), keep.ptr("int32_t *", bias_c),
-                             out_depth, self.filter_c.size // out_depth, int(self.input_offset),
-                             keep.ptr("int32_t *", self.folded_bias))
+        prepare_conv_call(self, lib, w, np.asarray(filter_.data, dtype=np.int8), bias)
 
     def bind(self, inputs, outputs, scratch):
         if self.kernel is None:
             return super().bind(inputs, outputs, scratch)
-        x, y = inputs[0], outputs[0]
-        check_array(self, x, np.int8, self.inputs[0].num_elements, "input")
-        check_array(self, y, np.int8, self.outputs[0].num_elements, "output")
-        keep = Keep(self.ffi)
-        args = [keep(self.c_params), keep(keep.per_channel(*self.quant)),
-                keep(self.in_dims), keep.ptr("int8_t *", x),
-                keep(self.filter_dims), keep.ptr("int8_t *", self.filter_c),
-                keep.ptr("int32_t *", self.folded_bias),
-                keep(self.out_dims), keep.ptr("int8_t *", y)]
-        if self.kernel == "1x1":
-            return call(keep, self.lib.tnn_convolve_1x1_s8, *args)
-        buf = scratch_ptr(self, keep, scratch, self.scratch_index, self.scratch_size)
-        fn = self.lib.tnn_convolve_1xn_s8 if self.kernel == "1xn" else self.lib.tnn_convolve_s8
-        return call(keep, fn, *args, buf)
+        fn = {"1x1": self.lib.tnn_convolve_1x1_s8, "1xn": self.lib.tnn_convolve_1xn_s8,
+              "general": self.lib.tnn_convolve_s8}[self.kernel]
+        return bind_conv_call(self, fn, inputs, outputs, scratch, with_scratch=self.kernel != "1x1")

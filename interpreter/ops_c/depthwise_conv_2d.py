@@ -16,6 +16,7 @@ import numpy as np
 from ..ops.depthwise_conv_2d import DepthwiseConv2D
 from ..ops.registry import register
 from ._common import Keep, call, check_array, dims, ffi_for, i32, lib_for, requantizer_constants, scratch_ptr
+from .conv_2d import bind_conv_call, prepare_conv_call
 
 
 @register("DEPTHWISE_CONV_2D", backend="c")
@@ -61,58 +62,34 @@ class DepthwiseConv2DC(DepthwiseConv2D):
             "activation": {"min": act_min, "max": act_max}})
 
     def _prepare_as_conv(self, lib, input_, filter_, output) -> None:
-        w, ffi = self.window, self.ffi
+        w = self.window
         out_depth = output.shape[3]
         self.kernel = "conv"
-        self.conv_filter = np.ascontiguousarray(
-            np.asarray(filter_.data, dtype=np.int8).reshape(w.filter_h, w.filter_w, out_depth)
-            .transpose(2, 0, 1)).reshape(out_depth, w.filter_h, w.filter_w, 1)
-        self.filter_dims = dims(ffi, self.conv_filter.shape)
+        # [1, kh, kw, M] -> OHWI [M, kh, kw, 1]
+        filter_ohwi = (np.asarray(filter_.data, dtype=np.int8)
+                       .reshape(w.filter_h, w.filter_w, out_depth).transpose(2, 0, 1)
+                       .reshape(out_depth, w.filter_h, w.filter_w, 1))
+        self.filter_dims = dims(self.ffi, filter_ohwi.shape)
         size = lib.tnn_convolve_s8_get_buffer_size(self.in_dims, self.filter_dims)
         self.check(size > 0, f"C kernel buffer size {size}")
         self.scratch_size = size
         self.scratch_index = self.request_scratch(size)
-        mult, shift, zp_out, act_min, act_max = requantizer_constants(self.requantize)
-        self.check(len(mult) == out_depth, "per-channel multipliers do not match")
-        self.quant = (i32(mult), i32(shift))
-        self.c_params = ffi.new("tnn_conv_params *", {
-            "input_offset": int(self.input_offset), "output_offset": zp_out,
-            "stride": {"h": w.stride_h, "w": w.stride_w},
-            "padding": {"h": w.pad_h, "w": w.pad_w},
-            "dilation": {"h": w.dilation_h, "w": w.dilation_w},
-            "activation": {"min": act_min, "max": act_max}})
-        bias = self.inputs[2] if len(self.inputs) > 2 else None
-        bias_c = None if bias is None else i32(np.asarray(bias.data).reshape(-1))
-        self.folded_bias = np.empty(out_depth, np.int32)
-        keep = Keep(ffi)
-        lib.tnn_fold_bias_s8(keep.ptr("int8_t *", self.conv_filter), keep.ptr("int32_t *", bias_c),
-                             out_depth, self.conv_filter.size // out_depth,
-                             int(self.input_offset), keep.ptr("int32_t *", self.folded_bias))
+        prepare_conv_call(self, lib, w, filter_ohwi,
+                          self.inputs[2] if len(self.inputs) > 2 else None)
 
     def bind(self, inputs, outputs, scratch):
         if self.kernel is None:
             return super().bind(inputs, outputs, scratch)
         if self.kernel == "conv":
-            x, y = inputs[0], outputs[0]
-            check_array(self, x, np.int8, self.inputs[0].num_elements, "input")
-            check_array(self, y, np.int8, self.outputs[0].num_elements, "output")
-            keep = Keep(self.ffi)
-            return call(keep, self.lib.tnn_convolve_s8, keep(self.c_params),
-                        keep(keep.per_channel(*self.quant)), keep(self.in_dims),
-                        keep.ptr("int8_t *", x), keep(self.filter_dims),
-                        keep.ptr("int8_t *", self.conv_filter),
-                        keep.ptr("int32_t *", self.folded_bias), keep(self.out_dims),
-                        keep.ptr("int8_t *", y),
-                        scratch_ptr(self, keep, scratch, self.scratch_index, self.scratch_size))
+            return bind_conv_call(self, self.lib.tnn_convolve_s8, inputs, outputs, scratch)
         x, filt, y = inputs[0], inputs[1], outputs[0]
         bias = inputs[2] if len(inputs) > 2 else None
         out_depth = self.outputs[0].shape[3]
         check_array(self, x, np.int8, self.inputs[0].num_elements, "input")
         check_array(self, y, np.int8, self.outputs[0].num_elements, "output")
-        filt = np.ascontiguousarray(filt)
         check_array(self, filt, np.int8, self.inputs[1].num_elements, "filter")
         if bias is not None:
-            bias = np.ascontiguousarray(bias).reshape(-1)
+            bias = bias.reshape(-1)
             check_array(self, bias, np.int32, out_depth, "bias")
         keep = Keep(self.ffi)
         fn = {"3x3": self.lib.tnn_depthwise_conv_3x3_s8,
