@@ -188,6 +188,19 @@ class Derived:
 
 # -- options and types -------------------------------------------------------
 
+def conv_operands(op: Op):
+    """CONV_2D / DEPTHWISE_CONV_2D: (input, filter, output, bias or None, input dtype,
+    fused activation), after the checks both share: 2 or 3 inputs, rank-4 input,
+    filter and output, a supported type combination (int8, 16x8, int4 weights, float32)."""
+    op.check_io_count((2, 3))
+    input_, filter_, output = op.input(0), op.input(1), op.outputs[0]
+    bias = op.inputs[2] if len(op.inputs) > 2 else None
+    for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
+        check_rank(op, tensor, 4, what)
+    dtype = check_types(op, input_, filter_, output, allow_16x8=True, allow_int4=True)
+    return input_, filter_, output, bias, dtype, fused_activation(op)
+
+
 def check_rank(op: Op, tensor: Tensor, rank: int, what: str) -> None:
     op.check(len(tensor.shape) == rank,
              f"{what} must have rank {rank}, has shape {list(tensor.shape)}")

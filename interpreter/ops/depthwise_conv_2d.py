@@ -27,9 +27,9 @@ import numpy as np
 from . import common
 from .base import Op
 from .conv_common import (Derived, PaddedImage, accumulator_bound, add_into, check_bias,
-                          check_output_shape, check_rank, check_symmetric_filter, check_types,
-                          compute_window, float_output, fused_activation, has_nan,
-                          int8_requantizer, int16_requantizer, request_int4_scratch)
+                          check_output_shape, check_symmetric_filter, compute_window,
+                          conv_operands, float_output, has_nan, int8_requantizer,
+                          int16_requantizer, request_int4_scratch)
 from .registry import register
 
 
@@ -37,13 +37,7 @@ from .registry import register
 class DepthwiseConv2D(Op):
 
     def prepare(self) -> None:
-        self.check_io_count((2, 3))
-        input_, filter_, output = self.input(0), self.input(1), self.outputs[0]
-        bias = self.inputs[2] if len(self.inputs) > 2 else None
-        for tensor, what in ((input_, "input"), (filter_, "filter"), (output, "output")):
-            check_rank(self, tensor, 4, what)
-        dtype = check_types(self, input_, filter_, output, allow_16x8=True, allow_int4=True)
-        activation = fused_activation(self)
+        input_, filter_, output, bias, dtype, activation = conv_operands(self)
         opts = self.options
 
         batches, in_h, in_w, in_depth = input_.shape
