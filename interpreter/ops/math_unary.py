@@ -47,7 +47,7 @@ import math
 import numpy as np
 
 from ..arith.fixedpoint import (INT32_MAX, multiply_by_quantized_multiplier, quantize_multiplier,
-                                round_half_away, wrap_int32)
+                                wrap_int32)
 from ..arith.float_math import expf
 from ..arith.lut import gen_lut_int16, lut_lookup_int16
 from ..arith.gemmlowp import (count_leading_zeros_u32, saturating_rounding_multiply_by_pot)
