@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 

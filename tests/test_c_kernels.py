@@ -119,7 +119,6 @@ def test_one_channel_depthwise_runs_as_conv(rounding):
 
 
 def test_window_larger_than_input_same_padding():
-    import c_backend_cases as cases
     from interpreter.builder import ModelBuilder
     rng = np.random.default_rng(1)
     for op, f_shape, out_c in (("CONV_2D", (4, 5, 5, 3), 4), ("DEPTHWISE_CONV_2D", (1, 5, 5, 3), 3)):
