@@ -30,8 +30,9 @@ from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
 from interpreter.builder import ModelBuilder
 from interpreter.ops.lstm_fixed import logistic_int16, lstm_tanh_int16
 from lstm_cases import FLOAT32, Lstm
+import streaming
 from reference import run_litert
-from single_op import assert_same
+from streaming import tflm_interpreter
 
 INVOKES = 3
 
@@ -71,40 +72,10 @@ class LstmCase(Lstm):
         return s_in * w_scales[k - 11]     # the gate's input weights' scale
 
 
-def tflm_interpreter(model: bytes):
-    runtime = pytest.importorskip("tflite_micro.python.tflite_micro.runtime",
-                                  reason="tflite-micro not installed (pip install '.[test]')")
-    # kPreserveAllTensors: GetTensor then reads the variable state tensors too
-    return runtime.Interpreter.from_bytes(
-        bytes(model), arena_size=1 << 20,
-        intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
-
-
 def check_streaming(case: Lstm) -> None:
     model, (h_id, c_id) = case.model()
-    ours = Interpreter(model_content=model)
-    ours.allocate_tensors()
-    ref = tflm_interpreter(model)
-    in_index = ours.get_input_details()[0]["index"]
-    out_index = ours.get_output_details()[0]["index"]
-
-    def step(k: int, what: str) -> None:
-        x = case.inputs(k)
-        ours.set_tensor(in_index, x)
-        ours.invoke()
-        ref.set_input(x, 0)
-        ref.invoke()
-        assert_same(ours.get_tensor(out_index), np.asarray(ref.get_output(0)), f"{what} output")
-        for tid, name in ((h_id, "hidden state"), (c_id, "cell state")):
-            mine = ours.get_tensor(tid)
-            theirs = np.asarray(ref.GetTensor(tid, 0)["tensor_data"]).reshape(mine.shape)
-            assert_same(mine, theirs, f"{what} {name}")
-
-    for k in range(INVOKES):
-        step(k, f"{case} invoke {k}")
-    ours.reset_all_variables()
-    ref.reset()
-    step(INVOKES, f"{case} after reset")
+    streaming.check_streaming(model, {"hidden state": h_id, "cell state": c_id}, case.inputs,
+                              str(case), INVOKES)
 
 
 INT8_SEEDS = range(40)

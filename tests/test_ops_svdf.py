@@ -23,9 +23,8 @@ import pytest
 
 from interpreter import Interpreter, ModelError
 from interpreter.builder import ModelBuilder
+import streaming
 from reference import run_litert
-from single_op import assert_same
-from test_ops_lstm import tflm_interpreter
 
 INVOKES = 4
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1", "TANH"]
@@ -108,28 +107,7 @@ class SvdfCase:
 
 def check_streaming(case: SvdfCase) -> None:
     model, state_id = case.model()
-    ours = Interpreter(model_content=model)
-    ours.allocate_tensors()
-    ref = tflm_interpreter(model)
-    in_index = ours.get_input_details()[0]["index"]
-    out_index = ours.get_output_details()[0]["index"]
-
-    def step(k: int, what: str) -> None:
-        x = case.inputs(k)
-        ours.set_tensor(in_index, x)
-        ours.invoke()
-        ref.set_input(x, 0)
-        ref.invoke()
-        assert_same(ours.get_tensor(out_index), np.asarray(ref.get_output(0)), f"{what} output")
-        mine = ours.get_tensor(state_id)
-        theirs = np.asarray(ref.GetTensor(state_id, 0)["tensor_data"]).reshape(mine.shape)
-        assert_same(mine, theirs, f"{what} state")
-
-    for k in range(INVOKES):
-        step(k, f"{case} invoke {k}")
-    ours.reset_all_variables()
-    ref.reset()
-    step(INVOKES, f"{case} after reset")
+    streaming.check_streaming(model, {"state": state_id}, case.inputs, str(case), INVOKES)
 
 
 @pytest.mark.parametrize("seed", range(40))
