@@ -243,6 +243,16 @@ SEMANTICS_HELP = ("whose arithmetic to follow where the runtimes differ: tflm (d
                   "BUILTIN_REF); the differences are listed in docs/TFLM_VS_TFLITE.md")
 
 
+def add_arithmetic_options(parser: argparse.ArgumentParser, semantics_default: str | None = "tflm",
+                           semantics_help: str = SEMANTICS_HELP) -> None:
+    """--backend, --rounding, --semantics: the Interpreter's arithmetic choices."""
+    parser.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    parser.add_argument("--rounding", choices=("double", "single"), default="double",
+                        help=ROUNDING_HELP)
+    parser.add_argument("--semantics", choices=("tflm", "tflite"), default=semantics_default,
+                        help=semantics_help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyml", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -257,11 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input array (.npy); repeat for several inputs")
     r.add_argument("--output", metavar="Y.npy", help="write the output(s) here")
     r.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
-    r.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    r.add_argument("--rounding", choices=("double", "single"), default="double",
-                   help=ROUNDING_HELP)
-    r.add_argument("--semantics", choices=("tflm", "tflite"), default="tflm",
-                   help=SEMANTICS_HELP)
+    add_arithmetic_options(r)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("inspect", help="list operators and tensors")
@@ -302,15 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--input", action="append", metavar="X.npy",
                    help="input array (.npy); repeat for several model inputs")
     v.add_argument("--seed", type=int, default=0, help="first seed for random inputs (default 0)")
-    v.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    v.add_argument("--rounding", choices=("double", "single"), default="double",
-                   help=ROUNDING_HELP)
-    v.add_argument("--semantics", choices=("tflm", "tflite"), default=None,
-                   help="arithmetic this interpreter follows (see run --help). Default: the "
-                        "reference's own, i.e. tflite with --against tflite (a mismatch is then "
-                        "something this interpreter fails to reproduce, not one of the known "
-                        "TFLM/LiteRT differences) and tflm otherwise. Use --against tflite "
-                        "--semantics tflm to see where TFLM-exact firmware parts from LiteRT")
+    add_arithmetic_options(
+        v, semantics_default=None,
+        semantics_help="arithmetic this interpreter follows (see run --help). Default: the "
+                       "reference's own, i.e. tflite with --against tflite (a mismatch is then "
+                       "something this interpreter fails to reproduce, not one of the known "
+                       "TFLM/LiteRT differences) and tflm otherwise. Use --against tflite "
+                       "--semantics tflm to see where TFLM-exact firmware parts from LiteRT")
     v.add_argument("--json", action="store_true", help="machine-readable report (for CI)")
     v.set_defaults(func=cmd_verify)
 
@@ -324,11 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="input array (.npy); repeat for several inputs (default: random)")
     du.add_argument("-o", "--output", required=True, metavar="DUMP.npz")
     du.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
-    du.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    du.add_argument("--rounding", choices=("double", "single"), default="double",
-                    help=ROUNDING_HELP)
-    du.add_argument("--semantics", choices=("tflm", "tflite"), default="tflm",
-                    help=SEMANTICS_HELP)
+    add_arithmetic_options(du)
     du.set_defaults(func=cmd_dump)
 
     pr = sub.add_parser(
