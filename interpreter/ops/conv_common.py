@@ -22,7 +22,7 @@ from ..arith import fixedpoint
 from ..parse.model import Tensor
 from . import common
 from .base import Op
-from .common import fused_activation  # noqa: F401  (the conv-like ops import it from here)
+from .common import fused_activation
 
 # schema Padding values
 PADDING_SAME, PADDING_VALID = 0, 1

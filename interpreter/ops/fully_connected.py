@@ -55,11 +55,12 @@ import numpy as np
 from ..arith.fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
 from . import common
 from .base import Op
+from .common import fused_activation
 from .conv_common import (Derived, Requantizer, Requantizer64, accumulate_float32,
                           accumulator_bound, check_bias, check_quantized, check_rank,
                           check_symmetric_filter, check_types, check_zero_points_16x8,
                           conv_multipliers, exact_int_matmul, filter_scales, float_output,
-                          fused_activation, has_nan, int8_requantizer, request_int4_scratch)
+                          has_nan, int8_requantizer, request_int4_scratch)
 from .registry import register
 
 

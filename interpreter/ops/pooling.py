@@ -20,9 +20,9 @@ import numpy as np
 
 from . import common
 from .base import Op
-from .common import FLOAT32_LOWEST
+from .common import FLOAT32_LOWEST, fused_activation
 from .conv_common import (PaddedImage, Window, add_into, check_output_shape, check_quantized,
-                          check_rank, compute_window, float_output, fused_activation, has_nan)
+                          check_rank, compute_window, float_output, has_nan)
 from .registry import register
 
 _SUPPORTED = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.float32))

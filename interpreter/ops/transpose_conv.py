@@ -30,6 +30,7 @@ import numpy as np
 
 from . import common
 from .base import Op
+from .common import fused_activation
 from .conv_common import (
     PADDING_SAME,
     PADDING_VALID,
@@ -43,7 +44,6 @@ from .conv_common import (
     conv_multipliers,
     filter_scales,
     float_output,
-    fused_activation,
     int16_requantizer,
 )
 from .registry import register
