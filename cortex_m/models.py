@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from interpreter.builder import ModelBuilder
-from interpreter.ops.conv_common import compute_out_size
+from interpreter.ops.window import compute_out_size
 
 PADDINGS = {"SAME": 0, "VALID": 1}
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]

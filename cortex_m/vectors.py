@@ -10,8 +10,9 @@ recorded outputs are the NumPy reference's. ``emit_c`` writes the calls as a C
 file of test cases that redo each call on the target and compare every
 output byte (and the returned status) with the recorded ones.
 
-Prepare-time calls (``tnn_fold_bias_s8``, ``tnn_fully_connected_s8_kernel_sum``)
-are recorded and checked as cases of their own.
+Prepare-time calls (``tnn_fold_bias_s8``, ``tnn_fully_connected_s8_kernel_sum``,
+and the wrappers' ``*_select`` kernel choice) are recorded and checked as cases
+of their own.
 """
 from __future__ import annotations
 
@@ -137,10 +138,15 @@ def recording():
     """Record every kernel call the C backend makes inside the block."""
     from types import SimpleNamespace
 
-    from interpreter.ops_c import _common
+    from interpreter.ops_c import binding, kernel
     rec, protos = _Recording(), prototypes()
-    saved = _common._tnn, _common._tnn_single, _common.Keep.ptr
-    real_ptr = _common.Keep.ptr
+    saved = binding.module_for, kernel.module_for, binding.Keep.ptr
+    real_module_for, real_ptr = binding.module_for, binding.Keep.ptr
+
+    def module_for(rounding):
+        module = real_module_for(rounding)
+        return SimpleNamespace(lib=_RecordingLib(module.lib, module.ffi, rec, protos),
+                               ffi=module.ffi)
 
     def ptr(self, ctype, array):
         p = real_ptr(self, ctype, array)
@@ -149,14 +155,11 @@ def recording():
         return p
 
     try:
-        _common._tnn = SimpleNamespace(lib=_RecordingLib(saved[0].lib, saved[0].ffi, rec, protos),
-                                       ffi=saved[0].ffi)
-        _common._tnn_single = SimpleNamespace(
-            lib=_RecordingLib(saved[1].lib, saved[1].ffi, rec, protos), ffi=saved[1].ffi)
-        _common.Keep.ptr = ptr
+        binding.module_for = kernel.module_for = module_for
+        binding.Keep.ptr = ptr
         yield rec
     finally:
-        _common._tnn, _common._tnn_single, _common.Keep.ptr = saved
+        binding.module_for, kernel.module_for, binding.Keep.ptr = saved
 
 
 def run_model(model: bytes, feeds, backend: str, rounding: str):
@@ -176,9 +179,10 @@ def record_model(model: bytes, feeds, rounding: str, op: str) -> tuple[list[Call
     with recording() as rec:
         rec.op = op
         ours, it = run_model(model, feeds, "c", rounding)
-    kernel = getattr(it._ops[0], "kernel", None)
+    kernel = it._ops[0].kernel
     if kernel is None:
         raise ValueError(f"{op}: the C backend did not run this model in C")
+    kernel = kernel.variant
     for a, b in zip(ours, ref):
         if a.tobytes() != b.tobytes():
             raise AssertionError(f"{op}: host C backend != NumPy reference")

@@ -13,7 +13,7 @@ kept across ``invoke`` calls and reset by ``reset_variables``.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -117,10 +117,10 @@ class SubgraphRunner:
     def __init__(self, graph: "Graph", subgraph: Subgraph, backend: str, config: OpConfig):
         self.graph = graph
         self.subgraph = subgraph
+        self.backend = backend
         self.ops: list[Op] = []
         for node in subgraph.operators:
-            op = _ops.lookup(node.op_name, node.index, backend, config.semantics)(
-                node, subgraph, config)
+            op = _ops.lookup(node.op_name, node.index)(node, subgraph, config)
             op.graph = graph
             op.subgraph_index = subgraph.index
             self.ops.append(op)
@@ -132,6 +132,10 @@ class SubgraphRunner:
     def prepare(self) -> None:
         for op in self.ops:
             op.prepare()
+            # a backend kernel that runs this prepared form, if any, asks for its scratch now
+            op.kernel = _ops.kernel_for(op, self.backend)
+            if op.kernel is not None:
+                op.kernel.prepare()
             for role, indices in (("reads", op.node.inputs), ("writes", op.node.outputs)):
                 for i in indices:
                     if i >= 0:
@@ -184,25 +188,43 @@ class SubgraphRunner:
         self.arrays = arrays
         self.inputs = [arrays[i] for i in self.subgraph.inputs]
         self.outputs = [arrays[i] for i in self.subgraph.outputs]
-        self.calls = [
-            op.bind([arrays[i] if i >= 0 else None for i in op.node.inputs],
-                    [arrays[i] for i in op.node.outputs],
-                    scratch.get(op.node.index, []))
-            for op in self.ops]
+        self.calls = []
+        for op in self.ops:
+            views = ([arrays[i] if i >= 0 else None for i in op.node.inputs],
+                     [arrays[i] for i in op.node.outputs], scratch.get(op.node.index, []))
+            self.calls.append(op.kernel.bind(*views) if op.kernel is not None
+                              else op.bind(*views))
 
     def invoke(self) -> None:
-        observer = self.graph.observer
-        if observer is None:
-            for call in self.calls:
-                call()
+        """Run every op in order (a backend kernel's non-zero status raises its error)."""
+        if self.graph.observer is not None:
+            for step in self.steps():
+                self.graph.observer(self.subgraph.index, *step)
             return
+        for call in self.calls:
+            status = call()
+            if status:
+                self._failed(self.calls.index(call), status)
+
+    def run_op(self, k: int) -> None:
+        """Run op ``k`` alone."""
+        status = self.calls[k]()
+        if status:
+            self._failed(k, status)
+
+    def _failed(self, k: int, status: int) -> None:
+        raise self.ops[k].kernel.failure(status)
+
+    def steps(self) -> Iterator[tuple[int, str, dict, dict]]:
+        """Invoke op by op, yielding ``(op_index, op_name, inputs, outputs)`` after each
+        op: copies, by tensor name, of what it read and wrote."""
         tensors = self.subgraph.tensors
-        for op, call in zip(self.ops, self.calls):
+        for k, op in enumerate(self.ops):
             node = op.node
             inputs = {tensors[i].name: self.arrays[i].copy() for i in node.inputs if i >= 0}
-            call()
+            self.run_op(k)
             outputs = {tensors[i].name: self.arrays[i].copy() for i in node.outputs}
-            observer(self.subgraph.index, node.index, node.op_name, inputs, outputs)
+            yield node.index, node.op_name, inputs, outputs
 
     def reset_variables(self) -> None:
         """Variable tensors to the zero point for int8, else to 0 (ResetVariableTensors)."""

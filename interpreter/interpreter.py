@@ -26,7 +26,7 @@ import numpy as np
 
 from .arith.fixedpoint import ROUNDING_MODES
 from .errors import ModelError
-from .graph import Graph
+from .graph import Graph, SubgraphRunner
 from .ops.base import Op, OpConfig
 from .ops.registry import SEMANTICS
 from .parse.loader import load_model
@@ -82,8 +82,8 @@ class Interpreter:
         self._plan: MemoryPlan | None = None
         self._arena: bytearray | None = None
         self._arrays: dict[int, np.ndarray] = {}
-        self._calls: list[Callable[[], None]] = []
         self._graph: Graph | None = None
+        self._main: SubgraphRunner | None = None
 
     # -- allocation ----------------------------------------------------
     def allocate_tensors(self) -> None:
@@ -91,8 +91,8 @@ class Interpreter:
         graph = Graph(self.model, self.backend, self.config)
         plan = graph.allocate(self.planner)
         main = graph.runners[0]
-        self._graph, self._plan, self._arena = graph, plan, graph.arena
-        self._ops, self._arrays, self._calls = main.ops, main.arrays, main.calls
+        self._graph, self._plan, self._arena, self._main = graph, plan, graph.arena, main
+        self._ops, self._arrays = main.ops, main.arrays
         self.reset_all_variables()
 
     def memory_plan(self) -> MemoryPlan:
@@ -103,8 +103,7 @@ class Interpreter:
     # -- running -------------------------------------------------------
     def invoke(self) -> None:
         self._require_allocated()
-        for call in self._calls:
-            call()
+        self._main.invoke()
 
     def trace(self, subgraphs: bool = False) -> Iterator[tuple]:
         """Invoke op by op, yielding ``(op_index, op_name, inputs, outputs)`` after each op.
@@ -120,22 +119,17 @@ class Interpreter:
         before the control-flow op that called them).
         """
         self._require_allocated()
-        tensors = self._subgraph.tensors
         nested: list[tuple] = []
         if subgraphs:
             self._graph.observer = lambda *step: nested.append(step)
         try:
-            for op, call in zip(self._ops, self._calls):
-                node = op.node
-                inputs = {tensors[i].name: self._arrays[i].copy() for i in node.inputs if i >= 0}
-                call()
-                outputs = {tensors[i].name: self._arrays[i].copy() for i in node.outputs}
+            for step in self._main.steps():
                 if subgraphs:
                     yield from nested
                     nested.clear()
-                    yield self._subgraph.index, node.index, node.op_name, inputs, outputs
+                    yield (self._subgraph.index,) + step
                 else:
-                    yield node.index, node.op_name, inputs, outputs
+                    yield step
         finally:
             self._graph.observer = None
 
@@ -148,9 +142,9 @@ class Interpreter:
         """``invoke()``, returning each op's host run time in seconds (for profiling)."""
         self._require_allocated()
         times = []
-        for call in self._calls:
+        for k in range(len(self._ops)):
             t0 = clock()
-            call()
+            self._main.run_op(k)
             times.append(clock() - t0)
         return times
 

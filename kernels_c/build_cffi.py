@@ -30,7 +30,7 @@ from cffi import FFI
 HERE = Path(__file__).resolve().parent
 INCLUDE = HERE / "include"
 SOURCES = sorted((HERE / "src").glob("*.c"))
-HEADERS = sorted(INCLUDE.glob("*.h"))
+HEADERS = sorted(INCLUDE.glob("*.h")) + sorted((HERE / "src").glob("*.h"))
 MODULE = "interpreter.ops_c._tnn"
 # -fno-wrapv: Python's own CFLAGS (sysconfig) carry -fwrapv, which stops gcc
 # from vectorizing the int16 tap products and the int32 sums (a 4x slowdown of

@@ -71,7 +71,7 @@ def test_kernel_selection():
         b.set_inputs([x])
         b.set_outputs([y])
         _, it = cases.run(b.build(), [np.zeros(in_shape, np.int8)], "c")
-        return it._ops[0].kernel
+        return it._ops[0].kernel.variant
 
     assert conv("CONV_2D", (1, 4, 4, 3), (5, 1, 1, 3), (1, 4, 4, 5)) == "1x1"
     assert conv("CONV_2D", (1, 1, 9, 3), (5, 1, 3, 3), (1, 1, 7, 5)) == "1xn"

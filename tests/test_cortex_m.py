@@ -44,8 +44,18 @@ def test_kernels_bit_exact_on_board(board, rounding, opt, seed, tmp_path):
     assert res.ok, f"{board}: target != NumPy reference\n{res.stdout}"
     assert res.total == len(calls)
     ran = {name.split("/", 1)[1] for _, name, _ in res.cases}
-    kernels = {p.stem for p in SOURCES.glob("tnn_*.c")} - {"tnn_nn_mat_mult_s8"}
-    assert kernels <= ran, f"kernels never called on the target: {kernels - ran}"
+    # the specialized convolutions run behind their wrappers: each must have been chosen
+    behind = {"tnn_convolve_wrapper_s8_select": ("tnn_convolve_1x1_s8", "tnn_convolve_1xn_s8",
+                                                 "tnn_convolve_s8"),
+              "tnn_depthwise_conv_wrapper_s8_select": ("tnn_depthwise_conv_3x3_s8",
+                                                       "tnn_depthwise_conv_mult1_s8",
+                                                       "tnn_depthwise_conv_s8")}
+    chosen = {kernels[c.status] for c in calls for select, kernels in behind.items()
+              if c.name == select}
+    hidden = {k for kernels in behind.values() for k in kernels}
+    assert chosen == hidden, f"kernels never chosen on the target: {hidden - chosen}"
+    entry = {p.stem for p in SOURCES.glob("tnn_*.c")} - {"tnn_nn_mat_mult_s8"} - hidden
+    assert entry <= ran, f"kernels never called on the target: {entry - ran}"
 
 
 @pytest.mark.parametrize("core,dsp", [("cortex-m0plus", False), ("cortex-m3", False),
@@ -68,7 +78,7 @@ def test_harness_reports_a_wrong_byte(tmp_path):
     from cortex_m.qemu import build_image, run_image
     from cortex_m.vectors import emit_c
     calls = record_cases(5, 1, kernels=[("CONV_2D", "general")])
-    main = [c for c in calls if c.name == "tnn_convolve_s8"][0]
+    main = [c for c in calls if c.name == "tnn_convolve_wrapper_s8"][0]
     out = [a for a in main.args if getattr(a, "after", None)][0]
     out.after = bytes([out.after[0] ^ 0x40]) + out.after[1:]
     elf = build_image("mps2-an386", emit_c(calls), tmp_path, "Os")

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.arith import fixedpoint
 from interpreter.builder import ModelBuilder
-from interpreter.ops.conv_common import compute_out_size, compute_padding
+from interpreter.ops.window import compute_out_size, compute_padding
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import activations, assert_same, scales, seeds, zero_points

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
-from interpreter.ops.conv_common import compute_out_size
+from interpreter.ops.window import compute_out_size
 from op_harness import run_model
 from reference import run_tflm
 from single_op import assert_same, seeds

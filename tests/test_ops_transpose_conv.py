@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from interpreter.builder import ModelBuilder
-from interpreter.ops.conv_common import compute_out_size
+from interpreter.ops.window import compute_out_size
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import assert_same

@@ -92,13 +92,14 @@ def test_verify_pinpoints_a_kernel_bug_against_tflm(monkeypatch):
 
     def buggy_allocate(self):
         orig(self)
-        call = self._calls[1]
+        calls = self._graph.runners[0].calls
+        call = calls[1]
 
         def bad():
             call()
             out = self._arrays[self._subgraph.operators[1].outputs[0]]
             out[0, :3] = np.clip(out[0, :3].astype(np.int16) + 1, -128, 127)
-        self._calls[1] = bad
+        calls[1] = bad
 
     monkeypatch.setattr(Interpreter, "allocate_tensors", buggy_allocate)
     report = verify(data, "tflm", [("x", [_x()])])

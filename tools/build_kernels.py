@@ -31,13 +31,11 @@ from cortex_m.toolchain import CORES, ROOT, ToolMissing, berkeley_size, compile_
 
 #: entry points the C backend calls per TFLite operator (interpreter/ops_c/*.py)
 OP_FUNCTIONS = {
-    "CONV_2D": ["tnn_convolve_s8", "tnn_convolve_s8_get_buffer_size", "tnn_convolve_1x1_s8",
-                "tnn_convolve_1x1_s8_get_buffer_size", "tnn_convolve_1xn_s8",
-                "tnn_convolve_1xn_s8_get_buffer_size", "tnn_fold_bias_s8"],
-    "DEPTHWISE_CONV_2D": ["tnn_depthwise_conv_s8", "tnn_depthwise_conv_s8_get_buffer_size",
-                          "tnn_depthwise_conv_mult1_s8",
-                          "tnn_depthwise_conv_mult1_s8_get_buffer_size",
-                          "tnn_depthwise_conv_3x3_s8", "tnn_depthwise_conv_3x3_s8_get_buffer_size"],
+    # (the wrappers reach every specialized kernel)
+    "CONV_2D": ["tnn_convolve_wrapper_s8", "tnn_convolve_wrapper_s8_get_buffer_size",
+                "tnn_fold_bias_s8"],
+    "DEPTHWISE_CONV_2D": ["tnn_depthwise_conv_wrapper_s8",
+                          "tnn_depthwise_conv_wrapper_s8_get_buffer_size"],
     "FULLY_CONNECTED": ["tnn_fully_connected_s8", "tnn_fully_connected_s8_get_buffer_size",
                         "tnn_fully_connected_s8_kernel_sum"],
     "AVERAGE_POOL_2D": ["tnn_avgpool_s8", "tnn_avgpool_s8_get_buffer_size"],

@@ -9,8 +9,9 @@ ctypes; where no C math library can be loaded the functions fall back to
 NumPy (correctly rounded from float64), which then agrees except for rare
 last-bit cases.
 
-Also here: a left-to-right float32 sum, and C's float -> int32 conversion
-as x86 performs it.
+Also here: a left-to-right float32 sum, C's float -> int32 conversion as x86
+performs it, and the float kernels' accumulate and clamp steps with C's NaN
+behaviour.
 """
 from __future__ import annotations
 
@@ -99,3 +100,53 @@ def float_to_int32(x: np.ndarray) -> np.ndarray:
     out = np.full(x.shape, _INT32_MIN, dtype=np.int64)
     out[ok] = np.trunc(x[ok]).astype(np.int64)
     return out
+
+
+def cpp_clamp(x: np.ndarray, lo, hi) -> np.ndarray:
+    """ActivationFunctionWithMinMax: ``std::min(std::max(x, lo), hi)``.
+
+    std::max(a, b) is ``a < b ? b : a``, so NaN passes through and -0.0 is
+    kept, which np.clip does not promise.
+    """
+    x = np.where(x < lo, lo, x)
+    return np.where(hi < x, hi, x)
+
+
+def has_nan(array: np.ndarray) -> bool:
+    return bool(np.isnan(array).any())
+
+
+def add_into(total: np.ndarray, term: np.ndarray, keep_nan: bool) -> None:
+    """``total += term`` as the C loops' ``total += x`` leaves a NaN total: unchanged.
+
+    When both operands are NaN, x86 returns the first one's bits, and the
+    tflite-micro runtime does; NumPy's vector loops may return either. Only
+    inputs holding NaN can make both operands NaN with different bits (NaNs
+    born in the sum are all the same default NaN), so callers pass
+    ``keep_nan`` only then and the common path stays one in-place add.
+    """
+    if keep_nan:
+        nan = np.isnan(total)
+        kept = total[nan]
+        total += term
+        total[nan] = kept
+    else:
+        total += term
+
+
+def float_output(total: np.ndarray, bias: np.ndarray | None,
+                 act_range: tuple[np.float32, np.float32],
+                 bias_nan_wins: bool = False) -> np.ndarray:
+    """The float kernels' last step: ``ActivationFunctionWithMinMax(total + bias, lo, hi)``.
+
+    When both ``total`` and ``bias`` are NaN, the compiled add returns the first
+    operand's bits: ``total``'s in most kernels, the bias's in TFLM's float
+    FULLY_CONNECTED (``bias_nan_wins``; its compiler put the bias first).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if bias is not None:
+            total = total.copy()
+            add_into(total, bias, keep_nan=True)
+            if bias_nan_wins:
+                np.copyto(total, np.broadcast_to(bias, total.shape), where=np.isnan(bias))
+        return cpp_clamp(total, *act_range).astype(np.float32, copy=False)

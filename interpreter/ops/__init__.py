@@ -8,9 +8,10 @@ import importlib
 import pkgutil
 
 from .base import Op, OpConfig
-from .registry import lookup, lookup_code, register, supported_ops
+from .registry import kernel_for, lookup, register, register_kernel, supported_ops
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["Op", "OpConfig", "lookup", "lookup_code", "register", "supported_ops"]
+__all__ = ["Op", "OpConfig", "kernel_for", "lookup", "register", "register_kernel",
+           "supported_ops"]

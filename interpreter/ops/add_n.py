@@ -37,7 +37,7 @@ import numpy as np
 from ..arith.fixedpoint import ChannelMultiplier, wrap_int32
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
-from .conv_common import add_into, has_nan
+from ..arith.float_math import add_into, has_nan
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8
 from .registry import register

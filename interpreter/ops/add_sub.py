@@ -25,6 +25,7 @@ import numpy as np
 from ..arith.fixedpoint import ChannelMultiplier
 from .common import scale_of, zero_point_of
 from .elementwise import BinaryElementwiseOp
+from .params import AddParams
 from .registry import register
 
 
@@ -48,6 +49,10 @@ class _AddSubBase(BinaryElementwiseOp):
         self.requant1 = ChannelMultiplier(self.m1, self.shift1, rounding)
         self.requant2 = ChannelMultiplier(self.m2, self.shift2, rounding)
         self.requant_out = ChannelMultiplier(self.m_out, self.shift_out, rounding)
+        self.params = AddParams(
+            out.dtype, self.sign, self.left_shift, -self.zp1, -self.zp2, self.zp_out,
+            self.m1, self.shift1, self.m2, self.shift2, self.m_out, self.shift_out,
+            int(self.act_min), int(self.act_max))
 
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         raw = (self.requant1((x1 - self.zp1) << self.left_shift)

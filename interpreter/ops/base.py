@@ -36,6 +36,12 @@ class Op:
     graph = None
     #: the index of the subgraph this operator belongs to
     subgraph_index: int = 0
+    #: the prepared form ``prepare`` builds (``ops.params``), for ops that have one:
+    #: what every backend's kernel and the code generator read
+    params = None
+    #: the backend kernel chosen after ``prepare`` to run this op instead of ``eval``
+    #: (``interpreter.ops_c``), or None
+    kernel = None
 
     def __init__(self, node: Operator, subgraph: Subgraph, config: OpConfig = OpConfig()):
         self.node = node
@@ -59,14 +65,18 @@ class Op:
         """Compute outputs[...] in place from inputs. Override."""
         raise NotImplementedError
 
+    def setup_eval(self) -> None:
+        """Allocate what the NumPy ``eval`` works in (padded images, reshaped weights).
+
+        Called by ``bind``, after planning, so that an op a backend kernel runs
+        never allocates it. Override.
+        """
+
     def bind(self, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray],
              scratch: Sequence[np.ndarray]) -> Callable[[], None]:
-        """After planning: a zero-argument call that runs this op on these arena views.
-
-        The default closes over ``eval``; a backend that can pre-bind more
-        (e.g. C pointers into the arena) overrides this so that ``invoke`` is a
-        loop of ready calls.
-        """
+        """After planning: a zero-argument call that runs ``eval`` on these arena views,
+        so that ``invoke`` is a loop of ready calls."""
+        self.setup_eval()
         run = self.eval
         return lambda: run(inputs, outputs, scratch)
 

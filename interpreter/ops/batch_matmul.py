@@ -25,7 +25,8 @@ from ..arith.fixedpoint import (ChannelMultiplier, multiply_by_quantized_multipl
                                 wrap_int32)
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
-from .conv_common import add_into, conv_multipliers, has_nan
+from ..arith.float_math import add_into, has_nan
+from ..arith.requantize import channel_multipliers
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, INT16
 from .registry import register
@@ -69,7 +70,7 @@ class BatchMatMul(Op):
             return
         for role, t in (("lhs", lhs), ("rhs", rhs), ("output", out)):
             require_per_tensor_quantization(self, t, role)
-        m, s = conv_multipliers(scale_of(lhs), np.array([scale_of(rhs)]), scale_of(out),
+        m, s = channel_multipliers(scale_of(lhs), np.array([scale_of(rhs)]), scale_of(out),
                                 self.config.rounding)
         self.multiplier, self.shift = int(m[0]), int(s[0])
         self.zp_lhs, self.zp_rhs, self.zp_out = (zero_point_of(t) for t in (lhs, rhs, out))

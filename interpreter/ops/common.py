@@ -95,16 +95,6 @@ def activation_range_float(activation: int) -> tuple[np.float32, np.float32]:
     return FLOAT32_LOWEST, FLOAT32_MAX
 
 
-def cpp_clamp(x: np.ndarray, lo, hi) -> np.ndarray:
-    """ActivationFunctionWithMinMax: ``std::min(std::max(x, lo), hi)``.
-
-    std::max(a, b) is ``a < b ? b : a``, so NaN passes through and -0.0 is
-    kept, which np.clip does not promise.
-    """
-    x = np.where(x < lo, lo, x)
-    return np.where(hi < x, hi, x)
-
-
 def scale_of(tensor: Tensor) -> float:
     return float(tensor.quantization.scale[0])
 

@@ -12,7 +12,7 @@ accumulates in int32 (wrapping like the C accumulator), float32 in float32
 (rounding like the C ``total += x * w``), so one loop serves both types.
 
 int4 weights are the int8 kernel on the unpacked values (the loader unpacks
-them; see ``conv_common.check_int4``), plus TFLM's scratch request for them.
+them; see ``operands.check_int4``), plus TFLM's scratch request for them.
 
 16x8 (int16 activations, int8 weights, the int16 ``DepthwiseConvPerChannel``
 overload): int64 accumulators (exact here), an int64 bias or none (TFLM reads
@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arith.float_math import add_into, float_output, has_nan
+from ..arith.requantize import requantizer
 from . import common
 from .base import Op
-from .conv_common import (Derived, PaddedImage, accumulator_bound, add_into, check_bias,
-                          check_output_shape, check_symmetric_filter, compute_window,
-                          conv_operands, float_output, has_nan, int8_requantizer,
-                          int16_requantizer, request_int4_scratch)
+from .operands import (Derived, accumulator_bound, check_bias, check_symmetric_filter,
+                       constant_data, conv_operands, int8_output_stage, int16_output_stage,
+                       request_int4_scratch)
+from .params import ConvParams
 from .registry import register
+from .window import PaddedImage, check_output_shape, compute_window
 
 
 @register("DEPTHWISE_CONV_2D")
@@ -52,10 +55,8 @@ class DepthwiseConv2D(Op):
                                 opts.stride_h, opts.stride_w,
                                 opts.dilation_h_factor, opts.dilation_w_factor)
         check_output_shape(self, output, (batches, window.out_h, window.out_w, out_depth))
-        self.window = window
-        self.multiplier = multiplier
 
-        # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
+        stage, float_range, input_offset = None, None, 0
         if dtype == np.int8:
             request_int4_scratch(self, filter_)   # (DepthwiseConvPrepare: before the rest)
             check_bias(self, bias, out_depth, np.int32)
@@ -64,54 +65,63 @@ class DepthwiseConv2D(Op):
             self.check(filter_q.scale.size == filter_q.zero_point.size,
                        f"filter has {filter_q.scale.size} scales but {filter_q.zero_point.size} "
                        "zero points")
-            self.requantize = int8_requantizer(self, input_, filter_, output, out_depth,
-                                               channel_axis=3, activation=activation,
-                                               acc_bound=accumulator_bound(filter_h * filter_w,
-                                                                           bias))
-            self.input_offset = -common.zero_point_of(input_)
-            acc_type = np.int32
-            self.eval = self._eval_int8
+            stage = int8_output_stage(self, input_, filter_, output, out_depth, channel_axis=3,
+                                      activation=activation,
+                                      acc_bound=accumulator_bound(filter_h * filter_w, bias))
+            input_offset = -common.zero_point_of(input_)
         elif dtype == np.int16:
             check_bias(self, bias, out_depth, (np.int64,))
             check_symmetric_filter(self, filter_)
-            self.requantize = int16_requantizer(self, input_, filter_, output, out_depth,
-                                                channel_axis=3, activation=activation,
-                                                int64_acc=True)
-            self.input_offset = 0
-            acc_type = np.int64
-            self.eval = self._eval_int8     # the same tap loop; only requantize differs
+            stage = int16_output_stage(self, input_, filter_, output, out_depth, channel_axis=3,
+                                       activation=activation, int64_acc=True)
         else:
             check_bias(self, bias, out_depth, np.float32)
-            self.act_range = common.activation_range_float(activation)
-            self.input_offset = 0
-            acc_type = np.float32
-            self.eval = self._eval_float
+            float_range = common.activation_range_float(activation)
+        self.params = ConvParams(
+            dtype=dtype, window=window, batches=batches, in_depth=in_depth, out_depth=out_depth,
+            input_offset=input_offset, stage=stage, float_range=float_range,
+            filter=constant_data(filter_), bias=constant_data(bias), has_bias=bias is not None,
+            depth_multiplier=multiplier)
+
+    def setup_eval(self) -> None:
+        p, w = self.params, self.params.window
+        # int8 accumulates in int32 (wrapping like the C accumulator), 16x8 in int64 (exact),
+        # float32 in float32 (rounding like the C ``total += x * w``): one tap loop for all.
+        acc_type = {np.dtype(np.int8): np.int32, np.dtype(np.int16): np.int64}.get(
+            np.dtype(p.dtype), np.float32)
         # The image holds each input channel repeated depth_multiplier times, so that every
         # array in the tap loop is indexed by output channel; int8 holds x - zp_in, and its
         # border of 0 makes taps outside the image add nothing, as the kernel skips them.
-        self.image = PaddedImage(window, batches, out_depth, acc_type)
+        self.image = PaddedImage(w, p.batches, p.out_depth, acc_type)
         # Per tap, the weights of one output row (out_w x channels), materialized rather
         # than broadcast: NumPy then runs each multiply-add as long contiguous loops.
-        self.weights = Derived(filter_, lambda w: np.ascontiguousarray(np.broadcast_to(
-            np.asarray(w, acc_type).reshape(filter_h * filter_w, 1, out_depth),
-            (filter_h * filter_w, window.out_w, out_depth))))
-        self.bias = Derived(bias, lambda b: np.asarray(b, acc_type).reshape(-1))
-        self._acc = np.empty(output.shape, acc_type)
+        taps = w.filter_h * w.filter_w
+        self.weights = Derived(p.filter, lambda f: np.ascontiguousarray(np.broadcast_to(
+            np.asarray(f, acc_type).reshape(taps, 1, p.out_depth), (taps, w.out_w, p.out_depth))))
+        self.bias = Derived(p.bias, lambda b: np.asarray(b, acc_type).reshape(-1))
+        self._acc = np.empty(self.outputs[0].shape, acc_type)
         self._product = np.empty_like(self._acc)
+        if p.dtype == np.float32:
+            self.eval = self._eval_float
+        else:
+            self.requantize = requantizer(p.stage, rows=self.outputs[0].num_elements // p.out_depth)
+            self.eval = self._eval_int
 
     def _accumulate(self, image: np.ndarray, weights: np.ndarray, keep_nan: bool) -> np.ndarray:
         """sum over taps of input * weight, per pixel and output channel, in tap order."""
-        if self.multiplier > 1:
-            image = np.repeat(image, self.multiplier, axis=-1)
-        self.image.load(image, self.input_offset)
+        p = self.params
+        if p.depth_multiplier > 1:
+            image = np.repeat(image, p.depth_multiplier, axis=-1)
+        self.image.load(image, p.input_offset)
         acc, product = self._acc, self._product
         acc[...] = 0
-        for t, (ky, kx) in enumerate(self.window.taps):
+        for t, (ky, kx) in enumerate(p.window.taps):
             np.multiply(self.image.tap(ky, kx), weights[t], out=product)
             add_into(acc, product, keep_nan)
         return acc
 
-    def _eval_int8(self, inputs, outputs, scratch) -> None:
+    def _eval_int(self, inputs, outputs, scratch) -> None:
+        """int8 and 16x8: the same tap loop; only the requantization differs."""
         acc = self._accumulate(inputs[0], self.weights(inputs[1]), keep_nan=False)
         bias = self.bias(inputs[2] if len(inputs) > 2 else None)
         outputs[0][...] = self.requantize(acc.astype(np.int64), bias)
@@ -121,4 +131,4 @@ class DepthwiseConv2D(Op):
         with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
             total = self._accumulate(inputs[0], weights, has_nan(inputs[0]) or has_nan(weights))
         bias = self.bias(inputs[2] if len(inputs) > 2 else None)
-        outputs[0][...] = float_output(total, bias, self.act_range)
+        outputs[0][...] = float_output(total, bias, self.params.float_range)

@@ -14,9 +14,10 @@ from typing import Sequence
 import numpy as np
 
 from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import cpp_clamp
 from .base import Op
 from .common import (ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, INT_RANGES, fused_activation,
-                     activation_range_float, activation_range_quantized, cpp_clamp)
+                     activation_range_float, activation_range_quantized)
 
 QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
 

@@ -21,7 +21,7 @@ requantizes in floating point instead of with MBQM: the int32 accumulator
 ``s_in * s_w[c] / s_out``, rounded half away from zero (``std::round``),
 converted to int32 (x86: INT32_MIN when out of range), plus the output zero
 point in int32 (wrapping), then clamped to the activation range
-(``FloatRequantizer``). Everything else is shared.
+(``arith.requantize.FloatRequantizer``). Everything else is shared.
 
 16x8 (int16 input and output, int8 weights; the int16 overloads of
 ``reference_integer_ops::FullyConnected``/``FullyConnectedPerChannel``), as the
@@ -32,19 +32,19 @@ tflite-micro runtime computes it (measured, tests/test_ops_fc16x8.py):
 * unlike the 16x8 convolutions, the input and output zero points are read:
   ``acc = sum (w - zp_w) (x - zp_in)``, ``y = clamp(MBQM(acc + bias) + zp_out)``;
 * an int64 bias, or none: an int64 accumulator and the int64-input
-  ``MultiplyByQuantizedMultiplier`` (``conv_common.Requantizer64``);
+  ``MultiplyByQuantizedMultiplier`` (``arith.requantize.Requantizer64``);
 * an int32 bias: an int32 accumulator that wraps, and the build's 32-bit
-  MBQM (``conv_common.Requantizer``), as CONV_2D does;
+  MBQM (``arith.requantize.Requantizer``), as CONV_2D does;
 * any other bias type is refused (TFLM would read an int16 bias as int64).
 
 ``semantics="tflite"``, 16x8 (LiteRT's reference kernel, measured): the
 int64 accumulator (no wrap) goes through the same floating-point
-requantization as its int8 kernel (``FloatRequantizer``); LiteRT refuses
+requantization as its int8 kernel (``arith.requantize.FloatRequantizer``); LiteRT refuses
 non-zero input or output zero points and any bias but int64 (it reads an int32
 bias as int64), and so does this interpreter.
 
 int4 weights (int8 inputs): the int8 kernel on the unpacked values (the loader
-unpacks them; see ``conv_common.check_int4``), plus TFLM's scratch request for
+unpacks them; see ``operands.check_int4``), plus TFLM's scratch request for
 them. Per-tensor only: TFLM's CalculateOpDataFullyConnected refuses per-channel
 int4 weights (measured); LiteRT runs them, and so does ``semantics="tflite"``.
 """
@@ -52,66 +52,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
+from ..arith.float_math import float_output, has_nan
+from ..arith.matmul import accumulate_float32, exact_int_matmul
+from ..arith.requantize import channel_multipliers, real_multiplier, requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .conv_common import (Derived, Requantizer, Requantizer64, accumulate_float32,
-                          accumulator_bound, check_bias, check_quantized, check_rank,
-                          check_symmetric_filter, check_types, check_zero_points_16x8,
-                          conv_multipliers, exact_int_matmul, filter_scales, float_output,
-                          has_nan, int8_requantizer, request_int4_scratch)
+from .operands import (Derived, accumulator_bound, check_bias, check_quantized, check_rank,
+                       check_symmetric_filter, check_types, check_zero_points_16x8,
+                       constant_data, filter_scales, float_output_stage, int8_output_stage,
+                       output_stage, request_int4_scratch)
+from .params import FullyConnectedParams
 from .registry import register
-
-
-class FloatRequantizer:
-    """LiteRT's int8 requantization: ``clamp(int32(round(double(acc) * real[c])) + zp)``.
-
-    ``round`` is ``std::round`` (halves away from zero); the conversion of an
-    out-of-range double to int32 gives x86's INT32_MIN; adding the zero point
-    wraps as int32 arithmetic does.
-    """
-
-    def __init__(self, op: Op, reals: np.ndarray, output, activation: int, acc_bound: int,
-                 int64_acc: bool = False):
-        """``int64_acc``: the accumulator is int64 (16x8) and never wraps."""
-        self.reals = np.asarray(reals, np.float64)
-        self.zero_point = common.zero_point_of(output)
-        self.act_min, self.act_max = common.activation_range_quantized(activation, output, op)
-        self.wrap_acc = not int64_acc and acc_bound > INT32_MAX
-        self.may_overflow = acc_bound * float(self.reals.max(initial=0.0)) >= 2.0 ** 31 - 1
-
-    def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-        if bias is not None:
-            acc = acc + bias
-        if self.wrap_acc:
-            acc = wrap_int32(acc)
-        v = acc * self.reals
-        r = np.trunc(v)
-        # std::round, exactly: v - trunc(v) is exact, so a half is seen as a half
-        r += np.where(np.abs(v - r) >= 0.5, np.sign(v), 0.0)
-        if self.may_overflow:
-            r[(r > INT32_MAX) | (r < INT32_MIN)] = INT32_MIN
-        y = r.astype(np.int64) + self.zero_point
-        if self.may_overflow:
-            y = wrap_int32(y)
-        return np.clip(y, self.act_min, self.act_max)
-
-
-class OffsetRequantizer64:
-    """``Requantizer64`` followed by the output zero point, which TFLM's int16
-    FULLY_CONNECTED adds in int32 (wrapping) before the activation clamp."""
-
-    def __init__(self, op: Op, multiplier: np.ndarray, shift: np.ndarray, output,
-                 activation: int):
-        self.inner = Requantizer64(op, multiplier, shift, output, activation)
-        self.act_min, self.act_max = self.inner.act_min, self.inner.act_max
-        self.inner.act_min, self.inner.act_max = INT32_MIN, INT32_MAX   # only the int32 cast
-        self.zero_point = common.zero_point_of(output)
-
-    def __call__(self, acc: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-        y = wrap_int32(self.inner(acc, bias) + self.zero_point)
-        return np.clip(y, self.act_min, self.act_max)
 
 
 def accumulator_bound_fc16(depth: int, input_, filter_, bias) -> int:
@@ -145,59 +97,52 @@ class FullyConnected(Op):
         self.check(input_.num_elements == batches * depth,
                    f"input shape {list(input_.shape)} does not hold {batches} rows of depth "
                    f"{depth} (output shape {list(output.shape)})")
-        self.rows_shape = (batches, depth)
-        self.out_shape = output.shape
 
         if dtype != np.float32:
             check_quantized(self, output, "output")
-        # ``eval`` is bound here to the type's kernel so the hot path never branches on type.
+        stage, float_range, input_offset, filter_offset = None, None, 0, 0
+        per_channel = filter_.quantization is not None and filter_.quantization.per_channel
+        tflite = self.config.semantics == "tflite"
         if dtype == np.int8:
             request_int4_scratch(self, filter_)   # (FullyConnectedPrepare: before the rest)
             check_bias(self, bias, units, np.int32)
             check_quantized(self, filter_, "filter")
-            if (filter_.is_int4 and filter_.quantization.per_channel
-                    and self.config.semantics != "tflite"):
+            if filter_.is_int4 and per_channel and not tflite:
                 raise self.unsupported("per-channel int4 weights (TFLM's FULLY_CONNECTED takes "
                                        "int4 weights only with per-tensor quantization)")
-            if filter_.quantization.per_channel:
+            bound = accumulator_bound(depth, bias)
+            if per_channel:
                 check_symmetric_filter(self, filter_)
-                self.requantize = int8_requantizer(self, input_, filter_, output, units,
-                                                   channel_axis=0, activation=activation,
-                                                   acc_bound=accumulator_bound(depth, bias))
-                filter_offset = 0
+                stage = int8_output_stage(self, input_, filter_, output, units, channel_axis=0,
+                                          activation=activation, acc_bound=bound)
             else:
-                self.requantize = self._per_tensor_requantizer(input_, filter_, bias, output,
-                                                               activation)
+                stage = self._per_tensor_stage(input_, filter_, bias, output, activation, bound)
                 filter_offset = -int(filter_.quantization.zero_point[0])
-            if self.config.semantics == "tflite":
-                scales = np.broadcast_to(np.asarray(filter_.quantization.scale, np.float64),
-                                         (units,))
-                s_in, s_out = common.scale_of(input_), common.scale_of(output)
-                reals = [float(np.float32(s_in)) * float(s) / float(np.float32(s_out))
-                         for s in scales]
-                self.requantize = FloatRequantizer(self, np.array(reals), output, activation,
-                                                   accumulator_bound(depth, bias))
-            self.input_offset = -common.zero_point_of(input_)
-            self.weights = Derived(
-                filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())
-            self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
-            self.eval = self._eval_int8
+            if tflite:
+                stage = float_output_stage(self, self._reals(input_, filter_, output, units),
+                                           output, activation, bound)
+            input_offset = -common.zero_point_of(input_)
         elif dtype == np.int16:
-            filter_offset = self._prepare_16x8(input_, filter_, bias, output, activation)
-            self.input_offset = -common.zero_point_of(input_)
-            self.weights = Derived(
-                filter_, lambda w: (np.asarray(w, np.float64) + filter_offset).T.copy())
-            self.bias = Derived(bias, lambda b: np.asarray(b, np.int64).reshape(-1))
-            self.eval = self._eval_int8     # the same integer product; only requantize differs
+            stage, filter_offset = self._prepare_16x8(input_, filter_, bias, output, activation)
+            input_offset = -common.zero_point_of(input_)
         else:
             check_bias(self, bias, units, np.float32)
-            self.act_range = common.activation_range_float(activation)
-            self.weights = Derived(filter_, lambda w: np.asarray(w, np.float32).T.copy())
-            self.bias = Derived(bias, lambda b: np.asarray(b, np.float32).reshape(-1))
-            self.eval = self._eval_float
+            float_range = common.activation_range_float(activation)
+        self.params = FullyConnectedParams(
+            dtype=dtype, batches=batches, depth=depth, units=units, input_offset=input_offset,
+            filter_offset=filter_offset, per_channel=per_channel, stage=stage,
+            float_range=float_range, filter=constant_data(filter_), bias=constant_data(bias),
+            has_bias=bias is not None, bias_nan_wins=not tflite)
 
-    def _prepare_16x8(self, input_, filter_, bias, output, activation: int) -> int:
-        """Validation and ``self.requantize`` of int16 x int8; returns the filter offset."""
+    @staticmethod
+    def _reals(input_, filter_, output, units: int) -> np.ndarray:
+        """The real multipliers of LiteRT's floating-point requantization, per unit."""
+        scales = np.broadcast_to(np.asarray(filter_.quantization.scale, np.float64), (units,))
+        s_in, s_out = common.scale_of(input_), common.scale_of(output)
+        return np.array([real_multiplier(s_in, s, s_out) for s in scales])
+
+    def _prepare_16x8(self, input_, filter_, bias, output, activation: int):
+        """Validation and output stage of int16 x int8; returns (stage, filter offset)."""
         units, depth = filter_.shape
         tflite = self.config.semantics == "tflite"
         if tflite:
@@ -215,22 +160,17 @@ class FullyConnected(Op):
         else:
             self._check_per_tensor_bias_scale(input_, filter_, bias, output)
             filter_offset = -int(filter_.quantization.zero_point[0])
-        scales = filter_scales(self, filter_, units, channel_axis=0)
-        s_in, s_out = common.scale_of(input_), common.scale_of(output)
         bound = accumulator_bound_fc16(depth, input_, filter_, bias)
         if tflite:
-            reals = [float(np.float32(s_in)) * float(s) / float(np.float32(s_out))
-                     for s in scales]
-            self.requantize = FloatRequantizer(self, np.array(reals), output, activation,
-                                               bound, int64_acc=True)
-            return filter_offset
-        m, s = conv_multipliers(s_in, scales, s_out, self.config.rounding)
-        if bias is None or bias.dtype == np.int64:
-            self.requantize = OffsetRequantizer64(self, m, s, output, activation)
-        else:   # int32 bias: int32 accumulator, 32-bit MBQM, output zero point
-            self.requantize = Requantizer(self, m, s, output, activation, bound,
-                                          rows=output.num_elements // units)
-        return filter_offset
+            return float_output_stage(self, self._reals(input_, filter_, output, units), output,
+                                      activation, bound, int64_acc=True), filter_offset
+        scales = filter_scales(self, filter_, units, channel_axis=0)
+        m, s = channel_multipliers(common.scale_of(input_), scales, common.scale_of(output),
+                                   self.config.rounding)
+        # an int64 bias (or none): int64 accumulator and MBQM; an int32 bias: an int32
+        # accumulator that wraps, the build's 32-bit MBQM; both add the output zero point
+        kind = "int64" if bias is None or bias.dtype == np.int64 else "int32"
+        return output_stage(self, kind, m, s, output, activation, bound), filter_offset
 
     def _check_per_tensor_bias_scale(self, input_, filter_, bias, output) -> None:
         """GetQuantizedConvolutionMultipler (kernels/kernel_util.cc): the kernel adds the
@@ -245,26 +185,41 @@ class FullyConnected(Op):
                        f"bias scale {s_bias} differs from input scale x filter scale {product}")
         self.check(product >= 0, "input scale x filter scale is negative")
 
-    def _per_tensor_requantizer(self, input_, filter_, bias, output, activation) -> Requantizer:
+    def _per_tensor_stage(self, input_, filter_, bias, output, activation, bound):
         """The per-tensor branch of CalculateOpDataFullyConnected."""
         check_quantized(self, input_, "input")
         check_quantized(self, output, "output")
         s_in, s_w, s_out = (common.scale_of(t) for t in (input_, filter_, output))
         self._check_per_tensor_bias_scale(input_, filter_, bias, output)
-        units, depth = filter_.shape
-        m, s = conv_multipliers(s_in, np.full(units, s_w), s_out, self.config.rounding)
-        return Requantizer(self, m, s, output, activation, accumulator_bound(depth, bias),
-                           rows=output.num_elements // units)
+        units = filter_.shape[0]
+        m, s = channel_multipliers(s_in, np.full(units, s_w), s_out, self.config.rounding)
+        return output_stage(self, "int32", m, s, output, activation, bound)
 
-    def _eval_int8(self, inputs, outputs, scratch) -> None:
-        rows = np.add(inputs[0].reshape(self.rows_shape), self.input_offset, dtype=np.float64)
+    def setup_eval(self) -> None:
+        p = self.params
+        self.rows_shape = (p.batches, p.depth)
+        if p.dtype == np.float32:
+            self.weights = Derived(p.filter, lambda w: np.asarray(w, np.float32).T.copy())
+            self.bias = Derived(p.bias, lambda b: np.asarray(b, np.float32).reshape(-1))
+            self.eval = self._eval_float
+            return
+        # int8 and 16x8: the same exact integer product; only the requantization differs
+        self.weights = Derived(
+            p.filter, lambda w: (np.asarray(w, np.float64) + p.filter_offset).T.copy())
+        self.bias = Derived(p.bias, lambda b: np.asarray(b, np.int64).reshape(-1))
+        self.requantize = requantizer(p.stage, rows=p.batches)
+        self.eval = self._eval_int
+
+    def _eval_int(self, inputs, outputs, scratch) -> None:
+        rows = np.add(inputs[0].reshape(self.rows_shape), self.params.input_offset,
+                      dtype=np.float64)
         acc = exact_int_matmul(rows, self.weights(inputs[1]))
         bias = self.bias(inputs[2] if len(inputs) > 2 else None)
-        outputs[0][...] = self.requantize(acc, bias).reshape(self.out_shape)
+        outputs[0][...] = self.requantize(acc, bias).reshape(outputs[0].shape)
 
     def _eval_float(self, inputs, outputs, scratch) -> None:
         rows, weights = inputs[0].reshape(self.rows_shape), self.weights(inputs[1])
         total = accumulate_float32(rows, weights, has_nan(rows) or has_nan(weights))
         bias = self.bias(inputs[2] if len(inputs) > 2 else None)
-        outputs[0][...] = float_output(total, bias, self.act_range,
-                                       self.config.semantics == "tflm").reshape(self.out_shape)
+        outputs[0][...] = float_output(total, bias, self.params.float_range,
+                                       self.params.bias_nan_wins).reshape(outputs[0].shape)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import cpp_clamp
-from .conv_common import add_into, has_nan
+from ..arith.float_math import add_into, cpp_clamp, has_nan
 from .pooling import _Pool2D, valid_tap_counts
 from .registry import register
 
@@ -26,11 +25,11 @@ class L2Pool2D(_Pool2D):
             raise self.unsupported(f"type {self.input(0).dtype} is not supported (TFLM's "
                                    "L2_POOL_2D is float32 only)")
         super().prepare()
-        counts = valid_tap_counts(self.window)
+        counts = valid_tap_counts(self.params.window)
         self.check(bool(np.all(counts > 0)), "a pooling window lies entirely in the padding")
         self.counts = counts.astype(np.float32)
 
-    def eval(self, inputs, outputs, scratch) -> None:
+    def _eval_float(self, inputs, outputs, scratch) -> None:
         self.image.load(inputs[0])
         total = np.zeros(outputs[0].shape, np.float32)
         keep_nan = has_nan(inputs[0])
@@ -39,4 +38,4 @@ class L2Pool2D(_Pool2D):
                 tap = self.image.tap(ky, kx)
                 add_into(total, tap * tap, keep_nan)
             result = np.sqrt(total / self.counts)
-        outputs[0][...] = cpp_clamp(result, *self.act_range)
+        outputs[0][...] = cpp_clamp(result, *self.params.float_range)

@@ -35,7 +35,7 @@ from ..arith.gemmlowp import (calculate_input_radius, count_leading_zeros_u32,
                               preprocess_softmax_scaling, rescale, rounding_half_sum)
 from .base import Op
 from .common import scale_of, zero_point_of
-from .conv_common import add_into, has_nan
+from ..arith.float_math import add_into, has_nan
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, libm_unary
 from .registry import register

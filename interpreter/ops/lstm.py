@@ -65,17 +65,11 @@ import math
 import numpy as np
 
 from ..arith import fixedpoint
-from ..arith.float_math import tanhf
+from ..arith.float_math import cpp_clamp, float_output, has_nan, tanhf
+from ..arith.matmul import accumulate_float32, exact_int_matmul
+from ..arith.requantize import MAX_SHIFT_INT64, channel_multipliers
 from . import common
 from .base import Op
-from .conv_common import (
-    MAX_SHIFT_INT64,
-    accumulate_float32,
-    conv_multipliers,
-    exact_int_matmul,
-    float_output,
-    has_nan,
-)
 from .logistic import logistic_float32
 from .lstm_fixed import (
     INT16_MAX,
@@ -124,7 +118,7 @@ class _GateFC:
     def __init__(self, op: Op, input_, weights, rounding: str):
         s_in = common.scale_of(input_)
         s_w = common.scale_of(weights)
-        m, s = conv_multipliers(s_in, np.array([s_w], np.float32), GATE_INPUT_SCALE, rounding)
+        m, s = channel_multipliers(s_in, np.array([s_w], np.float32), GATE_INPUT_SCALE, rounding)
         self.wide = input_.dtype == INT16
         if self.wide:
             op.check(int(s[0]) <= MAX_SHIFT_INT64,
@@ -324,13 +318,13 @@ class UnidirectionalSequenceLstm(Op):
                 f = logistic_float32(gates[GATE_F])
                 i = logistic_float32(gates[GATE_I])
                 g = tanhf(gates[GATE_C])
-                c = common.cpp_clamp(f * c, lo, hi) + common.cpp_clamp(i * g, lo, hi)
+                c = cpp_clamp(f * c, lo, hi) + cpp_clamp(i * g, lo, hi)
                 if clip > 0:
                     # std::max(std::min(clip, v), -clip)
                     c = np.where(c < clip, c, clip)
                     c = np.where(c < -clip, -clip, c).astype(np.float32)
                 o = logistic_float32(gates[GATE_O])
-                h = common.cpp_clamp(tanhf(c) * o, lo, hi).astype(np.float32)
+                h = cpp_clamp(tanhf(c) * o, lo, hi).astype(np.float32)
                 out[t] = h
         hidden[...] = h
         cell[...] = c

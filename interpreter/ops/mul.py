@@ -15,6 +15,7 @@ import numpy as np
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 from .common import scale_of, zero_point_of
 from .elementwise import BinaryElementwiseOp
+from .params import MulParams
 from .registry import register
 
 
@@ -28,6 +29,9 @@ class Mul(BinaryElementwiseOp):
         if out.dtype == np.int16 and (self.zp1, self.zp2, self.zp_out) != (0, 0, 0):
             raise self.error("int16 MUL requires zero points of 0, got "
                              f"{self.zp1}, {self.zp2} -> {self.zp_out}")
+        self.params = MulParams(out.dtype, -self.zp1, -self.zp2, self.zp_out,
+                                int(self.multiplier), int(self.shift), int(self.act_min),
+                                int(self.act_max))
 
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         product = (x1 - self.zp1) * (x2 - self.zp2)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arith.float_math import add_into, float_output, has_nan
 from . import common
 from .base import Op
 from .common import FLOAT32_LOWEST, fused_activation
-from .conv_common import (PaddedImage, Window, add_into, check_output_shape, check_quantized,
-                          check_rank, compute_window, float_output, has_nan)
+from .operands import check_quantized, check_rank
+from .params import PoolParams
 from .registry import register
+from .window import PaddedImage, Window, check_output_shape, compute_window
 
 _SUPPORTED = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.float32))
 # int16 taps sum in an int32 accumulator: exact below this many taps
@@ -72,14 +74,7 @@ class _Pool2D(Op):
         window = compute_window(self, opts.padding, in_h, in_w, opts.filter_height,
                                 opts.filter_width, opts.stride_h, opts.stride_w)
         check_output_shape(self, output, (batches, window.out_h, window.out_w, depth))
-        self.window = window
-        self.image = PaddedImage(window, batches, depth, input_.dtype,
-                                 fill=self.border_value(input_.dtype))
-        # Few output pixels under many taps (global pooling): one reduction over the
-        # window view beats a loop over the taps.
-        self.reduce_whole_window = window.out_h * window.out_w < window.filter_h * window.filter_w
-
-        # The type's kernel is chosen here so that eval never branches on the type.
+        act_min = act_max = float_range = None
         if input_.dtype != np.float32:
             check_quantized(self, input_, "input")
             check_quantized(self, output, "output")
@@ -88,27 +83,36 @@ class _Pool2D(Op):
                        "input and output scales differ")
             self.check(common.zero_point_of(input_) == common.zero_point_of(output),
                        "input and output zero points differ")
-            self.act_min, self.act_max = common.activation_range_quantized(activation, output, self)
-            self._eval_for_type = self._eval_integer
+            act_min, act_max = common.activation_range_quantized(activation, output, self)
         else:
-            self.act_range = common.activation_range_float(activation)
-            self._eval_for_type = self._eval_float
+            float_range = common.activation_range_float(activation)
+        self.params = PoolParams(input_.dtype, window, batches, depth, act_min, act_max,
+                                 float_range)
 
-    def eval(self, inputs, outputs, scratch) -> None:
-        self._eval_for_type(inputs, outputs, scratch)
+    def setup_eval(self) -> None:
+        p = self.params
+        self.window = p.window
+        self.image = PaddedImage(p.window, p.batches, p.depth, p.dtype,
+                                 fill=self.border_value(p.dtype))
+        # Few output pixels under many taps (global pooling): one reduction over the
+        # window view beats a loop over the taps.
+        self.reduce_whole_window = (p.window.out_h * p.window.out_w
+                                    < p.window.filter_h * p.window.filter_w)
+        # The type's kernel is chosen here so that eval never branches on the type.
+        self.eval = self._eval_float if p.dtype == np.float32 else self._eval_integer
 
     def _eval_integer(self, inputs, outputs, scratch) -> None:
         self.image.load(inputs[0])
         result = self.reduce_int(outputs[0].shape)
-        np.maximum(result, self.act_min, out=result)
-        np.minimum(result, self.act_max, out=result)
+        np.maximum(result, self.params.act_min, out=result)
+        np.minimum(result, self.params.act_max, out=result)
         outputs[0][...] = result
 
     def _eval_float(self, inputs, outputs, scratch) -> None:
         self.image.load(inputs[0])
         with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
             result = self.reduce_float(outputs[0].shape, has_nan(inputs[0]))
-        outputs[0][...] = float_output(result, None, self.act_range)
+        outputs[0][...] = float_output(result, None, self.params.float_range)
 
     def reduce_int(self, shape) -> np.ndarray:
         """The integer result before the activation clamp, as int64."""
@@ -127,7 +131,7 @@ class AveragePool2D(_Pool2D):
 
     def prepare(self) -> None:
         super().prepare()
-        counts = valid_tap_counts(self.window)
+        counts = valid_tap_counts(self.params.window)
         # The kernels fail at run time on an empty window; geometry from
         # ComputePaddingHeightWidth never produces one, but refuse it early.
         self.check(bool(np.all(counts > 0)), "a pooling window lies entirely in the padding")

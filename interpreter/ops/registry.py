@@ -1,8 +1,16 @@
-"""The op registry: builtin operator -> Op class.
+"""The op registry: builtin operator -> Op class, and the backend kernels per op.
 
-Op modules register themselves with ``@register("CONV_2D", ...)``; the
-interpreter looks classes up by builtin code or name. Importing
-``interpreter.ops`` imports every op module, which fills the registry.
+Op modules register themselves with ``@register("CONV_2D", ...)``; importing
+``interpreter.ops`` imports every op module, which fills the registry. An Op
+class validates its node and builds its prepared form (``ops.params``); its
+NumPy ``eval`` is the reference every backend is tested against.
+
+Backend kernels (``interpreter.ops_c``) register with
+``@register_kernel("CONV_2D", backend="c")``. Each declares the semantics
+and rounding modes it implements and, through ``accepts(op)``, which prepared
+forms it runs; ``kernel_for`` picks the first that fits, and an op none fits
+runs its NumPy ``eval``: a model never fails only because a backend lacks a
+kernel.
 """
 from __future__ import annotations
 
@@ -12,52 +20,43 @@ from ..errors import UnsupportedOpError
 from .base import Op
 
 _BY_NAME: dict[str, type[Op]] = {}
-# Accelerated implementations per backend; an op without one runs the NumPy
-# reference class, so a model never fails only because a backend lacks an op.
-_BY_BACKEND: dict[str, dict[str, type[Op]]] = {}
+#: backend -> op name -> kernel classes, in registration order
+_KERNELS: dict[str, dict[str, list[type]]] = {}
 
 SEMANTICS = ("tflm", "tflite")
-#: ops whose arithmetic differs between TFLM and LiteRT's reference kernels
-#: (docs/TFLM_VS_TFLITE.md); under ``semantics="tflite"`` they always run their
-#: NumPy class, which implements both, never a backend kernel written to TFLM's.
-SEMANTICS_DIVERGENT = frozenset({
-    "FULLY_CONNECTED", "LOGISTIC", "TANH", "RSQRT", "CAST", "SPACE_TO_BATCH_ND", "GREATER",
-    "ABS", "SUM", "RELU6", "RELU", "ADD", "ADD_N", "DIV", "PAD", "ARG_MAX", "ARG_MIN",
-    "STRIDED_SLICE",
-})
 
 
-def register(*names: str, backend: str = "numpy") -> Callable[[type[Op]], type[Op]]:
-    table = _BY_NAME if backend == "numpy" else _BY_BACKEND.setdefault(backend, {})
-
+def register(*names: str) -> Callable[[type[Op]], type[Op]]:
     def deco(cls: type[Op]) -> type[Op]:
         for name in names:
-            if name in table:
-                raise RuntimeError(f"op {name} registered twice for backend {backend}")
-            table[name] = cls
+            if name in _BY_NAME:
+                raise RuntimeError(f"op {name} registered twice")
+            _BY_NAME[name] = cls
         cls.op_names = tuple(names)
         return cls
     return deco
 
 
-def supported_ops(backend: str = "numpy") -> list[str]:
-    return sorted(_BY_NAME if backend == "numpy" else _BY_BACKEND.get(backend, {}))
+def register_kernel(*names: str, backend: str) -> Callable[[type], type]:
+    """Register a backend kernel class for the ops ``names``."""
+    def deco(cls: type) -> type:
+        for name in names:
+            _KERNELS.setdefault(backend, {}).setdefault(name, []).append(cls)
+        return cls
+    return deco
 
 
-def lookup(op_name: str, op_index: int | None = None, backend: str = "numpy",
-           semantics: str = "tflm") -> type[Op]:
-    """The Op class for a builtin operator name, or UnsupportedOpError naming it.
+def supported_ops() -> list[str]:
+    return sorted(_BY_NAME)
 
-    A backend kernel is used only where its arithmetic is that of ``semantics``:
-    backend kernels implement TFLM's, so for ``semantics="tflite"`` the ops in
-    ``SEMANTICS_DIVERGENT`` fall back to the NumPy class (unless the backend
-    class lists "tflite" in an optional ``semantics`` attribute).
-    """
-    accelerated = _BY_BACKEND.get(backend, {}).get(op_name)
-    if accelerated is not None and (
-            semantics == "tflm" or op_name not in SEMANTICS_DIVERGENT
-            or semantics in getattr(accelerated, "semantics", ("tflm",))):
-        return accelerated
+
+def kernels(backend: str, op_name: str) -> list[type]:
+    """The kernel classes a backend registered for an op."""
+    return list(_KERNELS.get(backend, {}).get(op_name, ()))
+
+
+def lookup(op_name: str, op_index: int | None = None) -> type[Op]:
+    """The Op class for a builtin operator name, or UnsupportedOpError naming it."""
     try:
         return _BY_NAME[op_name]
     except KeyError:
@@ -67,10 +66,14 @@ def lookup(op_name: str, op_index: int | None = None, backend: str = "numpy",
             + ", ".join(supported_ops())) from None
 
 
-def lookup_code(builtin_code: int, op_index: int | None = None) -> type[Op]:
-    from ..parse.schema import BuiltinOperator  # generated enum
-    try:
-        name = BuiltinOperator(builtin_code).name
-    except ValueError:
-        name = f"builtin code {builtin_code}"
-    return lookup(name, op_index)
+def kernel_for(op: Op, backend: str):
+    """A prepared op's backend kernel (an instance), or None: the op runs its NumPy eval.
+
+    A kernel class is used only where it implements the interpreter's semantics
+    and rounding and accepts the op's prepared form.
+    """
+    for cls in kernels(backend, op.node.op_name):
+        if (op.config.semantics in cls.semantics and op.config.rounding in cls.roundings
+                and cls.accepts(op)):
+            return cls(op)
+    return None

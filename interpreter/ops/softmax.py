@@ -61,6 +61,7 @@ from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .layout_common import quant_params
+from .params import SoftmaxParams
 from .registry import register
 
 SCALED_DIFF_INTEGER_BITS = 5
@@ -146,6 +147,9 @@ class Softmax(Op):
                              "small for the fixed-point softmax (TFLM aborts here)")
         self.input_multiplier, self.input_left_shift = scaling
         self.diff_min = -calculate_input_radius(SCALED_DIFF_INTEGER_BITS, self.input_left_shift)
+        if out.dtype == np.int8:
+            self.params = SoftmaxParams(int(self.input_multiplier), int(self.input_left_shift),
+                                        int(self.diff_min))
         self.out_min, self.out_max = INT_RANGES[out.dtype]
         self.out_bits = 8 * out.dtype.itemsize
         # An int8 row's differences to its maximum are the 256 values 0, -1, ..., -255:

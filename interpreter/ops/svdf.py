@@ -29,7 +29,8 @@ from ..arith import fixedpoint
 from ..arith.float_math import tanhf
 from . import common
 from .base import Op
-from .conv_common import accumulate_float32, has_nan
+from ..arith.float_math import has_nan
+from ..arith.matmul import accumulate_float32
 from .registry import register
 
 INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = range(5)

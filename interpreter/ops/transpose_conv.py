@@ -28,25 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arith.float_math import float_output
+from ..arith.requantize import channel_multipliers, requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .conv_common import (
-    PADDING_SAME,
-    PADDING_VALID,
-    Requantizer,
-    check_bias,
-    check_rank,
-    check_symmetric_filter,
-    check_types,
-    compute_out_size,
-    compute_padding,
-    conv_multipliers,
-    filter_scales,
-    float_output,
-    int16_requantizer,
-)
+from .operands import (check_bias, check_rank, check_symmetric_filter, check_types,
+                       filter_scales, int16_output_stage, output_stage)
 from .registry import register
+from .window import PADDING_SAME, PADDING_VALID, compute_out_size, compute_padding
 
 OUTPUT_SHAPE, FILTER, INPUT, BIAS = range(4)
 
@@ -85,21 +75,22 @@ class TransposeConv(Op):
         if dtype == np.int8:
             check_bias(self, bias, out_c, np.int32)
             scales = filter_scales(self, filter_, out_c, channel_axis=0)
-            m, s = conv_multipliers(common.scale_of(input_), scales, common.scale_of(output),
-                                    self.config.rounding)
+            m, s = channel_multipliers(common.scale_of(input_), scales, common.scale_of(output),
+                                       self.config.rounding)
             # The fused activation's range clamps the int8 result (tflite-micro's runtime
             # applies it; older TFLM sources clamped to the int8 range only).
-            self.requantize = Requantizer(self, m, s, output, activation,
-                                          acc_bound=1 << 40, rows=output.num_elements // out_c)
+            self.requantize = requantizer(
+                output_stage(self, "int32", m, s, output, activation, acc_bound=1 << 40),
+                rows=output.num_elements // out_c)
             self.input_offset = -common.zero_point_of(input_)
             self.request_scratch(output.num_elements * 4)
             self.eval = self._eval_int8
         elif dtype == np.int16:
             check_bias(self, bias, out_c, (np.int16, np.int64))
             check_symmetric_filter(self, filter_)
-            self.requantize = int16_requantizer(self, input_, filter_, output, out_c,
-                                                channel_axis=0, activation=activation,
-                                                int64_acc=True)
+            self.requantize = requantizer(int16_output_stage(
+                self, input_, filter_, output, out_c, channel_axis=0, activation=activation,
+                int64_acc=True))
             self.input_offset = 0
             self.request_scratch(output.num_elements * 8)
             self.eval = self._eval_int8     # the same scatter; only requantize differs

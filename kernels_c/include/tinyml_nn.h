@@ -1,16 +1,27 @@
 /*
- * tinyml_nn.h - the public interface of the tinyml int8 kernels.
+ * tinyml_nn.h - the public interface of the tinyml kernels.
  *
  * Portable C99 kernels that reproduce the TensorFlow Lite Micro reference
  * kernels bit for bit. They are written as firmware code: no allocation, no
- * state kept between calls, no libc beyond <string.h>/<stdint.h>; every kernel
- * that needs working memory takes it from the caller and says how much it
- * needs through its *_get_buffer_size function.
+ * state kept between calls, no libc beyond <string.h>/<stdint.h>.
  *
- * Layouts are NHWC (activations), OHWI (conv filters), 1HWO (depthwise
- * filters) and [units, depth] (fully connected weights). Offsets follow the
- * TFLite convention: input_offset = -input_zero_point, output_offset =
- * +output_zero_point.
+ * Conventions (those of CMSIS-NN):
+ * - Layouts are NHWC (activations), OHWI (convolution filters), 1HWO
+ *   (depthwise filters) and [units, depth] (fully connected weights).
+ * - Offsets: input_offset = -input zero point, in [-127, 128] for int8;
+ *   output_offset = +output zero point, in [-128, 127].
+ * - Requantization constants come from QuantizeMultiplier: a multiplier in
+ *   [2^30, 2^31) (or 0) and a shift in [-31, 30], the real scale being
+ *   multiplier * 2^(shift - 31). Build with TNN_SINGLE_ROUNDING defined for
+ *   TFLITE_SINGLE_ROUNDING arithmetic; the default is TFLM's double rounding.
+ * - A kernel that needs working memory takes a context (tnn_context) as its
+ *   first argument, whose buffer holds at least what the kernel's
+ *   *_get_buffer_size function returns; the kernel checks the size. Buffers
+ *   may be uninitialized; the kernels never read what they did not write.
+ * - Every kernel returns TNN_OK, or TNN_ARG_ERROR for arguments outside the
+ *   ranges documented here (then its output is unspecified).
+ * - Activation ranges are clamp bounds in output integers, min <= max, both
+ *   within the output type.
  */
 #ifndef TINYML_NN_H
 #define TINYML_NN_H
@@ -24,7 +35,22 @@ extern "C" {
 #define TNN_OK 0
 #define TNN_ARG_ERROR (-1)
 
-/* Tensor dimensions, NHWC. Unused dimensions are 1. */
+/* The specialized kernels the wrappers choose from (*_select). */
+#define TNN_CONV_1X1 0
+#define TNN_CONV_1XN 1
+#define TNN_CONV_GENERAL 2
+#define TNN_DW_CONV_3X3 0
+#define TNN_DW_CONV_MULT1 1
+#define TNN_DW_CONV_GENERAL 2
+
+/* Working memory handed to a kernel: `size` bytes at `buf` (buf may be NULL when
+ * the kernel's *_get_buffer_size is 0). Any alignment of 4 bytes or more. */
+typedef struct {
+    void *buf;
+    int32_t size;
+} tnn_context;
+
+/* Tensor dimensions, NHWC; every dimension >= 1. Unused dimensions are 1. */
 typedef struct {
     int32_t n;
     int32_t h;
@@ -32,7 +58,8 @@ typedef struct {
     int32_t c;
 } tnn_dims;
 
-/* A (height, width) pair: strides, paddings, dilations, window sizes. */
+/* A (height, width) pair: strides (>= 1), paddings (>= 0), dilations (>= 1),
+ * window sizes (>= 1). */
 typedef struct {
     int32_t h;
     int32_t w;
@@ -60,7 +87,7 @@ typedef struct {
     int32_t input_offset;   /* -input zero point */
     int32_t output_offset;  /* +output zero point */
     tnn_tile stride;
-    tnn_tile padding;       /* rows above / columns left of the image */
+    tnn_tile padding;       /* rows above / columns left of the image (TFLM's padding values) */
     tnn_tile dilation;
     tnn_activation activation;
 } tnn_conv_params;
@@ -68,7 +95,8 @@ typedef struct {
 typedef struct {
     int32_t input_offset;
     int32_t output_offset;
-    int32_t ch_mult;        /* depth multiplier */
+    int32_t ch_mult;        /* depth multiplier, >= 1: output channel c reads input channel
+                               c / ch_mult */
     tnn_tile stride;
     tnn_tile padding;
     tnn_tile dilation;
@@ -77,7 +105,7 @@ typedef struct {
 
 typedef struct {
     int32_t input_offset;
-    int32_t filter_offset;  /* -filter zero point (per-tensor weights only) */
+    int32_t filter_offset;  /* -filter zero point (per-tensor weights), 0 for per-channel */
     int32_t output_offset;
     tnn_activation activation;
 } tnn_fc_params;
@@ -88,8 +116,9 @@ typedef struct {
     tnn_activation activation;
 } tnn_pool_params;
 
-/* ADD / SUB (TFLM add.h): each input is shifted left by left_shift, scaled by
- * its own multiplier, summed, and the sum scaled to the output. */
+/* ADD (TFLM add.h): each input, offset and shifted left by left_shift (20 for
+ * int8), is scaled by its own multiplier (real scale < 1), the two are summed,
+ * and the sum scaled to the output. */
 typedef struct {
     int32_t input1_offset;
     int32_t input2_offset;
@@ -101,6 +130,7 @@ typedef struct {
     tnn_activation activation;
 } tnn_add_params;
 
+/* MUL (TFLM mul.h): clamp(MBQM((x1 + off1) * (x2 + off2), output_quant) + off_out). */
 typedef struct {
     int32_t input1_offset;
     int32_t input2_offset;
@@ -109,42 +139,66 @@ typedef struct {
     tnn_activation activation;
 } tnn_mul_params;
 
-/* SOFTMAX (TFLM reference softmax.h): int8 in, int8 out with scale 1/256, zp -128. */
+/* SOFTMAX (TFLM reference softmax.h): int8 in, int8 out with scale 1/256, zero
+ * point -128. input_multiplier / input_left_shift scale differences to the row
+ * maximum into Q5.26 (PreprocessSoftmaxScaling); differences below diff_min
+ * (<= 0) contribute nothing. */
 typedef struct {
     int32_t input_multiplier;
     int32_t input_left_shift;
     int32_t diff_min;
 } tnn_softmax_params;
 
-/* ---- support ---------------------------------------------------------- */
+/* ---- preparation (run once, e.g. at code generation time) ----------------- */
 
-/* out[o] = bias[o] + input_offset * sum_k filter[o][k] (bias may be NULL), wrapping
- * like int32 arithmetic. The convolution and fully connected kernels take this
- * "folded" bias: they then run a plain int8 x int8 dot product, and fill padding
- * taps with the input zero point so that the padding adds nothing. */
+/* out[o] = bias[o] + input_offset * sum_k filter[o * depth + k] for o < out_ch
+ * (bias may be NULL: 0), wrapping like int32 arithmetic. The convolution kernels
+ * take this "folded" bias: they run a plain int8 x int8 product, filling padding
+ * taps with the input zero point so that padding adds nothing. */
 void tnn_fold_bias_s8(const int8_t *filter, const int32_t *bias, int32_t out_ch,
                       int32_t depth, int32_t input_offset, int32_t *out);
 
-/* Matrix product of int8 rows with int8 weight rows, requantized per column:
- * out[r * out_stride + o] = requant(bias[o] + sum_k lhs[r*lhs_stride + k] * rhs[o*depth + k]). */
-void tnn_nn_mat_mult_s8(const int8_t *lhs, int32_t lhs_rows, int32_t lhs_stride,
-                        const int8_t *rhs, int32_t rhs_rows, int32_t depth,
-                        const int32_t *bias, const tnn_per_channel_quant_params *quant,
-                        int32_t output_offset, tnn_activation act,
-                        int8_t *out, int32_t out_stride);
+/* kernel_sum[o] = bias[o] + input_offset * sum_k (w[o][k] + filter_offset), int32
+ * wrap-around; bias may be NULL. tnn_fully_connected_s8 takes it in place of the
+ * bias and adds filter_offset * sum(x) per input row itself. */
+void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t *filter,
+                                       const int32_t *bias, int32_t units, int32_t depth,
+                                       int32_t *kernel_sum);
 
-/* ---- convolution -------------------------------------------------------- */
+/* ---- convolution (CONV_2D, int8, per-channel requantization) --------------
+ * input_dims: N x H x W x C_in; filter_dims: C_out x KH x KW x C_in (no groups);
+ * output_dims: N x OH x OW x C_out as TFLM computes it for the padding;
+ * quant: C_out pairs; bias: the folded bias (tnn_fold_bias_s8), C_out values,
+ * never NULL. */
 
-/* General CONV_2D: any stride, padding, dilation. `bias` is the folded bias. */
-int32_t tnn_convolve_s8(const tnn_conv_params *params,
+/* The entry point: runs the kernel tnn_convolve_wrapper_s8_select names. */
+int32_t tnn_convolve_wrapper_s8(const tnn_context *ctx, const tnn_conv_params *params,
+                                const tnn_per_channel_quant_params *quant,
+                                const tnn_dims *input_dims, const int8_t *input,
+                                const tnn_dims *filter_dims, const int8_t *filter,
+                                const int32_t *bias,
+                                const tnn_dims *output_dims, int8_t *output);
+int32_t tnn_convolve_wrapper_s8_get_buffer_size(const tnn_conv_params *params,
+                                                const tnn_dims *input_dims,
+                                                const tnn_dims *filter_dims,
+                                                const tnn_dims *output_dims);
+/* TNN_CONV_1X1 (1x1 filter, no padding), TNN_CONV_1XN (1xN filter on a one-row
+ * input, output height 1, dilation 1 along the row) or TNN_CONV_GENERAL. */
+int32_t tnn_convolve_wrapper_s8_select(const tnn_conv_params *params,
+                                       const tnn_dims *input_dims, const tnn_dims *filter_dims,
+                                       const tnn_dims *output_dims);
+
+/* Any stride, padding and dilation: im2col of blocks of output pixels. */
+int32_t tnn_convolve_s8(const tnn_context *ctx,
+                        const tnn_conv_params *params,
                         const tnn_per_channel_quant_params *quant,
                         const tnn_dims *input_dims, const int8_t *input,
                         const tnn_dims *filter_dims, const int8_t *filter,
                         const int32_t *bias,
-                        const tnn_dims *output_dims, int8_t *output, void *scratch);
+                        const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_convolve_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_dims *filter_dims);
 
-/* 1x1 filter, no padding, dilation 1, any stride: no im2col. */
+/* 1x1 filter, no padding, any stride: no im2col, no working memory. */
 int32_t tnn_convolve_1x1_s8(const tnn_conv_params *params,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
@@ -155,73 +209,98 @@ int32_t tnn_convolve_1x1_s8_get_buffer_size(void);
 
 /* 1xN filter on a height-1 input (audio, time series): the im2col of a block of
  * output pixels is one strided run of the row. */
-int32_t tnn_convolve_1xn_s8(const tnn_conv_params *params,
+int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
+                            const tnn_conv_params *params,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
                             const tnn_dims *filter_dims, const int8_t *filter,
                             const int32_t *bias,
-                            const tnn_dims *output_dims, int8_t *output, void *scratch);
-int32_t tnn_convolve_1xn_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_dims *filter_dims);
+                            const tnn_dims *output_dims, int8_t *output);
+int32_t tnn_convolve_1xn_s8_get_buffer_size(const tnn_dims *input_dims,
+                                            const tnn_dims *filter_dims);
 
-/* ---- depthwise convolution (raw bias, may be NULL) ---------------------- */
+/* ---- depthwise convolution (DEPTHWISE_CONV_2D, int8) ---------------------
+ * input_dims: N x H x W x C_in; filter_dims: 1 x KH x KW x C_out with
+ * C_out = C_in * ch_mult; quant: C_out pairs; bias: the model's int32 bias,
+ * C_out values, or NULL. */
 
-int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
+/* The entry point: runs the kernel tnn_depthwise_conv_wrapper_s8_select names. */
+int32_t tnn_depthwise_conv_wrapper_s8(const tnn_context *ctx, const tnn_dw_conv_params *params,
+                                      const tnn_per_channel_quant_params *quant,
+                                      const tnn_dims *input_dims, const int8_t *input,
+                                      const tnn_dims *filter_dims, const int8_t *filter,
+                                      const int32_t *bias,
+                                      const tnn_dims *output_dims, int8_t *output);
+int32_t tnn_depthwise_conv_wrapper_s8_get_buffer_size(const tnn_dw_conv_params *params,
+                                                      const tnn_dims *input_dims,
+                                                      const tnn_dims *filter_dims,
+                                                      const tnn_dims *output_dims);
+/* TNN_DW_CONV_3X3 (multiplier 1, 3x3 window, dilation 1, padding <= 1),
+ * TNN_DW_CONV_MULT1 (multiplier 1) or TNN_DW_CONV_GENERAL. */
+int32_t tnn_depthwise_conv_wrapper_s8_select(const tnn_dw_conv_params *params,
+                                             const tnn_dims *input_dims,
+                                             const tnn_dims *filter_dims,
+                                             const tnn_dims *output_dims);
+
+/* Any depth multiplier, window, stride, padding and dilation. */
+int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
+                              const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
                               const tnn_dims *input_dims, const int8_t *input,
                               const tnn_dims *filter_dims, const int8_t *filter,
                               const int32_t *bias,
-                              const tnn_dims *output_dims, int8_t *output, void *scratch);
+                              const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_depthwise_conv_s8_get_buffer_size(const tnn_dims *output_dims);
 
 /* Depth multiplier 1, any window, stride, padding, dilation. */
-int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_mult1_s8(const tnn_context *ctx,
+                                    const tnn_dw_conv_params *params,
                                     const tnn_per_channel_quant_params *quant,
                                     const tnn_dims *input_dims, const int8_t *input,
                                     const tnn_dims *filter_dims, const int8_t *filter,
                                     const int32_t *bias,
-                                    const tnn_dims *output_dims, int8_t *output, void *scratch);
+                                    const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_depthwise_conv_mult1_s8_get_buffer_size(const tnn_dims *output_dims);
 
 /* Depth multiplier 1, 3x3 window, dilation 1, padding <= 1. */
-int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
+                                  const tnn_dw_conv_params *params,
                                   const tnn_per_channel_quant_params *quant,
                                   const tnn_dims *input_dims, const int8_t *input,
                                   const tnn_dims *filter_dims, const int8_t *filter,
                                   const int32_t *bias,
-                                  const tnn_dims *output_dims, int8_t *output, void *scratch);
+                                  const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_depthwise_conv_3x3_s8_get_buffer_size(const tnn_dims *output_dims);
 
-/* ---- fully connected ---------------------------------------------------- */
-
-/* input_dims: n = batches, c = depth; filter_dims: n = units, c = depth.
- * `kernel_sum` from tnn_fully_connected_s8_kernel_sum. Per-tensor weights pass
- * `units` copies of their (multiplier, shift) and their filter offset;
- * per-channel weights pass filter_offset 0. */
-int32_t tnn_fully_connected_s8(const tnn_fc_params *params,
+/* ---- fully connected (FULLY_CONNECTED, int8) -------------------------------
+ * input_dims: n = batches, c = depth; filter_dims: n = units, c = depth;
+ * kernel_sum: from tnn_fully_connected_s8_kernel_sum; quant: `units` pairs
+ * (per-tensor weights repeat theirs); output: batches x units. */
+int32_t tnn_fully_connected_s8(const tnn_context *ctx,
+                               const tnn_fc_params *params,
                                const tnn_per_channel_quant_params *quant,
                                const tnn_dims *input_dims, const int8_t *input,
                                const tnn_dims *filter_dims, const int8_t *filter,
                                const int32_t *kernel_sum,
-                               int8_t *output, void *scratch);
-int32_t tnn_fully_connected_s8_get_buffer_size(const tnn_dims *filter_dims);
-/* kernel_sum[o] = bias[o] + sum_k (input_offset * (w[o][k] + filter_offset))
- *                 (int32 wrap-around), then the kernel adds filter_offset * sum(x). */
-void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t *filter,
-                                       const int32_t *bias, int32_t units, int32_t depth,
-                                       int32_t *kernel_sum);
+                               int8_t *output);
+/* A row of `units` int32 when filter_offset != 0, else 0. */
+int32_t tnn_fully_connected_s8_get_buffer_size(const tnn_fc_params *params,
+                                               const tnn_dims *filter_dims);
 
-/* ---- pooling ------------------------------------------------------------ */
+/* ---- pooling (int8; input and output share their quantization) ---------- */
 
-int32_t tnn_avgpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims,
+/* The average of the taps inside the image, rounded half away from zero. */
+int32_t tnn_avgpool_s8(const tnn_context *ctx,
+                       const tnn_pool_params *params, const tnn_dims *input_dims,
                        const int8_t *input, const tnn_tile *filter,
-                       const tnn_dims *output_dims, int8_t *output, void *scratch);
+                       const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_avgpool_s8_get_buffer_size(const tnn_dims *output_dims);
 
 int32_t tnn_maxpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims,
                        const int8_t *input, const tnn_tile *filter,
                        const tnn_dims *output_dims, int8_t *output);
 
-/* ---- elementwise (same-shape inputs; broadcasting is the caller's) ------- */
+/* ---- elementwise (same-shape inputs of `size` values) ---------------------- */
 
 int32_t tnn_add_s8(const tnn_add_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size);
@@ -229,10 +308,10 @@ int32_t tnn_add_s8(const tnn_add_params *params, const int8_t *input1, const int
 int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size);
 
-/* ---- softmax ------------------------------------------------------------ */
+/* ---- softmax -------------------------------------------------------------- */
 
-/* Returns TNN_ARG_ERROR (and leaves the row unfinished) where TFLM aborts: a row
- * whose exponentials sum to 512 or more. */
+/* `rows` rows of `depth` values. Returns TNN_ARG_ERROR (and leaves the row
+ * unfinished) where TFLM aborts: a row whose exponentials sum to 512 or more. */
 int32_t tnn_softmax_s8(const tnn_softmax_params *params, const int8_t *input,
                        int32_t rows, int32_t depth, int8_t *output);
 

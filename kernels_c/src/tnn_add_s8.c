@@ -3,8 +3,7 @@
  * integer_ops/add.h): both inputs shifted left, scaled to a common scale,
  * summed and rescaled to the output.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 /* The element loop over restrict pointers, with every parameter in a local, so
  * that stores to the int8 output cannot alias them and the loop vectorizes. */

@@ -5,24 +5,24 @@
  * away from zero (truncating C division), clamped to the activation range.
  * The per-channel sums live in the scratch buffer.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 int32_t tnn_avgpool_s8_get_buffer_size(const tnn_dims *output_dims)
 {
     return output_dims->c * (int32_t)sizeof(int32_t);
 }
 
-int32_t tnn_avgpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims,
+int32_t tnn_avgpool_s8(const tnn_context *ctx,
+                       const tnn_pool_params *params, const tnn_dims *input_dims,
                        const int8_t *input, const tnn_tile *filter,
-                       const tnn_dims *output_dims, int8_t *output, void *scratch)
+                       const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, ch = input_dims->c;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
-    int32_t *sum = (int32_t *)scratch;
+    int32_t *sum = (int32_t *)ctx->buf;
     int32_t b, oy, ox, c;
 
-    if (output_dims->c != ch || scratch == NULL) {
+    if (output_dims->c != ch || !tnn_ctx_ok(ctx, tnn_avgpool_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

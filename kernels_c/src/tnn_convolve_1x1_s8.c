@@ -5,7 +5,7 @@
  * im2col matrix as they are: one tnn_nn_mat_mult_s8 per output row (a whole
  * image at once when the stride is 1). No scratch.
  */
-#include "tinyml_nn.h"
+#include "tnn_support.h"
 
 int32_t tnn_convolve_1x1_s8_get_buffer_size(void)
 {

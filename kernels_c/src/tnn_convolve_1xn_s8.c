@@ -9,20 +9,20 @@
  */
 #include <string.h>
 
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 int32_t tnn_convolve_1xn_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_dims *filter_dims)
 {
     return filter_dims->w * input_dims->c;
 }
 
-int32_t tnn_convolve_1xn_s8(const tnn_conv_params *params,
+int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
+                            const tnn_conv_params *params,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
                             const tnn_dims *filter_dims, const int8_t *filter,
                             const int32_t *bias,
-                            const tnn_dims *output_dims, int8_t *output, void *scratch)
+                            const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_w = filter_dims->w;
@@ -30,12 +30,12 @@ int32_t tnn_convolve_1xn_s8(const tnn_conv_params *params,
     const int32_t depth = k_w * in_c;
     const int32_t stride = params->stride.w;
     const int8_t pad_value = (int8_t)(-params->input_offset);
-    int8_t *col = (int8_t *)scratch;
+    int8_t *col = (int8_t *)ctx->buf;
     int32_t b;
 
     if (input_dims->h != 1 || output_dims->h != 1 || filter_dims->h != 1 ||
         params->dilation.w != 1 || filter_dims->c != in_c || filter_dims->n != out_c ||
-        scratch == NULL) {
+        !tnn_ctx_ok(ctx, tnn_convolve_1xn_s8_get_buffer_size(input_dims, filter_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

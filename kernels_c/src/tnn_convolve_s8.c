@@ -8,8 +8,7 @@
  */
 #include <string.h>
 
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 /* Output pixels per im2col block: at least 8, more for short windows (up to 64,
  * a multiple of 4, within about TNN_CONV_IM2COL_BYTES), so that a first layer
@@ -29,12 +28,13 @@ int32_t tnn_convolve_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_di
     return tnn_conv_block(depth) * depth;
 }
 
-int32_t tnn_convolve_s8(const tnn_conv_params *params,
+int32_t tnn_convolve_s8(const tnn_context *ctx,
+                        const tnn_conv_params *params,
                         const tnn_per_channel_quant_params *quant,
                         const tnn_dims *input_dims, const int8_t *input,
                         const tnn_dims *filter_dims, const int8_t *filter,
                         const int32_t *bias,
-                        const tnn_dims *output_dims, int8_t *output, void *scratch)
+                        const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
@@ -42,10 +42,11 @@ int32_t tnn_convolve_s8(const tnn_conv_params *params,
     const int32_t depth = k_h * k_w * in_c;
     const int32_t block = tnn_conv_block(depth);
     const int8_t pad_value = (int8_t)(-params->input_offset);
-    int8_t *cols = (int8_t *)scratch;
+    int8_t *cols = (int8_t *)ctx->buf;
     int32_t b;
 
-    if (filter_dims->c != in_c || filter_dims->n != out_c || scratch == NULL) {
+    if (filter_dims->c != in_c || filter_dims->n != out_c ||
+        !tnn_ctx_ok(ctx, tnn_convolve_s8_get_buffer_size(input_dims, filter_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

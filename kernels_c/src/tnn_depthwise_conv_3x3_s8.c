@@ -15,14 +15,13 @@
  * (tnn_requantize_row_s8).
  *
  * With the DSP extension (TNN_DSP) this kernel is tnn_depthwise_conv_mult1_s8,
- * whose DSP path (tnn_dw_groups in tnn_dsp.h) runs the channels 4 at a time
+ * whose DSP path (tnn_dw_groups in tnn_depthwise_dsp.h) runs the channels 4 at a time
  * with their sums in registers and the 9 taps of inner pixels unrolled; the
  * scratch buffer is not used.
  */
 #include <string.h>
 
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 #include "tnn_dsp.h" /* empty unless the target has the DSP extension */
 
 #define TNN_DW_TILE 64 /* minimum values per tile */
@@ -85,12 +84,13 @@ TNN_INLINE void tnn_dw_tap(const int8_t *restrict src, const int16_t *restrict w
 #if defined(TNN_DSP)
 /* The multiplier-1 kernel's DSP path: its int16 products are this kernel's
  * exact ones for the input offsets accepted here, [-127, 128]. */
-int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
+                                  const tnn_dw_conv_params *params,
                                   const tnn_per_channel_quant_params *quant,
                                   const tnn_dims *input_dims, const int8_t *input,
                                   const tnn_dims *filter_dims, const int8_t *filter,
                                   const int32_t *bias,
-                                  const tnn_dims *output_dims, int8_t *output, void *scratch)
+                                  const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t ch = input_dims->c;
     if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || ch <= 0 ||
@@ -98,20 +98,21 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
         params->dilation.w != 1 || params->padding.h < 0 || params->padding.h > 1 ||
         params->padding.w < 0 || params->padding.w > 1 || params->stride.h < 1 ||
         params->stride.w < 1 || params->input_offset < -127 || params->input_offset > 128 ||
-        scratch == NULL) {
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_3x3_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
-    return tnn_depthwise_conv_mult1_s8(params, quant, input_dims, input, filter_dims, filter, bias,
-                                       output_dims, output, scratch);
+    return tnn_depthwise_conv_mult1_s8(ctx, params, quant, input_dims, input, filter_dims, filter,
+                                       bias, output_dims, output);
 }
 #else
 TNN_MULTIVERSION
-int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
+                                  const tnn_dw_conv_params *params,
                                   const tnn_per_channel_quant_params *quant,
                                   const tnn_dims *input_dims, const int8_t *input,
                                   const tnn_dims *filter_dims, const int8_t *filter,
                                   const int32_t *bias,
-                                  const tnn_dims *output_dims, int8_t *output, void *scratch)
+                                  const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, ch = input_dims->c;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
@@ -133,12 +134,13 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_dw_conv_params *params,
         filter_dims->h != 3 || filter_dims->w != 3 || params->dilation.h != 1 ||
         params->dilation.w != 1 || pad_h < 0 || pad_h > 1 || pad_w < 0 || pad_w > 1 ||
         stride_h < 1 || stride_w < 1 || params->input_offset < -127 ||
-        params->input_offset > 128 || scratch == NULL) {
+        params->input_offset > 128 ||
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_3x3_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     tile = tnn_dw_3x3_tile(ch);
     m = tile / ch;
-    acc = (int32_t *)scratch;
+    acc = (int32_t *)ctx->buf;
     bias_t = acc + tile;
     mult_t = bias_t + tile;
     shift_t = mult_t + tile;

@@ -6,13 +6,12 @@
  * computed once per output pixel instead of testing each tap.
  *
  * With the DSP extension (TNN_DSP) the channels run 4 at a time with their
- * sums in registers (tnn_dw_groups in tnn_dsp.h: per tap one input word
+ * sums in registers (tnn_dw_groups in tnn_depthwise_dsp.h: per tap one input word
  * widened with SXTAB16, one LDRD of pre-widened weights, 4 SMLABB/SMLATT),
  * the last ch % 4 one at a time.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
-#include "tnn_dsp.h" /* empty unless the target has the DSP extension */
+#include "tnn_support.h"
+#include "tnn_depthwise_dsp.h" /* empty unless the target has the DSP extension */
 
 int32_t tnn_depthwise_conv_mult1_s8_get_buffer_size(const tnn_dims *output_dims)
 {
@@ -37,16 +36,18 @@ static void tnn_valid_taps(int32_t base, int32_t dil, int32_t k_n, int32_t size,
 #endif
 
 #if defined(TNN_DSP)
-int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_mult1_s8(const tnn_context *ctx,
+                                    const tnn_dw_conv_params *params,
                                     const tnn_per_channel_quant_params *quant,
                                     const tnn_dims *input_dims, const int8_t *input,
                                     const tnn_dims *filter_dims, const int8_t *filter,
                                     const int32_t *bias,
-                                    const tnn_dims *output_dims, int8_t *output, void *scratch)
+                                    const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t ch = input_dims->c;
     int32_t c = 0;
-    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || scratch == NULL) {
+    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch ||
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_mult1_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     if (filter_dims->h * filter_dims->w <= TNN_DW_MAX_TAPS) {
@@ -62,21 +63,23 @@ int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
     return TNN_OK;
 }
 #else
-int32_t tnn_depthwise_conv_mult1_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_mult1_s8(const tnn_context *ctx,
+                                    const tnn_dw_conv_params *params,
                                     const tnn_per_channel_quant_params *quant,
                                     const tnn_dims *input_dims, const int8_t *input,
                                     const tnn_dims *filter_dims, const int8_t *filter,
                                     const int32_t *bias,
-                                    const tnn_dims *output_dims, int8_t *output, void *scratch)
+                                    const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, ch = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w;
     const int16_t in_off = (int16_t)params->input_offset;
-    int32_t *acc = (int32_t *)scratch;
+    int32_t *acc = (int32_t *)ctx->buf;
     int32_t b, oy, ox, c;
 
-    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || scratch == NULL) {
+    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch ||
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_mult1_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

@@ -8,16 +8,15 @@
  * oc = ic * ch_mult + m reads input channel ic.
  *
  * With the DSP extension (TNN_DSP), multiplier 2 runs 4 output channels at a
- * time with their sums in registers (tnn_dw_groups in tnn_dsp.h: a tap's 4
+ * time with their sums in registers (tnn_dw_groups in tnn_depthwise_dsp.h: a tap's 4
  * output channels read 2 input channels, one halfword widened with SXTAB16)
  * and multiplier 1 is tnn_depthwise_conv_mult1_s8; the remaining channels
  * (and every channel of other multipliers, of windows over TNN_DW_MAX_TAPS
  * taps or of input offsets outside int16) run one at a time; the scratch
  * buffer is not used.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
-#include "tnn_dsp.h" /* empty unless the target has the DSP extension */
+#include "tnn_support.h"
+#include "tnn_depthwise_dsp.h" /* empty unless the target has the DSP extension */
 
 int32_t tnn_depthwise_conv_s8_get_buffer_size(const tnn_dims *output_dims)
 {
@@ -46,25 +45,27 @@ TNN_INLINE void tnn_dw_tap_mult(const int8_t *restrict src, const int8_t *restri
 }
 
 #if defined(TNN_DSP)
-int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
+                              const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
                               const tnn_dims *input_dims, const int8_t *input,
                               const tnn_dims *filter_dims, const int8_t *filter,
                               const int32_t *bias,
-                              const tnn_dims *output_dims, int8_t *output, void *scratch)
+                              const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t out_c = output_dims->c;
     const int32_t mult = params->ch_mult;
     const int32_t in_off = params->input_offset;
     int32_t c = 0;
-    if (mult < 1 || out_c != input_dims->c * mult || filter_dims->c != out_c || scratch == NULL) {
+    if (mult < 1 || out_c != input_dims->c * mult || filter_dims->c != out_c ||
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     if (in_off >= -32639 && in_off <= 32639) { /* |x + offset| fits int16 */
         if (mult == 1) {
             /* the same sums as the multiplier-1 kernel's int16 ones here */
-            return tnn_depthwise_conv_mult1_s8(params, quant, input_dims, input, filter_dims,
-                                               filter, bias, output_dims, output, scratch);
+            return tnn_depthwise_conv_mult1_s8(ctx, params, quant, input_dims, input, filter_dims,
+                                               filter, bias, output_dims, output);
         }
         if (mult == 2 && filter_dims->h * filter_dims->w <= TNN_DW_MAX_TAPS) {
             tnn_dw_groups(params, quant, input_dims, input, filter_dims, filter, bias,
@@ -81,22 +82,24 @@ int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
 }
 #else
 TNN_MULTIVERSION
-int32_t tnn_depthwise_conv_s8(const tnn_dw_conv_params *params,
+int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
+                              const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
                               const tnn_dims *input_dims, const int8_t *input,
                               const tnn_dims *filter_dims, const int8_t *filter,
                               const int32_t *bias,
-                              const tnn_dims *output_dims, int8_t *output, void *scratch)
+                              const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
     const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     const int32_t mult = params->ch_mult;
     const int32_t in_off = params->input_offset;
-    int32_t *acc = (int32_t *)scratch;
+    int32_t *acc = (int32_t *)ctx->buf;
     int32_t b, oy, ox, c;
 
-    if (mult < 1 || out_c != in_c * mult || filter_dims->c != out_c || scratch == NULL) {
+    if (mult < 1 || out_c != in_c * mult || filter_dims->c != out_c ||
+        !tnn_ctx_ok(ctx, tnn_depthwise_conv_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

@@ -7,12 +7,13 @@
  * is computed per input row only when the filter offset is not 0 (per-tensor
  * weights with a zero point), and the product itself is tnn_nn_mat_mult_s8.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
-int32_t tnn_fully_connected_s8_get_buffer_size(const tnn_dims *filter_dims)
+int32_t tnn_fully_connected_s8_get_buffer_size(const tnn_fc_params *params,
+                                               const tnn_dims *filter_dims)
 {
-    return filter_dims->n * (int32_t)sizeof(int32_t);
+    /* a row of biases, only for weights with a zero point */
+    return params->filter_offset != 0 ? filter_dims->n * (int32_t)sizeof(int32_t) : 0;
 }
 
 void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t *filter,
@@ -28,18 +29,20 @@ void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t
     }
 }
 
-int32_t tnn_fully_connected_s8(const tnn_fc_params *params,
+int32_t tnn_fully_connected_s8(const tnn_context *ctx,
+                               const tnn_fc_params *params,
                                const tnn_per_channel_quant_params *quant,
                                const tnn_dims *input_dims, const int8_t *input,
                                const tnn_dims *filter_dims, const int8_t *filter,
                                const int32_t *kernel_sum,
-                               int8_t *output, void *scratch)
+                               int8_t *output)
 {
     const int32_t batches = input_dims->n, depth = input_dims->c;
     const int32_t units = filter_dims->n;
     int32_t b;
 
-    if (filter_dims->c != depth || kernel_sum == NULL) {
+    if (filter_dims->c != depth || kernel_sum == NULL ||
+        !tnn_ctx_ok(ctx, tnn_fully_connected_s8_get_buffer_size(params, filter_dims))) {
         return TNN_ARG_ERROR;
     }
     if (params->filter_offset == 0) {
@@ -47,12 +50,9 @@ int32_t tnn_fully_connected_s8(const tnn_fc_params *params,
                            params->output_offset, params->activation, output, units);
         return TNN_OK;
     }
-    if (scratch == NULL) {
-        return TNN_ARG_ERROR;
-    }
     for (b = 0; b < batches; b++) {
         const int8_t *row = input + (intptr_t)b * depth;
-        int32_t *row_bias = (int32_t *)scratch;
+        int32_t *row_bias = (int32_t *)ctx->buf;
         int32_t sum = 0, k, o;
         for (k = 0; k < depth; k++) {
             sum += row[k];

@@ -4,8 +4,7 @@
  * Maximum over the taps inside the image, starting from -128, clamped to the
  * activation range. The running maxima are kept in the output row itself.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 int32_t tnn_maxpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims,
                        const int8_t *input, const tnn_tile *filter,

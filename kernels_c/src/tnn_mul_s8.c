@@ -5,8 +5,7 @@
  * 64 bits so that a result beyond the int32 limits saturates in the clamp, as
  * the golden model's MUL does.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 TNN_MULTIVERSION
 int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int8_t *input2,

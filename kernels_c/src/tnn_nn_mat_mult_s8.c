@@ -11,8 +11,7 @@
  * stack buffer and requantized a channel row at a time (tnn_requantize_row_s8,
  * which vectorizes where the ISA allows).
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 #include "tnn_dsp.h" /* empty unless the target has the DSP extension */
 
 #define TNN_MM_CHUNK 16 /* output channels per requantization pass (4 x 64 bytes of stack) */

@@ -8,8 +8,7 @@
  * is summed in Q12.19, the sum inverted with Newton-Raphson (GetReciprocal),
  * and each output is RDBPOT(exp * 1/sum, num_bits_over_unit + 23) - 128.
  */
-#include "tinyml_nn.h"
-#include "tnn_requantize.h"
+#include "tnn_support.h"
 
 #define TNN_SCALED_DIFF_INTEGER_BITS 5
 #define TNN_ACCUMULATION_INTEGER_BITS 12

@@ -1,0 +1,39 @@
+"""Matrix products in the arithmetic of the reference kernels.
+
+Integer products are exact sums (through float64 BLAS where exactness is
+proven); float32 products add one product at a time in the kernels' order,
+so that they round as the C loops do.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .float_math import add_into
+
+
+def exact_int_matmul(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Integer matrix product through float64 BLAS, returned as int64.
+
+    Exact: int8 x (int8 - zp) products are below 2^15 in magnitude, so any sum
+    of fewer than 2^38 of them is an integer float64 represents exactly; int16 x
+    int8 products are below 2^22, exact in sums of fewer than 2^31.
+    """
+    return (lhs @ rhs).astype(np.int64)
+
+
+def accumulate_float32(lhs: np.ndarray, rhs: np.ndarray, keep_nan: bool) -> np.ndarray:
+    """``sum_k lhs[..., k] * rhs[k, :]`` rounded like the reference C loop.
+
+    The reference kernels add one float32 product at a time in k order
+    (``total += x * w``); a BLAS dot product would reassociate and round
+    differently. Vectorized over every other axis, sequential over k.
+    lhs: (P, K) float32, rhs: (K, F) float32 -> (P, F) float32.
+    """
+    total = np.zeros((lhs.shape[0], rhs.shape[1]), np.float32)
+    product = np.empty_like(total)
+    with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
+        for k in range(lhs.shape[1]):
+            np.multiply(lhs[:, k:k + 1], rhs[k], out=product)
+            add_into(total, product, keep_nan)
+    return total
+

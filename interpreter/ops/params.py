@@ -1,0 +1,139 @@
+"""The prepared forms of the ops: what ``prepare`` computes once, and every kernel reads.
+
+TFLM keeps an ``OpData`` struct per node, filled in Prepare (multipliers,
+shifts, offsets, padding) and read by Eval. Here each op family has one such
+frozen dataclass. ``Op.prepare`` validates the node and builds it (as
+``op.params``); the NumPy eval, the C kernel bindings (``interpreter.ops_c``)
+and the firmware code generator all read the same object, so no backend
+re-derives a number another backend computed.
+
+Integer values are Python ints; per-channel arrays are int64 NumPy arrays
+holding int32 values; constant operands (weights, biases) are the model's
+read-only arrays, or None when the model computes them at run time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..arith.requantize import OutputStage
+from .window import Window
+
+
+@dataclass(frozen=True, eq=False)
+class ConvParams:
+    """CONV_2D and DEPTHWISE_CONV_2D.
+
+    ``dtype`` is the activations' type: int8, int16 (16x8: int8 weights) or
+    float32. CONV_2D filters are OHWI (``groups`` = input depth / filter
+    depth); DEPTHWISE_CONV_2D filters are 1HWO, output channel
+    ``ic * depth_multiplier + m`` reading input channel ``ic``.
+    """
+
+    dtype: np.dtype
+    window: Window
+    batches: int
+    in_depth: int
+    out_depth: int
+    input_offset: int                       # -input zero point (int8); 0 otherwise
+    stage: OutputStage | None               # integer types
+    float_range: tuple[np.float32, np.float32] | None   # float32: the activation clamp
+    filter: np.ndarray | None               # constant weights; None if computed at run time
+    bias: np.ndarray | None                 # constant bias; None if absent or run-time
+    has_bias: bool
+    groups: int = 1                         # CONV_2D
+    depth_multiplier: int = 1               # DEPTHWISE_CONV_2D
+
+    @property
+    def constant_operands(self) -> bool:
+        """Weights and bias (if any) are model constants, known at generation time."""
+        return self.filter is not None and (self.bias is not None or not self.has_bias)
+
+
+@dataclass(frozen=True, eq=False)
+class FullyConnectedParams:
+    """FULLY_CONNECTED: ``[batches, depth]`` rows times ``[units, depth]`` weights.
+
+    Per-tensor int8 weights keep their zero point (``filter_offset`` =
+    -zero point); per-channel weights are symmetric (``filter_offset`` 0).
+    """
+
+    dtype: np.dtype                         # the input's type: int8, int16 or float32
+    batches: int
+    depth: int
+    units: int
+    input_offset: int
+    filter_offset: int
+    per_channel: bool
+    stage: OutputStage | None
+    float_range: tuple[np.float32, np.float32] | None
+    filter: np.ndarray | None
+    bias: np.ndarray | None
+    has_bias: bool
+    bias_nan_wins: bool = False             # float32 under TFLM (see arith.float_math)
+
+    @property
+    def constant_operands(self) -> bool:
+        return self.filter is not None and (self.bias is not None or not self.has_bias)
+
+
+@dataclass(frozen=True, eq=False)
+class PoolParams:
+    """AVERAGE_POOL_2D and MAX_POOL_2D: no requantization (input and output share
+    their quantization), only the activation clamp."""
+
+    dtype: np.dtype
+    window: Window
+    batches: int
+    depth: int
+    act_min: int | None                     # integer types
+    act_max: int | None
+    float_range: tuple[np.float32, np.float32] | None
+
+
+@dataclass(frozen=True, eq=False)
+class AddParams:
+    """Quantized ADD / SUB (``reference/integer_ops/add.h``): both inputs, offset and
+    shifted left by ``left_shift``, are scaled to a common scale, added (or
+    subtracted), and rescaled to the output."""
+
+    dtype: np.dtype                         # int8 or int16
+    sign: int                               # +1 ADD, -1 SUB
+    left_shift: int
+    input1_offset: int
+    input2_offset: int
+    output_offset: int
+    input1_multiplier: int
+    input1_shift: int
+    input2_multiplier: int
+    input2_shift: int
+    output_multiplier: int
+    output_shift: int
+    act_min: int
+    act_max: int
+
+
+@dataclass(frozen=True, eq=False)
+class MulParams:
+    """Quantized MUL (``reference/integer_ops/mul.h``):
+    ``clamp(MBQM((x1 + off1) * (x2 + off2), M, shift) + zp_out)``."""
+
+    dtype: np.dtype
+    input1_offset: int
+    input2_offset: int
+    output_offset: int
+    output_multiplier: int
+    output_shift: int
+    act_min: int
+    act_max: int
+
+
+@dataclass(frozen=True, eq=False)
+class SoftmaxParams:
+    """int8 -> int8 SOFTMAX (``reference/softmax.h``): the input scaling into Q5.26
+    and the smallest difference to the row maximum that still counts."""
+
+    input_multiplier: int
+    input_left_shift: int
+    diff_min: int

@@ -1,0 +1,30 @@
+/*
+ * tnn_support.h - what the kernel sources share and callers never see: the
+ * requantization arithmetic (tnn_requantize.h), the matrix product the
+ * convolution and fully connected kernels end in, and the context check.
+ */
+#ifndef TNN_SUPPORT_H
+#define TNN_SUPPORT_H
+
+#include <stdint.h>
+
+#include "tinyml_nn.h"
+#include "tnn_requantize.h"
+
+/* Whether ctx provides at least `needed` bytes of working memory. A kernel that
+ * needs none accepts any ctx, NULL included. */
+TNN_INLINE int tnn_ctx_ok(const tnn_context *ctx, int32_t needed)
+{
+    return needed <= 0 || (ctx != NULL && ctx->buf != NULL && ctx->size >= needed);
+}
+
+/* Matrix product of int8 rows with int8 weight rows, requantized per column:
+ * out[r * out_stride + o] = requant(bias[o] + sum_k lhs[r*lhs_stride + k] * rhs[o*depth + k]).
+ * `bias` is the folded bias (tnn_fold_bias_s8), never NULL. */
+void tnn_nn_mat_mult_s8(const int8_t *lhs, int32_t lhs_rows, int32_t lhs_stride,
+                        const int8_t *rhs, int32_t rhs_rows, int32_t depth,
+                        const int32_t *bias, const tnn_per_channel_quant_params *quant,
+                        int32_t output_offset, tnn_activation act,
+                        int8_t *out, int32_t out_stride);
+
+#endif /* TNN_SUPPORT_H */
