@@ -87,7 +87,8 @@ def bench_model(op: str, seed: int = 0, **kw):
     b.add_operator(op, [x, w, bias], [y], options=opts)
     b.set_inputs([x])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (n, h, wd, c)).astype(np.int8)], n * oh * ow * out_c * macs_per_out
+    feeds = [rng.integers(-128, 128, (n, h, wd, c)).astype(np.int8)]
+    return b.build(), feeds, n * oh * ow * out_c * macs_per_out
 
 
 @dataclass

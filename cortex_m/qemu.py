@@ -15,7 +15,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .toolchain import BOARDS, BOARDS_DIR, HARNESS, INCLUDE, cflags, compile_objects, qemu, run, tool
+from .toolchain import (
+    BOARDS,
+    BOARDS_DIR,
+    HARNESS,
+    INCLUDE,
+    cflags,
+    compile_objects,
+    qemu,
+    run,
+    tool,
+)
 
 
 @dataclass

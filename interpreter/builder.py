@@ -25,8 +25,17 @@ import flatbuffers
 import numpy as np
 
 from .parse.loader import NUMPY_DTYPES
-from .parse.schema import (ENUMS, FILE_IDENTIFIER, OPERATOR_OPTIONS, ROOT_TABLE, TABLES, UNIONS,
-                           BuiltinOperator, Field, TensorType)
+from .parse.schema import (
+    ENUMS,
+    FILE_IDENTIFIER,
+    OPERATOR_OPTIONS,
+    ROOT_TABLE,
+    TABLES,
+    UNIONS,
+    BuiltinOperator,
+    Field,
+    TensorType,
+)
 
 SCHEMA_VERSION = 3
 _TENSOR_TYPES = {dtype: tensor_type for tensor_type, dtype in NUMPY_DTYPES.items()}

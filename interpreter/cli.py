@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .debug.inputs import random_input
 from .errors import ModelError, UnsupportedOpError
 
 
@@ -20,18 +21,6 @@ def _interpreter(model: str, backend: str = "numpy", rounding: str = "double",
                          semantics=semantics)
     interp.allocate_tensors()
     return interp
-
-
-def random_input(detail: dict, rng: np.random.Generator) -> np.ndarray:
-    """Uniform random values over the input's whole type range (floats in [-1, 1))."""
-    dtype = np.dtype(detail["dtype"])
-    shape = tuple(int(d) for d in detail["shape"])
-    if dtype.kind in "iu":
-        info = np.iinfo(dtype)
-        return rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dtype)
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    return rng.uniform(-1.0, 1.0, size=shape).astype(dtype)
 
 
 def cmd_demo(args) -> int:

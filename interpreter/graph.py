@@ -19,11 +19,10 @@ import numpy as np
 
 from . import ops as _ops
 from .errors import ModelError, UnsupportedOpError
-from .ops.base import Op, OpConfig
+from .ops.base import DEFAULT_CONFIG, Op, OpConfig
 from .parse.model import Model, Subgraph, Tensor
 from .parse.schema import TensorType
-from .plan import MemoryPlan, plan_memory, plan_subgraphs
-from .plan.offline import METADATA_NAME, parse_offline_allocation, parse_offline_plan
+from .plan import MemoryPlan, plan_model
 
 #: schema TensorType RESOURCE: a resource id, held as one int32 (as in TFLM)
 RESOURCE_TYPE = 13
@@ -239,7 +238,7 @@ class SubgraphRunner:
 class Graph:
     """Every subgraph of a model, one arena, and the resource variables (MicroInterpreterGraph)."""
 
-    def __init__(self, model: Model, backend: str = "numpy", config: OpConfig = OpConfig()):
+    def __init__(self, model: Model, backend: str = "numpy", config: OpConfig = DEFAULT_CONFIG):
         self.model = model
         self.resources = ResourceVariables()
         #: resource ids known at prepare time, by (subgraph, tensor): VAR_HANDLE's outputs
@@ -265,16 +264,11 @@ class Graph:
             runner.prepare()
 
     def make_plan(self, planner: str = "greedy") -> MemoryPlan:
+        """Plan the arena for the prepared ops' scratch and owned tensors."""
         scratch = {r.subgraph.index: r.scratch_sizes() for r in self.runners}
         owned = {r.subgraph.index: set(r.owned_tensors()) for r in self.runners}
-        raw = self.model.metadata.get(METADATA_NAME)
-        if len(self.runners) == 1:
-            sg = self.runners[0].subgraph
-            offline = None if raw is None else parse_offline_allocation(raw, len(sg.tensors))
-            return plan_memory(sg, scratch[0], offline_offsets=offline, planner=planner,
-                               persistent=owned[0])
-        offline = None if raw is None else parse_offline_plan(bytes(raw)).offsets
-        return plan_subgraphs(self.model.subgraphs, scratch, offline, planner, owned)
+        return plan_model(self.model, scratch[0], planner, subgraph_scratch=scratch,
+                          persistent=owned)
 
     def allocate(self, planner: str = "greedy") -> MemoryPlan:
         """Prepare, plan one arena for all subgraphs, and bind every op to its views."""

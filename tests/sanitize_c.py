@@ -44,6 +44,7 @@ def child(tmp: Path, pytest_args: list[str]) -> int:
         spec.loader.exec_module(module)
         sys.modules[full] = module
     import pytest
+
     from interpreter import ops_c
     assert ops_c._tnn is sys.modules["interpreter.ops_c._tnn"], "instrumented module not used"
     return pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:warnings",

@@ -13,10 +13,10 @@ from typing import Any, Sequence
 
 import numpy as np
 from hypothesis import strategies as st
-
-from interpreter.builder import ModelBuilder
 from op_harness import run_model
 from reference import run_litert, run_tflm
+
+from interpreter.builder import ModelBuilder
 
 INT8_MIN, INT8_MAX = -128, 127
 

@@ -9,9 +9,9 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pytest
+from single_op import assert_same
 
 from interpreter import Interpreter
-from single_op import assert_same
 
 
 def tflm_interpreter(model: bytes):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference import run_litert, run_tflm
 
 from interpreter.builder import ModelBuilder, encode, tensor_type
 from interpreter.parse.flatbuffer import read_root
 from interpreter.parse.loader import load_model
 from interpreter.parse.schema import ENUMS, TABLES, UNIONS, BuiltinOperator, TensorType
-
-from reference import run_litert, run_tflm
 
 RNG = np.random.default_rng(20240501)
 

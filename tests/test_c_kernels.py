@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from c_backend_cases import STRATEGIES, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from c_backend_cases import STRATEGIES, run
 from interpreter import ops_c
 from interpreter.errors import ModelError
 
@@ -57,6 +57,7 @@ def test_c_kernel_equals_numpy_long(op, data, rounding):
 def test_kernel_selection():
     """Each fast path is reached by the model shapes it is meant for."""
     import c_backend_cases as cases
+
     from interpreter.builder import ModelBuilder
 
     def conv(op, in_shape, f_shape, out_shape, mult=None, padding="VALID"):

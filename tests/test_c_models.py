@@ -1,12 +1,13 @@
 """Whole models: the C backend equals the tflite-micro runtime on the corpus."""
 from __future__ import annotations
 
-import numpy as np
 from pathlib import Path
+
+import numpy as np
 import pytest
+from reference import corpus_model, run_tflm
 
 from interpreter import Interpreter, ops_c
-from reference import corpus_model, run_tflm
 
 pytestmark = pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built")
 

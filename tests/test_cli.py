@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 from interpreter.cli import main
-from interpreter.examples.sine import build_sine_model, forward_float, X_RANGE
+from interpreter.examples.sine import X_RANGE, build_sine_model, forward_float
 
 
 def test_demo_runs_and_prints_plan(capsys):
@@ -18,8 +18,9 @@ def test_demo_runs_and_prints_plan(capsys):
 
 
 def test_sine_model_is_accurate_and_bit_exact_with_tflm():
-    from interpreter import Interpreter
     from reference import run_tflm
+
+    from interpreter import Interpreter
 
     model, params = build_sine_model(seed=0)
     interp = Interpreter(model_content=model)

@@ -19,10 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interpreter.arith import float_math, gemmlowp
-from interpreter.arith.fixedpoint import (INT32_MAX, INT32_MIN, multiply_by_quantized_multiplier,
-                                          quantize_multiplier, round_half_away,
-                                          rounding_divide_by_pot,
-                                          saturating_rounding_doubling_high_mul, wrap_int32)
+from interpreter.arith.fixedpoint import (
+    INT32_MAX,
+    INT32_MIN,
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    round_half_away,
+    rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+    wrap_int32,
+)
 
 srdhm = saturating_rounding_doubling_high_mul
 rdbpot = rounding_divide_by_pot

@@ -14,9 +14,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interpreter.arith.fixedpoint import (INT32_MAX, SINGLE, multiply_by_quantized_multiplier,
-                                          multiply_by_quantized_multiplier_int64,
-                                          quantize_multiplier, reduce_multiplier_int64)
+from interpreter.arith.fixedpoint import (
+    INT32_MAX,
+    SINGLE,
+    multiply_by_quantized_multiplier,
+    multiply_by_quantized_multiplier_int64,
+    quantize_multiplier,
+    reduce_multiplier_int64,
+)
 
 mbqm64 = multiply_by_quantized_multiplier_int64
 

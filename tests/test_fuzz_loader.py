@@ -18,14 +18,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import corpus_model
 
 from interpreter.builder import ModelBuilder, encode
 from interpreter.errors import ModelError
 from interpreter.parse import flatbuffer
 from interpreter.parse.loader import load_model
 from interpreter.parse.schema import UNIONS
-
-from reference import corpus_model
 
 TIME_LIMIT_S = 2.0
 CORPUS = ["tflm/hello_world_int8.tflite", "tflm/simple_add_model.tflite",

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference import corpus_model
 
 from interpreter import Interpreter, ModelError
 from interpreter.examples.sine import build_sine_model
-from reference import corpus_model
 
 
 @pytest.fixture(scope="module")

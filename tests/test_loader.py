@@ -6,13 +6,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from reference import corpus_model
 
 from interpreter.builder import ModelBuilder, encode
 from interpreter.errors import ModelError
 from interpreter.parse.loader import load_model, load_model_file
 from interpreter.parse.schema import BuiltinOperator, TensorType
-
-from reference import corpus_model
 
 # Operator counts and input/output signatures from the corpus MANIFEST.
 CORPUS = {

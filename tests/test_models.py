@@ -11,9 +11,9 @@ import re
 
 import numpy as np
 import pytest
+from reference import MODELS, corpus_model, run_litert, run_tflm
 
 from interpreter import Interpreter, load_model_file
-from reference import MODELS, corpus_model, run_litert, run_tflm
 
 # model -> TFLM's planned arena "head" in bytes (MANIFEST.md, RecordingMicroAllocator)
 TFLM_HEAD = {

@@ -17,7 +17,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 import type_probe as tp
 
 REPO = Path(__file__).resolve().parent.parent

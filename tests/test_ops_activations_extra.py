@@ -5,11 +5,21 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import (
+    T,
+    assert_matches_tflm,
+    assert_same,
+    broadcast_shapes,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+    zero_points,
+)
 
 from interpreter.errors import UnsupportedOpError
-from op_harness import run_model
-from single_op import (T, assert_matches_tflm, assert_same, broadcast_shapes, random_data, scales,
-                       seeds, single_op_model, tflm_and_litert, zero_points)
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

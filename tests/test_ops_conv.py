@@ -23,14 +23,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_litert, run_tflm
+from single_op import activations, assert_same, scales, seeds, zero_points
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.arith import fixedpoint
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size, compute_padding
-from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, scales, seeds, zero_points
 
 SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
 CI = settings(max_examples=200, deadline=None, print_blob=True,

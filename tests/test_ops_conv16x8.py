@@ -34,13 +34,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_tflm
+from single_op import assert_same, seeds
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
-from op_harness import run_model
-from reference import run_tflm
-from single_op import assert_same, seeds
 
 CI = settings(max_examples=400, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -68,7 +68,8 @@ class Case:
 
     def model(self, input_zp: int = 0, output_zp: int = 0) -> tuple[bytes, tuple]:
         rng = self._rng(1)
-        r = lambda lo, hi: int(rng.integers(lo, hi + 1))
+        def r(lo, hi):
+            return int(rng.integers(lo, hi + 1))
         batches, in_h, in_w = r(1, 2), r(1, 7), r(1, 7)
         f_h, f_w = r(1, 4), r(1, 4)
         s_h, s_w = r(1, 3), r(1, 3)
@@ -251,7 +252,7 @@ def test_c_backend_runs_the_numpy_16x8_path(op):
             interp.set_tensor(interp.get_input_details()[0]["index"], x)
             interp.invoke()
             ours = interp.get_tensor(interp.get_output_details()[0]["index"])
-            assert getattr(interp, "backend") == "c"
+            assert interp.backend == "c"
             assert_same(ours, run_tflm(model, [x])[0], f"{case} (C backend)")
 
 

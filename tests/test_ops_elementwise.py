@@ -11,12 +11,23 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import (
+    T,
+    activations,
+    assert_matches_tflm,
+    assert_same,
+    broadcast_shapes,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+    zero_points,
+)
 
 from interpreter.arith.fixedpoint import quantize_multiplier
 from interpreter.errors import ModelError, UnsupportedOpError
-from op_harness import run_model
-from single_op import (T, activations, assert_matches_tflm, assert_same, broadcast_shapes,
-                       random_data, scales, seeds, single_op_model, tflm_and_litert, zero_points)
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -29,14 +29,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from interpreter import Interpreter, ModelError, UnsupportedOpError
-from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
-from interpreter.builder import ModelBuilder
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import activations, assert_same, scales, seeds, zero_points
 from test_ops_conv import assert_same_but_nan_bits
+
+from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from interpreter.builder import ModelBuilder
 
 SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
 CI = settings(max_examples=200, deadline=None, print_blob=True,

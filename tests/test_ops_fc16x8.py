@@ -23,9 +23,9 @@ Cases are drawn with hypothesis (one seed per case, everything else derived
 from it): input layouts (rows, [a, b, depth] with or without keep_num_dims,
 [1, h, w, c] flattened), depths up to 1500 (the int32 accumulator wraps),
 per-tensor / per-channel scales with real multipliers from far below 1 to
-15000 (just below where the int64 requantization is undefined), biases up to +-2^40 (int64) and the full int32 range, zero points
-over the whole int16 range, fused activations, inputs including -32768 and
-32767.
+15000 (just below where the int64 requantization is undefined), biases up to
++-2^40 (int64) and the full int32 range, zero points over the whole int16
+range, fused activations, inputs including -32768 and 32767.
 
     pytest tests/test_ops_fc16x8.py              # CI budget
     pytest tests/test_ops_fc16x8.py -m slow      # many more examples
@@ -39,15 +39,17 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from interpreter import Interpreter, ModelError, UnsupportedOpError
-from interpreter.arith.fixedpoint import (multiply_by_quantized_multiplier,
-                                          multiply_by_quantized_multiplier_int64,
-                                          quantize_multiplier)
-from interpreter.builder import ModelBuilder
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import assert_same, seeds
+
+from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter.arith.fixedpoint import (
+    multiply_by_quantized_multiplier,
+    multiply_by_quantized_multiplier_int64,
+    quantize_multiplier,
+)
+from interpreter.builder import ModelBuilder
 
 CI = settings(max_examples=400, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -73,7 +75,8 @@ class Case:
 
     def model(self, bias_scale_factor: float = 1.0) -> tuple[bytes, tuple]:
         rng = self._rng(1)
-        r = lambda lo, hi: int(rng.integers(lo, hi + 1))
+        def r(lo, hi):
+            return int(rng.integers(lo, hi + 1))
         depth = r(1, 64) if r(0, 5) else r(500, 1500)
         units = r(1, 16)
         layout = ["rows", "rows", "nd", "flatten"][r(0, 3)]

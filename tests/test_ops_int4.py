@@ -31,14 +31,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import run_litert, run_tflm
+from single_op import activations, assert_same, scales, seeds, zero_points
+from subgraph_models import check_plan_against_tflm
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError, ops_c
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 from interpreter.parse.loader import load_model
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, scales, seeds, zero_points
-from subgraph_models import check_plan_against_tflm
 
 BACKENDS = ["numpy"] + (["c"] if ops_c.AVAILABLE else [])
 CI = settings(max_examples=150, deadline=None, print_blob=True,

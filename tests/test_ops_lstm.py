@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import streaming
+from lstm_cases import FLOAT32, Lstm
+from reference import run_litert
+from streaming import tflm_interpreter
 
 from interpreter import Interpreter, UnsupportedOpError
 from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
 from interpreter.builder import ModelBuilder
 from interpreter.ops.lstm_fixed import logistic_int16, lstm_tanh_int16
-from lstm_cases import FLOAT32, Lstm
-import streaming
-from reference import run_litert
-from streaming import tflm_interpreter
 
 INVOKES = 3
 

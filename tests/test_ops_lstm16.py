@@ -33,11 +33,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from interpreter import Interpreter, ModelError, UnsupportedOpError
 from lstm_cases import FLOAT32, Lstm
 from streaming import tflm_interpreter
 from test_ops_lstm import check_streaming
+
+from interpreter import Interpreter, ModelError, UnsupportedOpError
 
 CI = settings(max_examples=1000, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

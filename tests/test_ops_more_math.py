@@ -9,12 +9,22 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from interpreter.errors import ModelError, UnsupportedOpError
 from op_harness import run_model
 from reference import run_litert, run_tflm
-from single_op import (T, all_int8_values, assert_matches_tflm, assert_same, random_data, scales,
-                       seeds, single_op_model, tflm_and_litert, zero_points)
+from single_op import (
+    T,
+    all_int8_values,
+    assert_matches_tflm,
+    assert_same,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+    zero_points,
+)
+
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_litert, run_tflm
+from single_op import activations, assert_same, scales, seeds, zero_points
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
-from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, scales, seeds, zero_points
 
 OPS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")
 SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)

@@ -9,12 +9,20 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from interpreter.errors import ModelError, UnsupportedOpError
-from interpreter.builder import ModelBuilder
 from op_harness import run_model
-from single_op import (T, assert_matches_tflm, random_data, scales, seeds, single_op_model,
-                       tflm_and_litert, zero_points)
+from single_op import (
+    T,
+    assert_matches_tflm,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+    zero_points,
+)
+
+from interpreter.builder import ModelBuilder
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,11 +5,18 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import (
+    T,
+    assert_matches_tflm,
+    assert_same,
+    random_data,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+)
 
 from interpreter.errors import ModelError, UnsupportedOpError
-from op_harness import run_model
-from single_op import (T, assert_matches_tflm, assert_same, random_data, seeds, single_op_model,
-                       tflm_and_litert)
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

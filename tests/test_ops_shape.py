@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from interpreter.errors import ModelError, UnsupportedOpError
 from op_harness import run_model
 from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model, zero_points
+
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+import streaming
+from reference import run_litert
 
 from interpreter import Interpreter, ModelError
 from interpreter.builder import ModelBuilder
-import streaming
-from reference import run_litert
 
 INVOKES = 4
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1", "TANH"]

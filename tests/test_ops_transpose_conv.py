@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-
-from interpreter.builder import ModelBuilder
-from interpreter.ops.window import compute_out_size
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import assert_same
+
+from interpreter.builder import ModelBuilder
+from interpreter.ops.window import compute_out_size
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
@@ -49,7 +49,8 @@ class TcCase:
     @staticmethod
     def draw(seed: int, dtype) -> TcCase:
         rng = np.random.default_rng(seed)
-        r = lambda lo, hi: int(rng.integers(lo, hi + 1))
+        def r(lo, hi):
+            return int(rng.integers(lo, hi + 1))
         return TcCase(dtype, r(1, 2), r(1, 5), r(1, 5), r(1, 4), r(1, 5), r(1, 4), r(1, 4),
                       r(1, 3), r(1, 3), str(rng.choice(["SAME", "VALID"])), bool(r(0, 1)),
                       bool(r(0, 1)), str(rng.choice(ACTIVATIONS)), seed)

@@ -22,14 +22,26 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import corpus_model
 
 from interpreter.errors import ModelError, PlanError, UnsupportedOpError
 from interpreter.parse.model import Model, Operator, Subgraph, Tensor
-from interpreter.plan import (SUBGRAPH_ENTRY, UNTOUCHED, BufferRequest, MemoryPlan,
-                              PlannedBuffer, buffer_requests, offline_offsets,
-                              parse_offline_allocation, parse_offline_plan, placement_order,
-                              plan_greedy, plan_linear, plan_memory, plan_model)
-from reference import corpus_model
+from interpreter.plan import (
+    SUBGRAPH_ENTRY,
+    UNTOUCHED,
+    BufferRequest,
+    MemoryPlan,
+    PlannedBuffer,
+    buffer_requests,
+    offline_offsets,
+    parse_offline_allocation,
+    parse_offline_plan,
+    placement_order,
+    plan_greedy,
+    plan_linear,
+    plan_memory,
+    plan_model,
+)
 
 # -- building subgraphs by hand ---------------------------------------------
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from subgraph_models import RESET, check_plan_against_tflm, run_both
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
 from interpreter.errors import ModelError
 from interpreter.graph import ResourceVariables
-from subgraph_models import RESET, check_plan_against_tflm, run_both
 
 F32 = np.float32
 

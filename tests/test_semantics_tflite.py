@@ -29,6 +29,19 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from reference import corpus_model, run_litert, run_tflm
+from single_op import (
+    T,
+    activations,
+    all_int8_values,
+    assert_same,
+    broadcast_shapes,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
 
 from interpreter import Interpreter, ops_c
 from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
@@ -36,9 +49,6 @@ from interpreter.builder import ModelBuilder
 from interpreter.cli import main
 from interpreter.errors import ModelError
 from interpreter.ops.registry import SEMANTICS
-from reference import corpus_model, run_litert, run_tflm
-from single_op import (T, activations, all_int8_values, assert_same, broadcast_shapes,
-                       random_data, scales, seeds, single_op_model, zero_points)
 
 CI = settings(max_examples=200, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
+from reference import MODELS, corpus_model
+from test_models import TFLM_HEAD
+from tools_models import build_mlp
 
 from interpreter.cli import main
 from interpreter.debug import analyze as an
-from reference import MODELS, corpus_model
-from tools_models import build_mlp
-from test_models import TFLM_HEAD
 
 TAIL_TOLERANCE_BYTES = 64   # the estimate vs TFLM's measured "total - head"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sys
 
 import pytest
+from tools_models import build_mlp
 
+from interpreter import Interpreter
 from interpreter.cli import main
 from interpreter.debug.plot import SYMBOLS, ascii_plan
-from interpreter import Interpreter
-from tools_models import build_mlp
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

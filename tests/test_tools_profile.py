@@ -5,13 +5,13 @@ import io
 import json
 
 import pytest
+from reference import corpus_model
+from tools_models import WIDTHS, build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
 from interpreter.debug.profile import live_arena_bytes, op_macs, profile
 from interpreter.debug.progress import Progress
-from reference import corpus_model
-from tools_models import WIDTHS, build_mlp
 
 
 @pytest.fixture

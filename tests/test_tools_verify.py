@@ -5,14 +5,14 @@ import json
 
 import numpy as np
 import pytest
+from reference import corpus_model
+from test_models import LSTM_MODEL, TFLM_HEAD
+from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
 from interpreter.debug.dump import DUMP_FORMAT, read_dump, tensor_keys, write_dump
 from interpreter.debug.verify import compare, verify
-from reference import corpus_model
-from tools_models import build_mlp
-from test_models import LSTM_MODEL, TFLM_HEAD
 
 
 @pytest.fixture

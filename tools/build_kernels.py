@@ -52,7 +52,8 @@ TABLE_END = "<!-- build_kernels table end -->"
 
 def op_sizes(core: str, objects: list[Path], tmp: Path) -> dict[str, int]:
     """Flash bytes of each operator's kernels linked alone (gc-sections)."""
-    from cortex_m.toolchain import CORES as _C, COMMON
+    from cortex_m.toolchain import COMMON
+    from cortex_m.toolchain import CORES as _C
     gcc, out = tool("gcc"), {}
     for op, funcs in OP_FUNCTIONS.items():
         elf = tmp / f"{core}-{op}.elf"

@@ -3,9 +3,10 @@ docs/OP_COVERAGE.md.
 
 The operator list is TFLM's: the builtins its op resolver registers
 (``micro_mutable_op_resolver.h``; the ``tflite-micro`` Python runtime registers
-them all, DYNAMIC_UPDATE_SLICE included) plus the custom DETECTION_POSTPROCESS. For every operator and type the type
-probe (``tests/type_probe.py``) builds one small single-op model and runs it on
-the TFLM runtime, LiteRT's reference kernels (BUILTIN_REF), this interpreter
+them all, DYNAMIC_UPDATE_SLICE included) plus the custom DETECTION_POSTPROCESS.
+For every operator and type the type probe (``tests/type_probe.py``) builds
+one small single-op model and runs it on the TFLM runtime, LiteRT's reference
+kernels (BUILTIN_REF), this interpreter
 (``semantics="tflm"`` and ``"tflite"``) and its C backend, each run in a worker
 process so that a runtime aborting on a type it does not support is recorded,
 not fatal. The JSON keeps every result; the Markdown table has one row per

@@ -23,8 +23,14 @@ import math
 
 import numpy as np
 
-from .fixedpoint import (INT32_MAX, INT32_MIN, quantize_multiplier, rounding_divide_by_pot,
-                         saturating_rounding_doubling_high_mul, wrap_int32)
+from .fixedpoint import (
+    INT32_MAX,
+    INT32_MIN,
+    quantize_multiplier,
+    rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+    wrap_int32,
+)
 
 _srdhm = saturating_rounding_doubling_high_mul
 
@@ -292,3 +298,111 @@ def tanh_lut_int16(input_data) -> np.ndarray:
 def wrap_int16(x) -> np.ndarray:
     """The C conversion of an integer to int16_t (two's-complement wrap)."""
     return ((_i64(x) + (1 << 15)) & 0xFFFF) - (1 << 15)
+
+
+# -- log (LOG_SOFTMAX) ---------------------------------------------------------
+
+# Q0.31 constants of log_x_for_x_greater_than_or_equal_to_1_impl
+_LOG_2 = 1488522236
+_SQRT_SQRT_HALF = 1805811301
+_SQRT_HALF = 1518500250
+_ONE_QUARTER = 536870912
+_ALPHA_N = 117049297
+_ALPHA_D = 127690142
+_ALPHA_I = 1057819769
+_ALPHA_F = 638450708
+
+
+def _saturate32(x) -> np.ndarray:
+    return np.clip(np.asarray(x, np.int64), INT32_MIN, INT32_MAX)
+
+
+def _saturating_shift_left(x, exponent) -> np.ndarray:
+    """SaturatingRoundingMultiplyByPOTParam for per-element exponents in [0, 31]."""
+    x = np.asarray(x, np.int64)
+    exponent = np.asarray(exponent, np.int64)
+    threshold = (np.int64(1) << (31 - exponent)) - 1
+    shifted = wrap_int32(x << exponent)
+    result = np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, shifted))
+    return np.where(exponent == 0, x, result)
+
+
+def log_x_for_x_greater_than_or_equal_to_1(x, output_integer_bits: int,
+                                           input_integer_bits: int) -> np.ndarray:
+    """log(x) for a raw Q(input_integer_bits) x >= 1, as a raw Q(output_integer_bits) value."""
+    accum_bits = output_integer_bits + 1
+    shifted_quarter = int(rescale(_ONE_QUARTER, 0, accum_bits))
+    z_a = np.asarray(x, np.int64)
+    z_a_headroom_plus_1 = count_leading_zeros_u32(z_a)
+    r_a_tmp = _saturating_shift_left(z_a, z_a_headroom_plus_1 - 1)
+    r_a = _saturating_shift_left(_srdhm(r_a_tmp, _SQRT_HALF), 1)
+    z_a_pow_2_adj = _saturate32(
+        _saturating_shift_left(input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits)
+        + shifted_quarter)
+    z_b = _srdhm(z_a, _SQRT_HALF)
+    z_b_headroom = count_leading_zeros_u32(z_b) - 1
+    r_b = _saturating_shift_left(z_a, z_b_headroom)
+    z_b_pow_2_adj = _saturate32(
+        _saturating_shift_left(input_integer_bits - z_b_headroom, 31 - accum_bits)
+        - shifted_quarter)
+    r = np.minimum(r_a, r_b)
+    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
+
+    p = rounding_half_sum(r, _SQRT_SQRT_HALF)
+    q = wrap_int32(r - _SQRT_SQRT_HALF)
+    q = wrap_int32(q + q)
+    common_sq = _srdhm(q, q)
+    num = wrap_int32(_srdhm(q, r) + _srdhm(_srdhm(q, common_sq), _ALPHA_N))
+    inner = wrap_int32(wrap_int32(_ALPHA_I + q) + _srdhm(_ALPHA_D, common_sq))
+    denom_minus_one = wrap_int32(_srdhm(p, inner) + _srdhm(_ALPHA_F, q))
+    recip_denom = one_over_one_plus_x_for_x_in_0_1(denom_minus_one)
+    num_scaled = rescale(num, 0, accum_bits)
+    total = wrap_int32(_srdhm(z_pow_2_adj, _LOG_2) + _srdhm(num_scaled, recip_denom))
+    return rescale(total, accum_bits, output_integer_bits)
+
+
+# -- int16 fixed point (HARD_SWISH's pipeline) ---------------------------------------
+
+INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
+
+
+def _truncating_div_pot(x: np.ndarray, bits: int) -> np.ndarray:
+    """C's ``x / 2^bits`` on integers (rounds toward zero)."""
+    return np.where(x >= 0, x >> bits, -((-x) >> bits))
+
+
+def srdhm16(a, b) -> np.ndarray:
+    """gemmlowp SaturatingRoundingDoublingHighMul for int16."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    nudge = np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
+    q = wrap_int16(_truncating_div_pot(ab + nudge, 15))
+    return np.where((a == INT16_MIN) & (b == INT16_MIN), INT16_MAX, q)
+
+
+def sdhm16(a, b) -> np.ndarray:
+    """SaturatingDoublingHighMul (hard_swish.h): the high half, truncated toward zero."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    q = wrap_int16(_truncating_div_pot(a * b, 15))
+    return np.where((a == INT16_MIN) & (b == INT16_MIN), INT16_MAX, q)
+
+
+def rdbpot16(x, exponent: int) -> np.ndarray:
+    """gemmlowp RoundingDivideByPOT on int16 values, every step in int16 as in C."""
+    x = np.asarray(x, np.int64)
+    mask = int(wrap_int16((1 << exponent) - 1))
+    remainder = wrap_int16(x & mask)
+    threshold = wrap_int16((mask >> 1) + (x < 0))
+    return wrap_int16((x >> exponent) + (remainder > threshold))
+
+
+def saturating_left_shift16(x, amount: int) -> np.ndarray:
+    return np.clip(np.asarray(x, np.int64) * (1 << amount), INT16_MIN, INT16_MAX)
+
+
+def downscale_multiplier_to_int16(multiplier: int) -> int:
+    """DownScaleInt32ToInt16Multiplier: round a Q31 multiplier to Q15."""
+    rounding_offset = 1 << 15
+    if multiplier >= (1 << 31) - 1 - rounding_offset:
+        return INT16_MAX
+    return (multiplier + rounding_offset) >> 16

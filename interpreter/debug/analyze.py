@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..parse.model import Subgraph
-from ..plan.plan import align_up
+from ..plan import align_up
 from .profile import live_arena_bytes, op_macs
 
 EVAL_TENSOR_BYTES = 24

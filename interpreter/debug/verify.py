@@ -21,6 +21,7 @@ import numpy as np
 
 from ..parse.model import Quantization, Subgraph, Tensor
 from .dump import read_dump
+from .inputs import random_input
 
 REFERENCES = ("tflm", "tflite")
 
@@ -335,7 +336,6 @@ def default_semantics(against) -> str:
 
 def random_input_sets(model: bytes, n: int, seed: int = 0) -> list[tuple[str, list[np.ndarray]]]:
     """``n`` seeded random input sets (seeds ``seed``..``seed+n-1``), whole type range."""
-    from ..cli import random_input
     from ..interpreter import Interpreter
 
     interp = Interpreter(model_content=model)

@@ -35,9 +35,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith.fixedpoint import ChannelMultiplier, wrap_int32
+from ..arith.float_math import add_into, has_nan
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
-from ..arith.float_math import add_into, has_nan
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8
 from .registry import register

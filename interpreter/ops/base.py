@@ -25,6 +25,9 @@ class OpConfig:
     semantics: str = "tflm"
 
 
+DEFAULT_CONFIG = OpConfig()
+
+
 class Op:
     """Base class of every operator implementation."""
 
@@ -43,7 +46,7 @@ class Op:
     #: (``interpreter.ops_c``), or None
     kernel = None
 
-    def __init__(self, node: Operator, subgraph: Subgraph, config: OpConfig = OpConfig()):
+    def __init__(self, node: Operator, subgraph: Subgraph, config: OpConfig = DEFAULT_CONFIG):
         self.node = node
         self.config = config
         self.options = node.options

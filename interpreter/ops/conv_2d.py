@@ -21,9 +21,18 @@ from ..arith.matmul import accumulate_float32, exact_int_matmul
 from ..arith.requantize import requantizer
 from . import common
 from .base import Op
-from .operands import (Derived, accumulator_bound, accumulator_bound_16x8, check_bias,
-                       check_symmetric_filter, constant_data, conv_operands, int8_output_stage,
-                       int16_output_stage, request_int4_scratch)
+from .operands import (
+    Derived,
+    accumulator_bound,
+    accumulator_bound_16x8,
+    check_bias,
+    check_symmetric_filter,
+    constant_data,
+    conv_operands,
+    int8_output_stage,
+    int16_output_stage,
+    request_int4_scratch,
+)
 from .params import ConvParams
 from .registry import register
 from .window import PaddedImage, check_output_shape, compute_window

@@ -26,13 +26,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (INT32_MIN, multiply_by_quantized_multiplier, quantize_multiplier,
-                                rounding_divide_by_pot, saturating_rounding_doubling_high_mul,
-                                wrap_int32)
-from ..arith.gemmlowp import count_leading_zeros_u32, get_reciprocal
+from ..arith.fixedpoint import (
+    INT32_MIN,
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    rounding_divide_by_pot,
+    saturating_rounding_doubling_high_mul,
+    wrap_int32,
+)
 from ..arith.float_math import cpp_clamp
-from .common import activation_range_float, activation_range_quantized, scale_of, zero_point_of
-from .common import fused_activation
+from ..arith.gemmlowp import count_leading_zeros_u32, get_reciprocal
+from .common import (
+    activation_range_float,
+    activation_range_quantized,
+    fused_activation,
+    scale_of,
+    zero_point_of,
+)
 from .elementwise import activation_range_int32
 from .elementwise_common import FLOAT32, INT32, BroadcastBinaryOp
 from .registry import register

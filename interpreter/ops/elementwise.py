@@ -16,8 +16,16 @@ import numpy as np
 from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import cpp_clamp
 from .base import Op
-from .common import (ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, INT_RANGES, fused_activation,
-                     activation_range_float, activation_range_quantized)
+from .common import (
+    ACT_NONE,
+    ACT_RELU,
+    ACT_RELU6,
+    ACT_RELU_N1_TO_1,
+    INT_RANGES,
+    activation_range_float,
+    activation_range_quantized,
+    fused_activation,
+)
 
 QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
 

@@ -58,10 +58,22 @@ from ..arith.requantize import channel_multipliers, real_multiplier, requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .operands import (Derived, accumulator_bound, check_bias, check_quantized, check_rank,
-                       check_symmetric_filter, check_types, check_zero_points_16x8,
-                       constant_data, filter_scales, float_output_stage, int8_output_stage,
-                       output_stage, request_int4_scratch)
+from .operands import (
+    Derived,
+    accumulator_bound,
+    check_bias,
+    check_quantized,
+    check_rank,
+    check_symmetric_filter,
+    check_types,
+    check_zero_points_16x8,
+    constant_data,
+    filter_scales,
+    float_output_stage,
+    int8_output_stage,
+    output_stage,
+    request_int4_scratch,
+)
 from .params import FullyConnectedParams
 from .registry import register
 

@@ -62,7 +62,8 @@ class Gather(Op):
                    f"{coords.shape} differ")
         check_output_shape(self, out, inp.shape[:axis] + coords.shape[batch_dims:]
                            + inp.shape[axis + 1:])
-        size = lambda dims: int(np.prod(dims, dtype=np.int64))
+        def size(dims):
+            return int(np.prod(dims, dtype=np.int64))
         self.batch = size(inp.shape[:batch_dims])
         self.outer = size(inp.shape[batch_dims:axis])
         self.axis_size = inp.shape[axis]

@@ -21,66 +21,26 @@ prepare for all 256 inputs. With ``v = x - zp_in`` and ``h = v * 2^7``:
 
 SRDHM16 is gemmlowp's int16 rounding doubling high multiply, SDHM16 the
 same truncating toward zero, RDBPOT16 gemmlowp's rounding divide in int16
-arithmetic (for exponents of 16 or more its mask wraps to -1, as in C).
+arithmetic (for exponents of 16 or more its mask wraps to -1, as in C); all
+in ``arith.gemmlowp``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..arith.fixedpoint import quantize_multiplier
+from ..arith.gemmlowp import (
+    downscale_multiplier_to_int16,
+    rdbpot16,
+    saturating_left_shift16,
+    sdhm16,
+    srdhm16,
+    wrap_int16,
+)
 from .common import scale_of, zero_point_of
 from .elementwise_common import FLOAT32, IntTable
 from .math_unary import ElementwiseUnaryOp
 from .registry import register
-
-INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
-
-
-def wrap_int16(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.int64)
-    return ((x + (1 << 15)) & 0xFFFF) - (1 << 15)
-
-
-def _truncating_div_pot(x: np.ndarray, bits: int) -> np.ndarray:
-    """C's ``x / 2^bits`` on integers (rounds toward zero)."""
-    return np.where(x >= 0, x >> bits, -((-x) >> bits))
-
-
-def srdhm16(a, b) -> np.ndarray:
-    """gemmlowp SaturatingRoundingDoublingHighMul for int16."""
-    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    ab = a * b
-    nudge = np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
-    q = wrap_int16(_truncating_div_pot(ab + nudge, 15))
-    return np.where((a == INT16_MIN) & (b == INT16_MIN), INT16_MAX, q)
-
-
-def sdhm16(a, b) -> np.ndarray:
-    """SaturatingDoublingHighMul (hard_swish.h): the high half, truncated toward zero."""
-    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    q = wrap_int16(_truncating_div_pot(a * b, 15))
-    return np.where((a == INT16_MIN) & (b == INT16_MIN), INT16_MAX, q)
-
-
-def rdbpot16(x, exponent: int) -> np.ndarray:
-    """gemmlowp RoundingDivideByPOT on int16 values, every step in int16 as in C."""
-    x = np.asarray(x, np.int64)
-    mask = int(wrap_int16((1 << exponent) - 1))
-    remainder = wrap_int16(x & mask)
-    threshold = wrap_int16((mask >> 1) + (x < 0))
-    return wrap_int16((x >> exponent) + (remainder > threshold))
-
-
-def saturating_left_shift16(x, amount: int) -> np.ndarray:
-    return np.clip(np.asarray(x, np.int64) * (1 << amount), INT16_MIN, INT16_MAX)
-
-
-def downscale_multiplier_to_int16(multiplier: int) -> int:
-    """DownScaleInt32ToInt16Multiplier: round a Q31 multiplier to Q15."""
-    rounding_offset = 1 << 15
-    if multiplier >= (1 << 31) - 1 - rounding_offset:
-        return INT16_MAX
-    return (multiplier + rounding_offset) >> 16
 
 
 @register("HARD_SWISH")

@@ -26,16 +26,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (INT32_MAX, INT32_MIN, multiply_by_quantized_multiplier,
-                                rounding_divide_by_pot, wrap_int32)
-from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
-from ..arith.float_math import expf
-from ..arith.gemmlowp import (calculate_input_radius, count_leading_zeros_u32,
-                              exp_on_negative_values, one_over_one_plus_x_for_x_in_0_1,
-                              preprocess_softmax_scaling, rescale, rounding_half_sum)
+from ..arith.fixedpoint import (
+    INT32_MIN,
+    multiply_by_quantized_multiplier,
+    rounding_divide_by_pot,
+    wrap_int32,
+)
+from ..arith.float_math import add_into, expf, has_nan
+from ..arith.gemmlowp import (
+    calculate_input_radius,
+    exp_on_negative_values,
+    log_x_for_x_greater_than_or_equal_to_1,
+    preprocess_softmax_scaling,
+    rescale,
+)
 from .base import Op
 from .common import scale_of, zero_point_of
-from ..arith.float_math import add_into, has_nan
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, libm_unary
 from .registry import register
@@ -45,65 +51,6 @@ ACCUMULATION_INTEGER_BITS = 12
 OUTPUT_INTEGER_BITS = 4
 OUTPUT_ZERO_POINT = 127
 OUTPUT_SCALE = np.float32(16.0 / 256)
-
-# Q0.31 constants of log_x_for_x_greater_than_or_equal_to_1_impl
-_LOG_2 = 1488522236
-_SQRT_SQRT_HALF = 1805811301
-_SQRT_HALF = 1518500250
-_ONE_QUARTER = 536870912
-_ALPHA_N = 117049297
-_ALPHA_D = 127690142
-_ALPHA_I = 1057819769
-_ALPHA_F = 638450708
-
-
-def _saturate32(x) -> np.ndarray:
-    return np.clip(np.asarray(x, np.int64), INT32_MIN, INT32_MAX)
-
-
-def _saturating_shift_left(x, exponent) -> np.ndarray:
-    """SaturatingRoundingMultiplyByPOTParam for per-element exponents in [0, 31]."""
-    x = np.asarray(x, np.int64)
-    exponent = np.asarray(exponent, np.int64)
-    threshold = (np.int64(1) << (31 - exponent)) - 1
-    shifted = wrap_int32(x << exponent)
-    result = np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, shifted))
-    return np.where(exponent == 0, x, result)
-
-
-def log_x_for_x_greater_than_or_equal_to_1(x, output_integer_bits: int,
-                                           input_integer_bits: int) -> np.ndarray:
-    """log(x) for a raw Q(input_integer_bits) x >= 1, as a raw Q(output_integer_bits) value."""
-    accum_bits = output_integer_bits + 1
-    shifted_quarter = int(rescale(_ONE_QUARTER, 0, accum_bits))
-    z_a = np.asarray(x, np.int64)
-    z_a_headroom_plus_1 = count_leading_zeros_u32(z_a)
-    r_a_tmp = _saturating_shift_left(z_a, z_a_headroom_plus_1 - 1)
-    r_a = _saturating_shift_left(srdhm(r_a_tmp, _SQRT_HALF), 1)
-    z_a_pow_2_adj = _saturate32(
-        _saturating_shift_left(input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits)
-        + shifted_quarter)
-    z_b = srdhm(z_a, _SQRT_HALF)
-    z_b_headroom = count_leading_zeros_u32(z_b) - 1
-    r_b = _saturating_shift_left(z_a, z_b_headroom)
-    z_b_pow_2_adj = _saturate32(
-        _saturating_shift_left(input_integer_bits - z_b_headroom, 31 - accum_bits)
-        - shifted_quarter)
-    r = np.minimum(r_a, r_b)
-    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
-
-    p = rounding_half_sum(r, _SQRT_SQRT_HALF)
-    q = wrap_int32(r - _SQRT_SQRT_HALF)
-    q = wrap_int32(q + q)
-    common_sq = srdhm(q, q)
-    num = wrap_int32(srdhm(q, r) + srdhm(srdhm(q, common_sq), _ALPHA_N))
-    inner = wrap_int32(wrap_int32(_ALPHA_I + q) + srdhm(_ALPHA_D, common_sq))
-    denom_minus_one = wrap_int32(srdhm(p, inner) + srdhm(_ALPHA_F, q))
-    recip_denom = one_over_one_plus_x_for_x_in_0_1(denom_minus_one)
-    num_scaled = rescale(num, 0, accum_bits)
-    total = wrap_int32(srdhm(z_pow_2_adj, _LOG_2) + srdhm(num_scaled, recip_denom))
-    return rescale(total, accum_bits, output_integer_bits)
-
 
 @register("LOG_SOFTMAX")
 class LogSoftmax(Op):

@@ -46,12 +46,16 @@ import math
 
 import numpy as np
 
-from ..arith.fixedpoint import (INT32_MAX, multiply_by_quantized_multiplier, quantize_multiplier,
-                                wrap_int32)
-from ..arith.float_math import expf
-from ..arith.lut import gen_lut_int16, lut_lookup_int16
-from ..arith.gemmlowp import (count_leading_zeros_u32, saturating_rounding_multiply_by_pot)
+from ..arith.fixedpoint import (
+    INT32_MAX,
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    wrap_int32,
+)
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
+from ..arith.float_math import expf
+from ..arith.gemmlowp import count_leading_zeros_u32, saturating_rounding_multiply_by_pot
+from ..arith.lut import gen_lut_int16, lut_lookup_int16
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization

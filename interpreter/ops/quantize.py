@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (multiply_by_quantized_multiplier, quantize_multiplier,
-                               round_half_away, wrap_int32)
+from ..arith.fixedpoint import (
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    round_half_away,
+    wrap_int32,
+)
 from ..arith.float_math import float_to_int32
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (multiply_by_quantized_multiplier, quantize_multiplier,
-                               round_half_away)
+from ..arith.fixedpoint import (
+    multiply_by_quantized_multiplier,
+    quantize_multiplier,
+    round_half_away,
+)
 from ..arith.float_math import float_to_int32
 from .common import INT_RANGES, scale_of, zero_point_of
 from .registry import register

@@ -26,11 +26,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith import fixedpoint
-from ..arith.float_math import tanhf
+from ..arith.float_math import has_nan, tanhf
+from ..arith.matmul import accumulate_float32
 from . import common
 from .base import Op
-from ..arith.float_math import has_nan
-from ..arith.matmul import accumulate_float32
 from .registry import register
 
 INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = range(5)

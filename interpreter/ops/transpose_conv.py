@@ -33,8 +33,15 @@ from ..arith.requantize import channel_multipliers, requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .operands import (check_bias, check_rank, check_symmetric_filter, check_types,
-                       filter_scales, int16_output_stage, output_stage)
+from .operands import (
+    check_bias,
+    check_rank,
+    check_symmetric_filter,
+    check_types,
+    filter_scales,
+    int16_output_stage,
+    output_stage,
+)
 from .registry import register
 from .window import PADDING_SAME, PADDING_VALID, compute_out_size, compute_padding
 

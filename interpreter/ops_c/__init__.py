@@ -1,16 +1,19 @@
 """The C kernel backend: ``Interpreter(..., backend="c")``.
 
-Each module here subclasses a NumPy reference op and registers it with
-``@register(..., backend="c")``: ``prepare`` runs the NumPy validation, then
-checks everything the C call will receive and requests the kernel's scratch
-from the arena; ``bind`` builds the cffi call once (pointers into the arena,
-parameter structs, multiplier arrays kept alive) and returns it ready to run.
-Ops (or op configurations) without a C kernel run the NumPy class.
+Each op module here registers a ``kernel.CKernel`` class for an op with
+``@register_kernel(..., backend="c")``. After the op's ``prepare`` has
+validated the node and built its prepared form (``ops.params``), the first
+kernel class that accepts that form requests its working memory from the
+arena and describes its C call (``call.KernelCall``); ``binding`` turns the
+description into a ready cffi call on the arena, and the firmware generator
+writes the same call as C. Ops (or prepared forms) no C kernel accepts run the
+NumPy eval.
 
 The compiled modules ``_tnn`` (TFLM's default double rounding) and
-``_tnn_single`` (``TNN_SINGLE_ROUNDING``, for ``rounding="single"``) are built from ``kernels_c/`` at install time; when
-it is missing (no C compiler at install), importing this package still works,
-``AVAILABLE`` is False and ``require()`` raises a clear error.
+``_tnn_single`` (``TNN_SINGLE_ROUNDING``, for ``rounding="single"``) are built
+from ``kernels_c/`` at install time; when they are missing (no C compiler at
+install), importing this package still works, ``AVAILABLE`` is False and
+``require()`` raises a clear error.
 """
 from __future__ import annotations
 

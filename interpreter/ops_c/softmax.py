@@ -5,8 +5,6 @@ more) with a non-zero status; the NumPy eval then raises the op's error.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..ops.registry import register_kernel
 from .call import KernelCall, StructArg, TensorArg
 from .kernel import CKernel

@@ -50,7 +50,6 @@ Choices where the format leaves room:
 from __future__ import annotations
 
 import dataclasses
-
 import os
 from types import MappingProxyType
 from typing import Any, Iterable
@@ -59,10 +58,24 @@ import numpy as np
 
 from ..errors import ModelError
 from .flatbuffer import default_values, read_root
-from .model import (Model, Operator, OperatorCode, Options, Quantization, SignatureDef,
-                    Subgraph, Tensor)
-from .schema import (FILE_IDENTIFIER, OPERATOR_OPTIONS, ROOT_TABLE, TABLES, BuiltinOperator,
-                     TensorType)
+from .model import (
+    Model,
+    Operator,
+    OperatorCode,
+    Options,
+    Quantization,
+    SignatureDef,
+    Subgraph,
+    Tensor,
+)
+from .schema import (
+    FILE_IDENTIFIER,
+    OPERATOR_OPTIONS,
+    ROOT_TABLE,
+    TABLES,
+    BuiltinOperator,
+    TensorType,
+)
 
 SCHEMA_VERSION = 3           # the only version TFLM accepts
 MAX_TENSOR_BYTES = 2 ** 31   # tensor sizes are int32 in TFLite: must stay below this

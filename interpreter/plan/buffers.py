@@ -208,13 +208,6 @@ class _Timeline:
         self._stack.pop()
 
 
-def _mark_lifetimes(subgraph: Subgraph) -> _Lifetimes:
-    """Lifetimes of a subgraph without control flow, as if it were a model's main one."""
-    timeline = _Timeline([subgraph], follow_calls=False)
-    timeline.mark(0)
-    return timeline.lives[0]
-
-
 def _check_intermediates(subgraph: Subgraph) -> None:
     # TFLM refuses non-empty intermediate tensors
     # (AllocationInfoBuilder::ValidateSubgraph).

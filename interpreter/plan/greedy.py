@@ -10,7 +10,7 @@ from bisect import bisect_right
 from typing import Sequence
 
 from .buffers import BufferRequest
-from .plan import MemoryPlan, PlannedBuffer, align_up
+from .types import MemoryPlan, PlannedBuffer, align_up
 
 
 def placement_order(requests: Sequence[BufferRequest], sizes: Sequence[int]) -> list[int]:
