@@ -119,7 +119,7 @@ def bench_calls():
 
 
 def symbol_address(elf: Path, name: str) -> int:
-    from .toolchain import run, tool
+    from interpreter.deploy.toolchain import run, tool
     for line in run([tool("nm"), elf]).splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[2] == name:
@@ -165,7 +165,9 @@ def measure(board: str, opt: str = "O2", workdir: Path | None = None, timeout: f
             defines: tuple[str, ...] = ()) -> list[Count]:
     """Instruction counts of the BENCH layers on ``board``; ``defines``: extra -D macros
     for the kernels (``TNN_NO_DSP=1`` measures the portable C on a DSP core)."""
-    from .qemu import build_image, qemu_command
+    from interpreter.deploy.qemu import qemu_command
+
+    from .qemu import build_image
     from .vectors import emit_c
     labelled = bench_calls()
     calls = [c for _, c in labelled]

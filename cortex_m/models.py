@@ -23,7 +23,7 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("DEPTHWISE_CONV_2D", "3x3"), ("DEPTHWISE_CONV_2D", "mult1"),
            ("DEPTHWISE_CONV_2D", "general"), ("FULLY_CONNECTED", "fc"),
            ("AVERAGE_POOL_2D", "avg"), ("MAX_POOL_2D", "max"), ("ADD", "add"), ("MUL", "mul"),
-           ("SOFTMAX", "softmax")]
+           ("SOFTMAX", "softmax"), ("RESHAPE", "copy")]
 
 
 def _zp(rng) -> int:
@@ -165,6 +165,27 @@ def binary_model(rng, op: str):
     return b.build(), [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(2)]
 
 
+def reshape_model(rng):
+    """A RESHAPE of int8, int16, int32 or float32 values (the kernel copies bytes)."""
+    dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.int32, np.float32]))
+    shape = tuple(int(d) for d in rng.integers(1, 6, int(rng.integers(1, 5))))
+    n = int(np.prod(shape))
+    new_shape = (n,) if rng.random() < 0.5 else (1, n)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, shape)
+    s = b.add_tensor("s", np.int32, [len(new_shape)], data=np.array(new_shape, np.int32))
+    y = b.add_tensor("y", dtype, new_shape)
+    b.add_operator("RESHAPE", [x, s], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    if dtype == np.float32:
+        feed = rng.standard_normal(shape).astype(np.float32)
+    else:
+        info = np.iinfo(dtype)
+        feed = rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+    return b.build(), [feed]
+
+
 def softmax_model(rng):
     shape = (int(rng.integers(1, 5)), int(rng.integers(1, 41)))
     b = ModelBuilder()
@@ -185,6 +206,8 @@ def draw(rng, op: str, kernel: str):
         return pool_model(rng, op)
     if op in ("ADD", "MUL"):
         return binary_model(rng, op)
+    if op == "RESHAPE":
+        return reshape_model(rng)
     return softmax_model(rng)
 
 

@@ -1,9 +1,10 @@
 """Build bare-metal test images of the C kernels and run them under qemu-system-arm.
 
-One image per board: cortex_m/startup.c (vector table, reset handler),
-cortex_m/harness.c (the runner), the generated cases (cortex_m/vectors.py) and
-every kernel in kernels_c/src, linked with the board's script in
-cortex_m/boards/ against newlib with semihosting (``--specs=rdimon.specs``).
+One image per board: the start-up code of interpreter/deploy/runtime/
+(vector table, reset handler), cortex_m/harness.c (the runner), the generated
+cases (cortex_m/vectors.py) and every kernel in kernels_c/src, linked with the
+board's script in interpreter/deploy/runtime/boards/ against newlib with
+semihosting (``--specs=rdimon.specs``).
 QEMU runs it with ``-semihosting-config enable=on,target=native -nographic``
 and is killed after a timeout; the runner prints one line per case and a
 ``TNN-RESULT cases=N failed=M`` line, and exits non-zero on a mismatch.
@@ -11,21 +12,22 @@ and is killed after a timeout; the runner prints one line per case and a
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .toolchain import (
+from interpreter.deploy.qemu import run_qemu
+from interpreter.deploy.toolchain import (
     BOARDS,
     BOARDS_DIR,
-    HARNESS,
     INCLUDE,
+    RUNTIME,
     cflags,
     compile_objects,
-    qemu,
     run,
     tool,
 )
+
+HARNESS = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -54,7 +56,7 @@ def build_image(board: str, cases_c: str, out_dir: Path, opt: str = "Os",
     gcc = tool("gcc")
     (out_dir / "cases.c").write_text(cases_c)
     flags = cflags(b.core, opt, defines) + [f"-I{HARNESS}", f"-I{INCLUDE}"]
-    for src in (HARNESS / "startup.c", HARNESS / "harness.c", out_dir / "cases.c"):
+    for src in (RUNTIME / "startup.c", HARNESS / "harness.c", out_dir / "cases.c"):
         obj = out_dir / (src.stem + ".o")
         run([gcc, *flags, "-c", src, "-o", obj])
         objs.append(obj)
@@ -65,21 +67,9 @@ def build_image(board: str, cases_c: str, out_dir: Path, opt: str = "Os",
     return elf
 
 
-def qemu_command(board: str, elf: Path, extra: list[str] = ()) -> list[str]:
-    return [qemu(), "-M", BOARDS[board].machine, "-nographic", "-monitor", "none",
-            "-serial", "null", "-semihosting-config", "enable=on,target=native",
-            "-kernel", str(elf), *extra]
-
-
 def run_image(board: str, elf: Path, timeout: float = 60.0, extra: list[str] = ()) -> RunResult:
-    try:
-        p = subprocess.run(qemu_command(board, elf, list(extra)), capture_output=True, text=True,
-                           timeout=timeout, stdin=subprocess.DEVNULL)
-        rc, out = p.returncode, p.stdout + p.stderr
-    except subprocess.TimeoutExpired as e:   # subprocess.run kills the child
-        rc = None
-        out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        out += f"\n[killed after {timeout} s]"
+    res = run_qemu(board, elf, timeout, extra)
+    rc, out = res.returncode, res.output
     cases = [(int(i), name, int(bad))
              for i, name, bad in re.findall(r"^case (\d+) (\S+) (-?\d+)$", out, flags=re.M)]
     m = re.search(r"^TNN-RESULT cases=(\d+) failed=(\d+)$", out, flags=re.M)

@@ -17,36 +17,12 @@ of their own.
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .toolchain import INCLUDE
-
-# ---------------------------------------------------------------- prototypes
-
-
-@dataclass(frozen=True)
-class Proto:
-    name: str
-    returns: str
-    params: tuple[str, ...]
-    outputs: tuple[int, ...]   # indices of non-const pointer params (not the void * scratch)
-
-
-def prototypes() -> dict[str, Proto]:
-    text = (INCLUDE / "tinyml_nn.h").read_text()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    protos = {}
-    for ret, name, params in re.findall(r"\b(void|int32_t)\s+(tnn_\w+)\s*\(([^)]*)\)\s*;", text):
-        ps = tuple(" ".join(p.split()) for p in params.split(",")) if params.strip() != "void" else ()
-        outs = tuple(i for i, p in enumerate(ps)
-                     if "*" in p and "const" not in p and not p.startswith("void"))
-        protos[name] = Proto(name, ret, ps, outs)
-    return protos
-
+from interpreter.deploy.sources import Proto, prototypes
 
 # ---------------------------------------------------------------- recording
 
@@ -97,7 +73,9 @@ def _describe(rec: _Recording, ffi, value, scratch: bool = False):
         return value
     t = ffi.typeof(value)
     if t.kind == "struct":
-        return Struct(t.cname, [(name, _describe(rec, ffi, getattr(value, name)))
+        # a context's buffer is the kernel's working memory: uninitialized on the target
+        return Struct(t.cname, [(name, _describe(rec, ffi, getattr(value, name),
+                                                 scratch=t.cname == "tnn_context" and name == "buf"))
                                 for name, _f in t.fields])
     if t.kind != "pointer":
         raise TypeError(f"cannot record a {t.cname} argument")
@@ -107,7 +85,7 @@ def _describe(rec: _Recording, ffi, value, scratch: bool = False):
         return _describe(rec, ffi, value[0])
     arr, off = _find(rec, _address(ffi, value))
     item = t.item.cname
-    return Arr(item, arr.view(np.uint8).reshape(-1)[off:].tobytes(), scratch=scratch or item == "void")
+    return Arr(item, arr.view(np.uint8).reshape(-1)[off:].tobytes(), scratch=scratch)
 
 
 class _RecordingLib:

@@ -19,8 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cortex_m.toolchain import BOARDS, CORES, SOURCES, missing_tools  # noqa: E402
 from interpreter import ops_c  # noqa: E402
+from interpreter.deploy.toolchain import BOARDS, CORES, SOURCES, missing_tools  # noqa: E402
 
 WHY = missing_tools()
 pytestmark = [pytest.mark.skipif(WHY is not None, reason=f"Cortex-M toolchain: {WHY}"),
@@ -64,7 +64,7 @@ def test_kernels_bit_exact_on_board(board, rounding, opt, seed, tmp_path):
 def test_dsp_path_is_what_the_core_runs(core, dsp, tmp_path):
     """Cores with the DSP extension compile the SIMD inner loops (SMLAD, SXTB16,
     SXTAB16, SMLABB), the others only the portable C."""
-    from cortex_m.toolchain import cflags, run, tool
+    from interpreter.deploy.toolchain import cflags, run, tool
     for name, insn in [("tnn_nn_mat_mult_s8", "smlad"), ("tnn_depthwise_conv_s8", "sxtab16")]:
         obj = tmp_path / f"{name}.o"
         run([tool("gcc"), *cflags(core, "O2"), "-c", SOURCES / f"{name}.c", "-o", obj])

@@ -27,7 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cortex_m.toolchain import CORES, ROOT, ToolMissing, berkeley_size, compile_objects, run, tool  # noqa: E402
+from interpreter.deploy.toolchain import CORES, ToolMissing, berkeley_size, compile_objects, run, tool  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: entry points the C backend calls per TFLite operator (interpreter/ops_c/*.py)
 OP_FUNCTIONS = {
@@ -52,8 +54,8 @@ TABLE_END = "<!-- build_kernels table end -->"
 
 def op_sizes(core: str, objects: list[Path], tmp: Path) -> dict[str, int]:
     """Flash bytes of each operator's kernels linked alone (gc-sections)."""
-    from cortex_m.toolchain import COMMON
-    from cortex_m.toolchain import CORES as _C
+    from interpreter.deploy.toolchain import COMMON
+    from interpreter.deploy.toolchain import CORES as _C
     gcc, out = tool("gcc"), {}
     for op, funcs in OP_FUNCTIONS.items():
         elf = tmp / f"{core}-{op}.elf"

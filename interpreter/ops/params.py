@@ -130,6 +130,13 @@ class MulParams:
 
 
 @dataclass(frozen=True, eq=False)
+class CopyParams:
+    """RESHAPE, SQUEEZE, EXPAND_DIMS: the output holds the input's bytes unchanged."""
+
+    nbytes: int
+
+
+@dataclass(frozen=True, eq=False)
 class SoftmaxParams:
     """int8 -> int8 SOFTMAX (``reference/softmax.h``): the input scaling into Q5.26
     and the smallest difference to the row maximum that still counts."""

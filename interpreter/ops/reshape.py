@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Op
+from .params import CopyParams
 from .registry import register
 
 
@@ -42,6 +43,7 @@ class _ShapeOnlyOp(Op):
         if inp.num_elements != out.num_elements:
             raise self.error(f"cannot reshape {inp.num_elements} elements {inp.shape} into "
                              f"{out.num_elements} elements {out.shape}")
+        self.params = CopyParams(out.nbytes)
 
     def expected_output_shape(self, inp) -> tuple[int, ...] | None:
         """The output shape the node asks for, or None if it cannot be known before eval."""

@@ -88,6 +88,10 @@ def bind_call(op, call: KernelCall, inputs: Sequence[np.ndarray | None],
                                else (outputs, op.outputs))
             array = arrays[value.position]
             what = f"{value.role} {value.position}"
+            if value.ctype == "void":   # any type, as its bytes
+                op.check(array is not None and array.flags.c_contiguous,
+                         f"{what} buffer is missing or not contiguous")
+                return keep.ptr("void *", array.reshape(-1).view(np.uint8))
             check_array(op, array, CTYPES[value.ctype], tensors[value.position].num_elements,
                         what)
             return keep.ptr(f"{value.ctype} *", array.reshape(-1))

@@ -25,6 +25,7 @@ CTYPES = {
     "int32_t": np.dtype(np.int32),
     "int64_t": np.dtype(np.int64),
     "float": np.dtype(np.float32),
+    "void": np.dtype(np.uint8),     # a tensor of any type, as its bytes
 }
 #: and back
 C_NAMES = {dtype: name for name, dtype in CTYPES.items()}

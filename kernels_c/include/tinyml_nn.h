@@ -308,6 +308,12 @@ int32_t tnn_add_s8(const tnn_add_params *params, const int8_t *input1, const int
 int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size);
 
+/* ---- shape ---------------------------------------------------------------- */
+
+/* RESHAPE, SQUEEZE, EXPAND_DIMS: copies `size` bytes (any element type) unless
+ * input and output are the same buffer; the buffers must not otherwise overlap. */
+int32_t tnn_reshape(const void *input, void *output, int32_t size);
+
 /* ---- softmax -------------------------------------------------------------- */
 
 /* `rows` rows of `depth` values. Returns TNN_ARG_ERROR (and leaves the row

@@ -13,13 +13,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .sources import kernel_tree
+
 #: the kernel tree to build (TINYML_KERNELS_C: another checkout's kernels_c/, e.g. a snapshot)
-KERNELS = Path(os.environ.get("TINYML_KERNELS_C") or ROOT / "kernels_c").resolve()
+KERNELS = Path(os.environ.get("TINYML_KERNELS_C") or kernel_tree()).resolve()
 INCLUDE = KERNELS / "include"
 SOURCES = KERNELS / "src"
-HARNESS = Path(__file__).resolve().parent
-BOARDS_DIR = HARNESS / "boards"
+#: the bare-metal start-up code and the boards' linker scripts
+RUNTIME = Path(__file__).resolve().parent / "runtime"
+BOARDS_DIR = RUNTIME / "boards"
 
 #: -mcpu / FPU flags per core name (the names ``tinyml analyze --cpu`` takes)
 CORES: dict[str, list[str]] = {

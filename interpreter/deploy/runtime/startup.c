@@ -1,5 +1,6 @@
 /*
- * startup.c - vector table and reset handler of the bare-metal test image.
+ * startup.c - vector table and reset handler of the bare-metal images (kernel
+ * test vectors, firmware verification).
  *
  * The reset handler copies .data from its load address in flash to RAM,
  * zeroes .bss, turns on the FPU / MVE coprocessors (CP10, CP11) on cores that
@@ -18,6 +19,8 @@ extern void initialise_monitor_handles(void);
 
 void tnn_reset_handler(void);
 void tnn_fault_handler(void);
+/* An image that uses SysTick defines its own handler; otherwise it is a fault. */
+void tnn_systick_handler(void) __attribute__((weak, alias("tnn_fault_handler")));
 
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 #define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
@@ -39,7 +42,7 @@ const tnn_vector tnn_vector_table[16] = {
     tnn_fault_handler,                     /* DebugMonitor */
     0,
     tnn_fault_handler,                     /* PendSV */
-    tnn_fault_handler,                     /* SysTick */
+    tnn_systick_handler,                   /* SysTick */
 };
 
 void tnn_reset_handler(void)
