@@ -11,8 +11,17 @@ runs, set ``HYPOTHESIS_PROFILE=explore``:
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import settings
+
+# Shared test helpers (reference.py, single_op.py, ...) import as top-level modules from
+# any test folder; the repository root too, for cortex_m/ and tools/.
+TESTS = Path(__file__).resolve().parent
+for _path in (TESTS, TESTS.parent):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 settings.register_profile("fixed", derandomize=True)
 settings.register_profile("explore", derandomize=False)
