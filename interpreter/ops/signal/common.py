@@ -16,6 +16,10 @@ UINT64 = np.dtype(np.uint64)
 FLOAT32 = np.dtype(np.float32)
 BOOL = np.dtype(np.bool_)
 
+#: the most persistent state an op may keep: TFLM would take it from the arena's tail,
+#: and a model asking for more cannot be meant for a microcontroller
+MAX_STATE_BYTES = 1 << 28
+
 #: the schema TensorType values the FFT and overlap-add ops accept in their ``T`` option
 TENSOR_TYPES = {0: FLOAT32, 2: INT32, 7: INT16}
 

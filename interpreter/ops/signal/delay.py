@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..registry import register
 from .circular_buffer import CircularBuffer
-from .common import INT16, SignalOp
+from .common import INT16, MAX_STATE_BYTES, SignalOp
 
 
 @register("CUSTOM:SignalDelay")
@@ -27,6 +27,9 @@ class Delay(SignalOp):
                    f"not hold the input's {x.num_elements} values")
         self.frame = x.shape[-1]
         self.rows = x.num_elements // self.frame
+        state = self.rows * (self.frame + self.delay) * 2
+        self.check(state <= MAX_STATE_BYTES, f"delay_length {self.delay} needs {state} bytes of "
+                   f"delay line, more than {MAX_STATE_BYTES}")
         self.buffers = [CircularBuffer(self.frame + self.delay) for _ in range(self.rows)]
         self.reset()
 

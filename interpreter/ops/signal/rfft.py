@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...arith.kiss_fft import Kiss
+from ...arith.kiss_fft import Kiss, factors
 from ..registry import register
 from .common import FLOAT32, INT16, INT32, SignalOp
 
@@ -27,7 +27,7 @@ def fft_length_error(fft_length: int) -> str | None:
     """Why TFLM's KISS FFT build cannot transform ``fft_length`` values, or None."""
     if fft_length < 4 or fft_length % 2:
         return "it must be even and at least 4"
-    if not Kiss(fft_length, False, "float32").supported:
+    if factors(fft_length // 2) is None:
         return ("fft_length / 2 needs a radix other than 2, 3, 4 and 5: KISS FFT's generic "
                 "butterfly, which allocates, and TFLM's build gives it no memory")
     return None
@@ -45,7 +45,6 @@ class FftOp(SignalOp):
         self.fft_length = opts["fft_length"]
         why = fft_length_error(self.fft_length)
         self.check(why is None, f"fft_length {self.fft_length} is not supported: {why}")
-        self.kiss = Kiss(self.fft_length, self.INVERSE, self.dtype.name)
 
     def frames_io(self, out_last: int):
         (x,), (out,) = self.io(1, 1)
@@ -55,6 +54,8 @@ class FftOp(SignalOp):
                    f"have the input's frames {list(x.shape[:-1])}")
         self.check(out.shape[-1] == out_last, f"output frames have {out.shape[-1]} values; "
                    f"fft_length {self.fft_length} gives {out_last}")
+        # Built once the tensors bound the length (twiddles are fft_length / 2 values).
+        self.kiss = Kiss(self.fft_length, self.INVERSE, self.dtype.name)
         return x, out
 
 
