@@ -6,7 +6,6 @@ import wave
 from pathlib import Path
 
 import numpy as np
-
 from reference import corpus_model
 from signal_cases import tflm_runtime
 

@@ -15,10 +15,10 @@ import pytest
 from flatbuffers import flexbuffers
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from single_op import T, assert_same
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
-from single_op import T, assert_same
 
 CI = settings(max_examples=40, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

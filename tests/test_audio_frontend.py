@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from audio_cases import FRONTEND, WAVS, random_clip, wav_path, wav_samples
-from interpreter import Interpreter
 from reference import corpus_model
 from signal_cases import tflm_runtime
 from single_op import assert_same
+
+from interpreter import Interpreter
 
 STRIDE, WINDOW = 320, 480
 

@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from audio_cases import CLASSIFIER, FRONTEND, random_clip, tflm_pipeline, wav_path, \
-    wav_samples, write_wav
-from interpreter.audio import KeywordSpotter, PipelineError, WavFormatError, listen, read_wav
-from interpreter.cli import main
+from audio_cases import (
+    CLASSIFIER,
+    FRONTEND,
+    random_clip,
+    tflm_pipeline,
+    wav_path,
+    wav_samples,
+    write_wav,
+)
 from reference import corpus_model
 from single_op import assert_same
+
+from interpreter.audio import (
+    KeywordSpotter,
+    PipelineError,
+    WavFormatError,
+    listen,
+    read_wav,
+)
+from interpreter.cli import main
 
 #: micro_speech_test.cc's expected label per clip
 EXPECTED = {"yes_1000ms": "yes", "no_1000ms": "no", "silence_1000ms": "silence",

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from interpreter import ModelError
 from signal_cases import CI, SLOW, check_stream, int_data, seeds, signal_model
 from single_op import T
+
+from interpreter import ModelError
 
 CODE = "SignalDelay"
 

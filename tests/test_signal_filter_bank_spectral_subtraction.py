@@ -8,10 +8,18 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from signal_cases import (
+    CI,
+    INT_STYLES,
+    SLOW,
+    check_stream,
+    int_data,
+    seeds,
+    signal_model,
+)
+from single_op import T
 
 from interpreter import ModelError
-from signal_cases import CI, INT_STYLES, SLOW, check_stream, int_data, seeds, signal_model
-from single_op import T
 
 CODE = "SignalFilterBankSpectralSubtraction"
 #: what TFLM's micro_speech front end uses

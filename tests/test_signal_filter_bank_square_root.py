@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from interpreter import Interpreter, ModelError
 from signal_cases import CI, SLOW, Pair, seeds, signal_model
 from single_op import T, assert_same
+
+from interpreter import Interpreter, ModelError
 
 CODE = "SignalFilterBankSquareRoot"
 
@@ -25,7 +25,7 @@ def values(rng, n: int) -> np.ndarray:
     top = rng.integers(1, 65, n).astype(np.uint64)           # a bit length
     x = rng.integers(0, 2 ** 64 - 1, n, dtype=np.uint64, endpoint=True)
     x = np.where(top < 64, x >> (np.uint64(64) - top), x)
-    near = lambda c: np.uint64(c) + rng.integers(0, 5, n).astype(np.uint64)  # noqa: E731
+    near = lambda c: np.uint64(c) + rng.integers(0, 5, n).astype(np.uint64)
     x = np.where(kind == 1, near(2 ** 32 - 3), x)
     x = np.where(kind == 2, near(65535 ** 2 - 2), x)
     x = np.where(kind == 3, np.uint64(2 ** 64 - 1) - rng.integers(0, 5, n).astype(np.uint64),

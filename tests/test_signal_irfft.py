@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
-
-from interpreter import ModelError
 from signal_cases import CI, INT_STYLES, SLOW, Pair, signal_model
 from single_op import T, assert_same
 from test_signal_rfft import TYPES, fft_cases, frame_data
+
+from interpreter import ModelError
 
 CODE = "SignalIrfft"
 

@@ -6,10 +6,18 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from signal_cases import (
+    CI,
+    INT_STYLES,
+    SLOW,
+    check_stream,
+    int_data,
+    seeds,
+    signal_model,
+)
+from single_op import T
 
 from interpreter import ModelError, UnsupportedOpError
-from signal_cases import CI, INT_STYLES, SLOW, check_stream, int_data, seeds, signal_model
-from single_op import T
 
 CODE = "SignalOverlapAdd"
 TYPES = {np.int16: 7, np.float32: 0}

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from interpreter import ModelError
 from signal_cases import CI, INT_STYLES, SLOW, Pair, int_data, seeds, signal_model
 from single_op import T, assert_same
+
+from interpreter import ModelError
 
 CODE = "SignalPCAN"
 LUT = 125

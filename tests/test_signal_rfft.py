@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from interpreter import ModelError, UnsupportedOpError
 from signal_cases import CI, INT_STYLES, SLOW, Pair, int_data, seeds, signal_model
 from single_op import T, assert_same
+
+from interpreter import ModelError, UnsupportedOpError
 
 CODE = "SignalRfft"
 TYPES = {np.int16: 7, np.int32: 2, np.float32: 0}

@@ -7,10 +7,18 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from signal_cases import (
+    CI,
+    SLOW,
+    assert_same,
+    check_stream,
+    int_data,
+    seeds,
+    signal_model,
+)
+from single_op import T
 
 from interpreter import ModelError
-from signal_cases import CI, SLOW, assert_same, check_stream, int_data, seeds, signal_model
-from single_op import T
 
 CODE = "SignalStacker"
 

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from interpreter import Interpreter, ModelError, UnsupportedOpError
 from signal_cases import CI, SLOW, signal_model
 from single_op import T
 from test_signal_options import MODELS
+
+from interpreter import Interpreter, ModelError, UnsupportedOpError
 
 OPTIONLESS = {"SignalFftAutoScale": (1, 2), "SignalFilterBankSquareRoot": (2, 1)}
 DTYPES = [np.int16, np.int32, np.uint32, np.uint64, np.float32, np.bool_, np.int8]

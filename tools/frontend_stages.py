@@ -18,10 +18,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from interpreter import Interpreter  # noqa: E402
-from interpreter.audio import read_wav  # noqa: E402
-from interpreter.audio.pipeline import STRIDE, WINDOW  # noqa: E402
-from interpreter.debug.plot import _pyplot  # noqa: E402
+from interpreter import Interpreter
+from interpreter.audio import read_wav
+from interpreter.audio.pipeline import STRIDE, WINDOW
+from interpreter.debug.plot import _pyplot
 
 
 def trace_window(frontend: str, wav: str, window: int) -> dict[str, list[np.ndarray]]:

@@ -24,7 +24,7 @@ class Irfft(FftOp):
 
     def prepare(self) -> None:
         self.prepare_fft()
-        x, out = self.frames_io(self.fft_length)
+        x, _ = self.frames_io(self.fft_length)
         self.check(x.shape[-1] == self.fft_length + 2, f"input frames have {x.shape[-1]} "
                    f"values; fft_length {self.fft_length} needs {self.fft_length + 2}")
         self.frames = x.num_elements // x.shape[-1]

@@ -18,6 +18,7 @@ the offsets it would follow are checked here first.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Sequence
 
 from flatbuffers import flexbuffers
@@ -93,7 +94,7 @@ def read_options(data: bytes | None, fields: Sequence[tuple[str, str]]) -> dict[
     _check_map(data)
     root = flexbuffers.GetRoot(bytearray(data)).AsMap
     names = [key.AsKeyBytes for key in root.Keys]
-    if any(a >= b for a, b in zip(names, names[1:])):
+    if any(a >= b for a, b in pairwise(names)):
         raise OptionError("custom options: the map's keys are not sorted (not a valid "
                           "FlexBuffer map)")
     if len(names) < len(fields):

@@ -64,7 +64,7 @@ class Rfft(FftOp):
 
     def prepare(self) -> None:
         self.prepare_fft()
-        x, out = self.frames_io(self.fft_length + 2)
+        x, _ = self.frames_io(self.fft_length + 2)
         self.frame = x.shape[-1]
         self.check(self.frame <= self.fft_length, f"input frames have {self.frame} values, "
                    f"more than fft_length {self.fft_length}")
