@@ -103,23 +103,30 @@ def test_cli_png(capsys, tmp_path):
     ({"channels": 2}, "2 channels \\(needs mono\\)"),
     ({"width": 1}, "8-bit samples \\(needs 16-bit PCM\\)"),
 ])
-def test_wrong_wav_format_is_refused_not_converted(tmp_path, capsys, kw, match):
+def test_wrong_wav_format_is_refused_not_converted(tmp_path, kw, match):
     samples = np.zeros(16000 * kw.get("channels", 1), np.int16)
     if kw.get("width") == 1:
         samples = np.zeros(16000, np.uint8)
-    path = write_wav(tmp_path / "bad.wav", samples, **kw)
     with pytest.raises(WavFormatError, match=match):
-        read_wav(path)
+        read_wav(write_wav(tmp_path / "bad.wav", samples, **kw))
+
+
+def test_cli_reports_a_wrong_wav(tmp_path, capsys):
+    path = write_wav(tmp_path / "bad.wav", np.zeros(8000, np.int16), rate=8000)
     frontend, model = models()
     assert main(["listen", str(path), "--frontend", frontend, "--model", model]) == 2
-    assert "WavFormatError" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "WavFormatError" in err and "8000 Hz" in err
 
 
-def test_not_a_wav_and_too_short(tmp_path):
+def test_not_a_wav(tmp_path):
     junk = tmp_path / "junk.wav"
     junk.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
     with pytest.raises(WavFormatError, match="not a PCM WAV"):
         read_wav(junk)
+
+
+def test_too_short_for_a_window(tmp_path):
     with pytest.raises(PipelineError, match="shorter than one 30 ms window"):
         listen(write_wav(tmp_path / "short.wav", np.zeros(479, np.int16)), *models())
 
