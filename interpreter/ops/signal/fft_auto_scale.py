@@ -7,7 +7,8 @@ divides by its length, keeps as many significant bits as it can.
 Two int16 details of TFLM's C decide the result: the running maximum of
 ``|x|`` is kept in int16, so ``-32768`` makes it ``-32768`` (and later values
 compare against that); and the product ``x * 2^scale_bits`` is stored into
-int16, wrapping. Both are reproduced.
+int16, wrapping. Both are reproduced. The kernel reads no options (any
+``custom_options`` are ignored, as by TFLM).
 """
 from __future__ import annotations
 

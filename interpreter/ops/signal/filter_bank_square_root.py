@@ -3,7 +3,8 @@
 ``sqrt64(x) >> scale_bits`` per channel: TFLM's rounded integer square root
 (``interpreter.arith.signal.sqrt64``) of each uint64 channel, shifted right
 by the FFT auto-scale's bits (an int32 scalar input, read at each invoke), as
-uint32. The square root halves the auto-scale's doubling of magnitudes.
+uint32. The square root turns energies back into magnitudes, which the
+shift then scales back down. The kernel reads no options (as in TFLM).
 """
 from __future__ import annotations
 
