@@ -1,5 +1,6 @@
-"""The ``tinyml`` command line: demo, run, inspect, plan, and the golden-model tools
-(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``)."""
+"""The ``tinyml`` command line: demo, run, inspect, plan, the golden-model tools
+(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``) and
+listen (keyword spotting from a WAV; ``interpreter/audio/``)."""
 from __future__ import annotations
 
 import argparse
@@ -270,6 +271,31 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+def cmd_listen(args) -> int:
+    from .audio import KeywordSpotter, read_wav
+    from .audio.pipeline import SAMPLE_RATE
+
+    labels = [x.strip() for x in args.labels.split(",")]
+    spotter = KeywordSpotter(args.frontend, args.model, labels, backend=args.backend)
+    samples = read_wav(args.wav, SAMPLE_RATE)
+    clips = spotter.listen(samples)
+    print(f"{args.wav}: {len(samples)} samples ({len(samples) / SAMPLE_RATE:g} s at "
+          f"{SAMPLE_RATE} Hz), {len(clips)} one-second clip(s)")
+    width = max(len(x) for x in labels)
+    for c in clips:
+        print(f"clip at {c.start:g} s ({c.windows} windows): {c.label}")
+        for label, q, score in zip(labels, c.raw_scores, c.scores):
+            mark = "  <-" if label == c.label else ""
+            print(f"  {label:<{width}} {score:.4f} (int8 {int(q):4d}){mark}")
+    if args.png:
+        from .audio.plot import listen_png
+
+        listen_png(clips, labels, args.png, title=f"{Path(args.wav).name}: "
+                   + ", ".join(c.label for c in clips))
+        print(f"wrote {args.png}")
+    return 0
+
+
 ROUNDING_HELP = ("requantization rounding: double (TFLM's default) or single "
                  "(builds with TFLITE_SINGLE_ROUNDING)")
 SEMANTICS_HELP = ("whose arithmetic to follow where the runtimes differ: tflm (default: the "
@@ -438,6 +464,30 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also the kernel code size for this core, from docs/kernel_sizes.json")
     an.add_argument("--json", action="store_true", help="machine-readable output")
     an.set_defaults(func=cmd_analyze)
+
+    li = sub.add_parser(
+        "listen", help="keyword spotting from a WAV: TFLM's micro_speech pipeline",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Cut 16 kHz mono 16-bit audio into one-second clips and, as TFLM's "
+                    "micro_speech example does, run the audio front end on 30 ms windows "
+                    "every 20 ms (49 windows of features per clip, its noise estimates "
+                    "carried from window to window), then the classifier on the stacked "
+                    "features; print each clip's scores and winning label. A WAV in another "
+                    "format is refused, not converted.",
+        epilog="example (the models and WAVs of TFLM's micro_speech example):\n"
+               "  tinyml listen yes_1000ms.wav --frontend audio_preprocessor_int8.tflite "
+               "\\\n      --model micro_speech_quantized.tflite --png yes.png")
+    li.add_argument("wav")
+    li.add_argument("--frontend", required=True, metavar="FRONTEND.tflite",
+                    help="the audio front end (features of one 30 ms window)")
+    li.add_argument("--model", required=True, metavar="MODEL.tflite",
+                    help="the classifier (scores of 49 windows of features)")
+    li.add_argument("--labels", default="silence,unknown,yes,no",
+                    help="the classifier's labels, comma-separated (default: %(default)s)")
+    li.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    li.add_argument("--png", metavar="OUT.png",
+                    help="also draw the feature map and the scores (needs matplotlib)")
+    li.set_defaults(func=cmd_listen)
     return p
 
 

@@ -149,11 +149,13 @@ class Interpreter:
         return times
 
     def reset_all_variables(self) -> None:
-        """Reset state as TFLM's ResetVariableTensors does.
+        """Reset state as TFLM's ``MicroInterpreter::Reset`` does.
 
-        Variable tensors of every subgraph go to the zero point for int8, else
-        to 0; resource variables go back to their default (the zero point of
-        the value first assigned, or 0). A CALL_ONCE that already ran stays done.
+        State ops keep in persistent memory (the Signal ops' noise estimates,
+        delay lines and buffers) goes back to its initial value; variable
+        tensors of every subgraph go to the zero point for int8, else to 0;
+        resource variables go back to their default (the zero point of the
+        value first assigned, or 0). A CALL_ONCE that already ran stays done.
         """
         self._require_allocated()
         self._graph.reset_variables()
