@@ -23,7 +23,9 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("DEPTHWISE_CONV_2D", "3x3"), ("DEPTHWISE_CONV_2D", "mult1"),
            ("DEPTHWISE_CONV_2D", "general"), ("FULLY_CONNECTED", "fc"),
            ("AVERAGE_POOL_2D", "avg"), ("MAX_POOL_2D", "max"), ("ADD", "add"), ("MUL", "mul"),
-           ("SOFTMAX", "softmax"), ("RESHAPE", "copy")]
+           ("SOFTMAX", "softmax"), ("RESHAPE", "copy"),
+           ("CONV_2D", "s16"), ("DEPTHWISE_CONV_2D", "s16"), ("FULLY_CONNECTED", "s16"),
+           ("TRANSPOSE_CONV", "s8"), ("TRANSPOSE_CONV", "s16")]
 
 
 def _zp(rng) -> int:
@@ -38,8 +40,22 @@ def _pick(rng, seq):
     return seq[int(rng.integers(len(seq)))]
 
 
+def _activations(rng, int16: bool):
+    """(dtype, input zero point, output zero point, bias dtype, bias magnitude) of an int8
+    or a 16x8 model (int16 activations without zero points, an int64 bias)."""
+    if int16:
+        return np.int16, 0, 0, np.int64, int(_pick(rng, [1 << 10, 1 << 24, 1 << 40]))
+    return np.int8, _zp(rng), _zp(rng), np.int32, int(_pick(rng, [1 << 10, 1 << 20, (1 << 31) - 1]))
+
+
+def _feed(rng, dtype, shape) -> np.ndarray:
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+
+
 def conv_model(rng, op: str, kernel: str, size: int = 1):
-    """(model, feeds) for CONV_2D / DEPTHWISE_CONV_2D aimed at ``kernel``; ``size`` scales shapes."""
+    """(model, feeds) for CONV_2D / DEPTHWISE_CONV_2D aimed at ``kernel`` ("s16": 16x8);
+    ``size`` scales shapes."""
     batches = int(rng.integers(1, 3))
     in_h, in_w = int(rng.integers(1, 9 * size + 1)), int(rng.integers(1, 9 * size + 1))
     in_c = int(rng.integers(1, 13 * size + 1))
@@ -79,18 +95,18 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
     per_channel = rng.random() < 0.5
     s_in, s_out = _scale(rng), _scale(rng)
     f_scales = [_scale(rng) for _ in range(out_c)] if per_channel else [_scale(rng)]
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, kernel == "s16")
     b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (batches, in_h, in_w, in_c), scale=s_in, zero_point=_zp(rng))
+    x = b.add_tensor("x", dtype, (batches, in_h, in_w, in_c), scale=s_in, zero_point=zp_in)
     w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
                      scale=f_scales, zero_point=[0] * len(f_scales), quantized_dimension=qdim)
     inputs = [x, w]
     if rng.random() < 0.7:
-        big = int(_pick(rng, [1 << 10, 1 << 20, (1 << 31) - 1]))
-        inputs.append(b.add_tensor("b", np.int32, [out_c],
+        inputs.append(b.add_tensor("b", bias_type, [out_c],
                                    data=rng.integers(-big, big, out_c, endpoint=True),
                                    scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
                                    zero_point=[0] * out_c))
-    y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out, zero_point=_zp(rng))
+    y = b.add_tensor("y", dtype, (batches, out_h, out_w, out_c), scale=s_out, zero_point=zp_out)
     options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
                "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
                "fused_activation_function": _pick(rng, ACTIVATIONS)}
@@ -99,15 +115,18 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
     b.add_operator(op, inputs, [y], options=options)
     b.set_inputs([x])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (batches, in_h, in_w, in_c)).astype(np.int8)]
+    return b.build(), [_feed(rng, dtype, (batches, in_h, in_w, in_c))]
 
 
-def fc_model(rng, size: int = 1):
+def fc_model(rng, size: int = 1, int16: bool = False):
     batches, depth = int(rng.integers(1, 6)), int(rng.integers(1, 70 * size + 1))
     units = int(rng.integers(1, 13 * size + 1))
     s_in, s_out = _scale(rng), _scale(rng)
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, int16)
+    if int16 and rng.random() < 0.5:   # FULLY_CONNECTED's 16x8 kernel reads the zero points
+        zp_in, zp_out = int(rng.integers(-32768, 32768)), int(rng.integers(-32768, 32768))
     b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (batches, depth), scale=s_in, zero_point=_zp(rng))
+    x = b.add_tensor("x", dtype, (batches, depth), scale=s_in, zero_point=zp_in)
     if rng.random() < 0.5:
         f_scales = [_scale(rng) for _ in range(units)]
         w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
@@ -120,15 +139,53 @@ def fc_model(rng, size: int = 1):
         bias_scales = [s_in * s_w]
     inputs = [x, w]
     if rng.random() < 0.7:
-        inputs.append(b.add_tensor("b", np.int32, [units],
-                                   data=rng.integers(-(1 << 20), 1 << 20, units),
+        inputs.append(b.add_tensor("b", bias_type, [units],
+                                   data=rng.integers(-min(big, 1 << 20), min(big, 1 << 20), units),
                                    scale=bias_scales, zero_point=[0] * len(bias_scales)))
-    y = b.add_tensor("y", np.int8, (batches, units), scale=s_out, zero_point=_zp(rng))
+    y = b.add_tensor("y", dtype, (batches, units), scale=s_out, zero_point=zp_out)
     b.add_operator("FULLY_CONNECTED", inputs, [y],
                    options={"fused_activation_function": _pick(rng, ACTIVATIONS)})
     b.set_inputs([x])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (batches, depth)).astype(np.int8)]
+    return b.build(), [_feed(rng, dtype, (batches, depth))]
+
+
+def transpose_conv_model(rng, int16: bool):
+    """TRANSPOSE_CONV (inputs: output shape, OHWI filter, input, bias), int8 or 16x8."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    in_c, out_c = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    padding = _pick(rng, list(PADDINGS))
+    # the output size whose convolution with this filter and stride gives the input size
+    sizes = []
+    for size, f, st in ((h, fh, sh), (w, fw, sw)):
+        fits = [o for o in range(1, size * st + f + 2)
+                if compute_out_size(PADDINGS[padding], o, f, st) == size]
+        sizes.append(int(_pick(rng, fits)) if fits else size * st)
+    out_shape = (n, sizes[0], sizes[1], out_c)
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, int16)
+    s_in, s_out = _scale(rng), _scale(rng)
+    f_scales = ([_scale(rng) for _ in range(out_c)] if rng.random() < 0.5 else [_scale(rng)])
+    b = ModelBuilder()
+    shape_t = b.add_tensor("shape", np.int32, [4], data=np.array(out_shape, np.int32))
+    wt = b.add_tensor("w", np.int8, (out_c, fh, fw, in_c),
+                      data=rng.integers(-127, 128, (out_c, fh, fw, in_c)), scale=f_scales,
+                      zero_point=[0] * len(f_scales))
+    x = b.add_tensor("x", dtype, (n, h, w, in_c), scale=s_in, zero_point=zp_in)
+    inputs = [shape_t, wt, x]
+    if rng.random() < 0.7:
+        inputs.append(b.add_tensor("b", bias_type, [out_c],
+                                   data=rng.integers(-min(big, 1 << 24), min(big, 1 << 24), out_c),
+                                   scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
+                                   zero_point=[0] * out_c))
+    y = b.add_tensor("y", dtype, out_shape, scale=s_out, zero_point=zp_out)
+    b.add_operator("TRANSPOSE_CONV", inputs, [y], options={
+        "padding": padding, "stride_h": sh, "stride_w": sw,
+        "fused_activation_function": _pick(rng, ACTIVATIONS)})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_feed(rng, dtype, (n, h, w, in_c))]
 
 
 def pool_model(rng, op: str):
@@ -201,7 +258,9 @@ def draw(rng, op: str, kernel: str):
     if op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return conv_model(rng, op, kernel)
     if op == "FULLY_CONNECTED":
-        return fc_model(rng)
+        return fc_model(rng, int16=kernel == "s16")
+    if op == "TRANSPOSE_CONV":
+        return transpose_conv_model(rng, int16=kernel == "s16")
     if op in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
         return pool_model(rng, op)
     if op in ("ADD", "MUL"):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from interpreter.deploy.sources import Proto, prototypes
+from interpreter.ops_c.call import CTYPES
 
 # ---------------------------------------------------------------- recording
 
@@ -176,16 +177,25 @@ def c_int(v: int) -> str:
     return str(v)
 
 
+def _element_type(ctype: str) -> str:
+    """The C element type an array argument is declared with (``void`` data as bytes)."""
+    return "uint8_t" if ctype == "void" else ctype
+
+
 def _c_array(name: str, ctype: str, data: bytes, const: bool = True) -> str:
-    if ctype == "int32_t":
-        vals = [c_int(v) for v in np.frombuffer(data[: len(data) // 4 * 4], "<i4")]
-    else:
-        ctype = "int8_t" if ctype != "uint8_t" else ctype
-        vals = [str(v) for v in np.frombuffer(data, np.int8 if ctype == "int8_t" else np.uint8)]
-    if not vals:
-        vals = ["0"]
-    body = ",\n    ".join(", ".join(vals[i:i + 16]) for i in range(0, len(vals), 16))
-    return f"static {'const ' if const else ''}{ctype} {name}[{len(vals)}] = {{\n    {body}}};\n"
+    """A C array of ``data`` read as ``ctype`` elements (float32 through their bits);
+    a trailing partial element is dropped, as the pointer cannot reach it whole."""
+    from interpreter.deploy.codegen import c_array_body
+    ctype = _element_type(ctype)
+    dtype = CTYPES[ctype]
+    values = np.frombuffer(data[: len(data) // dtype.itemsize * dtype.itemsize], dtype)
+    n = max(values.size, 1)
+    if ctype == "float":   # exact bits, as the code generator writes float constants
+        return (f"static {'const ' if const else ''}union {{ uint32_t bits[{n}]; "
+                f"float values[{n}]; }} {name}_u = {{{{\n    {c_array_body(values)}}}}};\n"
+                f"#define {name} ({name}_u.values)\n")
+    return (f"static {'const ' if const else ''}{ctype} {name}[{n}] = "
+            f"{{\n    {c_array_body(values)}}};\n")
 
 
 class _Emitter:
@@ -219,7 +229,7 @@ class _Emitter:
                 self.setup.append(f"memset({region}, 0x5A, {len(v.data)});")
                 return f"(void *){region}"
             if v.after is not None:
-                ctype = "int32_t" if v.ctype == "int32_t" else "int8_t"
+                ctype = _element_type(v.ctype)
                 region = self.work_region(len(v.data))
                 if any(v.data):
                     before = self.name("init")

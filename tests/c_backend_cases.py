@@ -1,4 +1,4 @@
-"""Random single-op int8 models for the C backend tests (shared by the sanitizer run)."""
+"""Random single-op models for the C backend tests (shared by the sanitizer run)."""
 from __future__ import annotations
 
 import numpy as np
@@ -170,6 +170,31 @@ def softmax_models(draw):
     return b.build(), [rng.integers(-128, 128, shape).astype(np.int8)]
 
 
+@st.composite
+def conv16x8_models(draw, op: str):
+    """16x8 convolutions with an int64 bias or none (the C kernels' int64 accumulator)."""
+    from conv_cases import Conv16x8Case
+    case = Conv16x8Case(op, draw(st.integers(0, 2 ** 32 - 1)), draw(st.sampled_from([None, np.int64])))
+    model, ishape = case.model()
+    return model, [case.input(ishape)]
+
+
+@st.composite
+def fc16x8_models(draw):
+    from conv_cases import Fc16x8Case
+    case = Fc16x8Case(draw(st.integers(0, 2 ** 32 - 1)), draw(st.sampled_from([None, np.int64])),
+                      draw(st.booleans()), draw(st.booleans()))
+    model, ishape = case.model()
+    return model, [case.input(ishape)]
+
+
+@st.composite
+def transpose_conv_models(draw):
+    from conv_cases import TransposeConvCase
+    case = TransposeConvCase.draw(draw(st.integers(0, 2 ** 32 - 1)), np.int8)
+    return case.model(), [case.input()]
+
+
 STRATEGIES = {
     "CONV_2D": lambda: conv_models("CONV_2D"),
     "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
@@ -179,4 +204,9 @@ STRATEGIES = {
     "ADD": lambda: binary_models("ADD"),
     "MUL": lambda: binary_models("MUL"),
     "SOFTMAX": softmax_models,
+    "CONV_2D/16x8": lambda: conv16x8_models("CONV_2D"),
+    "DEPTHWISE_CONV_2D/16x8": lambda: conv16x8_models("DEPTHWISE_CONV_2D"),
+    "FULLY_CONNECTED/16x8": fc16x8_models,
+    "TRANSPOSE_CONV": transpose_conv_models,
+    "TRANSPOSE_CONV/16x8": lambda: conv16x8_models("TRANSPOSE_CONV"),
 }

@@ -45,6 +45,12 @@ OP_FUNCTIONS = {
     "ADD": ["tnn_add_s8"],
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
+    "RESHAPE": ["tnn_reshape"],
+    "TRANSPOSE_CONV": ["tnn_transpose_conv_s8", "tnn_transpose_conv_s8_get_buffer_size"],
+    "CONV_2D/16x8": ["tnn_convolve_s16"],
+    "DEPTHWISE_CONV_2D/16x8": ["tnn_depthwise_conv_s16"],
+    "FULLY_CONNECTED/16x8": ["tnn_fully_connected_s16"],
+    "TRANSPOSE_CONV/16x8": ["tnn_transpose_conv_s16", "tnn_transpose_conv_s16_get_buffer_size"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"
@@ -58,7 +64,7 @@ def op_sizes(core: str, objects: list[Path], tmp: Path) -> dict[str, int]:
     from interpreter.deploy.toolchain import CORES as _C
     gcc, out = tool("gcc"), {}
     for op, funcs in OP_FUNCTIONS.items():
-        elf = tmp / f"{core}-{op}.elf"
+        elf = tmp / f"{core}-{op.replace('/', '_')}.elf"
         run([gcc, *COMMON, *_C[core], "-nostartfiles", "-nostdlib", "-Wl,--gc-sections",
              f"-Wl,-e,{funcs[0]}", *[f"-Wl,-u,{f}" for f in funcs], *objects,
              "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", elf])

@@ -79,6 +79,30 @@ class FullyConnectedParams:
 
 
 @dataclass(frozen=True, eq=False)
+class TransposeConvParams:
+    """TRANSPOSE_CONV: every input pixel scatters into the output pixels its taps reach.
+
+    ``scratch`` is the index of the op's working memory (one output's sums, as
+    TFLM's scratch: int32 for int8, int64 for 16x8).
+    """
+
+    dtype: np.dtype
+    stride: tuple[int, int]
+    padding: tuple[int, int]                # TFLM's, computed for the output size
+    input_offset: int
+    stage: OutputStage | None
+    float_range: tuple[np.float32, np.float32] | None
+    filter: np.ndarray | None               # OHWI constant weights
+    bias: np.ndarray | None
+    has_bias: bool
+    scratch: int | None
+
+    @property
+    def constant_operands(self) -> bool:
+        return self.filter is not None and (self.bias is not None or not self.has_bias)
+
+
+@dataclass(frozen=True, eq=False)
 class PoolParams:
     """AVERAGE_POOL_2D and MAX_POOL_2D: no requantization (input and output share
     their quantization), only the activation clamp."""

@@ -272,6 +272,59 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
                                   const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_depthwise_conv_3x3_s8_get_buffer_size(const tnn_dims *output_dims);
 
+/* ---- transpose convolution (TRANSPOSE_CONV) -------------------------------
+ * input_dims: N x H x W x C_in; filter_dims: C_out x KH x KW x C_in (OHWI);
+ * output_dims: N x OH x OW x C_out; params: stride, padding (TFLM's, computed for
+ * the output size), dilation 1, offsets, activation; quant: C_out pairs. The
+ * working memory holds one output's sums (as TFLM's scratch). */
+
+/* int8: int32 sums, bias: the model's int32 bias (C_out values) or NULL. */
+int32_t tnn_transpose_conv_s8(const tnn_context *ctx, const tnn_conv_params *params,
+                              const tnn_per_channel_quant_params *quant,
+                              const tnn_dims *input_dims, const int8_t *input,
+                              const tnn_dims *filter_dims, const int8_t *filter,
+                              const int32_t *bias,
+                              const tnn_dims *output_dims, int8_t *output);
+int32_t tnn_transpose_conv_s8_get_buffer_size(const tnn_dims *output_dims);
+
+/* 16x8: int64 sums, bias: int64 (an int16 bias widened) or NULL; offsets 0. */
+int32_t tnn_transpose_conv_s16(const tnn_context *ctx, const tnn_conv_params *params,
+                               const tnn_per_channel_quant_params *quant,
+                               const tnn_dims *input_dims, const int16_t *input,
+                               const tnn_dims *filter_dims, const int8_t *filter,
+                               const int64_t *bias,
+                               const tnn_dims *output_dims, int16_t *output);
+int32_t tnn_transpose_conv_s16_get_buffer_size(const tnn_dims *output_dims);
+
+/* ---- 16x8 kernels (int16 activations, int8 weights, int64 accumulators) ----
+ * TFLM's int16 overloads with an int64 bias (or none): requantization with the
+ * int64 MultiplyByQuantizedMultiplier (shift <= 14). The convolutions read no
+ * zero points (params offsets must be 0); FULLY_CONNECTED reads the input and
+ * output zero points and, for per-tensor weights, the filter zero point.
+ * tnn_convolve_s16 also runs grouped convolutions: filter_dims->c may be a
+ * divisor of the input depth (output channels split evenly among the groups). */
+
+int32_t tnn_convolve_s16(const tnn_conv_params *params,
+                         const tnn_per_channel_quant_params *quant,
+                         const tnn_dims *input_dims, const int16_t *input,
+                         const tnn_dims *filter_dims, const int8_t *filter,
+                         const int64_t *bias,
+                         const tnn_dims *output_dims, int16_t *output);
+
+int32_t tnn_depthwise_conv_s16(const tnn_dw_conv_params *params,
+                               const tnn_per_channel_quant_params *quant,
+                               const tnn_dims *input_dims, const int16_t *input,
+                               const tnn_dims *filter_dims, const int8_t *filter,
+                               const int64_t *bias,
+                               const tnn_dims *output_dims, int16_t *output);
+
+/* input_offset in [-32768, 32768], filter_offset in [-127, 128]. */
+int32_t tnn_fully_connected_s16(const tnn_fc_params *params,
+                                const tnn_per_channel_quant_params *quant,
+                                const tnn_dims *input_dims, const int16_t *input,
+                                const tnn_dims *filter_dims, const int8_t *filter,
+                                const int64_t *bias, int16_t *output);
+
 /* ---- fully connected (FULLY_CONNECTED, int8) -------------------------------
  * input_dims: n = batches, c = depth; filter_dims: n = units, c = depth;
  * kernel_sum: from tnn_fully_connected_s8_kernel_sum; quant: `units` pairs
