@@ -45,6 +45,16 @@ OP_FUNCTIONS = {
     "ADD": ["tnn_add_s8"],
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
+    # data movement (any element type) and reduction
+    "PAD": ["tnn_pad"],
+    "PADV2": ["tnn_pad"],
+    "CONCATENATION": ["tnn_concatenation"],
+    "SLICE": ["tnn_strided_copy"],
+    "STRIDED_SLICE": ["tnn_strided_copy"],
+    "TRANSPOSE": ["tnn_strided_copy"],
+    "RESIZE_NEAREST_NEIGHBOR": ["tnn_resize_nearest_neighbor"],
+    "MEAN": ["tnn_mean_s8"],
+    "SUM": ["tnn_mean_s8"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"
