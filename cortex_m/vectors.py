@@ -45,7 +45,8 @@ class Struct:
 @dataclass
 class Call:
     name: str
-    args: list[Any]                 # int, Arr, Struct (passed by pointer) or None (NULL)
+    args: list[Any]                 # int, Arr, Struct (passed by pointer), None (NULL) or a
+                                    # list of Arr (a table of pointers)
     status: int | None
     op: str = ""
     macs: int = 0
@@ -78,6 +79,8 @@ def _describe(rec: _Recording, ffi, value, scratch: bool = False):
         return Struct(t.cname, [(name, _describe(rec, ffi, getattr(value, name),
                                                  scratch=t.cname == "tnn_context" and name == "buf"))
                                 for name, _f in t.fields])
+    if t.kind == "array" and t.item.kind == "pointer":   # a table of pointers
+        return [_describe(rec, ffi, value[i], scratch) for i in range(len(value))]
     if t.kind != "pointer":
         raise TypeError(f"cannot record a {t.cname} argument")
     if value == ffi.NULL:
@@ -243,6 +246,12 @@ class _Emitter:
                 return f"({ctype} *){region}"
             name = self.name("a")
             self.decls.append(_c_array(name, v.ctype, v.data))
+            return name
+        if isinstance(v, list):
+            pointers = [self.value(a) for a in v]
+            name = self.name("t")
+            self.decls.append(f"static const void *const {name}[{max(len(v), 1)}] = "
+                              f"{{{', '.join(pointers) or 'NULL'}}};\n")
             return name
         raise TypeError(v)
 

@@ -1,4 +1,6 @@
-"""Random single-op models for the C backend tests (shared by the sanitizer run)."""
+"""Random single-op models for the C backend tests (shared by the sanitizer run): int8
+and 16x8 for the arithmetic kernels; every element type for the data-movement kernels,
+whose generators (seeded by hypothesis) are the Cortex-M tests' (cortex_m.models)."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,9 +15,9 @@ zps = st.one_of(st.sampled_from([-128, 127, 0]), st.integers(-128, 127))
 scales = st.one_of(st.sampled_from([1e-6, 1.0, 4.0]), st.floats(-3.0, 0.5).map(lambda e: 10.0 ** e))
 
 
-def run(model: bytes, feeds, backend: str, rounding: str = "double"):
+def run(model: bytes, feeds, backend: str, rounding: str = "double", semantics: str = "tflm"):
     from interpreter import Interpreter
-    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding, semantics=semantics)
     it.allocate_tensors()
     for d, x in zip(it.get_input_details(), feeds):
         it.set_tensor(d["index"], x)
@@ -195,6 +197,12 @@ def transpose_conv_models(draw):
     return case.model(), [case.input()]
 
 
+def seeded_models(op: str):
+    """(model bytes, inputs) from the op's seeded generator in cortex_m.models."""
+    from cortex_m.models import DATA_MODELS
+    return st.integers(0, 2 ** 32 - 1).map(lambda seed: DATA_MODELS[op](np.random.default_rng(seed)))
+
+
 STRATEGIES = {
     "CONV_2D": lambda: conv_models("CONV_2D"),
     "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
@@ -209,4 +217,7 @@ STRATEGIES = {
     "FULLY_CONNECTED/16x8": fc16x8_models,
     "TRANSPOSE_CONV": transpose_conv_models,
     "TRANSPOSE_CONV/16x8": lambda: conv16x8_models("TRANSPOSE_CONV"),
+    **{op: (lambda op=op: seeded_models(op))
+       for op in ("PAD", "PADV2", "CONCATENATION", "STRIDED_SLICE", "SLICE", "TRANSPOSE",
+                  "RESIZE_NEAREST_NEIGHBOR", "MEAN", "SUM")},
 }

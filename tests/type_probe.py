@@ -871,10 +871,10 @@ def _run_ours(case: Case, semantics: str = "tflm", backend: str = "numpy",
         warnings.simplefilter("ignore")
         interp = Interpreter(model_content=case.model, backend=backend, semantics=semantics)
         interp.allocate_tensors()
-        if info is not None:
-            kernels = [getattr(op, "kernel", None) for op in getattr(interp, "_ops", None) or []
-                       if type(op).__module__.startswith("interpreter.ops_c")]
-            info["kernel"] = next((k for k in kernels if k), None)
+        if info is not None:   # the variant of the first C kernel the backend chose
+            kernels = [op.kernel for op in getattr(interp, "_ops", None) or []
+                       if getattr(op, "kernel", None) is not None]
+            info["kernel"] = kernels[0].variant if kernels else None
         for d, x in zip(interp.get_input_details(), case.feeds):
             interp.set_tensor(d["index"], x)
         interp.invoke()

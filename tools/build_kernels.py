@@ -51,6 +51,16 @@ OP_FUNCTIONS = {
     "DEPTHWISE_CONV_2D/16x8": ["tnn_depthwise_conv_s16"],
     "FULLY_CONNECTED/16x8": ["tnn_fully_connected_s16"],
     "TRANSPOSE_CONV/16x8": ["tnn_transpose_conv_s16", "tnn_transpose_conv_s16_get_buffer_size"],
+    # data movement (any element type) and reduction
+    "PAD": ["tnn_pad"],
+    "PADV2": ["tnn_pad"],
+    "CONCATENATION": ["tnn_concatenation"],
+    "SLICE": ["tnn_strided_copy"],
+    "STRIDED_SLICE": ["tnn_strided_copy"],
+    "TRANSPOSE": ["tnn_strided_copy"],
+    "RESIZE_NEAREST_NEIGHBOR": ["tnn_resize_nearest_neighbor"],
+    "MEAN": ["tnn_mean_s8"],
+    "SUM": ["tnn_mean_s8"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError, UnsupportedOpError
-from ..ops_c.call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg
+from ..ops_c.call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg, TensorListArg
 from ..parse.model import Tensor
 from ..parse.schema import TensorType
 from .sources import headers, kernel_tree, needed_sources, prototypes
@@ -226,6 +226,12 @@ class _CallWriter:
             return self.const_array(value.name, value.ctype, value.values)
         if isinstance(value, TensorArg):
             return self.gen.tensor_pointer(self, value)
+        if isinstance(value, TensorListArg):
+            pointers = [self.gen.tensor_pointer(self, t) for t in value.tensors()]
+            name = self.name(what)
+            self.decls.append(f"static const {value.ctype} *const {name}[{len(pointers)}] = {{\n"
+                              + ",\n".join(f"    {p}" for p in pointers) + "};\n")
+            return name
         if isinstance(value, ContextArg):
             name = self.name("ctx")
             if value.index is None:
