@@ -263,6 +263,26 @@ def cmd_codegen(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from .debug.explain import explain
+    from .interpreter import Interpreter
+
+    data = Path(args.model).read_bytes()
+    inputs = None
+    if args.input:
+        inputs = _load_arrays(args.input, Interpreter(model_content=data).get_input_details())
+    element = None
+    if args.element is not None:
+        try:
+            element = [int(v) for v in args.element.split(",")]
+        except ValueError:
+            raise ValueError(f"--element takes comma-separated integers, got "
+                             f"{args.element!r}") from None
+    e = explain(data, args.op, element, inputs, rounding=args.rounding, seed=args.seed)
+    print(e.text())
+    return 0 if e.matches else 1
+
+
 def cmd_analyze(args) -> int:
     from .debug import analyze
 
@@ -453,6 +473,26 @@ def build_parser() -> argparse.ArgumentParser:
     cg.add_argument("--rounding", choices=("double", "single"), default="double",
                     help=ROUNDING_HELP)
     cg.set_defaults(func=cmd_codegen)
+
+    ex = sub.add_parser(
+        "explain", help="one output element of one operator, computed step by step",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the model up to operator --op and recompute one element of its output "
+                    "in the operator's own integer terms: the values that meet, the zero-point "
+                    "offsets, the accumulator, the bias, the multiplier and shift and the real "
+                    "scale they encode, each rounding step, the output offset and the clamp. "
+                    "The result is checked against the interpreter's output (exit 0 if equal).",
+        epilog="examples:\n  tinyml explain model.tflite --op 0\n"
+               "  tinyml explain model.tflite --op 3 --element 0,5,2,17 --input x.npy")
+    ex.add_argument("model")
+    ex.add_argument("--op", type=int, required=True, metavar="N", help="operator index")
+    ex.add_argument("--element", metavar="I,J,...", help="output index (default: the first)")
+    ex.add_argument("--input", action="append", metavar="X.npy",
+                    help="input array (.npy); default: seeded random input")
+    ex.add_argument("--seed", type=int, default=0)
+    ex.add_argument("--rounding", choices=("double", "single"), default="double",
+                    help=ROUNDING_HELP)
+    ex.set_defaults(func=cmd_explain)
 
     an = sub.add_parser(
         "analyze", help="per-layer MACs, flash (weights), RAM (arena) and TFLM overhead",
