@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from interpreter.deploy.codegen import c_float
 from interpreter.deploy.sources import Proto, prototypes
 
 # ---------------------------------------------------------------- recording
@@ -38,7 +39,7 @@ class Arr:
 @dataclass
 class Struct:
     cname: str
-    fields: list[tuple[str, Any]]   # values: int, Struct, Arr or None (NULL)
+    fields: list[tuple[str, Any]]   # values: int, float, Struct, Arr or None (NULL)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _find(rec: _Recording, addr: int) -> tuple[np.ndarray, int]:
 
 
 def _describe(rec: _Recording, ffi, value, scratch: bool = False):
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):     # (a float: a float32 struct field)
         return value
     t = ffi.typeof(value)
     if t.kind == "struct":
@@ -177,6 +178,13 @@ def c_int(v: int) -> str:
 
 
 def _c_array(name: str, ctype: str, data: bytes, const: bool = True) -> str:
+    if ctype == "float":    # exact bits, NaN payloads included: read through .values
+        words = np.frombuffer(data[: len(data) // 4 * 4], "<u4")
+        body = ",\n    ".join(", ".join(f"0x{int(u):08x}u" for u in words[i:i + 8])
+                              for i in range(0, len(words), 8)) or "0"
+        n = max(len(words), 1)
+        return (f"static {'const ' if const else ''}union {{\n    uint32_t bits[{n}];\n"
+                f"    float values[{n}];\n}} {name} = {{{{\n    {body}}}}};\n")
     if ctype == "int32_t":
         vals = [c_int(v) for v in np.frombuffer(data[: len(data) // 4 * 4], "<i4")]
     else:
@@ -208,6 +216,8 @@ class _Emitter:
     def value(self, v, ctype_hint: str = "") -> str:
         if v is None:
             return "NULL"
+        if isinstance(v, float):
+            return c_float(v)
         if isinstance(v, int):
             return c_int(v)
         if isinstance(v, Struct):
@@ -219,7 +229,9 @@ class _Emitter:
                 self.setup.append(f"memset({region}, 0x5A, {len(v.data)});")
                 return f"(void *){region}"
             if v.after is not None:
+                # outputs are set up and compared as bytes (int32_t: as words)
                 ctype = "int32_t" if v.ctype == "int32_t" else "int8_t"
+                pointer = "float" if v.ctype == "float" else ctype
                 region = self.work_region(len(v.data))
                 if any(v.data):
                     before = self.name("init")
@@ -230,10 +242,10 @@ class _Emitter:
                 want = self.name("want")
                 self.decls.append(_c_array(want, ctype, v.after))
                 self.checks.append(f'bad += tnn_compare("{want}", {region}, {want}, sizeof {want});')
-                return f"({ctype} *){region}"
+                return f"({pointer} *){region}"
             name = self.name("a")
             self.decls.append(_c_array(name, v.ctype, v.data))
-            return name
+            return f"{name}.values" if v.ctype == "float" else name
         raise TypeError(v)
 
     def arg(self, v) -> str:
