@@ -137,6 +137,19 @@ def test_window_larger_than_input_same_padding():
         check_same(b.build(), [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
 
 
+def test_every_op_with_a_c_kernel_has_its_code_size_entry():
+    """tools/build_kernels.py OP_FUNCTIONS (code size per op, read by ``tinyml analyze
+    --cpu``) names every op a C kernel is registered for."""
+    import sys
+    from pathlib import Path
+
+    from interpreter.ops import registry
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import build_kernels
+    registered = {op for op in registry.supported_ops() if registry.kernels("c", op)}
+    assert registered == set(build_kernels.OP_FUNCTIONS)
+
+
 def test_missing_module_error_is_clear(monkeypatch):
     monkeypatch.setattr(ops_c, "AVAILABLE", False)
     with pytest.raises(ops_c.CBackendUnavailableError, match="C compiler"):

@@ -39,12 +39,19 @@ OP_FUNCTIONS = {
     "DEPTHWISE_CONV_2D": ["tnn_depthwise_conv_wrapper_s8",
                           "tnn_depthwise_conv_wrapper_s8_get_buffer_size"],
     "FULLY_CONNECTED": ["tnn_fully_connected_s8", "tnn_fully_connected_s8_get_buffer_size",
-                        "tnn_fully_connected_s8_kernel_sum"],
+                        "tnn_fully_connected_s8_kernel_sum", "tnn_fully_connected_f32"],
     "AVERAGE_POOL_2D": ["tnn_avgpool_s8", "tnn_avgpool_s8_get_buffer_size"],
     "MAX_POOL_2D": ["tnn_maxpool_s8"],
     "ADD": ["tnn_add_s8"],
+    "SUB": ["tnn_add_s8"],
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
+    **{op: ["tnn_reshape"] for op in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")},
+    # the int8 ops whose prepared form is a table (interpreter/ops_c/lut.py)
+    **{op: ["tnn_lut_s8"] for op in ("LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU",
+                                      "ABS", "RELU", "RELU6")},
+    "QUANTIZE": ["tnn_quantize_f32_s8", "tnn_lut_s8"],
+    "DEQUANTIZE": ["tnn_lut_s8_f32"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"
