@@ -14,9 +14,9 @@ zps = st.one_of(st.sampled_from([-128, 127, 0]), st.integers(-128, 127))
 scales = st.one_of(st.sampled_from([1e-6, 1.0, 4.0]), st.floats(-3.0, 0.5).map(lambda e: 10.0 ** e))
 
 
-def run(model: bytes, feeds, backend: str, rounding: str = "double"):
+def run(model: bytes, feeds, backend: str, rounding: str = "double", semantics: str = "tflm"):
     from interpreter import Interpreter
-    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding, semantics=semantics)
     it.allocate_tensors()
     for d, x in zip(it.get_input_details(), feeds):
         it.set_tensor(d["index"], x)

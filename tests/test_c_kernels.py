@@ -22,14 +22,14 @@ pytestmark = pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built
 OPS = sorted(STRATEGIES)
 
 
-def check_same(model, feeds, rounding, expect_kernel=True):
+def check_same(model, feeds, rounding, expect_kernel=True, semantics="tflm"):
     try:
-        ref, _ = run(model, feeds, "numpy", rounding)
+        ref, _ = run(model, feeds, "numpy", rounding, semantics)
     except ModelError:
         with pytest.raises(ModelError):
-            run(model, feeds, "c", rounding)
+            run(model, feeds, "c", rounding, semantics)
         return
-    ours, interp = run(model, feeds, "c", rounding)
+    ours, interp = run(model, feeds, "c", rounding, semantics)
     if expect_kernel:
         assert getattr(interp._ops[0], "kernel", None) is not None, "did not run in C"
     for a, b in zip(ours, ref):
@@ -43,6 +43,19 @@ def check_same(model, feeds, rounding, expect_kernel=True):
 def test_c_kernel_equals_numpy(op, data, rounding):
     model, feeds = data.draw(STRATEGIES[op]())
     check_same(model, feeds, rounding)
+
+
+#: ops whose prepared form differs between the flavors while one C kernel serves both
+#: (tables built another way, FULLY_CONNECTED float32's NaN order)
+TFLITE_FLAVOR_OPS = ["LOGISTIC", "TANH", "RELU", "RELU6", "ABS", "FULLY_CONNECTED float32"]
+
+
+@pytest.mark.parametrize("op", TFLITE_FLAVOR_OPS)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
+def test_c_kernel_equals_numpy_tflite_flavor(op, data, rounding):
+    model, feeds = data.draw(STRATEGIES[op]())
+    check_same(model, feeds, rounding, semantics="tflite")
 
 
 @pytest.mark.slow
