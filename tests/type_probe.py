@@ -786,9 +786,9 @@ def _run_ours(case: Case, semantics: str = "tflm", backend: str = "numpy",
         interp = Interpreter(model_content=case.model, backend=backend, semantics=semantics)
         interp.allocate_tensors()
         if info is not None:
-            kernels = [getattr(op, "kernel", None) for op in getattr(interp, "_ops", None) or []
-                       if type(op).__module__.startswith("interpreter.ops_c")]
-            info["kernel"] = next((k for k in kernels if k), None)
+            # the variant of the first C kernel the backend chose (ops_c.kernel.CKernel)
+            info["kernel"] = next((op.kernel.variant for op in getattr(interp, "_ops", None) or []
+                                   if getattr(op, "kernel", None) is not None), None)
         for d, x in zip(interp.get_input_details(), case.feeds):
             interp.set_tensor(d["index"], x)
         interp.invoke()
