@@ -6,10 +6,13 @@ module is skipped with a warning and the package installs anyway: the NumPy
 backend works, and ``Interpreter(..., backend="c")`` says how to get the C
 backend.
 """
+import shutil
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 
 class OptionalBuildExt(build_ext):
@@ -34,6 +37,21 @@ class OptionalBuildExt(build_ext):
               "and reinstall to get backend='c'.", file=sys.stderr)
 
 
+class BuildPyWithKernels(build_py):
+    """build_py that also ships the C kernel sources inside the package
+    (interpreter/deploy/kernels_c/), where `tinyml codegen` finds them when the
+    package is installed from a wheel rather than used from a checkout."""
+
+    def run(self):
+        super().run()
+        root = Path(__file__).resolve().parent / "kernels_c"
+        target = Path(self.build_lib) / "interpreter" / "deploy" / "kernels_c"
+        for sub, pattern in (("include", "*.h"), ("src", "*.[ch]")):
+            (target / sub).mkdir(parents=True, exist_ok=True)
+            for path in sorted((root / sub).glob(pattern)):
+                shutil.copyfile(path, target / sub / path.name)
+
+
 setup(cffi_modules=["kernels_c/build_cffi.py:ffibuilder",
                     "kernels_c/build_cffi.py:ffibuilder_single"],
-      cmdclass={"build_ext": OptionalBuildExt})
+      cmdclass={"build_ext": OptionalBuildExt, "build_py": BuildPyWithKernels})

@@ -4,7 +4,10 @@ Shapes and quantization are drawn like tests/c_backend_cases.py (zero points
 incl. -128/127, scales from 1e-6 to 4, per-tensor and per-channel weights,
 optional bias up to +-2^31-1, every fused activation), steered so that each
 kernel variant (1x1 / 1xN / general convolution, 3x3 / multiplier-1 / general
-depthwise, ...) is reached. ``cases(seed, per_kernel)`` retries a draw the
+depthwise, ...) is reached. The data-movement kernels copy bytes, so their
+models (``DATA_MODELS``) draw every element type the op takes, and are also the
+C backend's hypothesis cases (tests/c_backend_cases.py).
+``cases(seed, per_kernel)`` retries a draw the
 NumPy op refuses (a ModelError, e.g. a multiplier TFLM rejects) or that lands
 on another kernel.
 """
@@ -23,7 +26,11 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("DEPTHWISE_CONV_2D", "3x3"), ("DEPTHWISE_CONV_2D", "mult1"),
            ("DEPTHWISE_CONV_2D", "general"), ("FULLY_CONNECTED", "fc"),
            ("AVERAGE_POOL_2D", "avg"), ("MAX_POOL_2D", "max"), ("ADD", "add"), ("MUL", "mul"),
-           ("SOFTMAX", "softmax"), ("RESHAPE", "copy"), ("SUB", "sub"),
+           ("SOFTMAX", "softmax"), ("RESHAPE", "copy"), ("PAD", "pad"),
+           ("CONCATENATION", "concat"), ("STRIDED_SLICE", "strided"), ("TRANSPOSE", "strided"),
+           ("RESIZE_NEAREST_NEIGHBOR", "nearest"), ("MEAN", "mean"),
+           ("CONV_2D", "s16"), ("DEPTHWISE_CONV_2D", "s16"), ("FULLY_CONNECTED", "s16"),
+           ("TRANSPOSE_CONV", "s8"), ("TRANSPOSE_CONV", "s16"), ("SUB", "sub"),
            # tnn_lut_s8 serves every op whose prepared form is an int8 table; two of them
            ("LOGISTIC", "lut"), ("HARD_SWISH", "lut"), ("DEQUANTIZE", "lut_f32"),
            ("QUANTIZE", "quantize"), ("FULLY_CONNECTED", "fc_f32")]
@@ -41,8 +48,22 @@ def _pick(rng, seq):
     return seq[int(rng.integers(len(seq)))]
 
 
+def _activations(rng, int16: bool):
+    """(dtype, input zero point, output zero point, bias dtype, bias magnitude) of an int8
+    or a 16x8 model (int16 activations without zero points, an int64 bias)."""
+    if int16:
+        return np.int16, 0, 0, np.int64, int(_pick(rng, [1 << 10, 1 << 24, 1 << 40]))
+    return np.int8, _zp(rng), _zp(rng), np.int32, int(_pick(rng, [1 << 10, 1 << 20, (1 << 31) - 1]))
+
+
+def _feed(rng, dtype, shape) -> np.ndarray:
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+
+
 def conv_model(rng, op: str, kernel: str, size: int = 1):
-    """(model, feeds) for CONV_2D / DEPTHWISE_CONV_2D aimed at ``kernel``; ``size`` scales shapes."""
+    """(model, feeds) for CONV_2D / DEPTHWISE_CONV_2D aimed at ``kernel`` ("s16": 16x8);
+    ``size`` scales shapes."""
     batches = int(rng.integers(1, 3))
     in_h, in_w = int(rng.integers(1, 9 * size + 1)), int(rng.integers(1, 9 * size + 1))
     in_c = int(rng.integers(1, 13 * size + 1))
@@ -82,18 +103,18 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
     per_channel = rng.random() < 0.5
     s_in, s_out = _scale(rng), _scale(rng)
     f_scales = [_scale(rng) for _ in range(out_c)] if per_channel else [_scale(rng)]
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, kernel == "s16")
     b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (batches, in_h, in_w, in_c), scale=s_in, zero_point=_zp(rng))
+    x = b.add_tensor("x", dtype, (batches, in_h, in_w, in_c), scale=s_in, zero_point=zp_in)
     w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
                      scale=f_scales, zero_point=[0] * len(f_scales), quantized_dimension=qdim)
     inputs = [x, w]
     if rng.random() < 0.7:
-        big = int(_pick(rng, [1 << 10, 1 << 20, (1 << 31) - 1]))
-        inputs.append(b.add_tensor("b", np.int32, [out_c],
+        inputs.append(b.add_tensor("b", bias_type, [out_c],
                                    data=rng.integers(-big, big, out_c, endpoint=True),
                                    scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
                                    zero_point=[0] * out_c))
-    y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out, zero_point=_zp(rng))
+    y = b.add_tensor("y", dtype, (batches, out_h, out_w, out_c), scale=s_out, zero_point=zp_out)
     options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
                "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
                "fused_activation_function": _pick(rng, ACTIVATIONS)}
@@ -102,15 +123,18 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
     b.add_operator(op, inputs, [y], options=options)
     b.set_inputs([x])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (batches, in_h, in_w, in_c)).astype(np.int8)]
+    return b.build(), [_feed(rng, dtype, (batches, in_h, in_w, in_c))]
 
 
-def fc_model(rng, size: int = 1):
+def fc_model(rng, size: int = 1, int16: bool = False):
     batches, depth = int(rng.integers(1, 6)), int(rng.integers(1, 70 * size + 1))
     units = int(rng.integers(1, 13 * size + 1))
     s_in, s_out = _scale(rng), _scale(rng)
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, int16)
+    if int16 and rng.random() < 0.5:   # FULLY_CONNECTED's 16x8 kernel reads the zero points
+        zp_in, zp_out = int(rng.integers(-32768, 32768)), int(rng.integers(-32768, 32768))
     b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (batches, depth), scale=s_in, zero_point=_zp(rng))
+    x = b.add_tensor("x", dtype, (batches, depth), scale=s_in, zero_point=zp_in)
     if rng.random() < 0.5:
         f_scales = [_scale(rng) for _ in range(units)]
         w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
@@ -123,15 +147,53 @@ def fc_model(rng, size: int = 1):
         bias_scales = [s_in * s_w]
     inputs = [x, w]
     if rng.random() < 0.7:
-        inputs.append(b.add_tensor("b", np.int32, [units],
-                                   data=rng.integers(-(1 << 20), 1 << 20, units),
+        inputs.append(b.add_tensor("b", bias_type, [units],
+                                   data=rng.integers(-min(big, 1 << 20), min(big, 1 << 20), units),
                                    scale=bias_scales, zero_point=[0] * len(bias_scales)))
-    y = b.add_tensor("y", np.int8, (batches, units), scale=s_out, zero_point=_zp(rng))
+    y = b.add_tensor("y", dtype, (batches, units), scale=s_out, zero_point=zp_out)
     b.add_operator("FULLY_CONNECTED", inputs, [y],
                    options={"fused_activation_function": _pick(rng, ACTIVATIONS)})
     b.set_inputs([x])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (batches, depth)).astype(np.int8)]
+    return b.build(), [_feed(rng, dtype, (batches, depth))]
+
+
+def transpose_conv_model(rng, int16: bool):
+    """TRANSPOSE_CONV (inputs: output shape, OHWI filter, input, bias), int8 or 16x8."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    in_c, out_c = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    padding = _pick(rng, list(PADDINGS))
+    # the output size whose convolution with this filter and stride gives the input size
+    sizes = []
+    for size, f, st in ((h, fh, sh), (w, fw, sw)):
+        fits = [o for o in range(1, size * st + f + 2)
+                if compute_out_size(PADDINGS[padding], o, f, st) == size]
+        sizes.append(int(_pick(rng, fits)) if fits else size * st)
+    out_shape = (n, sizes[0], sizes[1], out_c)
+    dtype, zp_in, zp_out, bias_type, big = _activations(rng, int16)
+    s_in, s_out = _scale(rng), _scale(rng)
+    f_scales = ([_scale(rng) for _ in range(out_c)] if rng.random() < 0.5 else [_scale(rng)])
+    b = ModelBuilder()
+    shape_t = b.add_tensor("shape", np.int32, [4], data=np.array(out_shape, np.int32))
+    wt = b.add_tensor("w", np.int8, (out_c, fh, fw, in_c),
+                      data=rng.integers(-127, 128, (out_c, fh, fw, in_c)), scale=f_scales,
+                      zero_point=[0] * len(f_scales))
+    x = b.add_tensor("x", dtype, (n, h, w, in_c), scale=s_in, zero_point=zp_in)
+    inputs = [shape_t, wt, x]
+    if rng.random() < 0.7:
+        inputs.append(b.add_tensor("b", bias_type, [out_c],
+                                   data=rng.integers(-min(big, 1 << 24), min(big, 1 << 24), out_c),
+                                   scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
+                                   zero_point=[0] * out_c))
+    y = b.add_tensor("y", dtype, out_shape, scale=s_out, zero_point=zp_out)
+    b.add_operator("TRANSPOSE_CONV", inputs, [y], options={
+        "padding": padding, "stride_h": sh, "stride_w": sw,
+        "fused_activation_function": _pick(rng, ACTIVATIONS)})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_feed(rng, dtype, (n, h, w, in_c))]
 
 
 def pool_model(rng, op: str):
@@ -168,10 +230,36 @@ def binary_model(rng, op: str):
     return b.build(), [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(2)]
 
 
+def _values(rng, dtype, shape) -> np.ndarray:
+    """Random values of any type: the whole integer range, normal floats, both booleans."""
+    dtype = np.dtype(dtype)
+    if dtype == np.float32:
+        return rng.standard_normal(shape).astype(np.float32)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
+
+
+def _shape(rng, max_rank: int, max_dim: int, min_rank: int = 1) -> tuple[int, ...]:
+    return tuple(int(d) for d in rng.integers(1, max_dim + 1, int(rng.integers(min_rank,
+                                                                             max_rank + 1))))
+
+
+def _quantization(rng, dtype) -> dict:
+    """The add_tensor keywords of a tensor the data-movement ops copy unscaled: int8 with any
+    zero point, int16 symmetric, the other types unquantized."""
+    if np.dtype(dtype) == np.int8:
+        return {"scale": _scale(rng), "zero_point": _zp(rng)}
+    if np.dtype(dtype) == np.int16:
+        return {"scale": _scale(rng), "zero_point": 0}
+    return {}
+
+
 def reshape_model(rng):
     """A RESHAPE of int8, int16, int32 or float32 values (the kernel copies bytes)."""
     dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.int32, np.float32]))
-    shape = tuple(int(d) for d in rng.integers(1, 6, int(rng.integers(1, 5))))
+    shape = _shape(rng, 4, 5)
     n = int(np.prod(shape))
     new_shape = (n,) if rng.random() < 0.5 else (1, n)
     b = ModelBuilder()
@@ -181,12 +269,198 @@ def reshape_model(rng):
     b.add_operator("RESHAPE", [x, s], [y])
     b.set_inputs([x])
     b.set_outputs([y])
-    if dtype == np.float32:
-        feed = rng.standard_normal(shape).astype(np.float32)
+    return b.build(), [_values(rng, dtype, shape)]
+
+
+def pad_model(rng, op: str = "PAD"):
+    """PAD (with or without constant_values) or PADV2 of up to 5 dimensions, any type the op
+    takes; the pad value is now and then computed at run time (a model input)."""
+    dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.int32, np.float32]))
+    shape = _shape(rng, 5, 5)
+    pads = np.array([(int(rng.integers(0, 4)) if rng.random() < 0.7 else 0,
+                      int(rng.integers(0, 4)) if rng.random() < 0.7 else 0) for _ in shape],
+                    np.int32)
+    out_shape = tuple(d + a + z for d, (a, z) in zip(shape, pads))
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, shape, **q)
+    inputs = [x, b.add_tensor("p", np.int32, pads.shape, data=pads)]
+    feeds = [_values(rng, dtype, shape)]
+    model_inputs = [x]
+    if op == "PADV2" or rng.random() < 0.4:
+        value = _values(rng, dtype, (1,))
+        if rng.random() < 0.3:
+            inputs.append(b.add_tensor("v", dtype, [1], **q))
+            model_inputs.append(inputs[-1])
+            feeds.append(value)
+        else:
+            inputs.append(b.add_tensor("v", dtype, [1], data=value, **q))
+    y = b.add_tensor("y", dtype, out_shape, **q)
+    b.add_operator(op, inputs, [y])
+    b.set_inputs(model_inputs)
+    b.set_outputs([y])
+    return b.build(), feeds
+
+
+def concatenation_model(rng):
+    """CONCATENATION of 1 to 10 inputs (now and then a constant one) of up to 6 dimensions
+    along any axis, every type the op takes."""
+    dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.int32, np.int64, np.float32, np.bool_]))
+    base = list(_shape(rng, 6, 4))
+    axis = int(rng.integers(-len(base), len(base)))
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    inputs, model_inputs, feeds = [], [], []
+    for i in range(int(rng.integers(1, 11))):
+        shape = list(base)
+        shape[axis] = int(rng.integers(1, 4))
+        values = _values(rng, dtype, shape)
+        if rng.random() < 0.15:
+            inputs.append(b.add_tensor(f"c{i}", dtype, shape, data=values, **q))
+        else:
+            inputs.append(b.add_tensor(f"x{i}", dtype, shape, **q))
+            model_inputs.append(inputs[-1])
+            feeds.append(values)
+        base[axis] = shape[axis] if i == 0 else base[axis] + shape[axis]
+    y = b.add_tensor("y", dtype, base, **q)
+    b.add_operator("CONCATENATION", inputs, [y], options={"axis": axis})
+    b.set_inputs(model_inputs)
+    b.set_outputs([y])
+    return b.build(), feeds
+
+
+_SLICE_TYPES = [np.int8, np.int16, np.int32, np.float32, np.bool_]
+
+
+def strided_slice_model(rng):
+    """STRIDED_SLICE of up to 4 dimensions: negative and out-of-range begin/end, strides
+    -3..3, begin/end masks, shrunk axes (as TFLM copies them: positive stride, begin in range)."""
+    from interpreter.ops.slice import strided_slice_range
+    dtype = np.dtype(_pick(rng, _SLICE_TYPES))
+    while True:
+        shape = _shape(rng, 4, 6)
+        rank = len(shape)
+        begin = [int(rng.integers(-7, 8)) for _ in shape]
+        end = [int(rng.integers(-7, 8)) for _ in shape]
+        strides = [int(_pick(rng, [-3, -2, -1, 1, 1, 1, 2, 3])) for _ in shape]
+        begin_mask, end_mask = int(rng.integers(0, 1 << rank)), int(rng.integers(0, 1 << rank))
+        shrink = 0
+        for axis, d in enumerate(shape):
+            if strides[axis] > 0 and rng.random() < 0.2:
+                begin[axis] = int(rng.integers(-d, d))
+                begin_mask &= ~(1 << axis)
+                shrink |= 1 << axis
+        ranges = [strided_slice_range(a, d, begin[a], end[a], strides[a], begin_mask, end_mask,
+                                      bool(shrink >> a & 1)) for a, d in enumerate(shape)]
+        if all(len(r) for r in ranges):
+            break
+    out_shape = [len(r) for a, r in enumerate(ranges) if not shrink >> a & 1]
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, shape, **q)
+    vectors = [b.add_tensor(name, np.int32, [rank], data=np.array(v, np.int32))
+               for name, v in (("begin", begin), ("end", end), ("strides", strides))]
+    y = b.add_tensor("y", dtype, out_shape, **q)
+    b.add_operator("STRIDED_SLICE", [x, *vectors], [y],
+                   options={"begin_mask": begin_mask, "end_mask": end_mask,
+                            "shrink_axis_mask": shrink})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_values(rng, dtype, shape)]
+
+
+def slice_model(rng):
+    """SLICE of up to 5 dimensions with constant int32 or int64 begin and size (-1: to the end)."""
+    dtype = np.dtype(_pick(rng, _SLICE_TYPES))
+    shape = _shape(rng, 5, 6)
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [int(rng.integers(1, d - s + 1)) for d, s in zip(shape, begin)]
+    out_shape = list(size)
+    size = [-1 if n == d - s and rng.random() < 0.5 else n for n, d, s in zip(size, shape, begin)]
+    index_type = _pick(rng, [np.int32, np.int64])
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, shape, **q)
+    vectors = [b.add_tensor(name, index_type, [len(shape)], data=np.array(v, index_type))
+               for name, v in (("begin", begin), ("size", size))]
+    y = b.add_tensor("y", dtype, out_shape, **q)
+    b.add_operator("SLICE", [x, *vectors], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_values(rng, dtype, shape)]
+
+
+def transpose_model(rng):
+    """TRANSPOSE of up to 5 dimensions, any permutation, every type the op takes."""
+    dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.float32]))
+    shape = _shape(rng, 5, 5)
+    perm = [int(p) for p in rng.permutation(len(shape))]
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, shape, **q)
+    p = b.add_tensor("perm", np.int32, [len(shape)], data=np.array(perm, np.int32))
+    y = b.add_tensor("y", dtype, [shape[k] for k in perm], **q)
+    b.add_operator("TRANSPOSE", [x, p], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_values(rng, dtype, shape)]
+
+
+def resize_nearest_model(rng):
+    """RESIZE_NEAREST_NEIGHBOR up or down, with align_corners, half_pixel_centers, both or
+    neither, every type the op takes."""
+    dtype = np.dtype(_pick(rng, [np.int8, np.int16, np.float32]))
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 6))
+    in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 10, 4))
+    if rng.random() < 0.3:
+        out_h, out_w = 2 * in_h, 2 * in_w                      # the common 2x upsampling
+    mode = _pick(rng, ["none", "align", "half", "both"])
+    q = _quantization(rng, dtype)
+    b = ModelBuilder()
+    x = b.add_tensor("x", dtype, (n, in_h, in_w, c), **q)
+    size = b.add_tensor("size", np.int32, [2], data=np.array([out_h, out_w], np.int32))
+    y = b.add_tensor("y", dtype, (n, out_h, out_w, c), **q)
+    b.add_operator("RESIZE_NEAREST_NEIGHBOR", [x, size], [y],
+                   options={"align_corners": mode in ("align", "both"),
+                            "half_pixel_centers": mode in ("half", "both")})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_values(rng, dtype, (n, in_h, in_w, c))]
+
+
+def mean_model(rng, op: str = "MEAN"):
+    """int8 MEAN or SUM over any axes (negative, repeated; the spatial axes 1, 2 of a 4-D
+    input often), with or without keep_dims, the input's quantization or another."""
+    shape = _shape(rng, 5, 6)
+    rank = len(shape)
+    if rank == 4 and rng.random() < 0.4:
+        axes = [1, 2]
     else:
-        info = np.iinfo(dtype)
-        feed = rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
-    return b.build(), [feed]
+        axes = [int(a) for a in rng.integers(-rank, rank, int(rng.integers(1, rank + 2)))]
+    keep = bool(rng.random() < 0.5)
+    reduced = {a % rank for a in axes}
+    out_shape = [1 if i in reduced else d for i, d in enumerate(shape)] if keep else \
+        [d for i, d in enumerate(shape) if i not in reduced]
+    s_in, zp_in = _scale(rng), _zp(rng)
+    s_out, zp_out = (s_in, zp_in) if rng.random() < 0.3 else (_scale(rng), _zp(rng))
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, shape, scale=s_in, zero_point=zp_in)
+    a = b.add_tensor("axes", np.int32, [len(axes)], data=np.array(axes, np.int32))
+    y = b.add_tensor("y", np.int8, out_shape, scale=s_out, zero_point=zp_out)
+    b.add_operator(op, [x, a], [y], options={"keep_dims": keep})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [_values(rng, np.int8, shape)]
+
+
+#: the single-op model generators of the data-movement and reduction kernels, by op
+DATA_MODELS = {
+    "PAD": pad_model, "PADV2": lambda rng: pad_model(rng, "PADV2"),
+    "CONCATENATION": concatenation_model, "STRIDED_SLICE": strided_slice_model,
+    "SLICE": slice_model, "TRANSPOSE": transpose_model,
+    "RESIZE_NEAREST_NEIGHBOR": resize_nearest_model, "MEAN": mean_model,
+    "SUM": lambda rng: mean_model(rng, "SUM"),
+}
 
 
 def float_values(rng, shape, special_fraction: float, scale: float = 1.0) -> np.ndarray:
@@ -280,7 +554,11 @@ def draw(rng, op: str, kernel: str):
     if op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return conv_model(rng, op, kernel)
     if op == "FULLY_CONNECTED":
-        return fc_float_model(rng) if kernel == "fc_f32" else fc_model(rng)
+        if kernel == "fc_f32":
+            return fc_float_model(rng)
+        return fc_model(rng, int16=kernel == "s16")
+    if op == "TRANSPOSE_CONV":
+        return transpose_conv_model(rng, int16=kernel == "s16")
     if op in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
         return pool_model(rng, op)
     if op in ("ADD", "SUB", "MUL"):
@@ -291,6 +569,8 @@ def draw(rng, op: str, kernel: str):
         return quantize_model(rng)
     if op == "RESHAPE":
         return reshape_model(rng)
+    if op in DATA_MODELS:
+        return DATA_MODELS[op](rng)
     return softmax_model(rng)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from interpreter.deploy.codegen import c_float
 from interpreter.deploy.sources import Proto, prototypes
+from interpreter.ops_c.call import CTYPES
 
 # ---------------------------------------------------------------- recording
 
@@ -45,7 +46,8 @@ class Struct:
 @dataclass
 class Call:
     name: str
-    args: list[Any]                 # int, Arr, Struct (passed by pointer) or None (NULL)
+    args: list[Any]                 # int, Arr, Struct (passed by pointer), None (NULL) or a
+                                    # list of Arr (a table of pointers)
     status: int | None
     op: str = ""
     macs: int = 0
@@ -78,6 +80,8 @@ def _describe(rec: _Recording, ffi, value, scratch: bool = False):
         return Struct(t.cname, [(name, _describe(rec, ffi, getattr(value, name),
                                                  scratch=t.cname == "tnn_context" and name == "buf"))
                                 for name, _f in t.fields])
+    if t.kind == "array" and t.item.kind == "pointer":   # a table of pointers
+        return [_describe(rec, ffi, value[i], scratch) for i in range(len(value))]
     if t.kind != "pointer":
         raise TypeError(f"cannot record a {t.cname} argument")
     if value == ffi.NULL:
@@ -177,23 +181,25 @@ def c_int(v: int) -> str:
     return str(v)
 
 
+def _element_type(ctype: str) -> str:
+    """The C element type an array argument is declared with (``void`` data as bytes)."""
+    return "uint8_t" if ctype == "void" else ctype
+
+
 def _c_array(name: str, ctype: str, data: bytes, const: bool = True) -> str:
-    if ctype == "float":    # exact bits, NaN payloads included: read through .values
-        words = np.frombuffer(data[: len(data) // 4 * 4], "<u4")
-        body = ",\n    ".join(", ".join(f"0x{int(u):08x}u" for u in words[i:i + 8])
-                              for i in range(0, len(words), 8)) or "0"
-        n = max(len(words), 1)
-        return (f"static {'const ' if const else ''}union {{\n    uint32_t bits[{n}];\n"
-                f"    float values[{n}];\n}} {name} = {{{{\n    {body}}}}};\n")
-    if ctype == "int32_t":
-        vals = [c_int(v) for v in np.frombuffer(data[: len(data) // 4 * 4], "<i4")]
-    else:
-        ctype = "int8_t" if ctype != "uint8_t" else ctype
-        vals = [str(v) for v in np.frombuffer(data, np.int8 if ctype == "int8_t" else np.uint8)]
-    if not vals:
-        vals = ["0"]
-    body = ",\n    ".join(", ".join(vals[i:i + 16]) for i in range(0, len(vals), 16))
-    return f"static {'const ' if const else ''}{ctype} {name}[{len(vals)}] = {{\n    {body}}};\n"
+    """A C array of ``data`` read as ``ctype`` elements (float32 through their bits);
+    a trailing partial element is dropped, as the pointer cannot reach it whole."""
+    from interpreter.deploy.codegen import c_array_body
+    ctype = _element_type(ctype)
+    dtype = CTYPES[ctype]
+    values = np.frombuffer(data[: len(data) // dtype.itemsize * dtype.itemsize], dtype)
+    n = max(values.size, 1)
+    if ctype == "float":   # exact bits, as the code generator writes float constants
+        return (f"static {'const ' if const else ''}union {{ uint32_t bits[{n}]; "
+                f"float values[{n}]; }} {name}_u = {{{{\n    {c_array_body(values)}}}}};\n"
+                f"#define {name} ({name}_u.values)\n")
+    return (f"static {'const ' if const else ''}{ctype} {name}[{n}] = "
+            f"{{\n    {c_array_body(values)}}};\n")
 
 
 class _Emitter:
@@ -229,9 +235,7 @@ class _Emitter:
                 self.setup.append(f"memset({region}, 0x5A, {len(v.data)});")
                 return f"(void *){region}"
             if v.after is not None:
-                # outputs are set up and compared as bytes (int32_t: as words)
-                ctype = "int32_t" if v.ctype == "int32_t" else "int8_t"
-                pointer = "float" if v.ctype == "float" else ctype
+                ctype = _element_type(v.ctype)
                 region = self.work_region(len(v.data))
                 if any(v.data):
                     before = self.name("init")
@@ -242,10 +246,16 @@ class _Emitter:
                 want = self.name("want")
                 self.decls.append(_c_array(want, ctype, v.after))
                 self.checks.append(f'bad += tnn_compare("{want}", {region}, {want}, sizeof {want});')
-                return f"({pointer} *){region}"
+                return f"({ctype} *){region}"
             name = self.name("a")
             self.decls.append(_c_array(name, v.ctype, v.data))
-            return f"{name}.values" if v.ctype == "float" else name
+            return name
+        if isinstance(v, list):
+            pointers = [self.value(a) for a in v]
+            name = self.name("t")
+            self.decls.append(f"static const void *const {name}[{max(len(v), 1)}] = "
+                              f"{{{', '.join(pointers) or 'NULL'}}};\n")
+            return name
         raise TypeError(v)
 
     def arg(self, v) -> str:

@@ -1,5 +1,6 @@
-"""The ``tinyml`` command line: demo, run, inspect, plan, and the golden-model tools
-(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``)."""
+"""The ``tinyml`` command line: demo, run, inspect, plan, the golden-model tools
+(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``) and
+listen (keyword spotting from a WAV; ``interpreter/audio/``)."""
 from __future__ import annotations
 
 import argparse
@@ -149,23 +150,27 @@ def _load_arrays(paths: list[str], details: list[dict]) -> list[np.ndarray]:
 
 
 def cmd_verify(args) -> int:
-    from .debug.verify import REFERENCES, random_input_sets, verify
+    from .debug.verify import FIRMWARE, REFERENCES, random_input_sets, verify
     from .interpreter import Interpreter
 
     data = Path(args.model).read_bytes()
-    if args.against not in REFERENCES and not Path(args.against).is_file():
-        raise ValueError(f"--against must be tflm, tflite or an existing .npz dump, "
+    known = (*REFERENCES, FIRMWARE)
+    if args.against not in known and not Path(args.against).is_file():
+        raise ValueError(f"--against must be tflm, tflite, firmware or an existing .npz dump, "
                          f"got {args.against!r}")
+    if (args.board is not None) != (args.against == FIRMWARE):
+        raise ValueError("--board goes with --against firmware (and it needs one)")
     if args.input:
         details = Interpreter(model_content=data).get_input_details()
         input_sets = [(", ".join(Path(p).name for p in args.input),
                        _load_arrays(args.input, details))]
-    elif args.against in REFERENCES or args.inputs is not None:
+    elif args.against in known or args.inputs is not None:
         input_sets = random_input_sets(data, args.inputs or 1, args.seed)
     else:
         input_sets = []  # inputs come from the dump
     report = verify(data, args.against, input_sets, backend=args.backend,
-                    rounding=args.rounding, name=args.model, semantics=args.semantics)
+                    rounding=args.rounding, name=args.model, semantics=args.semantics,
+                    board=args.board, opt=args.opt)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.text())
     return 0 if report.ok else 1
 
@@ -190,6 +195,8 @@ def cmd_dump(args) -> int:
 
 
 def cmd_profile(args) -> int:
+    if args.board is not None:
+        return _profile_board(args)
     from .debug import profile as prof
     from .debug.progress import Progress
 
@@ -217,11 +224,75 @@ def cmd_profile(args) -> int:
     return 0
 
 
+def _profile_board(args) -> int:
+    """``tinyml profile --board``: the generated firmware's instructions per op on a board."""
+    from .deploy import report
+    from .deploy.firmware import run_firmware
+    from .interpreter import Interpreter
+
+    data = Path(args.model).read_bytes()
+    interp = Interpreter(model_content=data)
+    details = interp.get_input_details()
+    if args.input:
+        inputs = _load_arrays(args.input, details)
+    else:
+        rng = np.random.default_rng(args.seed)
+        inputs = [random_input(d, rng) for d in details]
+    run = run_firmware(data, [inputs], args.board, args.opt, args.rounding, name=args.model)
+    sg = interp.model.main
+    if args.json:
+        print(json.dumps(report.to_dict(run, sg), indent=2))
+    else:
+        print(report.format_table(run, sg, f"{args.model}: generated firmware on {args.board} "
+                                           f"(-{args.opt}), one inference"))
+    return 0
+
+
+def cmd_codegen(args) -> int:
+    from .deploy.codegen import generate
+
+    data = Path(args.model).read_bytes()
+    gen = generate(data, args.output, prefix=args.prefix, rounding=args.rounding,
+                   name=Path(args.model).name)
+    print(f"wrote {gen.directory}: {args.prefix}.c, {args.prefix}.h, {len(gen.kernel_sources)} "
+          f"kernel sources, Makefile, {args.prefix}.cmake, README.md")
+    print(f"{len(gen.ops)} operators, arena {gen.arena_bytes:,} bytes, constants "
+          f"{gen.constant_bytes:,} bytes")
+    for op in gen.ops:
+        print(f"  {op.index:>3}  {op.op_name:<22} {op.function} ({op.variant})")
+    return 0
+
+
 def cmd_analyze(args) -> int:
     from .debug import analyze
 
     report = analyze.analyze(args.model, cpu=args.cpu)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.text())
+    return 0
+
+
+def cmd_listen(args) -> int:
+    from .audio import KeywordSpotter, read_wav
+    from .audio.pipeline import SAMPLE_RATE
+
+    labels = [x.strip() for x in args.labels.split(",")]
+    spotter = KeywordSpotter(args.frontend, args.model, labels, backend=args.backend)
+    samples = read_wav(args.wav, SAMPLE_RATE)
+    clips = spotter.listen(samples)
+    print(f"{args.wav}: {len(samples)} samples ({len(samples) / SAMPLE_RATE:g} s at "
+          f"{SAMPLE_RATE} Hz), {len(clips)} one-second clip(s)")
+    width = max(len(x) for x in labels)
+    for c in clips:
+        print(f"clip at {c.start:g} s ({c.windows} windows): {c.label}")
+        for label, q, score in zip(labels, c.raw_scores, c.scores):
+            mark = "  <-" if label == c.label else ""
+            print(f"  {label:<{width}} {score:.4f} (int8 {int(q):4d}){mark}")
+    if args.png:
+        from .audio.plot import listen_png
+
+        listen_png(clips, labels, args.png, title=f"{Path(args.wav).name}: "
+                   + ", ".join(c.label for c in clips))
+        print(f"wrote {args.png}")
     return 0
 
 
@@ -240,6 +311,21 @@ def add_arithmetic_options(parser: argparse.ArgumentParser, semantics_default: s
                         help=ROUNDING_HELP)
     parser.add_argument("--semantics", choices=("tflm", "tflite"), default=semantics_default,
                         help=semantics_help)
+
+
+BOARDS_HELP = ("QEMU board: mps2-an385 (Cortex-M3), mps2-an386 (M4), mps2-an500 (M7), "
+               "mps2-an505 (M33), mps3-an547 (M55); 'host' compiles for this machine")
+
+
+def add_board_options(parser: argparse.ArgumentParser, required: bool,
+                      board_help: str = BOARDS_HELP) -> None:
+    """--board and --opt: where and how the generated firmware runs."""
+    from .deploy.toolchain import BOARDS
+
+    parser.add_argument("--board", required=required, choices=(*BOARDS, "host"),
+                        metavar="BOARD", help=board_help)
+    parser.add_argument("--opt", choices=("O2", "Os", "O3", "O1", "O0"), default="O2",
+                        help="optimization level of the firmware build (default O2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -285,12 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
                "  tinyml verify model.tflite                      # vs TFLM, 1 random input\n"
                "  tinyml verify model.tflite --against tflite --inputs 5   # as semantics tflite\n"
                "  tinyml verify model.tflite --against tflite --semantics tflm  # TFLM vs LiteRT\n"
-               "  tinyml verify model.tflite --against device.npz --json\n\n"
+               "  tinyml verify model.tflite --against device.npz --json\n"
+               "  tinyml verify model.tflite --against firmware --board mps2-an386 --inputs 3\n\n"
                + dump_doc.split("\n\n", 1)[1])
     v.add_argument("model")
-    v.add_argument("--against", default="tflm", metavar="tflm|tflite|DUMP.npz",
+    v.add_argument("--against", default="tflm", metavar="tflm|tflite|firmware|DUMP.npz",
                    help="the reference: the tflite-micro runtime (default), LiteRT's reference "
-                        "kernels, or a .npz tensor dump (layout below)")
+                        "kernels, the model's generated firmware run on --board, or a .npz "
+                        "tensor dump (layout below)")
     g = v.add_mutually_exclusive_group()
     g.add_argument("--inputs", type=int, metavar="N",
                    help="N seeded random input sets (default 1; with a dump, its inputs)")
@@ -304,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "something this interpreter fails to reproduce, not one of the known "
                        "TFLM/LiteRT differences) and tflm otherwise. Use --against tflite "
                        "--semantics tflm to see where TFLM-exact firmware parts from LiteRT")
+    add_board_options(v, required=False)
     v.add_argument("--json", action="store_true", help="machine-readable report (for CI)")
     v.set_defaults(func=cmd_verify)
 
@@ -338,7 +427,32 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--png", metavar="OUT.png", help="bar chart (needs matplotlib)")
     pr.add_argument("--json", action="store_true", help="machine-readable output")
     pr.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
+    add_board_options(pr, required=False,
+                      board_help="instead of host timing: run the generated firmware on this "
+                                 "QEMU board and count each operator's executed instructions")
+    pr.add_argument("--rounding", choices=("double", "single"), default="double",
+                    help=ROUNDING_HELP + " (with --board)")
     pr.set_defaults(func=cmd_profile)
+
+    cg = sub.add_parser(
+        "codegen", help="write the model as a self-contained C99 firmware source tree",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Generate C99 sources that run the model without an interpreter: its "
+                    "weights and every precomputed constant as const arrays, one static arena "
+                    "laid out as TFLM plans it, a straight-line <prefix>_invoke() calling the "
+                    "C kernels, a header (inputs, outputs, arena size), the kernel sources, a "
+                    "Makefile, a CMake fragment and a README. A model with an operator that "
+                    "has no C kernel is refused, naming every such operator.",
+        epilog="examples:\n  tinyml codegen model.tflite -o fw/ --prefix kws\n"
+               "  make -C fw CC=arm-none-eabi-gcc CFLAGS='-mcpu=cortex-m4 -mthumb -O2'\n"
+               "  tinyml verify model.tflite --against firmware --board mps2-an386")
+    cg.add_argument("model")
+    cg.add_argument("-o", "--output", required=True, metavar="DIR")
+    cg.add_argument("--prefix", default="model",
+                    help="C name prefix of the generated symbols (default model)")
+    cg.add_argument("--rounding", choices=("double", "single"), default="double",
+                    help=ROUNDING_HELP)
+    cg.set_defaults(func=cmd_codegen)
 
     an = sub.add_parser(
         "analyze", help="per-layer MACs, flash (weights), RAM (arena) and TFLM overhead",
@@ -350,6 +464,30 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also the kernel code size for this core, from docs/kernel_sizes.json")
     an.add_argument("--json", action="store_true", help="machine-readable output")
     an.set_defaults(func=cmd_analyze)
+
+    li = sub.add_parser(
+        "listen", help="keyword spotting from a WAV: TFLM's micro_speech pipeline",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Cut 16 kHz mono 16-bit audio into one-second clips and, as TFLM's "
+                    "micro_speech example does, run the audio front end on 30 ms windows "
+                    "every 20 ms (49 windows of features per clip, its noise estimates "
+                    "carried from window to window), then the classifier on the stacked "
+                    "features; print each clip's scores and winning label. A WAV in another "
+                    "format is refused, not converted.",
+        epilog="example (the models and WAVs of TFLM's micro_speech example):\n"
+               "  tinyml listen yes_1000ms.wav --frontend audio_preprocessor_int8.tflite "
+               "\\\n      --model micro_speech_quantized.tflite --png yes.png")
+    li.add_argument("wav")
+    li.add_argument("--frontend", required=True, metavar="FRONTEND.tflite",
+                    help="the audio front end (features of one 30 ms window)")
+    li.add_argument("--model", required=True, metavar="MODEL.tflite",
+                    help="the classifier (scores of 49 windows of features)")
+    li.add_argument("--labels", default="silence,unknown,yes,no",
+                    help="the classifier's labels, comma-separated (default: %(default)s)")
+    li.add_argument("--backend", choices=("numpy", "c"), default="numpy")
+    li.add_argument("--png", metavar="OUT.png",
+                    help="also draw the feature map and the scores (needs matplotlib)")
+    li.set_defaults(func=cmd_listen)
     return p
 
 

@@ -226,7 +226,10 @@ class SubgraphRunner:
             yield node.index, node.op_name, inputs, outputs
 
     def reset_variables(self) -> None:
-        """Variable tensors to the zero point for int8, else to 0 (ResetVariableTensors)."""
+        """Each op's own state (ResetSubgraphs), then variable tensors to the zero point
+        for int8, else to 0 (ResetVariableTensors)."""
+        for op in self.ops:
+            op.reset()
         for t in self.subgraph.tensors:
             if t.is_variable:
                 zp = int(t.quantization.zero_point[0]) if (
@@ -295,7 +298,8 @@ class Graph:
         return self.runners[index].outputs
 
     def reset_variables(self) -> None:
-        """Every subgraph's variable tensors and every resource variable (ResetVariableTensors)."""
+        """Every op's state, every subgraph's variable tensors and every resource variable
+        (MicroInterpreter::Reset: ResetSubgraphs, then ResetVariableTensors)."""
         for runner in self.runners:
             runner.reset_variables()
         self.resources.reset_all()

@@ -46,12 +46,23 @@ class Interpreter:
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None,
-                 model_content: bytes | None = None, backend: str = "numpy",
-                 preserve_all_tensors: bool = False, *, rounding: str = "double",
-                 planner: str = "greedy", semantics: str = "tflm", num_threads: int | None = None,
-                 experimental_op_resolver_type=None, **_ignored):
-        # num_threads / experimental_op_resolver_type are accepted (and ignored)
-        # so that LiteRT call sites work unchanged; this interpreter is single-threaded.
+                 model_content: bytes | None = None, *, backend: str = "numpy",
+                 preserve_all_tensors: bool = False, rounding: str = "double",
+                 planner: str = "greedy", semantics: str = "tflm",
+                 # LiteRT's arguments (ai_edge_litert.interpreter.Interpreter):
+                 experimental_preserve_all_tensors: bool = False,
+                 num_threads: int | None = None, experimental_op_resolver_type=None,
+                 experimental_delegates=None,
+                 experimental_disable_delegate_clustering: bool = False,
+                 experimental_default_delegate_latest_features: bool = False,
+                 experimental_compress_quantization_zero_points: bool = False,
+                 experimental_disable_delegate_node_fusion: bool = False,
+                 experimental_force_delegate_node_profiling: bool = False):
+        # LiteRT's arguments other than experimental_preserve_all_tensors are accepted and
+        # ignored, so that LiteRT call sites run unchanged: this interpreter is
+        # single-threaded, has one kernel set per backend and no delegates. Any other
+        # keyword is a TypeError (a misspelt option must not be silently dropped).
+        preserve_all_tensors = preserve_all_tensors or experimental_preserve_all_tensors
         if (model_path is None) == (model_content is None):
             raise ValueError("pass exactly one of model_path or model_content")
         if backend not in BACKENDS:
@@ -149,14 +160,56 @@ class Interpreter:
         return times
 
     def reset_all_variables(self) -> None:
-        """Reset state as TFLM's ResetVariableTensors does.
+        """Reset state as TFLM's ``MicroInterpreter::Reset`` does.
 
-        Variable tensors of every subgraph go to the zero point for int8, else
-        to 0; resource variables go back to their default (the zero point of
-        the value first assigned, or 0). A CALL_ONCE that already ran stays done.
+        State ops keep in persistent memory (the Signal ops' noise estimates,
+        delay lines and buffers) goes back to its initial value; variable
+        tensors of every subgraph go to the zero point for int8, else to 0;
+        resource variables go back to their default (the zero point of the
+        value first assigned, or 0). A CALL_ONCE that already ran stays done.
         """
         self._require_allocated()
         self._graph.reset_variables()
+
+    # -- signatures (LiteRT's SignatureDef API) -----------------------------
+    def get_signature_list(self) -> dict[str, dict[str, list[str]]]:
+        """``{signature key: {"inputs": [names], "outputs": [names]}}``, names sorted as
+        LiteRT lists them; ``{}`` for a model without signatures."""
+        return {s.signature_key: {"inputs": sorted(s.inputs), "outputs": sorted(s.outputs)}
+                for s in self.model.signature_defs}
+
+    def get_signature_runner(self, signature_key: str | None = None) -> "SignatureRunner":
+        """A callable running one SignatureDef with named inputs (LiteRT's, same errors).
+
+        ``None`` is allowed when the model has exactly one signature.
+        """
+        defs = {s.signature_key: s for s in self.model.signature_defs}
+        if signature_key is None:
+            if len(defs) != 1:
+                raise ValueError(
+                    f"SignatureDef signature_key is None and model has {len(defs)} Signatures. "
+                    "None is only allowed when the model has 1 SignatureDef")
+            signature_key = next(iter(defs))
+        if signature_key not in defs:
+            raise ValueError(f'Invalid signature_key provided: "{signature_key}".')
+        return SignatureRunner(self, defs[signature_key])
+
+    def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
+        """LiteRT's resize; here only to the shape the input already has.
+
+        TFLM plans one arena for the shapes in the model and never resizes; a
+        different shape raises ValueError saying so (``strict`` is accepted for
+        LiteRT's signature).
+        """
+        t = self._tensor(input_index)
+        if t.index not in self._subgraph.inputs:
+            raise ValueError(f"tensor {t.index} ({t.name!r}) is not an input of the model")
+        wanted = tuple(int(d) for d in np.asarray(tensor_size).reshape(-1))
+        if wanted != t.shape:
+            raise ValueError(
+                f"Cannot resize input {t.index} ({t.name!r}) from {list(t.shape)} to "
+                f"{list(wanted)}: this interpreter plans TFLM's arena for the model's fixed "
+                "shapes and does not resize tensors")
 
     # -- tensor access -------------------------------------------------
     def get_input_details(self) -> list[dict]:
@@ -172,17 +225,8 @@ class Interpreter:
         """Copy ``value`` into a tensor; on any mismatch raise ValueError and change nothing."""
         self._require_allocated()
         t = self._tensor(tensor_index)
-        if t.data is not None:
-            raise ValueError(f"Cannot set tensor {t.index} ({t.name!r}): it is a constant")
         value = np.asarray(value)
-        if value.dtype != t.dtype:
-            raise ValueError(
-                f"Cannot set tensor {t.index} ({t.name!r}): got value of type "
-                f"{value.dtype} but expected {t.dtype}")
-        if tuple(value.shape) != t.shape:
-            raise ValueError(
-                f"Cannot set tensor {t.index} ({t.name!r}): got shape {tuple(value.shape)} "
-                f"but expected {t.shape}")
+        _check_value(t, value)
         self._arrays[t.index][...] = value
 
     def get_tensor(self, tensor_index: int) -> np.ndarray:
@@ -237,4 +281,60 @@ class Interpreter:
         }
 
 
-__all__ = ["Interpreter", "ModelError"]
+class SignatureRunner:
+    """One SignatureDef of a model, called with its named inputs (LiteRT's SignatureRunner).
+
+    ``runner(**inputs)`` sets each named input, invokes the signature's subgraph
+    and returns ``{output name: array}``. A value of another shape than the
+    input's raises ValueError (this interpreter does not resize), as does a
+    missing or unknown name, or a value of another type.
+    """
+
+    def __init__(self, interpreter: Interpreter, signature):
+        self._interp = interpreter
+        self._signature = signature
+        self._subgraph = interpreter.model.subgraphs[signature.subgraph_index]
+
+    def __call__(self, **kwargs) -> dict[str, np.ndarray]:
+        inputs, outputs = self._signature.inputs, self._signature.outputs
+        if len(kwargs) != len(inputs):
+            raise ValueError("Invalid number of inputs provided for running a SignatureDef, "
+                             f"expected {len(inputs)} vs provided {len(kwargs)}")
+        for name in kwargs:
+            if name not in inputs:
+                raise ValueError(f"Invalid Input name ({name}) for SignatureDef")
+        interp = self._interp
+        if interp._graph is None:
+            interp.allocate_tensors()
+        runner = interp._graph.runners[self._signature.subgraph_index]
+        for name, value in kwargs.items():
+            t = self._subgraph.tensors[inputs[name]]
+            _check_value(t, np.asarray(value))
+        for name, value in kwargs.items():
+            runner.arrays[inputs[name]][...] = np.asarray(value)
+        runner.invoke()
+        return {name: runner.arrays[i].copy() for name, i in sorted(outputs.items())}
+
+    def get_input_details(self) -> dict[str, dict]:
+        return {name: Interpreter._details(self._subgraph.tensors[i])
+                for name, i in sorted(self._signature.inputs.items())}
+
+    def get_output_details(self) -> dict[str, dict]:
+        return {name: Interpreter._details(self._subgraph.tensors[i])
+                for name, i in sorted(self._signature.outputs.items())}
+
+
+def _check_value(t: Tensor, value: np.ndarray) -> None:
+    """What ``set_tensor`` requires of a value: ValueError naming the tensor otherwise."""
+    if t.data is not None:
+        raise ValueError(f"Cannot set tensor {t.index} ({t.name!r}): it is a constant")
+    if value.dtype != t.dtype:
+        raise ValueError(f"Cannot set tensor {t.index} ({t.name!r}): got value of type "
+                         f"{value.dtype} but expected {t.dtype}")
+    if tuple(value.shape) != t.shape:
+        raise ValueError(f"Cannot set tensor {t.index} ({t.name!r}): got shape "
+                         f"{tuple(value.shape)} but expected {t.shape} (this interpreter does "
+                         "not resize tensors)")
+
+
+__all__ = ["Interpreter", "ModelError", "SignatureRunner"]

@@ -1,4 +1,7 @@
-"""Random single-op models for the C backend tests (shared by the sanitizer run)."""
+"""Random single-op models for the C backend tests (shared by the sanitizer run): int8
+and 16x8 for the arithmetic kernels, float32 for the float ones; every element type for
+the data-movement kernels, whose generators (seeded by hypothesis) are the Cortex-M
+tests' (cortex_m.models)."""
 from __future__ import annotations
 
 import numpy as np
@@ -254,6 +257,37 @@ def fc_float_models(draw):
     return b.build(), [float_values(rng, (batches, depth), special)]
 
 
+@st.composite
+def conv16x8_models(draw, op: str):
+    """16x8 convolutions with an int64 bias or none (the C kernels' int64 accumulator)."""
+    from conv_cases import Conv16x8Case
+    case = Conv16x8Case(op, draw(st.integers(0, 2 ** 32 - 1)), draw(st.sampled_from([None, np.int64])))
+    model, ishape = case.model()
+    return model, [case.input(ishape)]
+
+
+@st.composite
+def fc16x8_models(draw):
+    from conv_cases import Fc16x8Case
+    case = Fc16x8Case(draw(st.integers(0, 2 ** 32 - 1)), draw(st.sampled_from([None, np.int64])),
+                      draw(st.booleans()), draw(st.booleans()))
+    model, ishape = case.model()
+    return model, [case.input(ishape)]
+
+
+@st.composite
+def transpose_conv_models(draw):
+    from conv_cases import TransposeConvCase
+    case = TransposeConvCase.draw(draw(st.integers(0, 2 ** 32 - 1)), np.int8)
+    return case.model(), [case.input()]
+
+
+def seeded_models(op: str):
+    """(model bytes, inputs) from the op's seeded generator in cortex_m.models."""
+    from cortex_m.models import DATA_MODELS
+    return st.integers(0, 2 ** 32 - 1).map(lambda seed: DATA_MODELS[op](np.random.default_rng(seed)))
+
+
 STRATEGIES = {
     "CONV_2D": lambda: conv_models("CONV_2D"),
     "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
@@ -267,5 +301,13 @@ STRATEGIES = {
     "DEQUANTIZE": lambda: lut_models("DEQUANTIZE"),
     "QUANTIZE": quantize_models,
     "SUB": lambda: binary_models("SUB"),
-    "FULLY_CONNECTED float32": fc_float_models,
+    "FULLY_CONNECTED/float32": fc_float_models,
+    "CONV_2D/16x8": lambda: conv16x8_models("CONV_2D"),
+    "DEPTHWISE_CONV_2D/16x8": lambda: conv16x8_models("DEPTHWISE_CONV_2D"),
+    "FULLY_CONNECTED/16x8": fc16x8_models,
+    "TRANSPOSE_CONV": transpose_conv_models,
+    "TRANSPOSE_CONV/16x8": lambda: conv16x8_models("TRANSPOSE_CONV"),
+    **{op: (lambda op=op: seeded_models(op))
+       for op in ("PAD", "PADV2", "CONCATENATION", "STRIDED_SLICE", "SLICE", "TRANSPOSE",
+                  "RESIZE_NEAREST_NEIGHBOR", "MEAN", "SUM")},
 }

@@ -132,6 +132,19 @@ def test_while_state_across_invokes():
     run_both(while_model(4), steps, n_outputs=2)
 
 
+def test_a_loop_that_does_not_end_is_stopped_with_a_model_error():
+    """TFLM would loop (here: 2^31 times); the interpreter stops after MAX_WHILE_ITERATIONS
+    with a ModelError naming the operator, so a hostile model cannot hang it."""
+    from interpreter.ops.control_flow import MAX_WHILE_ITERATIONS
+    interp = Interpreter(model_content=while_model((1 << 31) - 1))
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], np.array([0], np.int32))
+    interp.set_tensor(interp.get_input_details()[1]["index"], _x((1, 4), 0))
+    with pytest.raises(ModelError, match=rf"WHILE \(operator 0\): ran "
+                                         rf"{MAX_WHILE_ITERATIONS:,} iterations"):
+        interp.invoke()
+
+
 def test_call_once_runs_once_per_interpreter():
     interp = Interpreter(model_content=call_once_model())
     interp.allocate_tensors()

@@ -22,6 +22,7 @@ from interpreter.arith import float_math, gemmlowp
 from interpreter.arith.fixedpoint import (
     INT32_MAX,
     INT32_MIN,
+    ChannelMultiplier,
     multiply_by_quantized_multiplier,
     quantize_multiplier,
     round_half_away,
@@ -130,6 +131,17 @@ def test_mbqm_single_is_one_rounding(x, m, shift):
     total = 31 - shift
     assert multiply_by_quantized_multiplier(x, m, shift, "single") == \
         (x * m + (1 << (total - 1))) >> total
+
+
+def test_mbqm_single_result_leaving_int32_wraps_like_the_cast():
+    # TFLM's single-rounding MBQM returns static_cast<int32_t> of its int64 result (the
+    # range DCHECK is off in release builds), as the C kernels' tnn_requantize does
+    x, m, shift = 100_000, 1 << 30, 20                     # 100000 * 2^19 = 2^35.6
+    exact = (x * m + (1 << 10)) >> 11
+    assert exact > INT32_MAX
+    assert multiply_by_quantized_multiplier(x, m, shift, "single") == wrap_int32(exact)
+    assert multiply_by_quantized_multiplier(x, m, shift, "single") == \
+        ChannelMultiplier(m, shift, "single")(x)
 
 
 def test_mbqm_broadcasts_per_channel():

@@ -32,11 +32,9 @@ range, fused activations, inputs including -32768 and 32767.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
+from conv_cases import Fc16x8Case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
@@ -54,122 +52,41 @@ from interpreter.builder import ModelBuilder
 CI = settings(max_examples=400, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SLOW = settings(CI, max_examples=3000)
-ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
 
-def f32(x: float) -> float:
-    return float(np.float32(x))
+def check(case: Fc16x8Case) -> None:
+    """Equal bytes, or (a fused activation bound that does not fit int32 at a tiny
+    output scale) both refuse the model."""
+    model, ishape = case.model()
+    x = case.input(ishape)
+    try:
+        ours = run_model(model, [x])[0]
+    except ModelError as e:
+        assert "fused activation's bound" in str(e), f"{case}: {e}"
+        with pytest.raises(RuntimeError):
+            run_tflm(model, [x])
+        return
+    assert_same(ours, run_tflm(model, [x])[0], f"{case}")
 
-
-@dataclass(frozen=True)
-class Case:
-    """One single-op 16x8 FULLY_CONNECTED model and its input, reproducible from ``seed``."""
-
-    seed: int
-    bias: type | None
-    per_channel: bool
-    zero_points: bool     # non-zero input, output and (per-tensor) filter zero points
-
-    def _rng(self, salt: int) -> np.random.Generator:
-        return np.random.default_rng([self.seed, salt])
-
-    def model(self, bias_scale_factor: float = 1.0) -> tuple[bytes, tuple]:
-        rng = self._rng(1)
-        def r(lo, hi):
-            return int(rng.integers(lo, hi + 1))
-        depth = r(1, 64) if r(0, 5) else r(500, 1500)
-        units = r(1, 16)
-        layout = ["rows", "rows", "nd", "flatten"][r(0, 3)]
-        if layout == "rows":
-            ishape = (r(1, 4), depth)
-        elif layout == "nd":
-            ishape = (r(1, 3), r(1, 3), depth)
-        else:               # [1, h, w, c] read as one row of h * w * c
-            h, w, c = r(1, 3), r(1, 3), r(1, 6)
-            ishape, depth = (1, h, w, c), h * w * c
-        keep_num_dims = layout == "nd" and bool(r(0, 1))
-        batches = math.prod(ishape) // depth
-        oshape = (*ishape[:-1], units) if keep_num_dims else (batches, units)
-
-        s_in = f32(10 ** rng.uniform(-4.5, -1.5))
-        n_scales = units if self.per_channel else 1
-        s_w = [f32(10 ** rng.uniform(-3, -0.5)) for _ in range(n_scales)]
-        # the real multiplier, log-uniform from far below 1 to above 1 (a typical
-        # accumulator is ~2^21 * sqrt(depth): most outputs land inside int16)
-        m_exp = rng.uniform(-7.5, 0.6) if r(0, 5) else rng.uniform(-2, 0.6)
-        if r(0, 7) == 0:    # real multipliers up to 15000 (MBQM shifts up to 14), saturating
-            m_exp = rng.uniform(0.6, math.log10(15000)) - math.log10(math.sqrt(depth))
-        s_out = f32(s_in * max(s_w) / 10 ** m_exp / np.sqrt(depth))
-        zp_in = zp_out = zp_w = 0
-        if self.zero_points:
-            zp_in, zp_out = r(-32768, 32767), r(-32768, 32767)
-            if r(0, 1):     # usually modest offsets; otherwise the whole int16 range
-                zp_in, zp_out = zp_in // 256, zp_out // 256
-            zp_w = 0 if self.per_channel else r(-128, 127)
-
-        b = ModelBuilder(description="16x8 FULLY_CONNECTED")
-        x = b.add_tensor("input", np.int16, ishape, scale=s_in, zero_point=zp_in)
-        w = b.add_tensor("filter", np.int8, (units, depth), scale=s_w,
-                         zero_point=[zp_w] * n_scales, quantized_dimension=0,
-                         data=rng.integers(-127, 128, (units, depth)))
-        y = b.add_tensor("output", np.int16, oshape, scale=s_out, zero_point=zp_out)
-        inputs = [x, w]
-        if self.bias is not None:
-            bits = {np.int16: 15, np.int32: 31, np.int64: 40}[self.bias]
-            if r(0, 2):     # usually modest biases; otherwise the type's full range
-                bits = min(bits, 24)
-            bias = rng.integers(-(1 << bits), 1 << bits, units)
-            inputs.append(b.add_tensor("bias", self.bias, (units,),
-                                       scale=[s_in * v * bias_scale_factor for v in s_w],
-                                       zero_point=0, data=bias))
-        b.add_operator("FULLY_CONNECTED", inputs, [y],
-                       options={"fused_activation_function": ACTIVATIONS[r(0, 3)],
-                                "keep_num_dims": keep_num_dims})
-        b.set_inputs([x])
-        b.set_outputs([y])
-        return b.build(), ishape
-
-    def input(self, ishape) -> np.ndarray:
-        rng = self._rng(2)
-        x = rng.integers(-32768, 32768, ishape).astype(np.int16)
-        flat = x.reshape(-1)
-        flat[0] = -32768
-        flat[-1] = 32767
-        if rng.integers(0, 4) == 0:   # small inputs: outputs away from saturation
-            x = (x // 256).astype(np.int16)
-        return x
-
-    def run(self) -> None:
-        """Equal bytes, or (a fused activation bound that does not fit int32 at a tiny
-        output scale) both refuse the model."""
-        model, ishape = self.model()
-        x = self.input(ishape)
-        try:
-            ours = run_model(model, [x])[0]
-        except ModelError as e:
-            assert "fused activation's bound" in str(e), f"{self}: {e}"
+def check_tflite_semantics(case: Fc16x8Case) -> None:
+    """semantics="tflite" equals LiteRT's reference kernel, or both refuse the model
+    (an int32 bias LiteRT reads as int64: refused here, whatever LiteRT computes)."""
+    model, ishape = case.model()
+    x = case.input(ishape)
+    try:
+        ours = run_interpreter(model, x, semantics="tflite")
+    except (ModelError, UnsupportedOpError) as e:
+        assert "FULLY_CONNECTED" in str(e)
+        if "fused activation's bound" not in str(e):
+            assert case.zero_points or case.bias == np.int32, f"{case}: {e}"
+        if case.bias != np.int32:
             with pytest.raises(RuntimeError):
-                run_tflm(model, [x])
-            return
-        assert_same(ours, run_tflm(model, [x])[0], f"{self}")
+                run_litert(model, [x])
+        return
+    assert not case.zero_points and case.bias != np.int32, f"{case} was not refused"
+    assert_same(ours, run_litert(model, [x])[0], f"{case} vs LiteRT")
 
-    def run_tflite_semantics(self) -> None:
-        """semantics="tflite" equals LiteRT's reference kernel, or both refuse the model
-        (an int32 bias LiteRT reads as int64: refused here, whatever LiteRT computes)."""
-        model, ishape = self.model()
-        x = self.input(ishape)
-        try:
-            ours = run_interpreter(model, x, semantics="tflite")
-        except (ModelError, UnsupportedOpError) as e:
-            assert "FULLY_CONNECTED" in str(e)
-            if "fused activation's bound" not in str(e):
-                assert self.zero_points or self.bias == np.int32, f"{self}: {e}"
-            if self.bias != np.int32:
-                with pytest.raises(RuntimeError):
-                    run_litert(model, [x])
-            return
-        assert not self.zero_points and self.bias != np.int32, f"{self} was not refused"
-        assert_same(ours, run_litert(model, [x])[0], f"{self} vs LiteRT")
+
 
 
 def run_interpreter(model: bytes, x: np.ndarray, **kwargs) -> np.ndarray:
@@ -181,33 +98,33 @@ def run_interpreter(model: bytes, x: np.ndarray, **kwargs) -> np.ndarray:
 
 
 def cases(biases=(None, np.int32, np.int64)):
-    return st.builds(Case, seeds, st.sampled_from(list(biases)), st.booleans(), st.booleans())
+    return st.builds(Fc16x8Case, seeds, st.sampled_from(list(biases)), st.booleans(), st.booleans())
 
 
 @CI
 @given(cases())
 def test_fully_connected_16x8_matches_tflm(case):
-    case.run()
+    check(case)
 
 
 @settings(CI, max_examples=300)
 @given(cases())
 def test_fully_connected_16x8_tflite_semantics_matches_litert(case):
-    case.run_tflite_semantics()
+    check_tflite_semantics(case)
 
 
 @pytest.mark.slow
 @SLOW
 @given(cases())
 def test_fully_connected_16x8_matches_tflm_slow(case):
-    case.run()
+    check(case)
 
 
 @pytest.mark.slow
 @SLOW
 @given(cases())
 def test_fully_connected_16x8_tflite_semantics_slow(case):
-    case.run_tflite_semantics()
+    check_tflite_semantics(case)
 
 
 # -- hand-worked cases ------------------------------------------------------------------
@@ -314,7 +231,7 @@ def test_tflite_semantics_refuses_int32_bias():
 def test_bias_scale_must_match_like_tflm():
     """GetQuantizedConvolutionMultipler (per-tensor weights) refuses a bias scale off by
     more than 2% of an output step, for 16x8 as for int8."""
-    model, ishape = Case(5, np.int64, False, False).model(bias_scale_factor=1e4)
+    model, ishape = Fc16x8Case(5, np.int64, False, False).model(bias_scale_factor=1e4)
     x = np.zeros(ishape, np.int16)
     with pytest.raises(RuntimeError):
         run_tflm(model, [x])
@@ -368,7 +285,7 @@ def test_c_backend_runs_the_numpy_16x8_path():
     """The C class takes only int8; int16 falls back to NumPy, bit-exact."""
     pytest.importorskip("interpreter.ops_c")
     for seed in range(12):
-        case = Case(seed, [None, np.int32, np.int64][seed % 3], bool(seed % 2), seed % 4 < 2)
+        case = Fc16x8Case(seed, [None, np.int32, np.int64][seed % 3], bool(seed % 2), seed % 4 < 2)
         model, ishape = case.model()
         x = case.input(ishape)
         try:

@@ -75,7 +75,7 @@ def test_select_v2_rejects_int32():
         run_model(model, [np.ones(2, bool), np.ones(2, np.int32), np.ones(2, np.int32)])
 
 
-CAST_TYPES = [np.float32, np.int8, np.int16, np.int32, np.bool_]
+CAST_TYPES = [np.float32, np.int8, np.int16, np.int32, np.uint32, np.bool_]
 CAST_FLOATS = np.array([0.0, -0.0, 0.5, -0.5, 1.7, -1.7, 127.9, 128.0, -129.0, 32767.5,
                         -40000.9, 70000.2, 3e9, -3e9, np.nan, np.inf, -np.inf, 16777217.0],
                        np.float32)

@@ -641,7 +641,8 @@ RECIPES: dict[str, Recipe] = {
     "BROADCAST_ARGS": R(broadcast_args),
     "BROADCAST_TO": R(with_consts((1, 3), (2, 3), [([2, 3], "int32")])),
     "CALL_ONCE": R(call_once),
-    "CAST": R(cast, pairs(DTYPES + ("uint8",), DTYPES + ("uint8",))),
+    "CAST": R(cast, pairs(DTYPES + ("uint8",), DTYPES + ("uint8",))
+              + pairs(("uint32",), DTYPES) + pairs(DTYPES, ("uint32",))),
     "CEIL": R(unary(out="in")),
     "CONCATENATION": R(concatenation),
     "CONV_2D": R(conv_2d, DTYPES + ("int8 (int4 weights)", "int16 (int32 bias)")),
@@ -740,6 +741,91 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
+def signal_op(inputs, outputs, options: dict | None):
+    """One of TFLM's Signal custom ops (the probed op's name is its custom code).
+
+    ``inputs``: (shape, dtype, data or None) per input; ``outputs``: (shape, dtype);
+    ``options``: the FlexBuffer map (None: the kernel reads none). A dtype of None
+    is the label's first type; outputs are fully written by one invoke.
+    """
+    from flatbuffers import flexbuffers
+
+    def build(c: Ctx):
+        ins = []
+        for shape, dtype, data in inputs:
+            dtype = dtype or c.dtype
+            if data is None:
+                data = _signal_data(c, dtype, shape)
+                ins.append(c.input(shape, dtype, q=None, data=data))
+            else:
+                ins.append(c.const(data, dtype, shape))
+        outs = [c.output(shape, dtype or c.dst, q=None) for shape, dtype in outputs]
+        opts = options(c) if callable(options) else options
+        c.b.add_operator("CUSTOM", ins, outs, custom_code=c.op,
+                         custom_options=None if opts is None else flexbuffers.Dumps(opts))
+    return build
+
+
+def _signal_data(c: Ctx, dtype: str, shape) -> np.ndarray:
+    """Full-range integers (int16 audio, uint32 powers, ...), floats around +-1000."""
+    if dtype.startswith("float"):
+        return (c.rng.standard_normal(shape) * 1000).astype(dtype)
+    info = np.iinfo(dtype)
+    return c.rng.integers(int(info.min), int(info.max), shape, endpoint=True,
+                          dtype=np.uint64 if dtype == "uint64" else np.int64).astype(dtype)
+
+
+_FFT_TYPE = {"int16": 7, "int32": 2, "float32": 0}
+_FB_TABLES = [((8,), "int16", [9000, 12000, 15000, 20000, 30000, 22000, 11000, 5000]),
+              ((8,), "int16", [23767, 20767, 17767, 12767, 2767, 10767, 21767, 27767]),
+              ((4,), "int16", [0, 1, 3, 6]), ((4,), "int16", [0, 1, 3, 5]),
+              ((4,), "int16", [1, 2, 2, 3])]
+SIGNAL = {
+    "SignalWindow": R(signal_op([((2, 16), None, None), ((16,), None, np.arange(16) * 2000)],
+                             [((2, 16), None)], {"shift": 12}), ("int16",)),
+    "SignalFftAutoScale": R(signal_op([((32,), None, None)], [((32,), None), ((), "int32")], None),
+                            ("int16",)),
+    "SignalRfft": R(signal_op([((2, 24), None, None)], [((2, 34), None)],
+                           lambda c: {"T": _FFT_TYPE[c.dtype], "fft_length": 32}),
+                    ("int16", "int32", "float32")),
+    "SignalIrfft": R(signal_op([((2, 34), None, None)], [((2, 32), None)],
+                            lambda c: {"T": _FFT_TYPE[c.dtype], "fft_length": 32}),
+                     ("int16", "int32", "float32")),
+    "SignalEnergy": R(signal_op([((32,), None, None)], [((16,), None)],
+                             {"end_index": 16, "start_index": 0}), ("int16->uint32",)),
+    "SignalFilterBank": R(signal_op([((9,), None, None)] + _FB_TABLES, [((3,), None)],
+                                 {"num_channels": 3}), ("uint32->uint64",)),
+    "SignalFilterBankSquareRoot": R(signal_op([((8,), None, None), ((), "int32", 3)],
+                                           [((8,), None)], None), ("uint64->uint32",)),
+    "SignalFilterBankSpectralSubtraction": R(signal_op(
+        [((8,), None, None)], [((8,), None), ((8,), None)],
+        {"alternate_one_minus_smoothing": 15401, "alternate_smoothing": 983,
+         "clamping": False, "min_signal_remaining": 819, "num_channels": 8,
+         "one_minus_smoothing": 15975, "smoothing": 409, "smoothing_bits": 10,
+         "spectral_subtraction_bits": 14}), ("uint32",)),
+    "SignalPCAN": R(signal_op([((8,), None, None), ((8,), None, None),
+                            ((125,), "int16", (np.arange(125) * 263) % 32768)],
+                           [((8,), None)], {"snr_shift": 6}), ("uint32",)),
+    "SignalFilterBankLog": R(signal_op([((8,), None, None)], [((8,), None)],
+                                    {"input_correction_bits": 3, "output_scale": 64}),
+                             ("uint32->int16",)),
+    "SignalFramer": R(signal_op([((2, 8), None, None)], [((2, 2, 10), None), ((), "bool")],
+                             {"frame_size": 10, "frame_step": 4, "prefill": True}),
+                      ("int16",)),
+    "SignalOverlapAdd": R(signal_op([((2, 3, 8), None, None)], [((2, 9), None)],
+                                 lambda c: {"T": _FFT_TYPE[c.dtype], "frame_step": 3}),
+                          ("int16", "float32")),
+    "SignalStacker": R(signal_op([((5,), None, None)], [((15,), None), ((), "bool")],
+                              {"num_channels": 5, "stacker_left_context": 2,
+                               "stacker_right_context": 0, "stacker_step": 1}), ("int16",)),
+    "SignalDelay": R(signal_op([((2, 6), None, None)], [((2, 6), None)], {"delay_length": 4}),
+                     ("int16",)),
+}
+
+
+RECIPES.update({op: Recipe(r.build, r.labels, custom_code=op) for op, r in SIGNAL.items()})
+
+
 def labels(op: str) -> tuple[str, ...]:
     return tuple(RECIPES[op].labels)
 
@@ -785,10 +871,10 @@ def _run_ours(case: Case, semantics: str = "tflm", backend: str = "numpy",
         warnings.simplefilter("ignore")
         interp = Interpreter(model_content=case.model, backend=backend, semantics=semantics)
         interp.allocate_tensors()
-        if info is not None:
-            # the variant of the first C kernel the backend chose (ops_c.kernel.CKernel)
-            info["kernel"] = next((op.kernel.variant for op in getattr(interp, "_ops", None) or []
-                                   if getattr(op, "kernel", None) is not None), None)
+        if info is not None:   # the variant of the first C kernel the backend chose
+            kernels = [op.kernel for op in getattr(interp, "_ops", None) or []
+                       if getattr(op, "kernel", None) is not None]
+            info["kernel"] = kernels[0].variant if kernels else None
         for d, x in zip(interp.get_input_details(), case.feeds):
             interp.set_tensor(d["index"], x)
         interp.invoke()

@@ -39,7 +39,7 @@ OP_FUNCTIONS = {
     "DEPTHWISE_CONV_2D": ["tnn_depthwise_conv_wrapper_s8",
                           "tnn_depthwise_conv_wrapper_s8_get_buffer_size"],
     "FULLY_CONNECTED": ["tnn_fully_connected_s8", "tnn_fully_connected_s8_get_buffer_size",
-                        "tnn_fully_connected_s8_kernel_sum", "tnn_fully_connected_f32"],
+                        "tnn_fully_connected_s8_kernel_sum"],
     "AVERAGE_POOL_2D": ["tnn_avgpool_s8", "tnn_avgpool_s8_get_buffer_size"],
     "MAX_POOL_2D": ["tnn_maxpool_s8"],
     "ADD": ["tnn_add_s8"],
@@ -47,10 +47,27 @@ OP_FUNCTIONS = {
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
     **{op: ["tnn_reshape"] for op in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")},
+    "TRANSPOSE_CONV": ["tnn_transpose_conv_s8", "tnn_transpose_conv_s8_get_buffer_size"],
+    "CONV_2D/16x8": ["tnn_convolve_s16"],
+    "DEPTHWISE_CONV_2D/16x8": ["tnn_depthwise_conv_s16"],
+    "FULLY_CONNECTED/16x8": ["tnn_fully_connected_s16"],
+    "FULLY_CONNECTED/float32": ["tnn_fully_connected_f32"],
+    "TRANSPOSE_CONV/16x8": ["tnn_transpose_conv_s16", "tnn_transpose_conv_s16_get_buffer_size"],
+    # data movement (any element type) and reduction
+    "PAD": ["tnn_pad"],
+    "PADV2": ["tnn_pad"],
+    "CONCATENATION": ["tnn_concatenation"],
+    "SLICE": ["tnn_strided_copy"],
+    "STRIDED_SLICE": ["tnn_strided_copy"],
+    "TRANSPOSE": ["tnn_strided_copy"],
+    "RESIZE_NEAREST_NEIGHBOR": ["tnn_resize_nearest_neighbor"],
+    "MEAN": ["tnn_mean_s8"],
+    "SUM": ["tnn_mean_s8"],
     # the int8 ops whose prepared form is a table (interpreter/ops_c/lut.py)
     **{op: ["tnn_lut_s8"] for op in ("LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU",
                                       "ABS", "RELU", "RELU6")},
-    "QUANTIZE": ["tnn_quantize_f32_s8", "tnn_lut_s8"],
+    "QUANTIZE": ["tnn_quantize_f32_s8"],
+    "QUANTIZE/int8": ["tnn_lut_s8"],
     "DEQUANTIZE": ["tnn_lut_s8_f32"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
@@ -65,7 +82,7 @@ def op_sizes(core: str, objects: list[Path], tmp: Path) -> dict[str, int]:
     from interpreter.deploy.toolchain import CORES as _C
     gcc, out = tool("gcc"), {}
     for op, funcs in OP_FUNCTIONS.items():
-        elf = tmp / f"{core}-{op}.elf"
+        elf = tmp / f"{core}-{op.replace('/', '_')}.elf"
         run([gcc, *COMMON, *_C[core], "-nostartfiles", "-nostdlib", "-Wl,--gc-sections",
              f"-Wl,-e,{funcs[0]}", *[f"-Wl,-u,{f}" for f in funcs], *objects,
              "-Wl,--start-group", "-lc", "-lgcc", "-Wl,--end-group", "-o", elf])

@@ -3,10 +3,11 @@ docs/OP_COVERAGE.md.
 
 The operator list is TFLM's: the builtins its op resolver registers
 (``micro_mutable_op_resolver.h``; the ``tflite-micro`` Python runtime registers
-them all, DYNAMIC_UPDATE_SLICE included) plus the custom DETECTION_POSTPROCESS.
-For every operator and type the type probe (``tests/type_probe.py``) builds
-one small single-op model and runs it on the TFLM runtime, LiteRT's reference
-kernels (BUILTIN_REF), this interpreter
+them all, DYNAMIC_UPDATE_SLICE included) plus the custom DETECTION_POSTPROCESS
+and the custom Signal ops of TFLM's audio front end (listed by their custom
+code, e.g. ``SignalRfft``). For every operator and type the type probe
+(``tests/type_probe.py``) builds one small single-op model and runs it on the
+TFLM runtime, LiteRT's reference kernels (BUILTIN_REF), this interpreter
 (``semantics="tflm"`` and ``"tflite"``) and its C backend, each run in a worker
 process so that a runtime aborting on a type it does not support is recorded,
 not fatal. The JSON keeps every result; the Markdown table has one row per
@@ -46,9 +47,15 @@ REDUCE_ALL RELU RELU6 RESHAPE RESIZE_BILINEAR RESIZE_NEAREST_NEIGHBOR REVERSE_V2
 SELECT_V2 SHAPE SIN SLICE SOFTMAX SPACE_TO_BATCH_ND SPACE_TO_DEPTH SPLIT SPLIT_V SQRT SQUARE
 SQUARED_DIFFERENCE SQUEEZE STRIDED_SLICE SUB SUM SVDF TANH TRANSPOSE TRANSPOSE_CONV
 UNIDIRECTIONAL_SEQUENCE_LSTM UNPACK VAR_HANDLE WHILE ZEROS_LIKE""".split()
+#: TFLM's signal library (``signal/micro/kernels``), custom ops named by their custom code
+SIGNAL_OPS = """SignalWindow SignalFftAutoScale SignalRfft SignalIrfft SignalEnergy SignalFilterBank
+SignalFilterBankSquareRoot SignalFilterBankSpectralSubtraction SignalPCAN SignalFilterBankLog
+SignalFramer SignalOverlapAdd SignalStacker SignalDelay""".split()
+TFLM_OPS += SIGNAL_OPS
 
 #: the name a custom operator has in a model
-CUSTOM_CODES = {"DETECTION_POSTPROCESS": "TFLite_Detection_PostProcess"}
+CUSTOM_CODES = {"DETECTION_POSTPROCESS": "TFLite_Detection_PostProcess",
+                **{op: op for op in SIGNAL_OPS}}
 
 OUT_MD = REPO / "docs" / "OP_COVERAGE.md"
 OUT_JSON = REPO / "docs" / "op_coverage.json"

@@ -64,14 +64,16 @@ def multiply_by_quantized_multiplier(x, multiplier, shift, rounding: str = DOUBL
     """MultiplyByQuantizedMultiplier: x * multiplier * 2^(shift - 31), rounded.
 
     ``multiplier`` and ``shift`` broadcast against ``x`` (per-channel arrays
-    along the last axis are the common case).
+    along the last axis are the common case). The result is an int32 value, as
+    the C function's: a single-rounding result that leaves int32 (a shift > 0 on
+    a large x) wraps, as TFLM's ``static_cast<int32_t>`` of the int64 does.
     """
     x = _i64(x)
     m = _i64(multiplier)
     shift = _i64(shift)
     if rounding == SINGLE:
         total_shift = 31 - shift
-        return (x * m + (np.int64(1) << (total_shift - 1))) >> total_shift
+        return wrap_int32((x * m + (np.int64(1) << (total_shift - 1))) >> total_shift)
     left = np.maximum(shift, 0)
     right = np.maximum(-shift, 0)
     return rounding_divide_by_pot(

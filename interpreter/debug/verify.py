@@ -24,6 +24,8 @@ from .dump import read_dump
 from .inputs import random_input
 
 REFERENCES = ("tflm", "tflite")
+#: ``verify(..., against=FIRMWARE, board=...)``: the generated firmware (interpreter.deploy)
+FIRMWARE = "firmware"
 
 
 # -- running each side --------------------------------------------------------
@@ -284,16 +286,22 @@ def _tflm_arena_size(interp, model: bytes) -> int:
 
 def verify(model: bytes, against: str, input_sets: Sequence[tuple[str, Sequence[np.ndarray]]] = (),
            backend: str = "numpy", rounding: str = "double", name: str = "model",
-           semantics: str | None = None) -> VerifyReport:
+           semantics: str | None = None, board: str | None = None,
+           opt: str = "O2") -> VerifyReport:
     """Run each input set on this interpreter and on ``against`` and compare every op output.
 
-    ``against`` is ``"tflm"``, ``"tflite"`` or the path of a ``.npz`` dump. With
-    a dump and no input sets, the model inputs are taken from the dump.
-    ``semantics`` is the flavor this interpreter runs with; ``None`` picks the
-    one of the reference (``default_semantics``).
+    ``against`` is ``"tflm"``, ``"tflite"``, ``"firmware"`` (the model's generated
+    firmware, run on ``board``: a QEMU board name, or ``"host"`` for the host's C
+    compiler; built with ``-<opt>``) or the path of a ``.npz`` dump. With a dump
+    and no input sets, the model inputs are taken from the dump. ``semantics`` is
+    the flavor this interpreter runs with; ``None`` picks the one of the
+    reference (``default_semantics``).
     """
     if semantics is None:
         semantics = default_semantics(against)
+    if against == FIRMWARE:
+        return _verify_firmware(model, input_sets, backend, rounding, name, semantics,
+                                board, opt)
     is_dump = against not in REFERENCES
     cases = []
     if is_dump:
@@ -320,6 +328,40 @@ def verify(model: bytes, against: str, input_sets: Sequence[tuple[str, Sequence[
             ref = run_litert(model, inputs, sg)
         cases.append(compare(sg, ours, ref, label))
     return VerifyReport(name, against, backend, cases, semantics)
+
+
+def run_generated(model: bytes, input_sets, board: str, opt: str = "O2",
+                  rounding: str = "double", name: str = "model"):
+    """Every op output of the model's generated firmware, per input set, and the run
+    (a ``FirmwareRun`` on a QEMU board; None on ``"host"``)."""
+    from ..deploy.host import run_on_host
+    from ..parse.loader import load_model
+
+    sg = load_model(bytes(model), name=name).main
+    inputs = [list(x) for _label, x in input_sets]
+    if board == "host":
+        captured, run = run_on_host(model, inputs, rounding, name, opt), None
+    else:
+        from ..deploy.firmware import run_firmware
+
+        run = run_firmware(model, inputs, board, opt, rounding, name=name, measure_size=False)
+        captured = run.outputs
+    return [{i: np.frombuffer(raw, sg.tensors[i].dtype).reshape(sg.tensors[i].shape)
+             for i, raw in c.items()} for c in captured], run
+
+
+def _verify_firmware(model, input_sets, backend, rounding, name, semantics, board, opt):
+    if board is None:
+        raise ValueError("--against firmware needs --board (a QEMU board or host)")
+    if not input_sets:
+        raise ValueError("--against firmware needs input sets (--inputs N or --input)")
+    refs, _run = run_generated(model, input_sets, board, opt, rounding, name)
+    cases = []
+    for (label, inputs), ref in zip(input_sets, refs):
+        interp, ours = run_ours(model, inputs, backend, rounding, semantics)
+        cases.append(compare(interp.model.main, ours, ref, label))
+    where = "the host" if board == "host" else board
+    return VerifyReport(name, f"firmware on {where} (-{opt})", backend, cases, semantics)
 
 
 def default_semantics(against) -> str:

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError, UnsupportedOpError
-from ..ops_c.call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg
+from ..ops_c.call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg, TensorListArg
 from ..parse.model import Tensor
 from ..parse.schema import TensorType
 from .sources import headers, kernel_tree, needed_sources, prototypes
@@ -158,9 +158,18 @@ def c_float(v) -> str:
     return text + ("f" if "." in text or "e" in text else ".0f")
 
 
+def c_int64(v) -> str:
+    v = int(v)
+    if v == -(1 << 63):
+        return "(-INT64_C(9223372036854775807) - 1)"
+    return f"INT64_C({v})"
+
+
 def c_array_body(values: np.ndarray) -> str:
     if values.dtype == np.float32:
         items = [f"0x{int(u):08x}u" for u in values.view(np.uint32)]
+    elif values.dtype == np.int64:
+        items = [c_int64(v) for v in values.tolist()]
     else:
         items = [c_int(v) for v in values.tolist()]
     if not items:
@@ -222,6 +231,12 @@ class _CallWriter:
             return self.const_array(value.name, value.ctype, value.values)
         if isinstance(value, TensorArg):
             return self.gen.tensor_pointer(self, value)
+        if isinstance(value, TensorListArg):
+            pointers = [self.gen.tensor_pointer(self, t) for t in value.tensors()]
+            name = self.name(what)
+            self.decls.append(f"static const {value.ctype} *const {name}[{len(pointers)}] = {{\n"
+                              + ",\n".join(f"    {p}" for p in pointers) + "};\n")
+            return name
         if isinstance(value, ContextArg):
             name = self.name("ctx")
             if value.index is None:

@@ -108,3 +108,21 @@ def tensors_from_bytes(subgraph, captured: dict[int, bytes]) -> dict[int, np.nda
     """Captured raw bytes as arrays of each tensor's type and shape."""
     return {i: np.frombuffer(raw, subgraph.tensors[i].dtype).reshape(subgraph.tensors[i].shape)
             for i, raw in captured.items()}
+
+
+def run_on_host(model: bytes, input_sets, rounding: str = "double", name: str = "model",
+                opt: str = "O2") -> list[dict[int, bytes]]:
+    """Generate the model's firmware, compile it with the host's C compiler, run each
+    input set (variable state reset before each); every op's outputs per set."""
+    import tempfile
+
+    from .codegen import generate
+
+    with tempfile.TemporaryDirectory(prefix="tinyml-host-") as tmp:
+        gen = generate(model, Path(tmp) / "model", rounding=rounding, name=name)
+        host = HostModel(gen, build_library(gen, Path(tmp) / "build", f"-{opt}"))
+        out = []
+        for inputs in input_sets:
+            host.reset()
+            out.append(host.run(inputs))
+        return out

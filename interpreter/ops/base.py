@@ -87,6 +87,13 @@ class Op:
         """The array an op gives its owned output ``position`` (see ``owned_outputs``)."""
         raise NotImplementedError
 
+    def reset(self) -> None:
+        """Put state the op keeps across invokes back to its initial value.
+
+        TFLM's registration ``reset``, which ``AllocateTensors`` and
+        ``MicroInterpreter::Reset`` call for every node; stateful ops override it.
+        """
+
     # -- helpers for subclasses ----------------------------------------
     def request_scratch(self, nbytes: int) -> int:
         """Ask the planner for ``nbytes`` of arena scratch live during this op only."""

@@ -13,6 +13,7 @@ import numpy as np
 from .base import Op
 from .common import ACT_NONE, scale_of, zero_point_of
 from .elementwise import fused_activation_field, require_per_tensor_quantization
+from .params import ConcatParams
 from .registry import register
 
 MAX_INPUTS = 10
@@ -39,7 +40,11 @@ class Concatenation(Op):
                 raise self.unsupported(f"input {t.name!r} has {len(t.shape)} dimensions "
                                        f"(at most {MAX_RANK})")
         self._check_quantization(ins, out)
-        self.axis = self._check_shapes(ins, out)
+        axis = self._check_shapes(ins, out)
+        self.params = ConcatParams(out.dtype.itemsize, axis,
+                                   int(np.prod(out.shape[:axis], dtype=np.int64)),
+                                   int(np.prod(out.shape[axis + 1:], dtype=np.int64)),
+                                   tuple(int(t.shape[axis]) for t in ins))
 
     def _check_quantization(self, ins, out) -> None:
         if out.dtype == np.int8:
@@ -74,4 +79,4 @@ class Concatenation(Op):
         return positive
 
     def eval(self, inputs, outputs, scratch) -> None:
-        np.concatenate(inputs, axis=self.axis, out=outputs[0])
+        np.concatenate(inputs, axis=self.params.axis, out=outputs[0])

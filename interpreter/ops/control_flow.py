@@ -19,6 +19,10 @@ import numpy as np
 from .base import Op
 from .registry import register
 
+#: A WHILE whose condition never turns false loops forever in TFLM; here it stops with a
+#: ModelError after this many iterations, far beyond any loop a microcontroller model runs.
+MAX_WHILE_ITERATIONS = 1 << 16
+
 
 def _copy(dst: np.ndarray, src: np.ndarray, what: str, op: Op) -> None:
     # memcpy between tensors of one type and byte length; the shapes may differ.
@@ -104,6 +108,9 @@ class While(_ControlFlow):
         self.check(len(body.outputs) == n, f"has {n} outputs but the body subgraph "
                    f"{self.body_index} has {len(body.outputs)}")
         self.check(len(cond.outputs) >= 1, f"the cond subgraph {self.cond_index} has no output")
+        flag = cond.tensors[cond.outputs[0]]
+        self.check(flag.num_elements >= 1, f"the cond subgraph {self.cond_index}'s output "
+                   f"{flag.name!r} holds no value (shape {list(flag.shape)})")
         self.check(None not in self.inputs, "an input is missing")
 
     def bind(self, inputs, outputs, scratch):
@@ -120,7 +127,12 @@ class While(_ControlFlow):
             # Keep the inputs in the outputs before a subgraph can overwrite them.
             copy_all(outputs, inputs, "input to output")
             graph.invoke_subgraph(c)
+            iterations = 0
             while bool(cond_out[0].reshape(-1)[0]):
+                iterations += 1
+                if iterations > MAX_WHILE_ITERATIONS:
+                    raise self.error(f"ran {MAX_WHILE_ITERATIONS:,} iterations without its "
+                                     "condition turning false; stopped (TFLM would loop forever)")
                 copy_all(body_in, outputs, "value to the body subgraph")
                 graph.invoke_subgraph(b)
                 copy_all(outputs, body_out, "output of the body subgraph")

@@ -84,3 +84,15 @@ def check_output_shape(op: Op, out, expected, index: int = 0) -> None:
 def check_max_rank(op: Op, tensor, max_rank: int, role: str = "input") -> None:
     if len(tensor.shape) > max_rank:
         raise op.unsupported(f"{role} has {len(tensor.shape)} dimensions (at most {max_rank})")
+
+
+def walk_view(x: np.ndarray, params) -> np.ndarray:
+    """The elements an ``params.AxisWalkParams`` walk visits, as a view of ``x`` with one
+    axis per walk axis (copy it into the output in row-major order)."""
+    x = np.transpose(x.reshape(params.in_shape), [a.axis for a in params.walk])
+    index = []
+    for a in params.walk:
+        stop = a.start + a.step * a.count
+        # a walk down to position 0 has stop -1, which a slice would read as "the end"
+        index.append(slice(a.start, None if a.count and stop < 0 else stop, a.step))
+    return x[tuple(index)]

@@ -26,6 +26,7 @@ from ..arith.float_math import sequential_sum
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
+from .params import ReduceParams
 from .registry import register
 
 _QUANTIZED = (np.dtype(np.int8), np.dtype(np.int16))
@@ -51,6 +52,9 @@ def mean_multiplier(multiplier: int, shift: int, n: int) -> tuple[int, int]:
 
 @register("MEAN")
 class Mean(Op):
+    #: whether the int8/int16 requantization folds in 1/n (MEAN) or not (SUM); None for
+    #: the reductions that do not requantize (REDUCE_MAX / REDUCE_MIN)
+    folds_count: bool | None = True
 
     def prepare(self) -> None:
         self.check_io_count(2)
@@ -79,10 +83,13 @@ class Mean(Op):
         if self.dtype in _QUANTIZED:
             require_per_tensor_quantization(self, inp, "input")
             require_per_tensor_quantization(self, out, "output")
-            m, s = quantize_multiplier(scale_of(inp) / scale_of(out), self.config.rounding)
-            self.multiplier, self.shift = mean_multiplier(m, s, self.n)
-            self.zp_in, self.zp_out = zero_point_of(inp), zero_point_of(out)
-            self.out_min, self.out_max = INT_RANGES[out.dtype]
+            if self.folds_count is not None:
+                m, s = quantize_multiplier(scale_of(inp) / scale_of(out), self.config.rounding)
+                if self.folds_count:
+                    m, s = mean_multiplier(m, s, self.n)
+                self.params = ReduceParams(inp.dtype, tuple(inp.shape), self.axes, self.n,
+                                           zero_point_of(inp), zero_point_of(out), m, s,
+                                           *INT_RANGES[out.dtype])
 
     def _reduced_last(self, x: np.ndarray) -> np.ndarray:
         """x with the kept axes first (in order) and the reduced ones flattened last."""
@@ -95,8 +102,12 @@ class Mean(Op):
         if self.dtype == np.float32:
             out[...] = (sequential_sum(x) / np.float32(self.n)).reshape(out.shape)
             return
+        p = self.params
+        if p.bytes_as_uint8:
+            x = x.view(np.uint8)
         total = wrap_int32(x.sum(axis=-1, dtype=np.int64))
-        shifted = wrap_int32(total - self.zp_in * self.n)
-        y = multiply_by_quantized_multiplier(shifted, self.multiplier, self.shift,
-                                             self.config.rounding) + self.zp_out
-        out[...] = np.clip(y, self.out_min, self.out_max).reshape(out.shape)
+        shifted = wrap_int32(total - p.input_zero_point * p.n)
+        # the zero point is added in int32, which wraps (TFLM, and the C kernel)
+        y = wrap_int32(multiply_by_quantized_multiplier(shifted, p.multiplier, p.shift,
+                                                        self.config.rounding) + p.output_zero_point)
+        out[...] = np.clip(y, p.act_min, p.act_max).astype(out.dtype).reshape(out.shape)

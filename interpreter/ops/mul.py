@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
 from .common import scale_of, zero_point_of
 from .elementwise import BinaryElementwiseOp
 from .params import MulParams
@@ -35,8 +35,9 @@ class Mul(BinaryElementwiseOp):
 
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         product = (x1 - self.zp1) * (x2 - self.zp2)
-        return multiply_by_quantized_multiplier(product, self.multiplier, self.shift,
-                                                self.config.rounding) + self.zp_out
+        # MBQM's int32 result plus the zero point, an int32 sum in TFLM: both wrap
+        return wrap_int32(multiply_by_quantized_multiplier(product, self.multiplier, self.shift,
+                                                           self.config.rounding) + self.zp_out)
 
     def apply_float(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         return x1 * x2

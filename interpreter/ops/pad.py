@@ -14,6 +14,7 @@ import numpy as np
 
 from .base import Op
 from .common import scale_of, zero_point_of
+from .params import PadParams
 from .registry import register
 
 MAX_RANK = 5
@@ -46,23 +47,25 @@ class Pad(Op):
         if pads.size != 2 * len(out.shape) or len(out.shape) != rank:
             raise self.error(f"paddings has {pads.size} values; need 2 per dimension of "
                              f"output shape {out.shape}")
-        self.pad_width = [(int(pads[2 * i]), int(pads[2 * i + 1])) for i in range(rank)]
-        if any(b < 0 or a < 0 for b, a in self.pad_width):
-            raise self.unsupported(f"negative paddings {self.pad_width} are not supported")
-        expected = tuple(d + b + a for d, (b, a) in zip(inp.shape, self.pad_width))
+        pad_width = [(int(pads[2 * i]), int(pads[2 * i + 1])) for i in range(rank)]
+        if any(b < 0 or a < 0 for b, a in pad_width):
+            raise self.unsupported(f"negative paddings {pad_width} are not supported")
+        expected = tuple(d + b + a for d, (b, a) in zip(inp.shape, pad_width))
         if expected != out.shape:
             raise self.error(f"padded shape {expected} differs from output shape {out.shape}")
-        self.interior = tuple(slice(b, b + d) for d, (b, _) in zip(inp.shape, self.pad_width))
-        self.has_constant = len(self.inputs) == 3 and self.inputs[2] is not None
-        if self.has_constant:
+        has_constant = len(self.inputs) == 3 and self.inputs[2] is not None
+        if has_constant:
             self._check_constant_values(self.input(2), inp, out)
         # TFLM pads with the zero point for int8 only; LiteRT for int16 too
         by_zero_point = (np.int8, np.int16) if self.config.semantics == "tflite" else (np.int8,)
-        self.default_value = _scale_and_zero_point(out)[1] if inp.dtype in by_zero_point else 0
+        default_value = _scale_and_zero_point(out)[1] if inp.dtype in by_zero_point else 0
         lo, hi = (np.iinfo(inp.dtype).min, np.iinfo(inp.dtype).max) \
             if inp.dtype in by_zero_point else (0, 0)
-        if not lo <= self.default_value <= hi:
-            raise self.error(f"output zero point {self.default_value} is outside {inp.dtype}")
+        if not lo <= default_value <= hi:
+            raise self.error(f"output zero point {default_value} is outside {inp.dtype}")
+        self.params = PadParams(inp.dtype.itemsize, tuple(inp.shape), tuple(out.shape),
+                                tuple(b for b, _ in pad_width),
+                                None if has_constant else np.array(default_value, inp.dtype))
 
     def _check_constant_values(self, cv, inp, out) -> None:
         if cv.dtype != inp.dtype:
@@ -73,7 +76,6 @@ class Pad(Op):
             raise self.error("int8 constant_values must share the output's scale and zero point")
 
     def eval(self, inputs, outputs, scratch) -> None:
-        out = outputs[0]
-        value = inputs[2].ravel()[0] if self.has_constant else self.default_value
-        out[...] = value
-        out[self.interior] = inputs[0]
+        out, value = outputs[0], self.params.value
+        out[...] = inputs[2].ravel()[0] if value is None else value
+        out[self.params.interior] = inputs[0]

@@ -79,6 +79,30 @@ class FullyConnectedParams:
 
 
 @dataclass(frozen=True, eq=False)
+class TransposeConvParams:
+    """TRANSPOSE_CONV: every input pixel scatters into the output pixels its taps reach.
+
+    ``scratch`` is the index of the op's working memory (one output's sums, as
+    TFLM's scratch: int32 for int8, int64 for 16x8).
+    """
+
+    dtype: np.dtype
+    stride: tuple[int, int]
+    padding: tuple[int, int]                # TFLM's, computed for the output size
+    input_offset: int
+    stage: OutputStage | None
+    float_range: tuple[np.float32, np.float32] | None
+    filter: np.ndarray | None               # OHWI constant weights
+    bias: np.ndarray | None
+    has_bias: bool
+    scratch: int | None
+
+    @property
+    def constant_operands(self) -> bool:
+        return self.filter is not None and (self.bias is not None or not self.has_bias)
+
+
+@dataclass(frozen=True, eq=False)
 class PoolParams:
     """AVERAGE_POOL_2D and MAX_POOL_2D: no requantization (input and output share
     their quantization), only the activation clamp."""
@@ -186,3 +210,108 @@ class LookupTable:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.values[x.astype(np.intp) - int(np.iinfo(self.input_dtype).min)]
+
+
+@dataclass(frozen=True)
+class WalkAxis:
+    """One axis of an ``AxisWalkParams`` walk: input axis ``axis`` at positions
+    ``start + step * i`` for ``0 <= i < count`` (``step`` != 0, any sign)."""
+
+    axis: int
+    start: int
+    step: int
+    count: int
+
+
+@dataclass(frozen=True, eq=False)
+class AxisWalkParams:
+    """SLICE, STRIDED_SLICE and TRANSPOSE: the output, in row-major order, is the input
+    (seen with shape ``in_shape``) walked along ``walk``, outermost axis first.
+
+    TRANSPOSE walks every input axis whole, in the permuted order; SLICE walks a box
+    in the input's order; STRIDED_SLICE a box with steps, its shrunk axes walked once
+    (``in_shape`` is LiteRT's effective shape, new axes included, under
+    ``semantics="tflite"``). No value is changed, so any element type is bytes.
+    """
+
+    itemsize: int
+    in_shape: tuple[int, ...]
+    walk: tuple[WalkAxis, ...]
+
+    @property
+    def element_box(self) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+        """The walk on the flat input: (counts, strides in elements, offset of the first
+        element), one count and stride per walk axis."""
+        strides = [int(np.prod(self.in_shape[k + 1:], dtype=np.int64))
+                   for k in range(len(self.in_shape))]
+        return (tuple(a.count for a in self.walk),
+                tuple(a.step * strides[a.axis] for a in self.walk),
+                sum(a.start * strides[a.axis] for a in self.walk))
+
+
+@dataclass(frozen=True, eq=False)
+class PadParams:
+    """PAD and PADV2: the input placed in the output at ``before`` (per axis), every
+    other output element set to the pad value: ``value`` (a 0-d array of the tensor's
+    type), or, when None, the ``constant_values`` input read at run time."""
+
+    itemsize: int
+    in_shape: tuple[int, ...]
+    out_shape: tuple[int, ...]
+    before: tuple[int, ...]
+    value: np.ndarray | None
+
+    @property
+    def interior(self) -> tuple[slice, ...]:
+        """Where the input goes in the output."""
+        return tuple(slice(b, b + d) for b, d in zip(self.before, self.in_shape))
+
+
+@dataclass(frozen=True, eq=False)
+class ConcatParams:
+    """CONCATENATION: ``outer`` slices, each the inputs' rows one after another; input
+    ``i`` contributes ``sizes[i] * inner`` elements per slice (``sizes``: its extent
+    along ``axis``). Bytes are copied unchanged."""
+
+    itemsize: int
+    axis: int
+    outer: int
+    inner: int
+    sizes: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class NearestNeighborParams:
+    """RESIZE_NEAREST_NEIGHBOR: output row ``y`` (column ``x``) copies input row
+    ``rows[y]`` (column ``cols[x]``), every channel; the maps are GetNearestNeighbor's."""
+
+    itemsize: int
+    rows: np.ndarray        # int64, one input row per output row
+    cols: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class ReduceParams:
+    """MEAN and SUM, int8/int16 (``QuantizedMeanOrSum``): per output element, the int32
+    (wrapping) sum of the ``n`` input elements on the reduced ``axes``, less
+    ``input_zero_point * n``, requantized with (``multiplier``, ``shift``) (MEAN: with
+    1/n folded in), plus ``output_zero_point``, clamped to the type. Outputs are in the
+    row-major order of the kept axes."""
+
+    dtype: np.dtype
+    in_shape: tuple[int, ...]
+    axes: tuple[int, ...]                   # reduced, ascending
+    n: int
+    input_zero_point: int
+    output_zero_point: int
+    multiplier: int
+    shift: int
+    act_min: int
+    act_max: int
+    #: LiteRT's reference SUM int8 (``semantics="tflite"``): each byte read as uint8,
+    #: the result clamped to [0, 255] and stored as a byte
+    bytes_as_uint8: bool = False
+
+    @property
+    def kept(self) -> tuple[int, ...]:
+        return tuple(i for i in range(len(self.in_shape)) if i not in self.axes)

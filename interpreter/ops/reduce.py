@@ -31,10 +31,10 @@ implementation, like MEAN's, requires it constant.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
-from .common import scale_of
 from .layout_common import F32, I8, check_same_quantization
 from .mean import Mean
 from .registry import register
@@ -42,24 +42,14 @@ from .registry import register
 
 @register("SUM")
 class Sum(Mean):
+    folds_count = False
 
     def prepare(self) -> None:
         super().prepare()
-        if self.dtype != F32:
-            self.multiplier, self.shift = quantize_multiplier(
-                scale_of(self.input(0)) / scale_of(self.outputs[0]), self.config.rounding)
-        self.litert_uint8 = self.config.semantics == "tflite" and self.dtype == I8
+        if self.config.semantics == "tflite" and self.dtype == I8:
+            self.params = replace(self.params, bytes_as_uint8=True, act_min=0, act_max=255)
 
     def eval(self, inputs, outputs, scratch) -> None:
-        if self.litert_uint8:
-            x = self._reduced_last(inputs[0].view(np.uint8)).astype(np.int64)
-            total = wrap_int32(wrap_int32(x.sum(axis=-1)) - self.zp_in * self.n)
-            y = multiply_by_quantized_multiplier(total,
-                                                 self.multiplier, self.shift,
-                                                 self.config.rounding) + self.zp_out
-            outputs[0][...] = np.clip(y, 0, 255).astype(np.uint8).view(np.int8).reshape(
-                outputs[0].shape)
-            return
         if self.dtype != F32:
             super().eval(inputs, outputs, scratch)     # QuantizedMeanOrSum, unfolded multiplier
             return
@@ -70,6 +60,7 @@ class Sum(Mean):
 
 
 class _ReduceExtremum(Mean):
+    folds_count = None
     #: numpy comparison deciding whether the incoming value replaces the accumulator
     better = None
 

@@ -40,6 +40,7 @@ from .layout_common import (
     check_type,
     constant_ints,
 )
+from .params import NearestNeighborParams
 from .registry import register
 
 _ONE = np.float32(1.0)
@@ -161,8 +162,10 @@ class ResizeNearestNeighbor(_Resize):
     supported = (F32, I8, I16)
 
     def prepare_axes(self, in_h, out_h, in_w, out_w) -> None:
-        self.rows = _nearest(in_h, out_h, self.align_corners, self.half_pixel)
-        self.cols = _nearest(in_w, out_w, self.align_corners, self.half_pixel)
+        self.params = NearestNeighborParams(
+            self.input(0).dtype.itemsize, _nearest(in_h, out_h, self.align_corners, self.half_pixel),
+            _nearest(in_w, out_w, self.align_corners, self.half_pixel))
 
     def eval(self, inputs, outputs, scratch) -> None:
-        outputs[0][...] = inputs[0][:, self.rows][:, :, self.cols]
+        p = self.params
+        outputs[0][...] = inputs[0][:, p.rows][:, :, p.cols]

@@ -54,7 +54,9 @@ from .layout_common import (
     check_same_type,
     check_type,
     constant_ints,
+    walk_view,
 )
+from .params import AxisWalkParams, WalkAxis
 from .registry import register
 
 _SUPPORTED = (F32, I8, I16, I32, BOOL)
@@ -83,17 +85,17 @@ class Slice(Op):
         rank = len(inp.shape)
         _vector_of_rank(self, 1, "begin", rank)
         _vector_of_rank(self, 2, "size", rank)
-        self.box = None
+        # a box known now is the prepared form; one computed at run time is walked at eval
         b = constant_ints(self, 1, "begin", required=False)
         s = constant_ints(self, 2, "size", required=False)
         if b is not None and s is not None:
-            self.box = self._box(b, s)
+            self.params = self._box(b, s)
 
-    def _box(self, begin, size) -> tuple[slice, ...]:
-        """GetValidatedBeginAndSizeVectors: the box as slices, or the error TFLM fails with."""
-        shape = self.input(0).shape
-        box, count = [], 1
-        for axis, (b, s, dim) in enumerate(zip(np.ravel(begin), np.ravel(size), shape)):
+    def _box(self, begin, size) -> AxisWalkParams:
+        """GetValidatedBeginAndSizeVectors: the box as a walk, or the error TFLM fails with."""
+        inp = self.input(0)
+        walk, count = [], 1
+        for axis, (b, s, dim) in enumerate(zip(np.ravel(begin), np.ravel(size), inp.shape)):
             b, s = int(b), int(s)
             if not 0 <= b <= dim:
                 raise self.error(f"begin {b} is out of range [0, {dim}] on axis {axis} "
@@ -102,17 +104,17 @@ class Slice(Op):
             if not 0 <= n <= dim - b:
                 raise self.error(f"size {s} does not fit axis {axis} of size {dim} from begin "
                                  f"{b} (TFLM's invoke fails)")
-            box.append(slice(b, b + n))
+            walk.append(WalkAxis(axis, b, 1, n))
             count *= n
         out = self.outputs[0]
         if count != out.num_elements:
             raise self.error(f"the slice holds {count} elements but the output tensor "
                              f"{out.shape} holds {out.num_elements} (TFLM's invoke fails)")
-        return tuple(box)
+        return AxisWalkParams(inp.dtype.itemsize, tuple(inp.shape), tuple(walk))
 
     def eval(self, inputs, outputs, scratch) -> None:
-        box = self.box if self.box is not None else self._box(inputs[1], inputs[2])
-        outputs[0][...] = inputs[0][box].reshape(outputs[0].shape)
+        p = self.params if self.params is not None else self._box(inputs[1], inputs[2])
+        outputs[0][...] = walk_view(inputs[0], p).reshape(outputs[0].shape)
 
 
 def _clamp(v: int, lo: int, hi: int) -> int:
@@ -270,8 +272,7 @@ class StridedSlice(Op):
             raise self.error(f"a shrunk axis selects no element (begin past the end, or a "
                              f"negative stride: TFLM then leaves the {out.num_elements} output "
                              "elements unwritten)")
-        self.index = np.ix_(*[np.array(r, dtype=np.intp) for r in ranges])
-        self.effective_shape = None
+        self.params = _walk(inp, inp.shape, ranges)
 
     def _prepare_litert(self, get) -> None:
         inp, out = self.input(0), self.outputs[0]
@@ -292,11 +293,13 @@ class StridedSlice(Op):
         if visited != out.num_elements:
             raise self.error(f"the slice visits {visited} elements but LiteRT allocates "
                              f"{out.num_elements} for the output {tuple(out.shape)}")
-        self.effective_shape = tuple(shape)
-        self.index = np.ix_(*[np.array(r, dtype=np.intp) for r in ranges])
+        self.params = _walk(inp, shape, ranges)
 
     def eval(self, inputs, outputs, scratch) -> None:
-        x = inputs[0]
-        if self.effective_shape is not None:
-            x = x.reshape(self.effective_shape)
-        outputs[0][...] = x[self.index].reshape(outputs[0].shape)
+        outputs[0][...] = walk_view(inputs[0], self.params).reshape(outputs[0].shape)
+
+
+def _walk(inp, shape, ranges) -> AxisWalkParams:
+    """The prepared form of a strided slice visiting ``ranges`` of an input of ``shape``."""
+    return AxisWalkParams(inp.dtype.itemsize, tuple(int(d) for d in shape),
+                          tuple(WalkAxis(k, r.start, r.step, len(r)) for k, r in enumerate(ranges)))

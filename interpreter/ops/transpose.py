@@ -8,8 +8,6 @@ in TFLM (no requantization happens).
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .base import Op
 from .layout_common import (
     F32,
@@ -20,7 +18,9 @@ from .layout_common import (
     check_same_type,
     check_type,
     constant_ints,
+    walk_view,
 )
+from .params import AxisWalkParams, WalkAxis
 from .registry import register
 
 MAX_RANK = 5
@@ -46,7 +46,8 @@ class Transpose(Op):
         if expected != tuple(out.shape):
             raise self.error(f"perm {list(perm)} turns shape {inp.shape} into {expected}, but "
                              f"the output tensor has shape {out.shape}")
-        self.perm = perm
+        self.params = AxisWalkParams(inp.dtype.itemsize, tuple(inp.shape), tuple(
+            WalkAxis(p, 0, 1, inp.shape[p]) for p in perm))
 
     def eval(self, inputs, outputs, scratch) -> None:
-        outputs[0][...] = np.transpose(inputs[0], self.perm)
+        outputs[0][...] = walk_view(inputs[0], self.params)

@@ -38,10 +38,12 @@ from .operands import (
     check_rank,
     check_symmetric_filter,
     check_types,
+    constant_data,
     filter_scales,
     int16_output_stage,
     output_stage,
 )
+from .params import TransposeConvParams
 from .registry import register
 from .window import PADDING_SAME, PADDING_VALID, compute_out_size, compute_padding
 
@@ -79,32 +81,42 @@ class TransposeConv(Op):
         self.stride = (s_h, s_w)
         self.taps = self._taps(in_h, in_w, f_h, f_w, out_h, out_w)
 
+        stage = float_range = scratch = None
+        input_offset = 0
         if dtype == np.int8:
             check_bias(self, bias, out_c, np.int32)
             scales = filter_scales(self, filter_, out_c, channel_axis=0)
             m, s = channel_multipliers(common.scale_of(input_), scales, common.scale_of(output),
                                        self.config.rounding)
             # The fused activation's range clamps the int8 result (tflite-micro's runtime
-            # applies it; older TFLM sources clamped to the int8 range only).
-            self.requantize = requantizer(
-                output_stage(self, "int32", m, s, output, activation, acc_bound=1 << 40),
-                rows=output.num_elements // out_c)
-            self.input_offset = -common.zero_point_of(input_)
-            self.request_scratch(output.num_elements * 4)
-            self.eval = self._eval_int8
+            # applies it; older TFLM sources clamped to the int8 range only). The int32
+            # sums may wrap (acc_bound past int32).
+            stage = output_stage(self, "int32", m, s, output, activation, acc_bound=1 << 40)
+            input_offset = -common.zero_point_of(input_)
+            scratch = self.request_scratch(output.num_elements * 4)
         elif dtype == np.int16:
             check_bias(self, bias, out_c, (np.int16, np.int64))
             check_symmetric_filter(self, filter_)
-            self.requantize = requantizer(int16_output_stage(
-                self, input_, filter_, output, out_c, channel_axis=0, activation=activation,
-                int64_acc=True))
-            self.input_offset = 0
-            self.request_scratch(output.num_elements * 8)
-            self.eval = self._eval_int8     # the same scatter; only requantize differs
+            stage = int16_output_stage(self, input_, filter_, output, out_c, channel_axis=0,
+                                       activation=activation, int64_acc=True)
+            scratch = self.request_scratch(output.num_elements * 8)
         else:
             check_bias(self, bias, out_c, np.float32)
-            self.act_range = common.activation_range_float(activation)
+            float_range = common.activation_range_float(activation)
+        self.params = TransposeConvParams(
+            dtype, (s_h, s_w), (self.pad_h, self.pad_w), input_offset, stage, float_range,
+            constant_data(filter_), constant_data(bias), bias is not None, scratch)
+
+    def setup_eval(self) -> None:
+        p = self.params
+        if p.dtype == np.float32:
             self.eval = self._eval_float
+            return
+        # int8 and 16x8: the same scatter; only the requantization differs
+        self.requantize = requantizer(p.stage, rows=self.outputs[0].num_elements
+                                      // self.outputs[0].shape[3])
+        self.input_offset = p.input_offset
+        self.eval = self._eval_int8
 
     def _taps(self, in_h, in_w, f_h, f_w, out_h, out_w):
         """Per filter tap (fy, fx), in descending order: the input and output slices it links."""
@@ -153,4 +165,4 @@ class TransposeConv(Op):
                     total[:, oy, ox, :] += xs[..., ic:ic + 1] * w[:, fy, fx, ic]
             bias = inputs[BIAS] if len(inputs) > BIAS and inputs[BIAS] is not None else None
             out[...] = float_output(total, None if bias is None else
-                                    np.asarray(bias, np.float32), self.act_range)
+                                    np.asarray(bias, np.float32), self.params.float_range)

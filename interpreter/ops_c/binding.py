@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import _tnn, _tnn_single
-from .call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg
+from .call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg, TensorListArg
 
 
 def module_for(rounding: str):
@@ -97,6 +97,8 @@ def bind_call(op, call: KernelCall, inputs: Sequence[np.ndarray | None],
             check_array(op, array, CTYPES[value.ctype], tensors[value.position].num_elements,
                         what)
             return keep.ptr(f"{value.ctype} *", array.reshape(-1))
+        if isinstance(value, TensorListArg):
+            return keep(ffi.new(f"{value.ctype} *[]", [arg(t) for t in value.tensors()]))
         if isinstance(value, ContextArg):
             buf = ffi.NULL
             if value.index is not None:

@@ -4,7 +4,8 @@ A backend kernel (``kernel.CKernel``) turns an op's prepared form into a
 ``KernelCall``: the C function and its arguments, where an argument is a
 plain integer, NULL, a parameter struct (passed by const pointer), a constant
 array (weights, multipliers: flash on a device), a tensor of the op (a
-pointer into the arena) or the op's working memory (a ``tnn_context``). The
+pointer into the arena), an array of such pointers, or the op's working
+memory (a ``tnn_context``). The
 host binding (``binding.bind_call``) makes it a ready cffi call on the
 interpreter's arena; the firmware generator (``interpreter.deploy``) writes
 the same call as C. So the host and the device run the same kernel with the
@@ -38,6 +39,19 @@ class TensorArg:
     role: str           # "input" or "output"
     position: int       # index into the op's inputs or outputs
     ctype: str
+
+
+@dataclass(frozen=True)
+class TensorListArg:
+    """An array of pointers to several of the op's tensors, in the arena (a
+    ``const <ctype> *const *`` parameter: CONCATENATION's inputs)."""
+
+    role: str
+    positions: tuple[int, ...]
+    ctype: str
+
+    def tensors(self) -> tuple[TensorArg, ...]:
+        return tuple(TensorArg(self.role, p, self.ctype) for p in self.positions)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +93,7 @@ class StructArg:
 
 
 Field = Union[int, np.float32, StructArg, ConstArg]
-Arg = Union[int, None, TensorArg, ConstArg, ContextArg, StructArg]
+Arg = Union[int, None, TensorArg, TensorListArg, ConstArg, ContextArg, StructArg]
 
 
 def tile(h: int, w: int) -> StructArg:

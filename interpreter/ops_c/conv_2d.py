@@ -1,7 +1,10 @@
-"""CONV_2D on tnn_convolve_wrapper_s8 (which picks the 1x1, 1xN or general kernel).
+"""CONV_2D on tnn_convolve_wrapper_s8 (which picks the 1x1, 1xN or general kernel), and
+16x8 on tnn_convolve_s16.
 
 int8 with constant filter and bias and no groups; the input offset is folded
-into the bias once, here (``tnn_fold_bias_s8``). Other forms run the NumPy eval.
+into the bias once, here (``tnn_fold_bias_s8``). 16x8 with constant weights and
+an int64 bias or none (TFLM's int64 accumulator; an int32 bias, which TFLM sums
+in int32, runs the NumPy eval). Other forms run the NumPy eval.
 """
 from __future__ import annotations
 
@@ -67,3 +70,28 @@ class Conv2DKernel(ConvolveCall):
 
     def prepare(self) -> None:
         self.prepare_convolve(self.params.filter, self.params.bias)
+
+
+@register_kernel("CONV_2D", backend="c")
+class Conv2DS16Kernel(CKernel):
+
+    @classmethod
+    def accepts(cls, op) -> bool:
+        p = op.params
+        return p.dtype == np.int16 and p.constant_operands and p.stage.kind == "int64"
+
+    def prepare(self) -> None:
+        self.variant = "s16"
+
+    def call(self) -> KernelCall:
+        p, stage, w = self.params, self.params.stage, self.params.window
+        return KernelCall("tnn_convolve_s16", (
+            StructArg.of("tnn_conv_params", input_offset=0, output_offset=0,
+                         stride=tile(w.stride_h, w.stride_w), padding=tile(w.pad_h, w.pad_w),
+                         dilation=tile(w.dilation_h, w.dilation_w),
+                         activation=activation(stage.act_min, stage.act_max)),
+            per_channel_quant(stage),
+            dims(self.op.inputs[0].shape), TensorArg("input", 0, "int16_t"),
+            dims(self.op.inputs[1].shape), ConstArg("filter", "int8_t", p.filter),
+            None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
+            dims(self.op.outputs[0].shape), TensorArg("output", 0, "int16_t")))

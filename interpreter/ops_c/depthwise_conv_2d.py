@@ -1,5 +1,6 @@
 """DEPTHWISE_CONV_2D on tnn_depthwise_conv_wrapper_s8 (which picks the 3x3,
-multiplier-1 or general kernel), int8.
+multiplier-1 or general kernel), int8; and 16x8 (constant weights, an int64 bias or
+none) on tnn_depthwise_conv_s16.
 
 A depthwise convolution of a one-channel input (person_detect's first layer:
 1 channel x multiplier 8) is an ordinary convolution with ``multiplier``
@@ -15,6 +16,7 @@ import numpy as np
 from ..ops.registry import register_kernel
 from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, tile
 from .conv_2d import ConvolveCall, per_channel_quant
+from .kernel import CKernel
 
 DW_VARIANTS = {0: "3x3", 1: "mult1", 2: "general"}
 
@@ -71,3 +73,29 @@ class DepthwiseConv2DKernel(ConvolveCall):
             self.context(), self.dw_params, per_channel_quant(p.stage),
             self.in_dims, TensorArg("input", 0, "int8_t"), self.filter_dims, filter_, bias,
             self.out_dims, TensorArg("output", 0, "int8_t")))
+
+
+@register_kernel("DEPTHWISE_CONV_2D", backend="c")
+class DepthwiseConv2DS16Kernel(CKernel):
+
+    @classmethod
+    def accepts(cls, op) -> bool:
+        p = op.params
+        return p.dtype == np.int16 and p.constant_operands and p.stage.kind == "int64"
+
+    def prepare(self) -> None:
+        self.variant = "s16"
+
+    def call(self) -> KernelCall:
+        p, stage, w = self.params, self.params.stage, self.params.window
+        return KernelCall("tnn_depthwise_conv_s16", (
+            StructArg.of("tnn_dw_conv_params", input_offset=0, output_offset=0,
+                         ch_mult=p.depth_multiplier, stride=tile(w.stride_h, w.stride_w),
+                         padding=tile(w.pad_h, w.pad_w),
+                         dilation=tile(w.dilation_h, w.dilation_w),
+                         activation=activation(stage.act_min, stage.act_max)),
+            per_channel_quant(stage),
+            dims(self.op.inputs[0].shape), TensorArg("input", 0, "int16_t"),
+            dims(self.op.inputs[1].shape), ConstArg("filter", "int8_t", p.filter),
+            None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
+            dims(self.op.outputs[0].shape), TensorArg("output", 0, "int16_t")))

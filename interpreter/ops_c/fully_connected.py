@@ -1,7 +1,8 @@
 """FULLY_CONNECTED on tnn_fully_connected_s8: int8 activations, constant int8 weights
 (or int4, which the loader unpacked to int8 values) per-tensor with their zero point
 or per-channel, requantized with MBQM (TFLM's arithmetic; LiteRT's floating-point
-requantization, and 16x8, run the NumPy eval).
+requantization runs the NumPy eval); 16x8 with constant weights and an int64 bias or
+none (TFLM's int64 accumulator) on tnn_fully_connected_s16.
 
 float32 with constant weights (and bias) on tnn_fully_connected_f32, in both
 flavors: their one difference, whose NaN wins where the dot product and the bias
@@ -50,6 +51,33 @@ class FullyConnectedKernel(CKernel):
             self.filter_dims, ConstArg("filter", "int8_t", self.filter),
             ConstArg("kernel_sum", "int32_t", self.kernel_sum),
             TensorArg("output", 0, "int8_t")))
+
+
+@register_kernel("FULLY_CONNECTED", backend="c")
+class FullyConnectedS16Kernel(CKernel):
+
+    @classmethod
+    def accepts(cls, op) -> bool:
+        p = op.params
+        return (p.dtype == np.int16 and p.stage.kind == "int64" and p.filter is not None
+                and p.filter.dtype == np.int8 and p.constant_operands)
+
+    def prepare(self) -> None:
+        self.op.check(self.params.stage.channels == self.params.units,
+                      "multipliers do not match the units")
+        self.variant = "s16"
+
+    def call(self) -> KernelCall:
+        p, stage = self.params, self.params.stage
+        return KernelCall("tnn_fully_connected_s16", (
+            StructArg.of("tnn_fc_params", input_offset=p.input_offset,
+                         filter_offset=p.filter_offset, output_offset=stage.zero_point,
+                         activation=activation(stage.act_min, stage.act_max)),
+            per_channel_quant(stage),
+            dims((p.batches, p.depth)), TensorArg("input", 0, "int16_t"),
+            dims((p.units, p.depth)), ConstArg("filter", "int8_t", p.filter),
+            None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
+            TensorArg("output", 0, "int16_t")))
 
 
 @register_kernel("FULLY_CONNECTED", backend="c")

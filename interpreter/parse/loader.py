@@ -313,7 +313,19 @@ class _SubgraphLoader:
         return tuple(tensors)
 
     def check_dataflow(self, inputs: tuple[int, ...], operators: tuple[Operator, ...]) -> None:
-        """Every tensor an operator reads exists when it runs; no tensor has two writers."""
+        """Every tensor an operator reads exists when it runs; no tensor has two writers;
+        nothing writes a constant (a subgraph input is written by the caller)."""
+        for i in inputs:
+            t = self.tensors[i]
+            if t.is_constant:
+                raise ModelError(f"{self.what} input tensor {i} ({t.name!r}) holds constant "
+                                 f"data (buffer {t.buffer}); an input must be writable")
+        for op in operators:
+            for o in op.outputs:
+                if o != -1 and self.tensors[o].is_constant:
+                    raise ModelError(f"{self.what} operator {op.index} ({op.op_name}) writes "
+                                     f"tensor {o} ({self.tensors[o].name!r}), which holds "
+                                     f"constant data (buffer {self.tensors[o].buffer})")
         available = set(inputs)
         available.update(t.index for t in self.tensors if t.is_constant or t.is_variable)
         writer: dict[int, int] = {}

@@ -47,6 +47,9 @@ extern "C" {
 #define TNN_DW_CONV_MULT1 1
 #define TNN_DW_CONV_GENERAL 2
 
+/* The most dimensions a tnn_box walks (TFLM's RuntimeShape holds 6 inline). */
+#define TNN_MAX_RANK 6
+
 /* Working memory handed to a kernel: `size` bytes at `buf` (buf may be NULL when
  * the kernel's *_get_buffer_size is 0). Any alignment of 4 bytes or more. */
 typedef struct {
@@ -175,6 +178,66 @@ typedef struct {
     int32_t output_offset;      /* +output zero point */
 } tnn_quantize_params;
 
+
+/* A box of elements of a buffer, walked in row-major order: position
+ * (i_0, ..., i_{rank-1}), 0 <= i_k < count[k], is element
+ * offset + i_0 * stride[0] + ... + i_{rank-1} * stride[rank-1].
+ * rank in [1, TNN_MAX_RANK]; counts >= 0; strides in elements, any sign.
+ * The data-movement kernels check that every position lies in their buffer. */
+typedef struct {
+    int32_t rank;
+    const int32_t *count;
+    const int32_t *stride;
+    int32_t offset;
+} tnn_box;
+
+/* SLICE, STRIDED_SLICE, TRANSPOSE: the output is input_box's elements, in order. */
+typedef struct {
+    int32_t element_size;   /* bytes per element: 1, 2, 4 or 8 */
+    int32_t input_size;     /* elements in the input buffer */
+    tnn_box input_box;
+} tnn_strided_copy_params;
+
+/* PAD, PADV2: the input's elements, in order, go to output_box's positions of the
+ * output; every other output element becomes the pad value. output_box's strides
+ * are positive, the innermost is 1 and each other one at least count * stride of
+ * the axis inside it (so the positions ascend). */
+typedef struct {
+    int32_t element_size;   /* 1, 2, 4 or 8 */
+    int32_t output_size;    /* elements in the output buffer */
+    tnn_box output_box;
+} tnn_pad_params;
+
+/* CONCATENATION: `outer` slices, each made of input 0's next row_bytes[0] bytes,
+ * then input 1's next row_bytes[1] bytes, ... */
+typedef struct {
+    int32_t input_count;        /* >= 1 */
+    int32_t outer;              /* >= 0 */
+    const int32_t *row_bytes;   /* input_count values >= 0 */
+} tnn_concatenation_params;
+
+/* RESIZE_NEAREST_NEIGHBOR: output pixel (y, x) is input pixel (rows[y], cols[x]). */
+typedef struct {
+    int32_t element_size;   /* 1, 2, 4 or 8 */
+    const int32_t *rows;    /* output height values in [0, input height) */
+    const int32_t *cols;    /* output width values in [0, input width) */
+} tnn_resize_nearest_params;
+
+/* MEAN and SUM (TFLM reference QuantizedMeanOrSum): output element j is
+ * clamp(requant(sum - N * input_zero_point) + output_offset), where sum is the
+ * int32 (wrapping) sum of the N elements of the `reduced` box placed at the j-th
+ * position of the `outputs` box, and requant uses `quant` (MEAN: 1/N folded into
+ * the multiplier, which may then be below 2^30). */
+typedef struct {
+    int32_t input_offset;   /* -input zero point */
+    int32_t output_offset;  /* +output zero point */
+    tnn_per_tensor_quant_params quant;  /* multiplier >= 0, shift in [-31, 30] */
+    tnn_activation activation;
+    int32_t input_size;     /* elements in the input buffer */
+    tnn_box outputs;        /* where each output's reduction starts, in output order */
+    tnn_box reduced;        /* the elements it sums, relative to that start (offset 0) */
+} tnn_mean_params;
+
 /* ---- preparation (run once, e.g. at code generation time) ----------------- */
 
 /* out[o] = bias[o] + input_offset * sum_k filter[o * depth + k] for o < out_ch
@@ -298,7 +361,60 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
                                   const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_depthwise_conv_3x3_s8_get_buffer_size(const tnn_dims *output_dims);
 
-/* ---- fully connected (FULLY_CONNECTED, int8) -------------------------------
+/* ---- transpose convolution (TRANSPOSE_CONV) -------------------------------
+ * input_dims: N x H x W x C_in; filter_dims: C_out x KH x KW x C_in (OHWI);
+ * output_dims: N x OH x OW x C_out; params: stride, padding (TFLM's, computed for
+ * the output size), dilation 1, offsets, activation; quant: C_out pairs. The
+ * working memory holds one output's sums (as TFLM's scratch). */
+
+/* int8: int32 sums, bias: the model's int32 bias (C_out values) or NULL. */
+int32_t tnn_transpose_conv_s8(const tnn_context *ctx, const tnn_conv_params *params,
+                              const tnn_per_channel_quant_params *quant,
+                              const tnn_dims *input_dims, const int8_t *input,
+                              const tnn_dims *filter_dims, const int8_t *filter,
+                              const int32_t *bias,
+                              const tnn_dims *output_dims, int8_t *output);
+int32_t tnn_transpose_conv_s8_get_buffer_size(const tnn_dims *output_dims);
+
+/* 16x8: int64 sums, bias: int64 (an int16 bias widened) or NULL; offsets 0. */
+int32_t tnn_transpose_conv_s16(const tnn_context *ctx, const tnn_conv_params *params,
+                               const tnn_per_channel_quant_params *quant,
+                               const tnn_dims *input_dims, const int16_t *input,
+                               const tnn_dims *filter_dims, const int8_t *filter,
+                               const int64_t *bias,
+                               const tnn_dims *output_dims, int16_t *output);
+int32_t tnn_transpose_conv_s16_get_buffer_size(const tnn_dims *output_dims);
+
+/* ---- 16x8 kernels (int16 activations, int8 weights, int64 accumulators) ----
+ * TFLM's int16 overloads with an int64 bias (or none): requantization with the
+ * int64 MultiplyByQuantizedMultiplier (shift <= 14). The convolutions read no
+ * zero points (params offsets must be 0); FULLY_CONNECTED reads the input and
+ * output zero points and, for per-tensor weights, the filter zero point.
+ * tnn_convolve_s16 also runs grouped convolutions: filter_dims->c may be a
+ * divisor of the input depth (output channels split evenly among the groups). */
+
+int32_t tnn_convolve_s16(const tnn_conv_params *params,
+                         const tnn_per_channel_quant_params *quant,
+                         const tnn_dims *input_dims, const int16_t *input,
+                         const tnn_dims *filter_dims, const int8_t *filter,
+                         const int64_t *bias,
+                         const tnn_dims *output_dims, int16_t *output);
+
+int32_t tnn_depthwise_conv_s16(const tnn_dw_conv_params *params,
+                               const tnn_per_channel_quant_params *quant,
+                               const tnn_dims *input_dims, const int16_t *input,
+                               const tnn_dims *filter_dims, const int8_t *filter,
+                               const int64_t *bias,
+                               const tnn_dims *output_dims, int16_t *output);
+
+/* input_offset in [-32768, 32768], filter_offset in [-127, 128]. */
+int32_t tnn_fully_connected_s16(const tnn_fc_params *params,
+                                const tnn_per_channel_quant_params *quant,
+                                const tnn_dims *input_dims, const int16_t *input,
+                                const tnn_dims *filter_dims, const int8_t *filter,
+                                const int64_t *bias, int16_t *output);
+
+/* ---- fully connected (FULLY_CONNECTED, int8 and float32) -------------------
  * input_dims: n = batches, c = depth; filter_dims: n = units, c = depth;
  * kernel_sum: from tnn_fully_connected_s8_kernel_sum; quant: `units` pairs
  * (per-tensor weights repeat theirs); output: batches x units. */
@@ -367,6 +483,34 @@ int32_t tnn_lut_s8_f32(const float *table, const int8_t *input, float *output, i
 /* RESHAPE, SQUEEZE, EXPAND_DIMS: copies `size` bytes (any element type) unless
  * input and output are the same buffer; the buffers must not otherwise overlap. */
 int32_t tnn_reshape(const void *input, void *output, int32_t size);
+
+/* ---- data movement (any element type, as bytes) ------------------------------
+ * Input and output buffers must not overlap. */
+
+/* SLICE, STRIDED_SLICE, TRANSPOSE. The output holds the product of the box's
+ * counts elements. */
+int32_t tnn_strided_copy(const tnn_strided_copy_params *params, const void *input,
+                         void *output);
+
+/* PAD, PADV2: the input holds the product of the box's counts elements;
+ * pad_value points to one element. */
+int32_t tnn_pad(const tnn_pad_params *params, const void *input, const void *pad_value,
+                void *output);
+
+/* CONCATENATION: inputs holds input_count pointers (NULL allowed where row_bytes
+ * is 0); input i holds outer * row_bytes[i] bytes, the output their sum. */
+int32_t tnn_concatenation(const tnn_concatenation_params *params,
+                          const void *const *inputs, void *output);
+
+/* RESIZE_NEAREST_NEIGHBOR, NHWC: input_dims and output_dims share n and c. */
+int32_t tnn_resize_nearest_neighbor(const tnn_resize_nearest_params *params,
+                                    const tnn_dims *input_dims, const void *input,
+                                    const tnn_dims *output_dims, void *output);
+
+/* ---- reduction (int8) ----------------------------------------------------- */
+
+/* MEAN, SUM: one output per position of params->outputs, in order. */
+int32_t tnn_mean_s8(const tnn_mean_params *params, const int8_t *input, int8_t *output);
 
 /* ---- softmax -------------------------------------------------------------- */
 

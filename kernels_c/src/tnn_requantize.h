@@ -86,6 +86,32 @@ TNN_INLINE int32_t tnn_requantize(int32_t x, int32_t multiplier, int32_t shift)
 #endif
 }
 
+/* MultiplyByQuantizedMultiplier(int64_t x, multiplier, shift): the 16x8 kernels'
+ * requantization. The multiplier is first reduced to Q15, (M + 2^15) >> 16 (0x7FFF
+ * from 0x7FFF0000 on, where that would round to 2^15), then x times it is rounded
+ * once by 15 - shift bits (shift <= 14). The 64-bit product and sum wrap (in
+ * uint64_t) as the C reference's do on its inputs' range; the result is cast to
+ * int32 as the reference casts it. */
+TNN_INLINE int32_t tnn_requantize64(int64_t x, int32_t multiplier, int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16
+                                                    : 0x7FFF;
+    const int32_t total_shift = 15 - shift;
+    const uint64_t sum = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total_shift - 1));
+    return (int32_t)(uint32_t)(uint64_t)((int64_t)sum >> total_shift);
+}
+
+/* The 16x8 output step: clamp(int32(MBQM64(acc)) + output_offset), the offset added
+ * with int32 wrap-around (the convolutions pass 0). */
+TNN_INLINE int16_t tnn_requantize_s16(int64_t acc, int32_t multiplier, int32_t shift,
+                                      int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    int32_t y = tnn_wrap_add(tnn_requantize64(acc, multiplier, shift), output_offset);
+    y = TNN_MAX(y, act_min);
+    y = TNN_MIN(y, act_max);
+    return (int16_t)y;
+}
+
 /* The conv-family output step: clamp(MBQM(acc) + output_offset). */
 TNN_INLINE int8_t tnn_requantize_s8(int32_t acc, int32_t multiplier, int32_t shift,
                                     int32_t output_offset, int32_t act_min, int32_t act_max)
