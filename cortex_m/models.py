@@ -30,7 +30,10 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("CONCATENATION", "concat"), ("STRIDED_SLICE", "strided"), ("TRANSPOSE", "strided"),
            ("RESIZE_NEAREST_NEIGHBOR", "nearest"), ("MEAN", "mean"),
            ("CONV_2D", "s16"), ("DEPTHWISE_CONV_2D", "s16"), ("FULLY_CONNECTED", "s16"),
-           ("TRANSPOSE_CONV", "s8"), ("TRANSPOSE_CONV", "s16")]
+           ("TRANSPOSE_CONV", "s8"), ("TRANSPOSE_CONV", "s16"), ("SUB", "sub"),
+           # tnn_lut_s8 serves every op whose prepared form is an int8 table; two of them
+           ("LOGISTIC", "lut"), ("HARD_SWISH", "lut"), ("DEQUANTIZE", "lut_f32"),
+           ("QUANTIZE", "quantize"), ("FULLY_CONNECTED", "fc_f32")]
 
 
 def _zp(rng) -> int:
@@ -460,6 +463,82 @@ DATA_MODELS = {
 }
 
 
+def float_values(rng, shape, special_fraction: float, scale: float = 1.0) -> np.ndarray:
+    """float32 values, a fraction of them NaN (both signs, quiet and signaling, payloads),
+    +-inf, +-0, huge or subnormal."""
+    x = (rng.standard_normal(shape) * scale).astype(np.float32)
+    special = rng.random(shape) < special_fraction
+    nan_bits = rng.integers(0x7F800001, 0x7FFFFFFF, 8, endpoint=True).astype(np.uint32)
+    nan_bits[::2] |= np.uint32(0x80000000)
+    pool = np.concatenate([nan_bits.view(np.float32), np.array(
+        [np.inf, -np.inf, 0.0, -0.0, 3e38, -3e38, 1e-40, -1e-45], np.float32)])
+    x[special] = rng.choice(pool, int(special.sum()))
+    return x
+
+
+def every_int8_value(rng, n: int) -> np.ndarray:
+    """``n`` int8 values in random order, each of the 256 at least once when n >= 256."""
+    return rng.permutation(np.resize(np.arange(-128, 128, dtype=np.int8), n))
+
+
+def unary_model(rng, op: str):
+    """An int8 element-wise op of one input (DEQUANTIZE: float32 out), every int8 value
+    in the input."""
+    n = int(rng.integers(256, 400)) if rng.random() < 0.8 else int(rng.integers(1, 8))
+    s_in, s_out, zp_out = _scale(rng), _scale(rng), _zp(rng)
+    if op == "LOGISTIC":
+        s_out, zp_out = 1 / 256, -128
+    elif op == "HARD_SWISH":
+        s_out = s_in * 10.0 ** rng.uniform(-1.5, 1)   # TFLM needs s_out > s_in / 128
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (n,), scale=s_in, zero_point=_zp(rng))
+    if op == "DEQUANTIZE":
+        y = b.add_tensor("y", np.float32, (n,))
+    else:
+        y = b.add_tensor("y", np.int8, (n,), scale=s_out, zero_point=zp_out)
+    b.add_operator(op, [x], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [every_int8_value(rng, n)]
+
+
+def quantize_model(rng):
+    """float32 -> int8, quotients at halves, out of int32's range, NaN, inf."""
+    n = int(rng.integers(1, 200))
+    s, zp = _scale(rng), _zp(rng)
+    feed = float_values(rng, n, 0.1, 100 * s)
+    halves = rng.random(n) < 0.3
+    feed[halves] = ((rng.integers(-200, 200, n) + np.float32(0.5)) * np.float32(s))[halves]
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.float32, (n,))
+    y = b.add_tensor("y", np.int8, (n,), scale=s, zero_point=zp)
+    b.add_operator("QUANTIZE", [x], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [feed]
+
+
+def fc_float_model(rng):
+    """float32 FULLY_CONNECTED; half the time with NaN / inf / huge values in the input,
+    weights and bias (which NaN a sum keeps is part of the result)."""
+    batches, depth, units = int(rng.integers(1, 5)), int(rng.integers(1, 40)), int(rng.integers(1, 12))
+    special = float(_pick(rng, [0.0, 0.05, 0.2]))
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.float32, (batches, depth))
+    w = b.add_tensor("w", np.float32, (units, depth),
+                     data=float_values(rng, (units, depth), special / 2))
+    inputs = [x, w]
+    if rng.random() < 0.7:
+        inputs.append(b.add_tensor("b", np.float32, [units],
+                                   data=float_values(rng, units, special)))
+    y = b.add_tensor("y", np.float32, (batches, units))
+    b.add_operator("FULLY_CONNECTED", inputs, [y],
+                   options={"fused_activation_function": _pick(rng, ACTIVATIONS)})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [float_values(rng, (batches, depth), special)]
+
+
 def softmax_model(rng):
     shape = (int(rng.integers(1, 5)), int(rng.integers(1, 41)))
     b = ModelBuilder()
@@ -475,13 +554,19 @@ def draw(rng, op: str, kernel: str):
     if op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return conv_model(rng, op, kernel)
     if op == "FULLY_CONNECTED":
+        if kernel == "fc_f32":
+            return fc_float_model(rng)
         return fc_model(rng, int16=kernel == "s16")
     if op == "TRANSPOSE_CONV":
         return transpose_conv_model(rng, int16=kernel == "s16")
     if op in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
         return pool_model(rng, op)
-    if op in ("ADD", "MUL"):
+    if op in ("ADD", "SUB", "MUL"):
         return binary_model(rng, op)
+    if kernel in ("lut", "lut_f32"):
+        return unary_model(rng, op)
+    if op == "QUANTIZE":
+        return quantize_model(rng)
     if op == "RESHAPE":
         return reshape_model(rng)
     if op in DATA_MODELS:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from interpreter.deploy.codegen import c_float
 from interpreter.deploy.sources import Proto, prototypes
 from interpreter.ops_c.call import CTYPES
 
@@ -39,7 +40,7 @@ class Arr:
 @dataclass
 class Struct:
     cname: str
-    fields: list[tuple[str, Any]]   # values: int, Struct, Arr or None (NULL)
+    fields: list[tuple[str, Any]]   # values: int, float, Struct, Arr or None (NULL)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _find(rec: _Recording, addr: int) -> tuple[np.ndarray, int]:
 
 
 def _describe(rec: _Recording, ffi, value, scratch: bool = False):
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):     # (a float: a float32 struct field)
         return value
     t = ffi.typeof(value)
     if t.kind == "struct":
@@ -221,6 +222,8 @@ class _Emitter:
     def value(self, v, ctype_hint: str = "") -> str:
         if v is None:
             return "NULL"
+        if isinstance(v, float):
+            return c_float(v)
         if isinstance(v, int):
             return c_int(v)
         if isinstance(v, Struct):

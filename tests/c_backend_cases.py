@@ -1,11 +1,13 @@
 """Random single-op models for the C backend tests (shared by the sanitizer run): int8
-and 16x8 for the arithmetic kernels; every element type for the data-movement kernels,
-whose generators (seeded by hypothesis) are the Cortex-M tests' (cortex_m.models)."""
+and 16x8 for the arithmetic kernels, float32 for the float ones; every element type for
+the data-movement kernels, whose generators (seeded by hypothesis) are the Cortex-M
+tests' (cortex_m.models)."""
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
 
+from cortex_m.models import every_int8_value, float_values
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 
@@ -173,6 +175,89 @@ def softmax_models(draw):
 
 
 @st.composite
+def unary_shapes(draw):
+    """Mostly enough elements for every int8 value; now and then 1-7 (loop tails)."""
+    if draw(st.integers(0, 4)) == 0:
+        return (draw(st.integers(1, 7)),)
+    return (draw(st.integers(1, 3)), draw(st.integers(256, 300)))
+
+
+#: int8 ops whose prepared form is a 256-entry table (tnn_lut_s8)
+LUT_OPS = ["LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU", "ABS", "RELU", "RELU6"]
+
+
+@st.composite
+def lut_models(draw, op: str):
+    """An int8 element-wise op of one input (out_dtype: int8, or float32 for DEQUANTIZE)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    shape = draw(unary_shapes())
+    s_in = draw(scales)
+    s_out = s_in if draw(st.integers(0, 3)) == 0 else draw(scales)
+    zp_out = draw(zps)
+    options = {}
+    if op == "LOGISTIC":    # TFLM: zero point -128 (the scale is not read)
+        s_out, zp_out = draw(st.sampled_from([(1 / 256, -128), (s_out, -128)]))
+    elif op == "LEAKY_RELU":
+        options["alpha"] = draw(st.sampled_from([0.0, 0.1, 0.2, 1.0, -0.3, 3.0]))
+    out_dtype = np.float32 if op == "DEQUANTIZE" else np.int8
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, shape, scale=s_in, zero_point=draw(zps))
+    y = b.add_tensor("y", out_dtype, shape, **({} if out_dtype == np.float32 else
+                                              {"scale": s_out, "zero_point": zp_out}))
+    b.add_operator(op, [x], [y], options=options or None)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [every_int8_value(rng, int(np.prod(shape))).reshape(shape)]
+
+
+@st.composite
+def quantize_models(draw):
+    """QUANTIZE float32 -> int8 (quotients near halves, out of range, NaN) or int8 -> int8."""
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    shape = draw(unary_shapes())
+    s_out, zp_out = draw(scales), draw(zps)
+    n = int(np.prod(shape))
+    b = ModelBuilder()
+    if draw(st.booleans()):
+        x = b.add_tensor("x", np.float32, shape)
+        feed = float_values(rng, n, draw(st.sampled_from([0.0, 0.05, 0.3])), 100 * s_out)
+        halves = rng.random(n) < 0.3     # quotients at and next to k + 0.5
+        k = rng.integers(-200, 200, n) + np.float32(0.5)
+        feed[halves] = (k * np.float32(s_out))[halves]
+        feed = feed.reshape(shape)
+    else:
+        x = b.add_tensor("x", np.int8, shape, scale=draw(scales), zero_point=draw(zps))
+        feed = every_int8_value(rng, n).reshape(shape)
+    y = b.add_tensor("y", np.int8, shape, scale=s_out, zero_point=zp_out)
+    b.add_operator("QUANTIZE", [x], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [feed]
+
+
+@st.composite
+def fc_float_models(draw):
+    """float32 FULLY_CONNECTED, now and then with NaN / inf / huge values in the input,
+    the weights and the bias (overflowing sums, inf - inf, NaN meeting NaN)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    batches, depth, units = draw(st.integers(1, 5)), draw(st.integers(1, 40)), draw(st.integers(1, 12))
+    special = draw(st.sampled_from([0.0, 0.0, 0.02, 0.2]))
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.float32, (batches, depth))
+    w = b.add_tensor("w", np.float32, (units, depth),
+                     data=float_values(rng, (units, depth), special / 2))
+    inputs = [x, w]
+    if draw(st.booleans()):
+        inputs.append(b.add_tensor("b", np.float32, [units], data=float_values(rng, units, special)))
+    y = b.add_tensor("y", np.float32, (batches, units))
+    b.add_operator("FULLY_CONNECTED", inputs, [y],
+                   options={"fused_activation_function": draw(st.sampled_from(ACTIVATIONS))})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [float_values(rng, (batches, depth), special)]
+
+
+@st.composite
 def conv16x8_models(draw, op: str):
     """16x8 convolutions with an int64 bias or none (the C kernels' int64 accumulator)."""
     from conv_cases import Conv16x8Case
@@ -212,6 +297,11 @@ STRATEGIES = {
     "ADD": lambda: binary_models("ADD"),
     "MUL": lambda: binary_models("MUL"),
     "SOFTMAX": softmax_models,
+    **{op: (lambda op=op: lut_models(op)) for op in LUT_OPS},
+    "DEQUANTIZE": lambda: lut_models("DEQUANTIZE"),
+    "QUANTIZE": quantize_models,
+    "SUB": lambda: binary_models("SUB"),
+    "FULLY_CONNECTED/float32": fc_float_models,
     "CONV_2D/16x8": lambda: conv16x8_models("CONV_2D"),
     "DEPTHWISE_CONV_2D/16x8": lambda: conv16x8_models("DEPTHWISE_CONV_2D"),
     "FULLY_CONNECTED/16x8": fc16x8_models,

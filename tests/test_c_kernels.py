@@ -50,6 +50,19 @@ def test_c_kernel_equals_numpy(op, data, rounding):
     check_same(model, feeds, rounding)
 
 
+#: ops whose prepared form differs between the flavors while one C kernel serves both
+#: (tables built another way, FULLY_CONNECTED float32's NaN order)
+TFLITE_FLAVOR_OPS = ["LOGISTIC", "TANH", "RELU", "RELU6", "ABS", "FULLY_CONNECTED/float32"]
+
+
+@pytest.mark.parametrize("op", TFLITE_FLAVOR_OPS)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
+def test_c_kernel_equals_numpy_tflite_flavor(op, data, rounding):
+    model, feeds = data.draw(STRATEGIES[op]())
+    check_same(model, feeds, rounding, semantics="tflite")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("op", OPS)
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -140,6 +153,20 @@ def test_window_larger_than_input_same_padding():
         b.set_inputs([x])
         b.set_outputs([y])
         check_same(b.build(), [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
+
+
+def test_every_op_with_a_c_kernel_has_its_code_size_entry():
+    """tools/build_kernels.py OP_FUNCTIONS (code size per op, read by ``tinyml analyze
+    --cpu``; "OP/type" keys for an op's other kernels) names every op a C kernel is
+    registered for."""
+    import sys
+    from pathlib import Path
+
+    from interpreter.ops import registry
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import build_kernels
+    registered = {op for op in registry.supported_ops() if registry.kernels("c", op)}
+    assert registered == {key.split("/")[0] for key in build_kernels.OP_FUNCTIONS}
 
 
 def test_missing_module_error_is_clear(monkeypatch):

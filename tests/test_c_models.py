@@ -8,12 +8,14 @@ import pytest
 from reference import corpus_model, run_tflm
 
 from interpreter import Interpreter, ops_c
+from interpreter.debug.inputs import random_input
 
 pytestmark = pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built")
 
 MODELS = ["mlperf_tiny/ad01_int8.tflite", "mlperf_tiny/kws_ref_model.tflite",
           "mlperf_tiny/pretrainedResnet_quant.tflite", "mlperf_tiny/vww_96_int8.tflite",
-          "tflm/person_detect.tflite"]
+          "tflm/person_detect.tflite", "tflm/hello_world_float.tflite",
+          "arm_ml_examples/ds_cnn_s_quantized.tflite"]
 
 
 @pytest.mark.parametrize("path", MODELS)
@@ -25,11 +27,16 @@ def test_c_backend_equals_tflm(path):
     for _ in range(2):
         feeds = []
         for d in interp.get_input_details():
-            info = np.iinfo(d["dtype"])
-            x = rng.integers(info.min, info.max, tuple(d["shape"]), endpoint=True).astype(d["dtype"])
+            if np.dtype(d["dtype"]).kind == "f":
+                x = random_input(d, rng)
+            else:
+                info = np.iinfo(d["dtype"])
+                x = rng.integers(info.min, info.max, tuple(d["shape"]),
+                                 endpoint=True).astype(d["dtype"])
             interp.set_tensor(d["index"], x)
             feeds.append(x)
         interp.invoke()
+        assert all(op.kernel is not None for op in interp._ops), "not every op ran in C"
         ours = [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
         ref = run_tflm(data, feeds, n_outputs=len(ours))
         for a, b in zip(ours, ref):

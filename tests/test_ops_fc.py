@@ -427,3 +427,34 @@ def test_float_nan_bias_meets_nan_total_as_tflm():
     model = b.build()
     ours = run_model(model, [rows])[0]
     assert_same(ours.view(np.uint32), run_tflm(model, [rows])[0].view(np.uint32))
+
+
+def test_float_nan_payloads_as_tflm():
+    """Which NaN comes out, bit for bit: a product of two NaNs is the input's (quieted),
+    whatever NumPy's vector loops would pick for a (3, 37) block; a signaling NaN bias is
+    quieted; NaN signs and payloads differ in every input and weight."""
+    rng = np.random.default_rng(3)
+
+    def nans(shape, sign):
+        bits = rng.integers(0x7F800001, 0x7FFFFFFF, shape, endpoint=True).astype(np.uint32)
+        return (bits | np.uint32(sign << 31)).view(np.float32)   # signaling and quiet
+    units, depth = 37, 4
+    weights = rng.standard_normal((units, depth)).astype(np.float32)
+    weights[rng.random((units, depth)) < 0.5] = nans(1, 0)[0]
+    weights[:, 1] = nans(units, 0)
+    bias = rng.standard_normal(units).astype(np.float32)
+    bias[::3] = nans(len(bias[::3]), 1)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.float32, (3, depth))
+    w = b.add_tensor("w", np.float32, (units, depth), data=weights)
+    bt = b.add_tensor("bias", np.float32, (units,), data=bias)
+    y = b.add_tensor("y", np.float32, (3, units))
+    b.add_operator("FULLY_CONNECTED", [x, w, bt], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    rows = rng.standard_normal((3, depth)).astype(np.float32)
+    rows[:, 1] = nans(3, 1)
+    rows[2, 0] = np.inf
+    model = b.build()
+    ours = run_model(model, [rows])[0]
+    assert_same(ours.view(np.uint32), run_tflm(model, [rows])[0].view(np.uint32))

@@ -169,7 +169,13 @@ def test_quantize_requantize(pair, s_in, s_out, data, seed):
         s_out = s_in
     model = single_op_model("QUANTIZE", [T(in_type, [256], s_in, zp(in_type))],
                             [T(out_type, [256], s_out, zp(out_type))])
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), in_type, [256])])
+    rng = np.random.default_rng(seed)
+    if np.dtype(in_type).itemsize == 1:     # every value of the table the op builds
+        x = rng.permutation(np.arange(256)).astype(np.int64) + int(np.iinfo(in_type).min)
+        x = x.astype(in_type)
+    else:
+        x = random_data(rng, in_type, [256])
+    assert_matches_tflm(model, [x])
 
 
 def test_quantize_rejects_unsupported_pair():
@@ -185,9 +191,12 @@ def test_quantize_rejects_unsupported_pair():
 def test_dequantize(in_type, scale, data, seed):
     info = np.iinfo(in_type)
     zp = data.draw(st.integers(int(info.min), int(info.max)))
-    model = single_op_model("DEQUANTIZE", [T(in_type, [2, 64], scale, zp)],
-                            [T(np.float32, [2, 64])])
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), in_type, [2, 64])])
+    model = single_op_model("DEQUANTIZE", [T(in_type, [2, 128], scale, zp)],
+                            [T(np.float32, [2, 128])])
+    rng = np.random.default_rng(seed)
+    x = (rng.permutation(np.arange(-128, 128)).astype(np.int8).reshape(2, 128)
+         if in_type == np.int8 else random_data(rng, in_type, [2, 128]))   # int8: every value
+    assert_matches_tflm(model, [x])
 
 
 def test_dequantize_rejects_float_input():

@@ -594,8 +594,8 @@ def test_abs_matches_litert_slow(case):
 # Broadcasts included.
 
 @st.composite
-def add_cases(draw):
-    dtype = draw(st.sampled_from([np.int32, np.int32, np.int32, np.int8, np.int16, np.float32]))
+def add_cases(draw, dtypes=(np.int32, np.int32, np.int32, np.int8, np.int16, np.float32)):
+    dtype = draw(st.sampled_from(dtypes))
     s1, s2, out = draw(broadcast_shapes(max_rank=4))
     if dtype == np.int8:
         q = [(draw(scales(-3, 0)), draw(zero_points())) for _ in range(3)]
@@ -615,11 +615,11 @@ def litert_aborts_on_add(dtype, shapes, q) -> bool:
     return all(abs(math.log2(s) - round(math.log2(s))) < 1e-3 for s, _ in q)
 
 
-def _check_add(case):
+def _check_add(case, op="ADD"):
     dtype, (s1, s2, out), q, activation, seed = case
     assume(not litert_aborts_on_add(dtype, (s1, s2), q))
     rng = np.random.default_rng(seed)
-    model = single_op_model("ADD", [T(dtype, s1, *q[0]), T(dtype, s2, *q[1])],
+    model = single_op_model(op, [T(dtype, s1, *q[0]), T(dtype, s2, *q[1])],
                             [T(dtype, out, *q[2])], {"fused_activation_function": activation})
     feeds = [random_data(rng, dtype, s) for s in (s1, s2)]
     if dtype == np.int32:                     # small values too, so the activation bites
@@ -640,6 +640,13 @@ def test_add_matches_litert(case):
 @given(add_cases())
 def test_add_matches_litert_slow(case):
     _check_add(case)
+
+
+@CI
+@given(add_cases(dtypes=(np.int8,)))
+def test_sub_int8_matches_litert(case):
+    """int8 SUB is shared (its C kernel, tnn_add_s8, serves both flavors)."""
+    _check_add(case, "SUB")
 
 
 # ADD_N float32: LiteRT's chain of clamped adds. Overflowing sums, infinities, NaNs of both

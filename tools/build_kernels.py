@@ -43,13 +43,15 @@ OP_FUNCTIONS = {
     "AVERAGE_POOL_2D": ["tnn_avgpool_s8", "tnn_avgpool_s8_get_buffer_size"],
     "MAX_POOL_2D": ["tnn_maxpool_s8"],
     "ADD": ["tnn_add_s8"],
+    "SUB": ["tnn_add_s8"],
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
-    "RESHAPE": ["tnn_reshape"],
+    **{op: ["tnn_reshape"] for op in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")},
     "TRANSPOSE_CONV": ["tnn_transpose_conv_s8", "tnn_transpose_conv_s8_get_buffer_size"],
     "CONV_2D/16x8": ["tnn_convolve_s16"],
     "DEPTHWISE_CONV_2D/16x8": ["tnn_depthwise_conv_s16"],
     "FULLY_CONNECTED/16x8": ["tnn_fully_connected_s16"],
+    "FULLY_CONNECTED/float32": ["tnn_fully_connected_f32"],
     "TRANSPOSE_CONV/16x8": ["tnn_transpose_conv_s16", "tnn_transpose_conv_s16_get_buffer_size"],
     # data movement (any element type) and reduction
     "PAD": ["tnn_pad"],
@@ -61,6 +63,12 @@ OP_FUNCTIONS = {
     "RESIZE_NEAREST_NEIGHBOR": ["tnn_resize_nearest_neighbor"],
     "MEAN": ["tnn_mean_s8"],
     "SUM": ["tnn_mean_s8"],
+    # the int8 ops whose prepared form is a table (interpreter/ops_c/lut.py)
+    **{op: ["tnn_lut_s8"] for op in ("LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU",
+                                      "ABS", "RELU", "RELU6")},
+    "QUANTIZE": ["tnn_quantize_f32_s8"],
+    "QUANTIZE/int8": ["tnn_lut_s8"],
+    "DEQUANTIZE": ["tnn_lut_s8_f32"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"

@@ -116,6 +116,15 @@ def has_nan(array: np.ndarray) -> bool:
     return bool(np.isnan(array).any())
 
 
+_QUIET_BIT = np.uint32(0x00400000)
+
+
+def quiet(x: np.ndarray) -> np.ndarray:
+    """``x`` (float32) with the quiet bit set: for a NaN, what an SSE operation returns
+    when it passes that NaN on, signaling or not (other values are only changed)."""
+    return (np.asarray(x, np.float32).view(np.uint32) | _QUIET_BIT).view(np.float32)
+
+
 def add_into(total: np.ndarray, term: np.ndarray, keep_nan: bool) -> None:
     """``total += term`` as the C loops' ``total += x`` leaves a NaN total: unchanged.
 
@@ -141,12 +150,13 @@ def float_output(total: np.ndarray, bias: np.ndarray | None,
 
     When both ``total`` and ``bias`` are NaN, the compiled add returns the first
     operand's bits: ``total``'s in most kernels, the bias's in TFLM's float
-    FULLY_CONNECTED (``bias_nan_wins``; its compiler put the bias first).
+    FULLY_CONNECTED (``bias_nan_wins``; its compiler put the bias first). Either
+    way the add quiets a signaling NaN bias.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         if bias is not None:
             total = total.copy()
             add_into(total, bias, keep_nan=True)
             if bias_nan_wins:
-                np.copyto(total, np.broadcast_to(bias, total.shape), where=np.isnan(bias))
+                np.copyto(total, quiet(bias), where=np.isnan(bias))
         return cpp_clamp(total, *act_range).astype(np.float32, copy=False)

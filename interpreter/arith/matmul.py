@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .float_math import add_into
+from .float_math import add_into, quiet
 
 
 def exact_int_matmul(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -28,12 +28,19 @@ def accumulate_float32(lhs: np.ndarray, rhs: np.ndarray, keep_nan: bool) -> np.n
     (``total += x * w``); a BLAS dot product would reassociate and round
     differently. Vectorized over every other axis, sequential over k.
     lhs: (P, K) float32, rhs: (K, F) float32 -> (P, F) float32.
+
+    ``keep_nan`` (inputs hold NaN): a product of two NaNs is the input's (lhs's)
+    NaN, quieted, as the compiled ``input * weight`` returns on x86 (measured for
+    FULLY_CONNECTED and CONV_2D); NumPy's vector loops return either operand's.
     """
     total = np.zeros((lhs.shape[0], rhs.shape[1]), np.float32)
     product = np.empty_like(total)
+    lhs_nan = np.isnan(lhs) if keep_nan else None
     with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
         for k in range(lhs.shape[1]):
             np.multiply(lhs[:, k:k + 1], rhs[k], out=product)
+            if keep_nan:
+                np.copyto(product, quiet(lhs[:, k:k + 1]), where=lhs_nan[:, k:k + 1])
             add_into(total, product, keep_nan)
     return total
 

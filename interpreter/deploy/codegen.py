@@ -152,7 +152,10 @@ def c_float(v) -> str:
     f = np.float32(v)
     if not np.isfinite(f):
         raise ValueError(f"{v} has no C literal")
-    return f"{float(f):.9g}f"
+    text = f"{float(f):.9g}"
+    # "6f" would be an integer constant with a bad suffix: a floating constant needs a
+    # point or an exponent
+    return text + ("f" if "." in text or "e" in text else ".0f")
 
 
 def c_int64(v) -> str:
@@ -212,6 +215,8 @@ class _CallWriter:
             return "{" + inner + "}"
         if isinstance(value, ConstArg):
             return self.const_array(value.name, value.ctype, value.values)
+        if isinstance(value, np.floating):
+            return c_float(value)
         return c_int(value)
 
     def arg(self, what: str, value) -> str:

@@ -22,8 +22,9 @@ import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
 from .common import INT_RANGES, scale_of, zero_point_of
-from .elementwise_common import FLOAT32, BroadcastBinaryOp, IntTable
+from .elementwise_common import FLOAT32, BroadcastBinaryOp
 from .math_unary import ElementwiseUnaryOp
+from .params import LookupTable
 from .registry import register
 
 
@@ -51,12 +52,12 @@ class LeakyRelu(ElementwiseUnaryOp):
             y = np.where(v >= 0, multiply_by_quantized_multiplier(v, m_id, sh_id, rounding),
                          sign * multiply_by_quantized_multiplier(v, m_a, sh_a, rounding))
             return np.clip(y + zp_out, lo, hi)
-        self.table = IntTable(inp.dtype, fn)
+        self.params = LookupTable.tabulate(inp.dtype, fn)
 
     def compute(self, x):
         if self.dtype == FLOAT32:
             return np.where(x > 0, x, x * self.alpha)
-        return self.table(x)
+        return self.params(x)
 
 
 @register("PRELU")

@@ -3,8 +3,6 @@
 - ``libm_unary``: a C library float function applied element by element
   (TFLM's float kernels call ``std::sin(float)`` etc., i.e. ``sinf``, whose
   last bit depends on the host libm; see ``arith/float_math.py``);
-- ``IntTable``: an int8/int16 -> integer function tabulated in prepare for
-  every input value (an element-wise quantized kernel is such a function);
 - ``BroadcastBinaryOp``: the prepare/eval skeleton of two-input ops whose
   inputs share a type and broadcast to the output shape (the output type
   may differ, e.g. bool for comparisons).
@@ -39,20 +37,6 @@ def libm_unary(name: str, x: np.ndarray, fallback) -> np.ndarray:
         with np.errstate(all="ignore"):
             return fallback(x.astype(np.float64)).astype(np.float32)
     return float_math._call_elementwise(fn, x)
-
-
-class IntTable:
-    """An integer function of an int8 or int16 input, tabulated for every input value."""
-
-    def __init__(self, dtype, fn, out_dtype=None):
-        """``fn`` maps an int64 array of all the type's values to the outputs."""
-        info = np.iinfo(dtype)
-        self.offset = -int(info.min)
-        self.values = np.asarray(fn(np.arange(int(info.min), int(info.max) + 1, dtype=np.int64)))
-        self.values = self.values.astype(out_dtype or dtype)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return self.values[x.astype(np.intp) + self.offset]
 
 
 class BroadcastBinaryOp(Op):

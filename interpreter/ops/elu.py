@@ -20,12 +20,13 @@ import numpy as np
 from ..arith.fixedpoint import round_half_away
 from ..arith.float_math import expf, float_to_int32
 from .common import INT_RANGES, scale_of, zero_point_of
-from .elementwise_common import FLOAT32, IntTable, libm_unary
+from .elementwise_common import FLOAT32, libm_unary
 from .math_unary import ElementwiseUnaryOp
+from .params import LookupTable
 from .registry import register
 
 
-def float_lookup_table(inp, out, transform) -> IntTable:
+def float_lookup_table(inp, out, transform) -> LookupTable:
     """TFLM's int8 ``PopulateLookupTable``: dequantize, ``transform`` in float32, requantize.
 
     ``transform`` maps a float32 array to a float32 array.
@@ -41,7 +42,7 @@ def float_lookup_table(inp, out, transform) -> IntTable:
             rescaled = round_half_away(transform(dequantized) * inverse_scale)
             quantized = float_to_int32(rescaled + np.float32(zp_out))
         return np.clip(quantized, lo, hi)
-    return IntTable(inp.dtype, fn)
+    return LookupTable.tabulate(inp.dtype, fn)
 
 
 def expm1f(x: np.ndarray) -> np.ndarray:
@@ -56,12 +57,12 @@ class Elu(ElementwiseUnaryOp):
     def prepare_typed(self, inp, out) -> None:
         if self.dtype == FLOAT32:
             return
-        self.table = float_lookup_table(
+        self.params = float_lookup_table(
             inp, out, lambda d: np.where(d < 0, expf(d) - np.float32(1), d))
 
     def compute(self, x: np.ndarray) -> np.ndarray:
         if self.dtype != FLOAT32:
-            return self.table(x)
+            return self.params(x)
         y = x.copy()
         negative = x < 0
         if negative.any():

@@ -38,8 +38,9 @@ from ..arith.gemmlowp import (
     wrap_int16,
 )
 from .common import scale_of, zero_point_of
-from .elementwise_common import FLOAT32, IntTable
+from .elementwise_common import FLOAT32
 from .math_unary import ElementwiseUnaryOp
+from .params import LookupTable
 from .registry import register
 
 
@@ -76,11 +77,11 @@ class HardSwish(ElementwiseUnaryOp):
             r = wrap_int16((r + (1 << 15)) >> 1)
             y = wrap_int16(rdbpot16(sdhm16(r, preshift), -out_exp) + zp_out)
             return np.clip(y, -128, 127)
-        self.table = IntTable(inp.dtype, fn)
+        self.params = LookupTable.tabulate(inp.dtype, fn)
 
     def compute(self, x: np.ndarray) -> np.ndarray:
         if self.dtype != FLOAT32:
-            return self.table(x)
+            return self.params(x)
         with np.errstate(over="ignore", invalid="ignore"):
             relu6 = x + np.float32(3)
             relu6 = np.where(np.float32(0) < relu6, relu6, np.float32(0))   # std::max(0, .)

@@ -31,8 +31,9 @@ from ..arith.float_math import expf
 from ..arith.gemmlowp import logistic, sigmoid_lut_int16
 from .common import zero_point_of
 from .elu import float_lookup_table
+from .params import LookupTable
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int8Table, Int16LutScaling, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS, Int16LutScaling, Q4InputScaling, UnaryOp
 
 OUTPUT_INTEGER_BITS = 8
 CUTOFF_UPPER = np.float32(16.619047164916992188)
@@ -68,16 +69,17 @@ class Logistic(UnaryOp):
     def prepare_typed(self, inp, out) -> None:
         if inp.dtype == np.int16:
             scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
-            self.table = scaling.table(sigmoid_lut_int16)
+            self.params = scaling.table(sigmoid_lut_int16)
         elif inp.dtype == np.int8:
             if zero_point_of(out) != -128:
                 raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
             if self.config.semantics == "tflite":
-                self.table = float_lookup_table(inp, out, logistic_transform)
+                self.params = float_lookup_table(inp, out, logistic_transform)
                 return
             scaling = Q4InputScaling.for_tensor(inp)
-            self.table = Int8Table(lambda x: logistic_int8(x, scaling, self.config.rounding))
+            rounding = self.config.rounding
+            self.params = LookupTable.tabulate(np.int8, lambda x: logistic_int8(x, scaling, rounding))
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
-        self.write(outputs, logistic_float32(x) if self.dtype == np.float32 else self.table(x))
+        self.write(outputs, logistic_float32(x) if self.dtype == np.float32 else self.params(x))

@@ -59,7 +59,8 @@ from ..arith.lut import gen_lut_int16, lut_lookup_int16
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16, IntTable, libm_unary
+from .elementwise_common import FLOAT32, INT8, INT16, libm_unary
+from .params import LookupTable
 from .registry import register
 
 
@@ -203,13 +204,13 @@ class Abs(ElementwiseUnaryOp):
             m, shift = quantize_multiplier(real, rounding)
             fn = lambda x: _clamp(multiply_by_quantized_multiplier(  # noqa: E731
                 np.abs(x - zp_in), m, shift, rounding) + zp_out, inp.dtype)
-        self.table = IntTable(inp.dtype, fn)
+        self.params = LookupTable.tabulate(inp.dtype, fn)
 
     def compute(self, x: np.ndarray) -> np.ndarray:
         if self.dtype == FLOAT32:
             return np.abs(x)
         if self.quantized:
-            return self.table(x)
+            return self.params(x)
         return np.abs(x)  # int16 std::abs; |-32768| wraps back to -32768 as in C
 
 
@@ -264,7 +265,7 @@ def int16_lut(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> 
                          s_out * f32(-32768 - zp_out), s_out * f32(32767 - zp_out))
 
 
-def _litert_rsqrt_int16(inp, out) -> IntTable:
+def _litert_rsqrt_int16(inp, out) -> LookupTable:
     s_out = np.float32(scale_of(out))
 
     def transform(r):
@@ -272,7 +273,7 @@ def _litert_rsqrt_int16(inp, out) -> IntTable:
             return np.where(r <= 0, np.float32(32767) * s_out,
                             np.float32(1) / np.sqrt(r)).astype(np.float32)
     lut = int16_lut(scale_of(inp), zero_point_of(inp), s_out, zero_point_of(out), transform)
-    return IntTable(np.int16, lambda x: lut_lookup_int16(x, lut).astype(np.int16))
+    return LookupTable.tabulate(np.int16, lambda x: lut_lookup_int16(x, lut))
 
 
 @register("RSQRT")
@@ -302,7 +303,9 @@ class Rsqrt(ElementwiseUnaryOp):
             y = multiply_by_quantized_multiplier(data, m_out, shift_out - _RSQRT_SHIFT,
                                                  rounding) + zp_out
             return np.where(v == 0, hi, _clamp(y, inp.dtype))
-        self.table = IntTable(inp.dtype, fn)
+        # not the prepared form (no backend kernel takes RSQRT): the table alone cannot
+        # fail on inputs below the zero point, as TFLM does at invoke
+        self.table = LookupTable.tabulate(inp.dtype, fn)
 
     def compute(self, x: np.ndarray) -> np.ndarray:
         if self.dtype == FLOAT32:

@@ -170,6 +170,48 @@ class SoftmaxParams:
     diff_min: int
 
 
+@dataclass(frozen=True, eq=False)
+class AffineQuantizeParams:
+    """float32 -> int8/int16 QUANTIZE (``reference/quantize.h`` AffineQuantize):
+    ``clamp((int32)round(x / scale) + zero_point)``, the division in float32, the
+    conversion as x86's (INT32_MIN for NaN and out of range), the sum wrapping."""
+
+    dtype: np.dtype                         # the output's type
+    scale: np.float32
+    zero_point: int
+
+
+@dataclass(frozen=True, eq=False)
+class LookupTable:
+    """An element-wise op whose output is a function of the input value alone, for an
+    8- or 16-bit integer input: the output for every input value, computed in prepare
+    by the op's own arithmetic (TFLM's per-element fixed-point pipeline, or the float
+    table LiteRT builds). Eval is one lookup per element.
+
+    Entry ``i`` is the output for the input value ``min(input type) + i``; the
+    values have the output's type.
+    """
+
+    input_dtype: np.dtype
+    values: np.ndarray                      # read-only
+
+    @classmethod
+    def tabulate(cls, dtype, fn, out_dtype=None) -> "LookupTable":
+        """``fn`` maps an int64 array of every value of ``dtype`` to the outputs, which
+        must fit ``out_dtype`` (default: ``dtype``)."""
+        info = np.iinfo(dtype)
+        inputs = np.arange(int(info.min), int(info.max) + 1, dtype=np.int64)
+        computed = np.asarray(fn(inputs))
+        values = computed.astype(out_dtype or dtype)
+        if values.dtype.kind in "iu" and not np.array_equal(values, computed):
+            raise ValueError(f"tabulated outputs do not fit {values.dtype}")
+        values.flags.writeable = False
+        return cls(np.dtype(dtype), values)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.values[x.astype(np.intp) - int(np.iinfo(self.input_dtype).min)]
+
+
 @dataclass(frozen=True)
 class WalkAxis:
     """One axis of an ``AxisWalkParams`` walk: input axis ``axis`` at positions

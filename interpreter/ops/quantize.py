@@ -13,6 +13,8 @@ Integer -> integer (``Requantize``), for the type pairs TFLM accepts::
 
     y = clamp(MBQM(x - zp_in, QuantizeMultiplier(s_in / s_out)) + zp_out)
 
+tabulated in prepare for 8- and 16-bit inputs (``params.LookupTable``).
+
 Per-channel output quantization is not supported (as in TFLM).
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..arith.float_math import float_to_int32
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
+from .params import AffineQuantizeParams, LookupTable
 from .registry import register
 
 _D = np.dtype
@@ -48,27 +51,35 @@ class Quantize(Op):
     def prepare(self) -> None:
         inp, out = self.unary_io(same_dtype=False)
         require_per_tensor_quantization(self, out, "output")
-        self.pair = (inp.dtype, out.dtype)
-        self.zp_out = zero_point_of(out)
-        self.out_min, self.out_max = INT_RANGES[out.dtype] if out.dtype in INT_RANGES else (0, 0)
+        pair = (inp.dtype, out.dtype)
+        zp_out = zero_point_of(out)
         if inp.dtype == np.float32 and out.dtype in _FROM_FLOAT:
-            self.scale_out = np.float32(scale_of(out))
-        elif self.pair in _REQUANTIZE_PAIRS:
-            require_per_tensor_quantization(self, inp, "input")
-            self.zp_in = zero_point_of(inp)
-            self.multiplier, self.shift = quantize_multiplier(scale_of(inp) / scale_of(out),
-                                                              self.config.rounding)
-        else:
+            self.params = AffineQuantizeParams(out.dtype, np.float32(scale_of(out)), zp_out)
+            return
+        if pair not in _REQUANTIZE_PAIRS:
             raise self.unsupported(f"quantizing {inp.dtype} to {out.dtype} is not supported")
+        require_per_tensor_quantization(self, inp, "input")
+        zp_in, rounding = zero_point_of(inp), self.config.rounding
+        multiplier, shift = quantize_multiplier(scale_of(inp) / scale_of(out), rounding)
+        lo, hi = INT_RANGES[out.dtype]
+
+        def requantize(x: np.ndarray) -> np.ndarray:
+            y = multiply_by_quantized_multiplier(wrap_int32(x.astype(np.int64) - zp_in),
+                                                 multiplier, shift, rounding) + zp_out
+            return np.clip(y, lo, hi)
+        if inp.dtype == np.int32:
+            self.requantize = requantize
+        else:   # a function of one 8- or 16-bit value: tabulated
+            self.params = LookupTable.tabulate(inp.dtype, requantize, out.dtype)
 
     def eval(self, inputs, outputs, scratch) -> None:
-        x = inputs[0]
-        if x.dtype == np.float32:
+        x, p = inputs[0], self.params
+        if isinstance(p, AffineQuantizeParams):
             with np.errstate(over="ignore", invalid="ignore"):
-                q = float_to_int32(round_half_away(x / self.scale_out))
-            y = wrap_int32(q + self.zp_out)
+                q = float_to_int32(round_half_away(x / p.scale))
+            y = np.clip(wrap_int32(q + p.zero_point), *INT_RANGES[p.dtype])
+        elif p is not None:
+            y = p(x)
         else:
-            y = multiply_by_quantized_multiplier(
-                wrap_int32(x.astype(np.int64) - self.zp_in), self.multiplier, self.shift,
-                self.config.rounding) + self.zp_out
-        outputs[0][...] = np.clip(y, self.out_min, self.out_max).reshape(outputs[0].shape)
+            y = self.requantize(x)
+        outputs[0][...] = y.reshape(outputs[0].shape)

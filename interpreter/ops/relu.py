@@ -29,6 +29,7 @@ from ..arith.fixedpoint import (
 )
 from ..arith.float_math import float_to_int32
 from .common import INT_RANGES, scale_of, zero_point_of
+from .params import LookupTable
 from .registry import register
 from .unary import UnaryOp
 
@@ -50,30 +51,31 @@ def _require_zero_zero_points(op: UnaryOp, inp, out) -> None:
 
 
 class _RequantizingRelu(UnaryOp):
-    """``clamp(zp_out + MBQM(x - zp_in, QM(s_in / s_out)), act_min, act_max)``."""
+    """``clamp(zp_out + MBQM(x - zp_in, QM(s_in / s_out)), act_min, act_max)``.
+
+    The integer kernels are functions of the input value alone: their prepared form
+    is the function tabulated (``params.LookupTable``)."""
 
     supported = _SUPPORTED
 
     def prepare_requantization(self, inp, out, upper: float | None) -> None:
-        """Set up the requantization; ``upper`` is the real upper bound (None: the type's)."""
+        """Tabulate the requantization; ``upper`` is the real upper bound (None: the type's)."""
         _require_zero_zero_points(self, inp, out)
         if self.config.semantics == "tflite":    # LiteRT: float / float, in float32
             real = float(np.float32(scale_of(inp)) / np.float32(scale_of(out)))
         else:                                    # TFLM: in double
             real = scale_of(inp) / scale_of(out)
-        self.multiplier, self.shift = quantize_multiplier(real, self.config.rounding)
-        self.zp_in, self.zp_out = zero_point_of(inp), zero_point_of(out)
-        qmin, self.act_max = INT_RANGES[out.dtype]
+        rounding = self.config.rounding
+        multiplier, shift = quantize_multiplier(real, rounding)
+        zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
+        qmin, act_max = INT_RANGES[out.dtype]
         # zp_out + (int)roundf(0.0f / scale) is just zp_out
-        self.act_min = max(qmin, self.zp_out)
+        act_min = max(qmin, zp_out)
         if upper is not None:
-            self.act_max = min(self.act_max, float_to_quantized(upper, scale_of(out),
-                                                                self.zp_out, out.dtype))
-
-    def eval_requantized(self, x, outputs) -> None:
-        y = self.zp_out + multiply_by_quantized_multiplier(
-            x.astype(np.int64) - self.zp_in, self.multiplier, self.shift, self.config.rounding)
-        self.write(outputs, np.clip(y, self.act_min, self.act_max))
+            act_max = min(act_max, float_to_quantized(upper, scale_of(out), zp_out, out.dtype))
+        self.params = LookupTable.tabulate(inp.dtype, lambda x: np.clip(
+            zp_out + multiply_by_quantized_multiplier(x - zp_in, multiplier, shift, rounding),
+            act_min, act_max))
 
 
 @register("RELU")
@@ -88,28 +90,29 @@ class Relu(_RequantizingRelu):
         if self.dtype == np.float32:
             self.write(outputs, np.where(x < 0, np.float32(0), x))
             return
-        self.eval_requantized(x, outputs)
+        self.write(outputs, self.params(x))
 
 
 @register("RELU6")
 class Relu6(_RequantizingRelu):
 
     def prepare_typed(self, inp, out) -> None:
-        self.requantizes = inp.dtype != np.float32 and self.config.semantics == "tflite"
-        if self.requantizes:
+        if inp.dtype == np.float32:
+            return
+        if self.config.semantics == "tflite":
             self.prepare_requantization(inp, out, 6.0)
             return
-        if inp.dtype == np.float32:
-            self.lower, self.upper = np.float32(0), np.float32(6)
-            return
-        self.lower = zero_point_of(inp)
-        self.upper = float_to_quantized(6.0, scale_of(inp), zero_point_of(inp), inp.dtype)
+        lower = zero_point_of(inp)
+        upper = float_to_quantized(6.0, scale_of(inp), zero_point_of(inp), inp.dtype)
+        # val > upper ? upper : val < lower ? lower : val
+        self.params = LookupTable.tabulate(
+            inp.dtype, lambda x: np.where(x > upper, upper, np.where(x < lower, lower, x)))
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
-        if self.requantizes:
-            self.eval_requantized(x, outputs)
+        if self.dtype == np.float32:
+            # val > 6 ? 6 : val < 0 ? 0 : val (-0.0 and NaN pass through)
+            six, zero = np.float32(6), np.float32(0)
+            self.write(outputs, np.where(x > six, six, np.where(x < zero, zero, x)))
             return
-        # val > upper ? upper : val < lower ? lower : val
-        self.write(outputs, np.where(x > self.upper, self.upper,
-                                     np.where(x < self.lower, self.lower, x)))
+        self.write(outputs, self.params(x))

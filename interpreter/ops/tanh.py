@@ -28,8 +28,9 @@ from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
 from ..arith.gemmlowp import tanh, tanh_lut_int16
 from .elu import float_lookup_table
+from .params import LookupTable
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int8Table, Int16LutScaling, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS, Int16LutScaling, Q4InputScaling, UnaryOp
 
 OUTPUT_FRACTIONAL_BITS = 7
 # input scales 2^(shift - 12) that TANH's Prepare takes as powers of two
@@ -50,14 +51,15 @@ class Tanh(UnaryOp):
     def prepare_typed(self, inp, out) -> None:
         if inp.dtype == np.int16:
             scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
-            self.table = scaling.table(tanh_lut_int16)
+            self.params = scaling.table(tanh_lut_int16)
         elif inp.dtype == np.int8:
             if self.config.semantics == "tflite":
-                self.table = float_lookup_table(inp, out, tanhf)
+                self.params = float_lookup_table(inp, out, tanhf)
                 return
             scaling = Q4InputScaling.for_tensor(inp)
-            self.table = Int8Table(lambda x: tanh_int8(x, scaling, self.config.rounding))
+            rounding = self.config.rounding
+            self.params = LookupTable.tabulate(np.int8, lambda x: tanh_int8(x, scaling, rounding))
 
     def eval(self, inputs, outputs, scratch) -> None:
         x = inputs[0]
-        self.write(outputs, tanhf(x) if self.dtype == np.float32 else self.table(x))
+        self.write(outputs, tanhf(x) if self.dtype == np.float32 else self.params(x))

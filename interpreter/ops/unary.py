@@ -1,9 +1,9 @@
 """Shared pieces of the one-input, element-wise ops (activations).
 
-``UnaryOp`` validates the node's types and sizes. ``Int8Table`` holds an
-int8 -> int8 function evaluated once, in prepare, for all 256 inputs: an
-element-wise kernel of an int8 input is exactly such a function, so eval
-becomes a table lookup with the same bytes as TFLM's per-element arithmetic.
+``UnaryOp`` validates the node's types and sizes. The int8 and int16
+kernels of LOGISTIC and TANH are functions of the input value alone, so
+their prepared form is that function tabulated (``params.LookupTable``):
+eval is a lookup with the same bytes as TFLM's per-element arithmetic.
 ``Q4InputScaling`` is the int8 input stage shared by LOGISTIC and TANH
 (``logistic_common.cc``, ``tanh.cc``): the input, minus its zero point, is
 rescaled to gemmlowp's Q4.27 by a multiplier taken straight from
@@ -26,7 +26,8 @@ from ..arith.gemmlowp import calculate_input_radius, lut_input_int16
 from .base import Op
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import IntTable, libm_unary
+from .elementwise_common import libm_unary
+from .params import LookupTable
 
 INPUT_INTEGER_BITS = 4
 
@@ -53,17 +54,6 @@ class UnaryOp(Op):
     @staticmethod
     def write(outputs, y: np.ndarray) -> None:
         outputs[0][...] = y.reshape(outputs[0].shape)
-
-
-class Int8Table:
-    """An int8 -> int8 function tabulated for every input value."""
-
-    def __init__(self, fn):
-        """``fn`` maps an int64 array of inputs to their outputs."""
-        self.values = np.asarray(fn(np.arange(-128, 128, dtype=np.int64))).astype(np.int8)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return self.values[x.astype(np.intp) + 128]
 
 
 @dataclass(frozen=True)
@@ -161,7 +151,7 @@ class Int16LutScaling:
             multiplier *= 2.0
         return cls(int(float_to_int32(np.float64(multiplier))), left_shift)
 
-    def table(self, fn) -> IntTable:
+    def table(self, fn) -> LookupTable:
         """``fn`` (a ``gemmlowp`` int16 LUT function) over every int16 input, tabulated."""
-        return IntTable(np.int16, lambda x: fn(lut_input_int16(x, self.multiplier,
-                                                               self.left_shift)))
+        return LookupTable.tabulate(np.int16, lambda x: fn(lut_input_int16(x, self.multiplier,
+                                                                           self.left_shift)))

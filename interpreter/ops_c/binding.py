@@ -58,6 +58,8 @@ def _field(keep: Keep, value):
         return {name: _field(keep, v) for name, v in value.fields}
     if isinstance(value, ConstArg):
         return keep.ptr(f"{value.ctype} *", value.values)
+    if isinstance(value, np.floating):
+        return float(value)          # a float32 widens to a Python float exactly
     return int(value)
 
 

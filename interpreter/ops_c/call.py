@@ -79,8 +79,9 @@ class ContextArg:
 
 @dataclass(frozen=True)
 class StructArg:
-    """A parameter struct, passed by const pointer; a field is an int, a nested struct
-    (by value) or a ConstArg (a pointer field)."""
+    """A parameter struct, passed by const pointer; a field is an int, a float32
+    (``np.float32``: a ``float`` field), a nested struct (by value) or a ConstArg (a
+    pointer field)."""
 
     ctype: str
     fields: tuple[tuple[str, "Field"], ...]
@@ -91,7 +92,7 @@ class StructArg:
         return cls(ctype, tuple(fields.items()))
 
 
-Field = Union[int, StructArg, ConstArg]
+Field = Union[int, np.float32, StructArg, ConstArg]
 Arg = Union[int, None, TensorArg, TensorListArg, ConstArg, ContextArg, StructArg]
 
 
@@ -113,6 +114,10 @@ def dims(shape) -> StructArg:
 
 def activation(lo: int, hi: int) -> StructArg:
     return StructArg.of("tnn_activation", min=int(lo), max=int(hi))
+
+
+def float_activation(lo, hi) -> StructArg:
+    return StructArg.of("tnn_float_activation", min=np.float32(lo), max=np.float32(hi))
 
 
 @dataclass(frozen=True)

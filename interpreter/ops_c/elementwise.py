@@ -1,8 +1,10 @@
-"""ADD and MUL on tnn_add_s8 / tnn_mul_s8: int8 operands of the output's own shape
+"""ADD, SUB and MUL on tnn_add_s8 / tnn_mul_s8: int8 operands of the output's own shape
 (no broadcast) run over the flat buffers; broadcasts and other types run the NumPy eval.
 
-Both are the same arithmetic in LiteRT's reference kernels for int8 (where the
-flavors differ, int32 ADD, there is no C kernel).
+All three are the same arithmetic in LiteRT's reference kernels for int8 (where the
+flavors differ, int32 ADD, there is no C kernel; int8 SUB agreeing is pinned by
+tests/test_semantics_tflite.py). SUB is ADD with input 2's scaled value negated
+(``AddParams.sign``), which tnn_add_s8 takes as ``subtract``.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ class _SameShapeInt8(CKernel):
                 and in1.shape == in2.shape == out.shape)
 
     def prepare(self) -> None:
-        self.variant = self.function[len("tnn_"):-len("_s8")]   # "add", "mul"
+        self.variant = self.op.node.op_name.lower()   # "add", "sub", "mul"
 
     def struct(self) -> StructArg:
         raise NotImplementedError
@@ -38,7 +40,7 @@ class _SameShapeInt8(CKernel):
             TensorArg("output", 0, "int8_t"), self.op.outputs[0].num_elements))
 
 
-@register_kernel("ADD", backend="c")
+@register_kernel("ADD", "SUB", backend="c")
 class AddKernel(_SameShapeInt8):
     function = "tnn_add_s8"
 
@@ -46,7 +48,7 @@ class AddKernel(_SameShapeInt8):
         p = self.params
         return StructArg.of(
             "tnn_add_params", input1_offset=p.input1_offset, input2_offset=p.input2_offset,
-            output_offset=p.output_offset, left_shift=p.left_shift,
+            output_offset=p.output_offset, left_shift=p.left_shift, subtract=int(p.sign < 0),
             input1_quant=_per_tensor(p.input1_multiplier, p.input1_shift),
             input2_quant=_per_tensor(p.input2_multiplier, p.input2_shift),
             output_quant=_per_tensor(p.output_multiplier, p.output_shift),

@@ -1,15 +1,19 @@
 """FULLY_CONNECTED on tnn_fully_connected_s8: int8 activations, constant int8 weights
 (or int4, which the loader unpacked to int8 values) per-tensor with their zero point
 or per-channel, requantized with MBQM (TFLM's arithmetic; LiteRT's floating-point
-requantization, and float32, run the NumPy eval); 16x8 with constant weights and an
-int64 bias or none (TFLM's int64 accumulator) on tnn_fully_connected_s16.
+requantization runs the NumPy eval); 16x8 with constant weights and an int64 bias or
+none (TFLM's int64 accumulator) on tnn_fully_connected_s16.
+
+float32 with constant weights (and bias) on tnn_fully_connected_f32, in both
+flavors: their one difference, whose NaN wins where the dot product and the bias
+are both NaN, is the prepared form's ``bias_nan_wins``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims
+from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, float_activation
 from .conv_2d import per_channel_quant
 from .kernel import CKernel
 
@@ -74,3 +78,26 @@ class FullyConnectedS16Kernel(CKernel):
             dims((p.units, p.depth)), ConstArg("filter", "int8_t", p.filter),
             None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
             TensorArg("output", 0, "int16_t")))
+
+
+@register_kernel("FULLY_CONNECTED", backend="c")
+class FullyConnectedFloatKernel(CKernel):
+
+    @classmethod
+    def accepts(cls, op) -> bool:
+        p = op.params
+        return (p.dtype == np.float32 and op.outputs[0].dtype == np.float32
+                and p.constant_operands and min(p.batches, p.depth, p.units) >= 1)
+
+    def prepare(self) -> None:
+        self.variant = "fc_f32"
+
+    def call(self) -> KernelCall:
+        p = self.params
+        bias = None if p.bias is None else ConstArg("bias", "float", p.bias)
+        return KernelCall("tnn_fully_connected_f32", (
+            StructArg.of("tnn_fc_f32_params", activation=float_activation(*p.float_range),
+                         bias_nan_first=int(p.bias_nan_wins)),
+            dims((p.batches, p.depth)), TensorArg("input", 0, "float"),
+            dims((p.units, p.depth)), ConstArg("filter", "float", p.filter), bias,
+            TensorArg("output", 0, "float")))

@@ -22,6 +22,10 @@
  *   ranges documented here (then its output is unspecified).
  * - Activation ranges are clamp bounds in output integers, min <= max, both
  *   within the output type.
+ * - float32 kernels need IEEE 754 binary32 arithmetic as C99's Annex F
+ *   describes it (any Arm FPU, soft-float, SSE; round to nearest, no flush to
+ *   zero, FLT_EVAL_METHOD 0). Their outputs equal the golden model's bit for
+ *   bit, NaN payloads included, on every such core.
  */
 #ifndef TINYML_NN_H
 #define TINYML_NN_H
@@ -119,14 +123,16 @@ typedef struct {
     tnn_activation activation;
 } tnn_pool_params;
 
-/* ADD (TFLM add.h): each input, offset and shifted left by left_shift (20 for
- * int8), is scaled by its own multiplier (real scale < 1), the two are summed,
- * and the sum scaled to the output. */
+/* ADD and SUB (TFLM add.h, sub.h): each input, offset and shifted left by
+ * left_shift (20 for int8), is scaled by its own multiplier (real scale < 1),
+ * the two are summed (or input 2's subtracted), and the result scaled to the
+ * output. */
 typedef struct {
     int32_t input1_offset;
     int32_t input2_offset;
     int32_t output_offset;
-    int32_t left_shift;
+    int32_t left_shift;     /* 0..22 */
+    int32_t subtract;       /* 0: ADD, 1: SUB (input1 - input2) */
     tnn_per_tensor_quant_params input1_quant;
     tnn_per_tensor_quant_params input2_quant;
     tnn_per_tensor_quant_params output_quant;
@@ -151,6 +157,27 @@ typedef struct {
     int32_t input_left_shift;
     int32_t diff_min;
 } tnn_softmax_params;
+
+/* Clamp range of a float32 kernel's fused activation: min <= max (float32's
+ * lowest and max where unbounded). */
+typedef struct {
+    float min;
+    float max;
+} tnn_float_activation;
+
+/* float32 FULLY_CONNECTED. Where total and bias are both NaN, the result is the
+ * bias's NaN if bias_nan_first (TFLM), else the total's (LiteRT). */
+typedef struct {
+    tnn_float_activation activation;
+    int32_t bias_nan_first;     /* 0 or 1 */
+} tnn_fc_f32_params;
+
+/* float32 -> int8 QUANTIZE: clamp(round(x / scale) + output_offset). */
+typedef struct {
+    float scale;                /* the output scale: finite, non-zero */
+    int32_t output_offset;      /* +output zero point */
+} tnn_quantize_params;
+
 
 /* A box of elements of a buffer, walked in row-major order: position
  * (i_0, ..., i_{rank-1}), 0 <= i_k < count[k], is element
@@ -387,7 +414,7 @@ int32_t tnn_fully_connected_s16(const tnn_fc_params *params,
                                 const tnn_dims *filter_dims, const int8_t *filter,
                                 const int64_t *bias, int16_t *output);
 
-/* ---- fully connected (FULLY_CONNECTED, int8) -------------------------------
+/* ---- fully connected (FULLY_CONNECTED, int8 and float32) -------------------
  * input_dims: n = batches, c = depth; filter_dims: n = units, c = depth;
  * kernel_sum: from tnn_fully_connected_s8_kernel_sum; quant: `units` pairs
  * (per-tensor weights repeat theirs); output: batches x units. */
@@ -401,6 +428,14 @@ int32_t tnn_fully_connected_s8(const tnn_context *ctx,
 /* A row of `units` int32 when filter_offset != 0, else 0. */
 int32_t tnn_fully_connected_s8_get_buffer_size(const tnn_fc_params *params,
                                                const tnn_dims *filter_dims);
+
+/* float32: total = sum_k input[b][k] * filter[u][k] in k order, one rounding per
+ * product and per sum; output[b][u] = clamp(total + bias[u]) (bias may be NULL:
+ * none). input_dims: n = batches, c = depth; filter_dims: n = units, c = depth. */
+int32_t tnn_fully_connected_f32(const tnn_fc_f32_params *params,
+                                const tnn_dims *input_dims, const float *input,
+                                const tnn_dims *filter_dims, const float *filter,
+                                const float *bias, float *output);
 
 /* ---- pooling (int8; input and output share their quantization) ---------- */
 
@@ -417,11 +452,31 @@ int32_t tnn_maxpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims
 
 /* ---- elementwise (same-shape inputs of `size` values) ---------------------- */
 
+/* ADD, or SUB when params->subtract is 1. */
 int32_t tnn_add_s8(const tnn_add_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size);
 
 int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size);
+
+/* ---- quantization ---------------------------------------------------------- */
+
+/* float32 -> int8, `size` values. The quotient is rounded half away from zero; NaN
+ * and quotients outside int32 count as INT32_MIN (x86's conversion), to which the
+ * offset is added with int32 wrap-around before the clamp. (int8 -> int8 and
+ * int8 -> float32 are tables: tnn_lut_s8, tnn_lut_s8_f32.) */
+int32_t tnn_quantize_f32_s8(const tnn_quantize_params *params, const float *input,
+                            int8_t *output, int32_t size);
+
+/* ---- lookup tables (element-wise functions of one int8 value) -------------- */
+
+/* output[i] = table[input[i] + 128] for i < size: any int8 -> int8 function of one
+ * value (table: 256 entries, the output for inputs -128..127). */
+int32_t tnn_lut_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t size);
+
+/* output[i] = table[input[i] + 128] for i < size, float32 outputs copied as bits
+ * (table: 256 entries). */
+int32_t tnn_lut_s8_f32(const float *table, const int8_t *input, float *output, int32_t size);
 
 /* ---- shape ---------------------------------------------------------------- */
 

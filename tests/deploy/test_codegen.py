@@ -34,7 +34,8 @@ pytestmark = [
 CORPUS = ["mlperf_tiny/ad01_int8.tflite", "mlperf_tiny/kws_ref_model.tflite",
           "mlperf_tiny/pretrainedResnet_quant.tflite", "mlperf_tiny/vww_96_int8.tflite",
           "tflm/hello_world_int8.tflite", "tflm/micro_speech_quantized.tflite",
-          "tflm/person_detect.tflite", "tflm/simple_add_model.tflite"]
+          "tflm/person_detect.tflite", "tflm/simple_add_model.tflite",
+          "tflm/hello_world_float.tflite", "arm_ml_examples/ds_cnn_s_quantized.tflite"]
 
 
 def check_generated(model: bytes, input_sets, tmp_path, rounding="double", prefix="model"):
