@@ -42,6 +42,21 @@ def test_explanation_reproduces_the_output_element(op, kernel, rounding):
         explained += 1
 
 
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU", "RELU6"])
+def test_table_ops(op):
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (1, 256), scale=0.05, zero_point=3)
+    q = {"LOGISTIC": (1 / 256, -128), "TANH": (1 / 128, 0)}.get(op, (0.04, -7))
+    y = b.add_tensor("y", np.int8, (1, 256), scale=q[0], zero_point=q[1])
+    b.add_operator(op, [x], [y], options={"alpha": 0.2} if op == "LEAKY_RELU" else None)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    feeds = [np.arange(-128, 128, dtype=np.int8).reshape(1, 256)]
+    for k in (0, 100, 255):
+        e = explain(b.build(), 0, (0, k), feeds)
+        assert e.matches and "table[" in e.text(), e.text()
+
+
 def test_a_real_model_op_by_op():
     model = corpus_model("mlperf_tiny/kws_ref_model.tflite").read_bytes()
     for op in range(13):

@@ -328,13 +328,14 @@ def _softmax(e: Explanation, op, arrays, out, index) -> int:
 
 
 def _table(e: Explanation, op, arrays, out, index) -> int:
-    table = getattr(op.params, "table", None)
-    if table is None:
-        raise NotExplained(f"{op.where}: no lookup table")
+    from ..ops.params import LookupTable
+    table = op.params
+    if not isinstance(table, LookupTable) or table.input_dtype != np.int8:
+        raise NotExplained(f"{op.where}: not an int8 lookup table")
     x = int(np.asarray(arrays[0])[index])
-    y = int(np.asarray(table).reshape(-1)[x + 128])
+    y = table.values[x + 128].item()
     e.lines.append(f"input {x}: an int8 op of one value is a table of its 256 results, "
-                   "computed once at prepare time with TFLM's fixed-point pipeline")
+                   "computed once at prepare time by the op's own fixed-point pipeline")
     e.lines.append(f"table[{x} + 128] = {y}")
     return y
 
@@ -343,5 +344,6 @@ _FAMILIES = {
     "CONV_2D": _conv, "DEPTHWISE_CONV_2D": _conv, "FULLY_CONNECTED": _fully_connected,
     "AVERAGE_POOL_2D": _pool, "MAX_POOL_2D": _pool, "ADD": _add_sub, "SUB": _add_sub,
     "MUL": _mul, "SOFTMAX": _softmax, "LOGISTIC": _table, "TANH": _table,
-    "HARD_SWISH": _table, "LEAKY_RELU": _table, "ELU": _table,
+    "HARD_SWISH": _table, "LEAKY_RELU": _table, "ELU": _table, "ABS": _table, "RELU": _table,
+    "RELU6": _table,
 }
