@@ -176,12 +176,21 @@ def c_int(v: int) -> str:
     return str(v)
 
 
+#: C element type -> the little-endian layout its bytes are recorded in; other pointers
+#: (``void``: any tensor as its bytes) are written as int8_t
+_ELEMENTS = {"int8_t": "<i1", "uint8_t": "<u1", "int16_t": "<i2", "uint16_t": "<u2",
+             "int32_t": "<i4"}
+
+
+def _element(ctype: str) -> str:
+    return ctype if ctype in _ELEMENTS else "int8_t"
+
+
 def _c_array(name: str, ctype: str, data: bytes, const: bool = True) -> str:
-    if ctype == "int32_t":
-        vals = [c_int(v) for v in np.frombuffer(data[: len(data) // 4 * 4], "<i4")]
-    else:
-        ctype = "int8_t" if ctype != "uint8_t" else ctype
-        vals = [str(v) for v in np.frombuffer(data, np.int8 if ctype == "int8_t" else np.uint8)]
+    ctype = _element(ctype)
+    dtype = np.dtype(_ELEMENTS[ctype])
+    vals = [c_int(v) for v in np.frombuffer(data[: len(data) // dtype.itemsize * dtype.itemsize],
+                                            dtype)]
     if not vals:
         vals = ["0"]
     body = ",\n    ".join(", ".join(vals[i:i + 16]) for i in range(0, len(vals), 16))
@@ -219,7 +228,7 @@ class _Emitter:
                 self.setup.append(f"memset({region}, 0x5A, {len(v.data)});")
                 return f"(void *){region}"
             if v.after is not None:
-                ctype = "int32_t" if v.ctype == "int32_t" else "int8_t"
+                ctype = _element(v.ctype)
                 region = self.work_region(len(v.data))
                 if any(v.data):
                     before = self.name("init")

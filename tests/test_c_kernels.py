@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from c_backend_cases import STRATEGIES, run
+import streaming
+from c_backend_cases import STRATEGIES, lstm_cases, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import corpus_model
 
 from interpreter import ops_c
 from interpreter.errors import ModelError
@@ -135,6 +137,87 @@ def test_window_larger_than_input_same_padding():
         b.set_inputs([x])
         b.set_outputs([y])
         check_same(b.build(), [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
+
+
+def _lstm_states(model: bytes) -> dict[str, int]:
+    from interpreter import Interpreter
+    node = next(node for node in Interpreter(model_content=model).model.main.operators
+                if node.op_name == "UNIDIRECTIONAL_SEQUENCE_LSTM")
+    return {"hidden state": node.inputs[18], "cell state": node.inputs[19]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=lstm_cases(), rounding=st.sampled_from(["double", "single"]))
+def test_lstm_state_carries_over_invokes(case, rounding):
+    """The variable hidden and cell state the C kernel leaves behind are the NumPy
+    reference's after every invoke, and after reset_all_variables."""
+    model, _ = case.model()
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 3,
+                              backend="c", rounding=rounding, against="numpy")
+
+
+@pytest.mark.parametrize("rounding", ["double", "single"])
+@pytest.mark.parametrize("cell_power,cell_factor,clip", [(12, 1.0, 0.0), (9, 1.0, 3.0),
+                                                         (15, 1.0, 0.0), (20, 0.7, 0.0),
+                                                         (5, 1.3, 1.0)])
+def test_lstm_gates_take_every_int16_value(rounding, cell_power, cell_factor, clip):
+    """Every gate's sigmoid / tanh sees each of the 65536 int16 inputs once: one input,
+    256 units, 256 steps; the input weights are 1 and the recurrent ones 0 at scales
+    making the gate products exact (multiplier 1), and unit o's bias is
+    -32640 + 256 o, so that with the inputs -128..127 over the steps the gate takes
+    every value. The cell and hidden state then run through their whole ranges."""
+    from lstm_cases import Lstm
+
+    class Sweep(Lstm):
+        def model(self):
+            from interpreter.builder import ModelBuilder
+            n, steps = self.n_state, self.steps
+            b = ModelBuilder()
+            ids = [-1] * 24
+            ids[0] = b.add_tensor("x", np.int8, (1, steps, 1), scale=2.0 ** -6, zero_point=0)
+            for k in range(1, 9):
+                shape = (n, 1) if k < 5 else (n, n)
+                ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=2.0 ** -6, zero_point=0,
+                                      data=np.full(shape, 1 if k < 5 else 0))
+            for k in range(12, 16):
+                ids[k] = b.add_tensor(f"b{k}", np.int32, (n,), scale=2.0 ** -12, zero_point=0,
+                                      data=-32640 + 256 * np.arange(n))
+            ids[18] = b.add_tensor("h", np.int8, (1, n), scale=1 / 128, zero_point=3,
+                                   is_variable=True)
+            ids[19] = b.add_tensor("c", np.int16, (1, n), zero_point=0, is_variable=True,
+                                   scale=2.0 ** -self.cell_power * self.cell_factor)
+            y = b.add_tensor("y", np.int8, (1, steps, n), scale=1 / 128, zero_point=3)
+            b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], options={
+                "fused_activation_function": "TANH", "cell_clip": self.cell_clip})
+            b.set_inputs([ids[0]])
+            b.set_outputs([y])
+            return b.build(), (ids[18], ids[19])
+
+        def inputs(self, k):
+            x = np.roll(np.arange(-128, 128), 37 * k)
+            return x.reshape(1, 256, 1).astype(np.int8)
+
+    case = Sweep(steps=256, n_input=1, n_state=256, cell_power=cell_power,
+                 cell_factor=cell_factor, cell_clip=clip)
+    model, _ = case.model()
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 1,
+                              backend="c", rounding=rounding, against="numpy")
+
+
+def test_lstm_model_streams_like_tflm():
+    """trained_lstm_int8 (LSTM, RESHAPE, FULLY_CONNECTED, SOFTMAX all in C) against the
+    tflite-micro runtime over several invokes: output and both state tensors."""
+    model = corpus_model("tflm/trained_lstm_int8.tflite").read_bytes()
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend="c")
+    it.allocate_tensors()
+    assert all(op.kernel is not None for op in it._ops)
+    shape = tuple(it.get_input_details()[0]["shape"])
+
+    def inputs(k):
+        return np.random.default_rng(k).integers(-128, 128, shape).astype(np.int8)
+    streaming.check_streaming(model, _lstm_states(model), inputs, "trained_lstm_int8", 4,
+                              backend="c")
 
 
 def test_missing_module_error_is_clear(monkeypatch):
