@@ -786,8 +786,9 @@ def _run_ours(case: Case, semantics: str = "tflm", backend: str = "numpy",
         interp = Interpreter(model_content=case.model, backend=backend, semantics=semantics)
         interp.allocate_tensors()
         if info is not None:
-            kernels = [getattr(op, "kernel", None) for op in getattr(interp, "_ops", None) or []
-                       if type(op).__module__.startswith("interpreter.ops_c")]
+            # the variant of the first op a backend kernel runs (ops_c.kernel.CKernel)
+            kernels = [op.kernel.variant for op in getattr(interp, "_ops", None) or []
+                       if getattr(op, "kernel", None) is not None]
             info["kernel"] = next((k for k in kernels if k), None)
         for d, x in zip(interp.get_input_details(), case.feeds):
             interp.set_tensor(d["index"], x)
