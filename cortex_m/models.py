@@ -24,7 +24,7 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("DEPTHWISE_CONV_2D", "general"), ("FULLY_CONNECTED", "fc"),
            ("AVERAGE_POOL_2D", "avg"), ("MAX_POOL_2D", "max"), ("ADD", "add"), ("MUL", "mul"),
            ("SOFTMAX", "softmax"), ("RESHAPE", "copy"),
-           ("UNIDIRECTIONAL_SEQUENCE_LSTM", "s8")]
+           ("UNIDIRECTIONAL_SEQUENCE_LSTM", "s8"), ("UNIDIRECTIONAL_SEQUENCE_LSTM", "s16")]
 
 
 def _zp(rng) -> int:
@@ -198,21 +198,25 @@ def softmax_model(rng):
     return b.build(), [rng.integers(-128, 128, shape).astype(np.int8)]
 
 
-def lstm_model(rng):
-    """An int8 UNIDIRECTIONAL_SEQUENCE_LSTM (int8 weights with zero points, int32 biases up
-    to +-2^31, int16 cell state 2^-5 .. 2^-20 times a factor, optional cell clip), in either
-    layout; its variable hidden and cell state start at the zero point and 0."""
+def lstm_model(rng, kernel: str = "s8"):
+    """An integer UNIDIRECTIONAL_SEQUENCE_LSTM: int8 activations with int32 biases up to
+    +-2^31 ("s8") or int16 ones with int64 biases up to +-2^40 ("s16"); int8 weights with
+    zero points, int16 cell state 2^-5 .. 2^-20 times a factor, optional cell clip, either
+    layout. Its variable hidden and cell state start at the zero point and 0."""
+    act, bias_type = (np.int16, np.int64) if kernel == "s16" else (np.int8, np.int32)
+    info = np.iinfo(act)
     batches, steps = int(rng.integers(1, 4)), int(rng.integers(1, 7))
     n_input, n_state = int(rng.integers(1, 13)), int(rng.integers(1, 13))
     time_major = bool(rng.random() < 0.5)
     x_shape = (steps, batches, n_input) if time_major else (batches, steps, n_input)
     # mostly scales at which the gates and states take many values, else any
-    s_in = 10.0 ** rng.uniform(-2.5, -1) if rng.random() < 0.7 else _scale(rng)
-    s_h = 10.0 ** rng.uniform(-2.5, -1.5) if rng.random() < 0.7 else _scale(rng)
+    unit = 2.0 ** -8 if act == np.int16 else 1.0
+    s_in = 10.0 ** rng.uniform(-2.5, -1) * unit if rng.random() < 0.7 else _scale(rng)
+    s_h = 10.0 ** rng.uniform(-2.5, -1.5) * unit if rng.random() < 0.7 else _scale(rng)
     s_c = 2.0 ** -int(rng.integers(5, 21)) * _pick(rng, [1.0, 1.0, 0.7, 1.3])
     b = ModelBuilder()
     ids = [-1] * 24
-    ids[0] = b.add_tensor("x", np.int8, x_shape, scale=s_in, zero_point=_zp(rng))
+    ids[0] = b.add_tensor("x", act, x_shape, scale=s_in, zero_point=_zp(rng))
     w_scales = {}
     for k in range(1, 9):
         shape = (n_state, n_input) if k < 5 else (n_state, n_state)
@@ -221,20 +225,21 @@ def lstm_model(rng):
         ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=w_scales[k], zero_point=zp,
                               data=rng.integers(-128, 128, shape))
     for k in range(12, 16):
-        big = int(_pick(rng, [1 << 10, 1 << 16, (1 << 31) - 1]))
-        ids[k] = b.add_tensor(f"b{k}", np.int32, (n_state,), scale=s_in * w_scales[k - 11],
+        big = int(_pick(rng, [1 << 10, 1 << 16, (1 << 31) - 1, 1 << 40]))
+        big = min(big, int(np.iinfo(bias_type).max))
+        ids[k] = b.add_tensor(f"b{k}", bias_type, (n_state,), scale=s_in * w_scales[k - 11],
                               zero_point=0, data=rng.integers(-big, big, n_state, endpoint=True))
-    ids[18] = b.add_tensor("h", np.int8, (batches, n_state), scale=s_h, zero_point=_zp(rng),
+    ids[18] = b.add_tensor("h", act, (batches, n_state), scale=s_h, zero_point=_zp(rng),
                            is_variable=True)
     ids[19] = b.add_tensor("c", np.int16, (batches, n_state), scale=s_c, zero_point=0,
                            is_variable=True)
-    y = b.add_tensor("y", np.int8, (*x_shape[:2], n_state), scale=s_h, zero_point=0)
+    y = b.add_tensor("y", act, (*x_shape[:2], n_state), scale=s_h, zero_point=0)
     b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], options={
         "fused_activation_function": "TANH", "time_major": time_major,
         "cell_clip": float(_pick(rng, [0.0, 0.0, -1.0, 0.05, 1.0, 8.0]))})
     b.set_inputs([ids[0]])
     b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, x_shape).astype(np.int8)]
+    return b.build(), [rng.integers(info.min, info.max, x_shape, endpoint=True).astype(act)]
 
 
 def draw(rng, op: str, kernel: str):
@@ -249,7 +254,7 @@ def draw(rng, op: str, kernel: str):
     if op == "RESHAPE":
         return reshape_model(rng)
     if op == "UNIDIRECTIONAL_SEQUENCE_LSTM":
-        return lstm_model(rng)
+        return lstm_model(rng, kernel)
     return softmax_model(rng)
 
 

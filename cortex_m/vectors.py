@@ -173,13 +173,15 @@ def c_int(v: int) -> str:
     v = int(v)
     if v == -(1 << 31):
         return "(-2147483647 - 1)"
+    if not -(1 << 31) <= v < 1 << 32:
+        return f"INT64_C({v})" if v != -(1 << 63) else "(-INT64_C(9223372036854775807) - 1)"
     return str(v)
 
 
 #: C element type -> the little-endian layout its bytes are recorded in; other pointers
 #: (``void``: any tensor as its bytes) are written as int8_t
 _ELEMENTS = {"int8_t": "<i1", "uint8_t": "<u1", "int16_t": "<i2", "uint16_t": "<u2",
-             "int32_t": "<i4"}
+             "int32_t": "<i4", "int64_t": "<i8"}
 
 
 def _element(ctype: str) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import streaming
 from c_backend_cases import STRATEGIES, lstm_cases, run
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from reference import corpus_model
 
@@ -139,6 +139,16 @@ def test_window_larger_than_input_same_padding():
         check_same(b.build(), [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
 
 
+def _lstm_in_c(model: bytes, rounding: str = "double") -> str:
+    """The kernel variant the C backend runs the model's LSTM with (it must run in C)."""
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend="c", rounding=rounding)
+    it.allocate_tensors()
+    [op] = [op for op in it._ops if op.node.op_name == "UNIDIRECTIONAL_SEQUENCE_LSTM"]
+    assert op.kernel is not None, "did not run in C"
+    return op.kernel.variant
+
+
 def _lstm_states(model: bytes) -> dict[str, int]:
     from interpreter import Interpreter
     node = next(node for node in Interpreter(model_content=model).model.main.operators
@@ -152,15 +162,33 @@ def test_lstm_state_carries_over_invokes(case, rounding):
     """The variable hidden and cell state the C kernel leaves behind are the NumPy
     reference's after every invoke, and after reset_all_variables."""
     model, _ = case.model()
+    try:
+        _lstm_in_c(model, rounding)
+    except ModelError:     # scales TFLM cannot run (test_c_kernel_equals_numpy: both refuse)
+        reject()
     streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 3,
                               backend="c", rounding=rounding, against="numpy")
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=lstm_cases())
+def test_lstm_c_backend_streams_like_tflm(case):
+    """The same models on the C backend against the tflite-micro runtime directly."""
+    model, _ = case.model()
+    try:
+        _lstm_in_c(model)
+    except ModelError:
+        reject()
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 3,
+                              backend="c")
+
+
 @pytest.mark.parametrize("rounding", ["double", "single"])
-@pytest.mark.parametrize("cell_power,cell_factor,clip", [(12, 1.0, 0.0), (9, 1.0, 3.0),
-                                                         (15, 1.0, 0.0), (20, 0.7, 0.0),
-                                                         (5, 1.3, 1.0)])
-def test_lstm_gates_take_every_int16_value(rounding, cell_power, cell_factor, clip):
+@pytest.mark.parametrize("act,cell_power,cell_factor,clip", [
+    (np.int8, 12, 1.0, 0.0), (np.int8, 9, 1.0, 3.0), (np.int8, 15, 1.0, 0.0),
+    (np.int8, 20, 0.7, 0.0), (np.int8, 5, 1.3, 1.0), (np.int16, 11, 1.0, 0.0),
+    (np.int16, 16, 1.3, 0.5)])
+def test_lstm_gates_take_every_int16_value(rounding, act, cell_power, cell_factor, clip):
     """Every gate's sigmoid / tanh sees each of the 65536 int16 inputs once: one input,
     256 units, 256 steps; the input weights are 1 and the recurrent ones 0 at scales
     making the gate products exact (multiplier 1), and unit o's bias is
@@ -171,22 +199,22 @@ def test_lstm_gates_take_every_int16_value(rounding, cell_power, cell_factor, cl
     class Sweep(Lstm):
         def model(self):
             from interpreter.builder import ModelBuilder
-            n, steps = self.n_state, self.steps
+            n, steps, act = self.n_state, self.steps, self.act
+            s_h = 1 / 128 if act == np.int8 else 2.0 ** -14
             b = ModelBuilder()
             ids = [-1] * 24
-            ids[0] = b.add_tensor("x", np.int8, (1, steps, 1), scale=2.0 ** -6, zero_point=0)
+            ids[0] = b.add_tensor("x", act, (1, steps, 1), scale=2.0 ** -6, zero_point=0)
             for k in range(1, 9):
                 shape = (n, 1) if k < 5 else (n, n)
                 ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=2.0 ** -6, zero_point=0,
                                       data=np.full(shape, 1 if k < 5 else 0))
             for k in range(12, 16):
-                ids[k] = b.add_tensor(f"b{k}", np.int32, (n,), scale=2.0 ** -12, zero_point=0,
-                                      data=-32640 + 256 * np.arange(n))
-            ids[18] = b.add_tensor("h", np.int8, (1, n), scale=1 / 128, zero_point=3,
-                                   is_variable=True)
+                ids[k] = b.add_tensor(f"b{k}", self.bias_type, (n,), scale=2.0 ** -12,
+                                      zero_point=0, data=-32640 + 256 * np.arange(n))
+            ids[18] = b.add_tensor("h", act, (1, n), scale=s_h, zero_point=3, is_variable=True)
             ids[19] = b.add_tensor("c", np.int16, (1, n), zero_point=0, is_variable=True,
                                    scale=2.0 ** -self.cell_power * self.cell_factor)
-            y = b.add_tensor("y", np.int8, (1, steps, n), scale=1 / 128, zero_point=3)
+            y = b.add_tensor("y", act, (1, steps, n), scale=s_h, zero_point=3)
             b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], options={
                 "fused_activation_function": "TANH", "cell_clip": self.cell_clip})
             b.set_inputs([ids[0]])
@@ -195,11 +223,13 @@ def test_lstm_gates_take_every_int16_value(rounding, cell_power, cell_factor, cl
 
         def inputs(self, k):
             x = np.roll(np.arange(-128, 128), 37 * k)
-            return x.reshape(1, 256, 1).astype(np.int8)
+            return x.reshape(1, 256, 1).astype(self.act)
 
-    case = Sweep(steps=256, n_input=1, n_state=256, cell_power=cell_power,
+    case = Sweep(steps=256, n_input=1, n_state=256, act=act,
+                 bias_type=np.int32 if act == np.int8 else np.int64, cell_power=cell_power,
                  cell_factor=cell_factor, cell_clip=clip)
     model, _ = case.model()
+    assert _lstm_in_c(model, rounding) == ("s8" if act == np.int8 else "s16")
     streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 1,
                               backend="c", rounding=rounding, against="numpy")
 
@@ -212,6 +242,7 @@ def test_lstm_model_streams_like_tflm():
     it = Interpreter(model_content=model, backend="c")
     it.allocate_tensors()
     assert all(op.kernel is not None for op in it._ops)
+    assert _lstm_in_c(model) == "s8"
     shape = tuple(it.get_input_details()[0]["shape"])
 
     def inputs(k):

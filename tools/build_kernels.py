@@ -45,7 +45,8 @@ OP_FUNCTIONS = {
     "ADD": ["tnn_add_s8"],
     "MUL": ["tnn_mul_s8"],
     "SOFTMAX": ["tnn_softmax_s8"],
-    "UNIDIRECTIONAL_SEQUENCE_LSTM": ["tnn_lstm_s8", "tnn_lstm_s8_get_buffer_size"],
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": ["tnn_lstm_s8", "tnn_lstm_s8_get_buffer_size",
+                                     "tnn_lstm_s16", "tnn_lstm_s16_get_buffer_size"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"

@@ -155,9 +155,19 @@ def c_float(v) -> str:
     return f"{float(f):.9g}f"
 
 
+def c_int64(v) -> str:
+    """An int64_t value as a C constant expression."""
+    v = int(v)
+    if v == -(1 << 63):
+        return "(-INT64_C(9223372036854775807) - 1)"
+    return f"INT64_C({v})"
+
+
 def c_array_body(values: np.ndarray) -> str:
     if values.dtype == np.float32:
         items = [f"0x{int(u):08x}u" for u in values.view(np.uint32)]
+    elif values.dtype == np.int64:
+        items = [c_int64(v) for v in values.tolist()]
     else:
         items = [c_int(v) for v in values.tolist()]
     if not items:

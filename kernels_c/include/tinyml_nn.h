@@ -169,6 +169,22 @@ typedef struct {
     tnn_per_tensor_quant_params recurrent_quant;
 } tnn_lstm_gate_s8;
 
+/* One gate of an int16 LSTM (16x8: int16 activations, int8 weights): as
+ * tnn_lstm_gate_s8 with int64 sums (the products' sum never wraps for the documented
+ * sizes; kernel sums holding an int64 bias may, as TFLM's int64 sum does) and the
+ * 16x8 kernels' int64 requantization: the multiplier reduced to 16 bits, one
+ * rounding (TFLM's MultiplyByQuantizedMultiplier of an int64; shifts in [-31, 14]). */
+typedef struct {
+    const int8_t *input_weights;            /* n_state x n_input */
+    const int64_t *input_kernel_sum;        /* n_state */
+    int32_t input_weights_offset;           /* [-127, 128] */
+    tnn_per_tensor_quant_params input_quant;
+    const int8_t *recurrent_weights;        /* n_state x n_state */
+    const int64_t *recurrent_kernel_sum;    /* n_state */
+    int32_t recurrent_weights_offset;       /* [-127, 128] */
+    tnn_per_tensor_quant_params recurrent_quant;
+} tnn_lstm_gate_s16;
+
 /* What an integer LSTM does with its four gates (Q3.12, int16), per state element:
  *   i, f, o = sigmoid(gate) and g = tanh(gate), in Q0.15 (TFLM's int16 LOGISTIC and
  *     TANH: the gate times 3, interpolated in sigmoid_table)
@@ -204,6 +220,21 @@ typedef struct {
     tnn_lstm_gate_s8 output_gate;
     tnn_lstm_cell_params cell;
 } tnn_lstm_s8_params;
+
+/* UNIDIRECTIONAL_SEQUENCE_LSTM with int16 activations, int8 weights, int16 cell state;
+ * the fields as in tnn_lstm_s8_params. */
+typedef struct {
+    int32_t batches;
+    int32_t steps;
+    int32_t n_input;
+    int32_t n_state;
+    int32_t time_major;
+    tnn_lstm_gate_s16 input_gate;
+    tnn_lstm_gate_s16 forget_gate;
+    tnn_lstm_gate_s16 cell_gate;
+    tnn_lstm_gate_s16 output_gate;
+    tnn_lstm_cell_params cell;
+} tnn_lstm_s16_params;
 
 /* ---- preparation (run once, e.g. at code generation time) ----------------- */
 
@@ -388,6 +419,11 @@ int32_t tnn_lstm_s8(const tnn_context *ctx, const tnn_lstm_s8_params *params,
                     int8_t *output);
 /* The four gates of one batch row: 4 x n_state int16. */
 int32_t tnn_lstm_s8_get_buffer_size(const tnn_lstm_s8_params *params);
+
+int32_t tnn_lstm_s16(const tnn_context *ctx, const tnn_lstm_s16_params *params,
+                     const int16_t *input, int16_t *hidden_state, int16_t *cell_state,
+                     int16_t *output);
+int32_t tnn_lstm_s16_get_buffer_size(const tnn_lstm_s16_params *params);
 
 #ifdef __cplusplus
 }

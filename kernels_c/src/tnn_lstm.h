@@ -76,6 +76,21 @@ TNN_INLINE int32_t tnn_lut_input(int32_t x, int32_t multiplier, int32_t shift)
     return (int32_t)((uint32_t)x * (uint32_t)multiplier + round) >> shift;
 }
 
+/* The sizes and layout of tnn_lstm_s8_params / tnn_lstm_s16_params. */
+TNN_INLINE int tnn_lstm_dims_ok(int32_t batches, int32_t steps, int32_t n_input,
+                                int32_t n_state, int32_t time_major)
+{
+    return batches >= 1 && steps >= 1 && n_input >= 1 && n_input <= 65536 && n_state >= 1 &&
+           n_state <= 65536 && (time_major == 0 || time_major == 1);
+}
+
+/* The input and output row of step t of batch row b (both layouts). */
+TNN_INLINE intptr_t tnn_lstm_row(int32_t time_major, int32_t batches, int32_t steps, int32_t b,
+                                 int32_t t)
+{
+    return time_major ? (intptr_t)t * batches + b : (intptr_t)b * steps + t;
+}
+
 /* What the cell parameters must satisfy besides the hidden range, which depends on
  * the hidden state's type. */
 TNN_INLINE int tnn_lstm_cell_params_ok(const tnn_lstm_cell_params *p)

@@ -72,8 +72,7 @@ int32_t tnn_lstm_s8(const tnn_context *ctx, const tnn_lstm_s8_params *params,
     gates[TNN_LSTM_GATE_F] = &params->forget_gate;
     gates[TNN_LSTM_GATE_G] = &params->cell_gate;
     gates[TNN_LSTM_GATE_O] = &params->output_gate;
-    if (batches < 1 || steps < 1 || n_input < 1 || n_input > 65536 || n_state < 1 ||
-        n_state > 65536 || (params->time_major != 0 && params->time_major != 1) ||
+    if (!tnn_lstm_dims_ok(batches, steps, n_input, n_state, params->time_major) ||
         input == NULL || hidden_state == NULL || cell_state == NULL || output == NULL ||
         !tnn_lstm_cell_params_ok(&params->cell) || params->cell.hidden_activation.min < -128 ||
         params->cell.hidden_activation.max > 127 ||
@@ -90,8 +89,7 @@ int32_t tnn_lstm_s8(const tnn_context *ctx, const tnn_lstm_s8_params *params,
         int8_t *h = hidden_state + (intptr_t)b * n_state;
         int16_t *c = cell_state + (intptr_t)b * n_state;
         for (t = 0; t < steps; t++) {
-            const intptr_t row = params->time_major ? (intptr_t)t * batches + b
-                                                    : (intptr_t)b * steps + t;
+            const intptr_t row = tnn_lstm_row(params->time_major, batches, steps, b, t);
             const int8_t *x = input + row * n_input;
             int8_t *out = output + row * n_state;
             const int32_t x_sum = tnn_sum_s8(x, n_input);

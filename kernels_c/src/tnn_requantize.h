@@ -86,6 +86,27 @@ TNN_INLINE int32_t tnn_requantize(int32_t x, int32_t multiplier, int32_t shift)
 #endif
 }
 
+/* The 16-bit multiplier the int64 MultiplyByQuantizedMultiplier (the 16x8 kernels')
+ * really multiplies by: (M + 2^15) >> 16, saturated to 0x7FFF from M >= 0x7FFF0000 on.
+ * For 0 <= multiplier. */
+TNN_INLINE int32_t tnn_reduce_multiplier_s64(int32_t multiplier)
+{
+    return multiplier < 0x7FFF0000 ? (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16) : 0x7FFF;
+}
+
+/* MultiplyByQuantizedMultiplier(int64_t x, M, shift) with the reduced multiplier
+ * rm = tnn_reduce_multiplier_s64(M): one rounding in 64 bits,
+ * (x * rm + 2^(14 - shift)) >> (15 - shift), truncated to int32; shift in [-31, 14].
+ * Both rounding builds define it so. The product and sum wrap as two's-complement
+ * hardware does (TFLM assumes |x| < 2^47, where nothing wraps). */
+TNN_INLINE int32_t tnn_requantize_s64(int64_t x, int32_t reduced_multiplier, int32_t shift)
+{
+    const int32_t total_shift = 15 - shift;
+    const uint64_t y = (uint64_t)x * (uint64_t)(int64_t)reduced_multiplier +
+                       ((uint64_t)1 << (total_shift - 1));
+    return (int32_t)(uint32_t)(uint64_t)((int64_t)y >> total_shift);
+}
+
 /* The conv-family output step: clamp(MBQM(acc) + output_offset). */
 TNN_INLINE int8_t tnn_requantize_s8(int32_t acc, int32_t multiplier, int32_t shift,
                                     int32_t output_offset, int32_t act_min, int32_t act_max)
