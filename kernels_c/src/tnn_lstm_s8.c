@@ -14,7 +14,9 @@
 
 int32_t tnn_lstm_s8_get_buffer_size(const tnn_lstm_s8_params *params)
 {
-    return TNN_LSTM_GATES * params->n_state * (int32_t)sizeof(int16_t);
+    /* 0 for a state size the kernel refuses anyway (no int32 overflow) */
+    const int32_t n = params->n_state;
+    return n >= 1 && n <= 65536 ? TNN_LSTM_GATES * n * (int32_t)sizeof(int16_t) : 0;
 }
 
 TNN_INLINE int32_t tnn_sum_s8(const int8_t *v, int32_t n)
