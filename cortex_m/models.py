@@ -33,7 +33,8 @@ KERNELS = [("CONV_2D", "1x1"), ("CONV_2D", "1xn"), ("CONV_2D", "general"),
            ("TRANSPOSE_CONV", "s8"), ("TRANSPOSE_CONV", "s16"), ("SUB", "sub"),
            # tnn_lut_s8 serves every op whose prepared form is an int8 table; two of them
            ("LOGISTIC", "lut"), ("HARD_SWISH", "lut"), ("DEQUANTIZE", "lut_f32"),
-           ("QUANTIZE", "quantize"), ("FULLY_CONNECTED", "fc_f32")]
+           ("QUANTIZE", "quantize"), ("FULLY_CONNECTED", "fc_f32"),
+           ("UNIDIRECTIONAL_SEQUENCE_LSTM", "s8"), ("UNIDIRECTIONAL_SEQUENCE_LSTM", "s16")]
 
 
 def _zp(rng) -> int:
@@ -550,6 +551,50 @@ def softmax_model(rng):
     return b.build(), [rng.integers(-128, 128, shape).astype(np.int8)]
 
 
+def lstm_model(rng, kernel: str = "s8"):
+    """An integer UNIDIRECTIONAL_SEQUENCE_LSTM: int8 activations with int32 biases up to
+    +-2^31 ("s8") or int16 ones with int64 biases up to +-2^40 ("s16"); int8 weights with
+    zero points, int16 cell state 2^-5 .. 2^-20 times a factor, optional cell clip, either
+    layout. Its variable hidden and cell state start at the zero point and 0."""
+    act, bias_type = (np.int16, np.int64) if kernel == "s16" else (np.int8, np.int32)
+    info = np.iinfo(act)
+    batches, steps = int(rng.integers(1, 4)), int(rng.integers(1, 7))
+    n_input, n_state = int(rng.integers(1, 13)), int(rng.integers(1, 13))
+    time_major = bool(rng.random() < 0.5)
+    x_shape = (steps, batches, n_input) if time_major else (batches, steps, n_input)
+    # mostly scales at which the gates and states take many values, else any
+    unit = 2.0 ** -8 if act == np.int16 else 1.0
+    s_in = 10.0 ** rng.uniform(-2.5, -1) * unit if rng.random() < 0.7 else _scale(rng)
+    s_h = 10.0 ** rng.uniform(-2.5, -1.5) * unit if rng.random() < 0.7 else _scale(rng)
+    s_c = 2.0 ** -int(rng.integers(5, 21)) * _pick(rng, [1.0, 1.0, 0.7, 1.3])
+    b = ModelBuilder()
+    ids = [-1] * 24
+    ids[0] = b.add_tensor("x", act, x_shape, scale=s_in, zero_point=_zp(rng))
+    w_scales = {}
+    for k in range(1, 9):
+        shape = (n_state, n_input) if k < 5 else (n_state, n_state)
+        w_scales[k] = 10.0 ** rng.uniform(-3, -1.5) if rng.random() < 0.7 else _scale(rng)
+        zp = _zp(rng) if rng.random() < 0.3 else 0
+        ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=w_scales[k], zero_point=zp,
+                              data=rng.integers(-128, 128, shape))
+    for k in range(12, 16):
+        big = int(_pick(rng, [1 << 10, 1 << 16, (1 << 31) - 1, 1 << 40]))
+        big = min(big, int(np.iinfo(bias_type).max))
+        ids[k] = b.add_tensor(f"b{k}", bias_type, (n_state,), scale=s_in * w_scales[k - 11],
+                              zero_point=0, data=rng.integers(-big, big, n_state, endpoint=True))
+    ids[18] = b.add_tensor("h", act, (batches, n_state), scale=s_h, zero_point=_zp(rng),
+                           is_variable=True)
+    ids[19] = b.add_tensor("c", np.int16, (batches, n_state), scale=s_c, zero_point=0,
+                           is_variable=True)
+    y = b.add_tensor("y", act, (*x_shape[:2], n_state), scale=s_h, zero_point=0)
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], options={
+        "fused_activation_function": "TANH", "time_major": time_major,
+        "cell_clip": float(_pick(rng, [0.0, 0.0, -1.0, 0.05, 1.0, 8.0]))})
+    b.set_inputs([ids[0]])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(info.min, info.max, x_shape, endpoint=True).astype(act)]
+
+
 def draw(rng, op: str, kernel: str):
     if op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return conv_model(rng, op, kernel)
@@ -571,6 +616,8 @@ def draw(rng, op: str, kernel: str):
         return reshape_model(rng)
     if op in DATA_MODELS:
         return DATA_MODELS[op](rng)
+    if op == "UNIDIRECTIONAL_SEQUENCE_LSTM":
+        return lstm_model(rng, kernel)
     return softmax_model(rng)
 
 

@@ -178,6 +178,8 @@ def c_int(v: int) -> str:
     v = int(v)
     if v == -(1 << 31):
         return "(-2147483647 - 1)"
+    if not -(1 << 31) <= v < 1 << 32:
+        return f"INT64_C({v})" if v != -(1 << 63) else "(-INT64_C(9223372036854775807) - 1)"
     return str(v)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from lstm_cases import Lstm
 
 from cortex_m.models import every_int8_value, float_values
 from interpreter.builder import ModelBuilder
@@ -288,6 +289,39 @@ def seeded_models(op: str):
     return st.integers(0, 2 ** 32 - 1).map(lambda seed: DATA_MODELS[op](np.random.default_rng(seed)))
 
 
+def lstm_cases(draw) -> Lstm:
+    """An integer UNIDIRECTIONAL_SEQUENCE_LSTM: int8 activations with int32 biases up to
+    +-2^31, or int16 ones with int64 biases up to +-2^50; int8 weights with zero points,
+    int16 cell state 2^-5 .. 2^-20 times a factor, no, negative or positive cell clip;
+    now and then wide gates."""
+    wide = draw(st.integers(0, 5)) == 0
+    int16 = draw(st.integers(0, 2)) == 0
+    # scales at which the gates and states mostly take many values
+    bits = -4.5 if int16 else 0.0
+
+    def scale(lo: float, hi: float):
+        return draw(st.one_of(st.floats(lo + bits, hi + bits).map(lambda e: 10.0 ** e), scales))
+
+    return Lstm(
+        batches=draw(st.integers(1, 3)), steps=draw(st.integers(1, 6)),
+        n_input=draw(st.integers(1, 70 if wide else 12)),
+        n_state=draw(st.integers(1, 40 if wide else 12)), time_major=draw(st.booleans()),
+        cell_clip=draw(st.sampled_from([0.0, -1.0, 0.01, 0.5, 2.0, 10.0, 1e6])),
+        act=np.int16 if int16 else np.int8, bias_type=np.int64 if int16 else np.int32,
+        s_in=scale(-2.5, -1), zp_in=draw(zps), s_h=scale(-2.5, -1.5), zp_h=draw(zps),
+        cell_power=draw(st.integers(5, 20)),
+        cell_factor=draw(st.sampled_from([1.0, 1.0, 0.7, 1.3])),
+        w_scales=tuple(draw(st.one_of(st.floats(-3, -1.5).map(lambda e: 10.0 ** e), scales))
+                       for _ in range(8)),
+        w_zps=tuple(draw(st.one_of(st.just(0), zps)) for _ in range(8)),
+        bias_bits=tuple(draw(st.integers(0, 50 if int16 else 31)) for _ in range(4)),
+        input_bound=32768 if int16 else 128, seed=draw(st.integers(0, 2 ** 16)))
+
+
+def lstm_models():
+    return lstm_cases().map(lambda case: (case.model()[0], [case.inputs(0)]))
+
+
 STRATEGIES = {
     "CONV_2D": lambda: conv_models("CONV_2D"),
     "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
@@ -310,4 +344,5 @@ STRATEGIES = {
     **{op: (lambda op=op: seeded_models(op))
        for op in ("PAD", "PADV2", "CONCATENATION", "STRIDED_SLICE", "SLICE", "TRANSPOSE",
                   "RESIZE_NEAREST_NEIGHBOR", "MEAN", "SUM")},
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": lstm_models,
 }

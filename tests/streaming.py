@@ -1,7 +1,8 @@
-"""Stateful single-op models (LSTM, SVDF) against the TFLM runtime, invoke by invoke.
+"""Stateful models (LSTM, SVDF) against the TFLM runtime, invoke by invoke.
 
 Each invoke feeds a new input and compares the output and every variable state
-tensor with TFLM's; then both sides reset their variables and run once more.
+tensor with TFLM's (or with another backend of this interpreter's); then both
+sides reset their variables and run once more.
 """
 from __future__ import annotations
 
@@ -23,30 +24,54 @@ def tflm_interpreter(model: bytes):
         intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
 
 
-def check_streaming(model: bytes, states: Mapping[str, int], inputs: Callable[[int], np.ndarray],
-                    label: str, invokes: int) -> None:
-    """``invokes`` invokes on ``inputs(k)``, then reset and one more; ``states`` names
-    the variable tensors (by index) compared after each invoke."""
-    ours = Interpreter(model_content=model)
-    ours.allocate_tensors()
+def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str):
+    """(step, reset) of this interpreter: step(x) -> (output, {state name: values})."""
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it.allocate_tensors()
+    in_index = it.get_input_details()[0]["index"]
+    out_index = it.get_output_details()[0]["index"]
+
+    def step(x: np.ndarray):
+        it.set_tensor(in_index, x)
+        it.invoke()
+        return (it.get_tensor(out_index).copy(),
+                {name: it.get_tensor(tid).copy() for name, tid in states.items()})
+    return step, it.reset_all_variables
+
+
+def _tflm(model: bytes, states: Mapping[str, int]):
+    """(step, reset) of the TFLM runtime, as ``_ours``."""
     ref = tflm_interpreter(model)
-    in_index = ours.get_input_details()[0]["index"]
-    out_index = ours.get_output_details()[0]["index"]
+
+    def step(x: np.ndarray):
+        ref.set_input(x, 0)
+        ref.invoke()
+        return (np.asarray(ref.get_output(0)),
+                {name: np.asarray(ref.GetTensor(tid, 0)["tensor_data"])
+                 for name, tid in states.items()})
+    return step, ref.reset
+
+
+def check_streaming(model: bytes, states: Mapping[str, int], inputs: Callable[[int], np.ndarray],
+                    label: str, invokes: int, backend: str = "numpy", rounding: str = "double",
+                    against: str = "tflm") -> None:
+    """``invokes`` invokes on ``inputs(k)``, then reset and one more; ``states`` names
+    the variable tensors (by index) compared after each invoke. This interpreter runs
+    with ``backend`` and ``rounding``; ``against`` is "tflm" (the runtime) or a backend
+    of this interpreter ("numpy": the reference)."""
+    ours, reset_ours = _ours(model, states, backend, rounding)
+    ref, reset_ref = (_tflm(model, states) if against == "tflm"
+                      else _ours(model, states, against, rounding))
 
     def step(k: int, what: str) -> None:
         x = inputs(k)
-        ours.set_tensor(in_index, x)
-        ours.invoke()
-        ref.set_input(x, 0)
-        ref.invoke()
-        assert_same(ours.get_tensor(out_index), np.asarray(ref.get_output(0)), f"{what} output")
-        for name, tid in states.items():
-            mine = ours.get_tensor(tid)
-            theirs = np.asarray(ref.GetTensor(tid, 0)["tensor_data"]).reshape(mine.shape)
-            assert_same(mine, theirs, f"{what} {name}")
+        (out, mine), (ref_out, theirs) = ours(x), ref(x)
+        assert_same(out, ref_out, f"{what} output")
+        for name in states:
+            assert_same(mine[name], theirs[name].reshape(mine[name].shape), f"{what} {name}")
 
     for k in range(invokes):
         step(k, f"{label} invoke {k}")
-    ours.reset_all_variables()
-    ref.reset()
+    reset_ours()
+    reset_ref()
     step(invokes, f"{label} after reset")

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from c_backend_cases import STRATEGIES, run
-from hypothesis import HealthCheck, given, settings
+import streaming
+from c_backend_cases import STRATEGIES, lstm_cases, run
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
+from reference import corpus_model
 
 from interpreter import ops_c
 from interpreter.errors import ModelError
@@ -167,6 +169,118 @@ def test_every_op_with_a_c_kernel_has_its_code_size_entry():
     import build_kernels
     registered = {op for op in registry.supported_ops() if registry.kernels("c", op)}
     assert registered == {key.split("/")[0] for key in build_kernels.OP_FUNCTIONS}
+
+
+def _lstm_in_c(model: bytes, rounding: str = "double") -> str:
+    """The kernel variant the C backend runs the model's LSTM with (it must run in C)."""
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend="c", rounding=rounding)
+    it.allocate_tensors()
+    [op] = [op for op in it._ops if op.node.op_name == "UNIDIRECTIONAL_SEQUENCE_LSTM"]
+    assert op.kernel is not None, "did not run in C"
+    return op.kernel.variant
+
+
+def _lstm_states(model: bytes) -> dict[str, int]:
+    from interpreter import Interpreter
+    node = next(node for node in Interpreter(model_content=model).model.main.operators
+                if node.op_name == "UNIDIRECTIONAL_SEQUENCE_LSTM")
+    return {"hidden state": node.inputs[18], "cell state": node.inputs[19]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=lstm_cases(), rounding=st.sampled_from(["double", "single"]))
+def test_lstm_state_carries_over_invokes(case, rounding):
+    """The variable hidden and cell state the C kernel leaves behind are the NumPy
+    reference's after every invoke, and after reset_all_variables."""
+    model, _ = case.model()
+    try:
+        _lstm_in_c(model, rounding)
+    except ModelError:     # scales TFLM cannot run (test_c_kernel_equals_numpy: both refuse)
+        reject()
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 3,
+                              backend="c", rounding=rounding, against="numpy")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=lstm_cases())
+def test_lstm_c_backend_streams_like_tflm(case):
+    """The same models on the C backend against the tflite-micro runtime directly."""
+    model, _ = case.model()
+    try:
+        _lstm_in_c(model)
+    except ModelError:
+        reject()
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 3,
+                              backend="c")
+
+
+@pytest.mark.parametrize("rounding", ["double", "single"])
+@pytest.mark.parametrize("act,cell_power,cell_factor,clip", [
+    (np.int8, 12, 1.0, 0.0), (np.int8, 9, 1.0, 3.0), (np.int8, 15, 1.0, 0.0),
+    (np.int8, 20, 0.7, 0.0), (np.int8, 5, 1.3, 1.0), (np.int16, 11, 1.0, 0.0),
+    (np.int16, 16, 1.3, 0.5)])
+def test_lstm_gates_take_every_int16_value(rounding, act, cell_power, cell_factor, clip):
+    """Every gate's sigmoid / tanh sees each of the 65536 int16 inputs once: one input,
+    256 units, 256 steps; the input weights are 1 and the recurrent ones 0 at scales
+    making the gate products exact (multiplier 1), and unit o's bias is
+    -32640 + 256 o, so that with the inputs -128..127 over the steps the gate takes
+    every value. The cell and hidden state then run through their whole ranges."""
+    from lstm_cases import Lstm
+
+    class Sweep(Lstm):
+        def model(self):
+            from interpreter.builder import ModelBuilder
+            n, steps, act = self.n_state, self.steps, self.act
+            s_h = 1 / 128 if act == np.int8 else 2.0 ** -14
+            b = ModelBuilder()
+            ids = [-1] * 24
+            ids[0] = b.add_tensor("x", act, (1, steps, 1), scale=2.0 ** -6, zero_point=0)
+            for k in range(1, 9):
+                shape = (n, 1) if k < 5 else (n, n)
+                ids[k] = b.add_tensor(f"w{k}", np.int8, shape, scale=2.0 ** -6, zero_point=0,
+                                      data=np.full(shape, 1 if k < 5 else 0))
+            for k in range(12, 16):
+                ids[k] = b.add_tensor(f"b{k}", self.bias_type, (n,), scale=2.0 ** -12,
+                                      zero_point=0, data=-32640 + 256 * np.arange(n))
+            ids[18] = b.add_tensor("h", act, (1, n), scale=s_h, zero_point=3, is_variable=True)
+            ids[19] = b.add_tensor("c", np.int16, (1, n), zero_point=0, is_variable=True,
+                                   scale=2.0 ** -self.cell_power * self.cell_factor)
+            y = b.add_tensor("y", act, (1, steps, n), scale=s_h, zero_point=3)
+            b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], options={
+                "fused_activation_function": "TANH", "cell_clip": self.cell_clip})
+            b.set_inputs([ids[0]])
+            b.set_outputs([y])
+            return b.build(), (ids[18], ids[19])
+
+        def inputs(self, k):
+            x = np.roll(np.arange(-128, 128), 37 * k)
+            return x.reshape(1, 256, 1).astype(self.act)
+
+    case = Sweep(steps=256, n_input=1, n_state=256, act=act,
+                 bias_type=np.int32 if act == np.int8 else np.int64, cell_power=cell_power,
+                 cell_factor=cell_factor, cell_clip=clip)
+    model, _ = case.model()
+    assert _lstm_in_c(model, rounding) == ("s8" if act == np.int8 else "s16")
+    streaming.check_streaming(model, _lstm_states(model), case.inputs, str(case), 1,
+                              backend="c", rounding=rounding, against="numpy")
+
+
+def test_lstm_model_streams_like_tflm():
+    """trained_lstm_int8 (LSTM, RESHAPE, FULLY_CONNECTED, SOFTMAX all in C) against the
+    tflite-micro runtime over several invokes: output and both state tensors."""
+    model = corpus_model("tflm/trained_lstm_int8.tflite").read_bytes()
+    from interpreter import Interpreter
+    it = Interpreter(model_content=model, backend="c")
+    it.allocate_tensors()
+    assert all(op.kernel is not None for op in it._ops)
+    assert _lstm_in_c(model) == "s8"
+    shape = tuple(it.get_input_details()[0]["shape"])
+
+    def inputs(k):
+        return np.random.default_rng(k).integers(-128, 128, shape).astype(np.int8)
+    streaming.check_streaming(model, _lstm_states(model), inputs, "trained_lstm_int8", 4,
+                              backend="c")
 
 
 def test_missing_module_error_is_clear(monkeypatch):

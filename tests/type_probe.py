@@ -871,10 +871,11 @@ def _run_ours(case: Case, semantics: str = "tflm", backend: str = "numpy",
         warnings.simplefilter("ignore")
         interp = Interpreter(model_content=case.model, backend=backend, semantics=semantics)
         interp.allocate_tensors()
-        if info is not None:   # the variant of the first C kernel the backend chose
-            kernels = [op.kernel for op in getattr(interp, "_ops", None) or []
+        if info is not None:
+            # the variant of the first op a backend kernel runs (ops_c.kernel.CKernel)
+            kernels = [op.kernel.variant for op in getattr(interp, "_ops", None) or []
                        if getattr(op, "kernel", None) is not None]
-            info["kernel"] = kernels[0].variant if kernels else None
+            info["kernel"] = next((k for k in kernels if k), None)
         for d, x in zip(interp.get_input_details(), case.feeds):
             interp.set_tensor(d["index"], x)
         interp.invoke()

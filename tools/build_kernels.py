@@ -69,6 +69,8 @@ OP_FUNCTIONS = {
     "QUANTIZE": ["tnn_quantize_f32_s8"],
     "QUANTIZE/int8": ["tnn_lut_s8"],
     "DEQUANTIZE": ["tnn_lut_s8_f32"],
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": ["tnn_lstm_s8", "tnn_lstm_s8_get_buffer_size",
+                                     "tnn_lstm_s16", "tnn_lstm_s16_get_buffer_size"],
 }
 DOC = ROOT / "docs" / "CORTEX_M.md"
 SIZES_JSON = ROOT / "docs" / "kernel_sizes.json"

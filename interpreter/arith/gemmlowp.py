@@ -248,6 +248,23 @@ def _lut_interpolate(abs_input, fraction_bits: int):
     return saturated, (ua << fraction_bits) + frac * (ub - ua)
 
 
+def lut_input_stage(multiplier: int, left_shift: int) -> tuple[int, int]:
+    """The input stage of ``lut_input_int16`` as the (multiplier, right shift) ``lut_input``
+    applies: the power-of-two case (``multiplier == 0``) is the multiplier
+    ``3 << left_shift``, wrapped to int32 as the C shift does, with no shift."""
+    if multiplier == 0:
+        return ((3 << left_shift) + (1 << 31)) % (1 << 32) - (1 << 31), 0
+    return int(multiplier), int(left_shift)
+
+
+def lut_input(x, multiplier: int, shift: int) -> np.ndarray:
+    """``(x * multiplier + round) >> shift`` in int32, ``round`` being ``2^(shift - 1)``
+    (0 for no shift); the int32 product and sum wrap as they do in practice in C."""
+    x = _i64(x)
+    round_ = (1 << (shift - 1)) if shift > 0 else 0
+    return wrap_int32(x * int(multiplier) + round_) >> shift
+
+
 def lut_input_int16(x, multiplier: int, left_shift: int) -> np.ndarray:
     """The int16 kernels' input stage: ``(x * multiplier + round) >> left_shift`` in int32.
 
@@ -256,11 +273,7 @@ def lut_input_int16(x, multiplier: int, left_shift: int) -> np.ndarray:
     as they do in practice in C (only for multipliers TFLM DCHECKs against, above 32767).
     The result is in units of 1/(3 * 4096) for LOGISTIC: +-2^17 is +-10.67.
     """
-    x = _i64(x)
-    if multiplier == 0:
-        multiplier, left_shift = wrap_int32(3 << left_shift), 0
-    round_ = (1 << (left_shift - 1)) if left_shift > 0 else 0
-    return wrap_int32(x * int(multiplier) + round_) >> left_shift
+    return lut_input(x, *lut_input_stage(multiplier, left_shift))
 
 
 def _abs_uint32(v) -> np.ndarray:

@@ -44,3 +44,34 @@ def accumulate_float32(lhs: np.ndarray, rhs: np.ndarray, keep_nan: bool) -> np.n
             add_into(total, product, keep_nan)
     return total
 
+
+
+def kernel_sums(weights: np.ndarray, bias, input_offset: int, filter_offset: int) -> np.ndarray:
+    """The constant part of ``sum_k (x_k + input_offset)(w_k + filter_offset) + bias``.
+
+    Per weight row: ``bias + input_offset * sum_k (w_k + filter_offset)``, in int64
+    (wrapping as int64 arithmetic does); the part that depends on x is
+    ``sum_k x_k w_k + filter_offset * sum_k x_k`` (``folded_matmul``). Precomputed
+    once for constant weights, as CMSIS-NN's kernel sums are. ``bias`` may be None.
+    """
+    w = np.asarray(weights, np.int64)
+    sums = input_offset * (w.sum(axis=1) + filter_offset * w.shape[1])
+    if bias is not None:
+        sums = sums + np.asarray(bias, np.int64).reshape(-1)
+    return sums
+
+
+def folded_matmul(rows: np.ndarray, weights_t: np.ndarray, filter_offset: int,
+                  kernel_sum: np.ndarray) -> np.ndarray:
+    """``sum_k (x_k + input_offset)(w_k + filter_offset) + bias`` from the raw values.
+
+    rows: (P, K) float64 holding integers, weights_t: (K, F) float64 (the raw weights,
+    transposed), kernel_sum: ``kernel_sums(...)`` (F,). Returns (P, F) int64, equal to
+    the unfolded sum modulo 2^64 (exactly, where that does not wrap), and so modulo
+    2^32 for the int32 accumulators once wrapped.
+    """
+    acc = exact_int_matmul(rows, weights_t)
+    if filter_offset:
+        acc += filter_offset * rows.sum(axis=1, keepdims=True).astype(np.int64)
+    acc += np.asarray(kernel_sum, np.int64)
+    return acc

@@ -159,6 +159,7 @@ def c_float(v) -> str:
 
 
 def c_int64(v) -> str:
+    """An int64_t value as a C constant expression."""
     v = int(v)
     if v == -(1 << 63):
         return "(-INT64_C(9223372036854775807) - 1)"

@@ -57,6 +57,12 @@ but reads memory it did not set up, so there is no arithmetic to reproduce):
 
 Like TFLM, prepare asks for four scratch buffers of batch x state x the cell
 state's element size (TFLM keeps its gate outputs there).
+
+The integer forms' prepared form is ``params.LstmParams``: per gate and product the
+multiplier, the offsets, the constant weights and their kernel sums (the zero-point
+terms folded with the bias, as CMSIS-NN precomputes them: the int32 accumulator then
+equals TFLM's modulo 2^32, the int64 one exactly), the inter-gate multipliers, the
+cell clip and the tanh input stage of the cell state. The float32 LSTM has none.
 """
 from __future__ import annotations
 
@@ -66,7 +72,7 @@ import numpy as np
 
 from ..arith import fixedpoint
 from ..arith.float_math import cpp_clamp, float_output, has_nan, tanhf
-from ..arith.matmul import accumulate_float32, exact_int_matmul
+from ..arith.matmul import accumulate_float32, folded_matmul, kernel_sums
 from ..arith.requantize import MAX_SHIFT_INT64, channel_multipliers
 from . import common
 from .base import Op
@@ -75,10 +81,15 @@ from .lstm_fixed import (
     INT16_MAX,
     INT16_MIN,
     ElementwiseMul,
+    inter_gate_multiplier,
     logistic_int16,
     lstm_tanh_int16,
+    lstm_tanh_stage,
     saturating_add_int16,
+    tanh_int16,
 )
+from .operands import constant_data
+from .params import LstmGateFC, LstmParams
 from .registry import register
 
 # lstm_shared.h tensor indices
@@ -106,40 +117,29 @@ ACTIVATION_RANGE = {INT8: (-128, 127), INT16: (INT16_MIN, INT16_MAX)}
 
 
 class _GateFC:
-    """One integer FULLY_CONNECTED with an int16 output at 2^-12 (no fused activation).
+    """The NumPy evaluation of one ``LstmGateFC`` (its docstring has the arithmetic)."""
 
-    ``reference_integer_ops::FullyConnected`` as the LSTM calls it:
-    ``sum (w - zp_w)(x - zp_x)`` plus bias, MultiplyByQuantizedMultiplier,
-    clamped to int16. For int8 activations the accumulator is int32 (it wraps)
-    and the multiply is the build's 32-bit one; for int16 activations the
-    accumulator is int64 and the multiply the int64-input overload.
-    """
+    def __init__(self, fc: LstmGateFC, wide: bool, rounding: str):
+        self.fc, self.wide = fc, wide
+        if not wide:
+            self.multiply = fixedpoint.ChannelMultiplier(fc.multiplier, fc.shift, rounding)
+        self.weights_t = None if fc.weights is None else self.transposed(fc.weights)
 
-    def __init__(self, op: Op, input_, weights, rounding: str):
-        s_in = common.scale_of(input_)
-        s_w = common.scale_of(weights)
-        m, s = channel_multipliers(s_in, np.array([s_w], np.float32), GATE_INPUT_SCALE, rounding)
-        self.wide = input_.dtype == INT16
+    @staticmethod
+    def transposed(w: np.ndarray) -> np.ndarray:
+        return np.asarray(w, np.float64).T.copy()
+
+    def __call__(self, rows: np.ndarray, weights: np.ndarray, bias) -> np.ndarray:
+        """rows: (P, depth) raw activations; ``weights`` and ``bias``: the op's input
+        arrays, read when the prepared form has no constant for them."""
+        fc = self.fc
+        w_t = self.weights_t if self.weights_t is not None else self.transposed(weights)
+        ks = fc.kernel_sum
+        if ks is None:
+            ks = kernel_sums(weights, bias, fc.input_offset, fc.filter_offset)
+        acc = folded_matmul(np.asarray(rows, np.float64), w_t, fc.filter_offset, ks)
         if self.wide:
-            op.check(int(s[0]) <= MAX_SHIFT_INT64,
-                     f"the gate multiplier of {input_.name!r} x {weights.name!r} "
-                     f"(s_x * s_w / 2^-12) is 2^{int(s[0]) - 1} or more; TFLM's int64 "
-                     "requantization is undefined from 2^14 on")
-            self.m, self.s = int(m[0]), int(s[0])
-        else:
-            self.multiply = fixedpoint.ChannelMultiplier(m[0], s[0], rounding)
-        self.input_offset = -common.zero_point_of(input_)
-        self.filter_offset = -common.zero_point_of(weights)
-
-    def weights(self, w: np.ndarray) -> np.ndarray:
-        return (np.asarray(w, np.float64) + self.filter_offset).T.copy()
-
-    def __call__(self, rows: np.ndarray, weights_t: np.ndarray, bias) -> np.ndarray:
-        acc = exact_int_matmul(np.add(rows, self.input_offset, dtype=np.float64), weights_t)
-        if bias is not None:
-            acc += bias
-        if self.wide:
-            y = fixedpoint.multiply_by_quantized_multiplier_int64(acc, self.m, self.s)
+            y = fixedpoint.multiply_by_quantized_multiplier_int64(acc, fc.multiplier, fc.shift)
         else:
             y = self.multiply(fixedpoint.wrap_int32(acc))
         return np.clip(y, INT16_MIN, INT16_MAX)
@@ -232,60 +232,90 @@ class UnidirectionalSequenceLstm(Op):
         self.check(s_cell > 0, "the cell state scale must be positive")
         # CheckedLog2 (float log, rounded); TFLM ignores whether it was a power of two.
         log2 = np.float32(math.log(s_cell)) * (np.float32(1.0) / np.float32(math.log(2.0)))
-        self.cell_scale_power = int(fixedpoint.round_half_away(np.float32(log2)))
+        cell_scale_power = int(fixedpoint.round_half_away(np.float32(log2)))
         # CreateLstmCellStateInfo: the quantized clip in double, truncated to int16
-        self.clip_cell = bool(cell_clip > 0)
         clip = min(max(float(cell_clip) / s_cell, -32768.0), 32767.0)
-        self.quantized_cell_clip = int(clip)
-        self.input_fc = [_GateFC(self, input_, self.input(i), rounding) for i in INPUT_WEIGHTS]
-        self.recurrent_fc = [_GateFC(self, hidden, self.input(i), rounding)
-                             for i in RECURRENT_WEIGHTS]
-        self.const_w_in = [self._const(fc, i) for fc, i in zip(self.input_fc, INPUT_WEIGHTS)]
-        self.const_w_rec = [self._const(fc, i) for fc, i in zip(self.recurrent_fc,
-                                                                  RECURRENT_WEIGHTS)]
-        self.forget_cell_mul = ElementwiseMul(GATE_OUTPUT_SCALE, s_cell, s_cell, 0,
-                                              INT16_MIN, INT16_MAX, rounding)
-        self.input_mul = ElementwiseMul(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE, s_cell, 0,
-                                        INT16_MIN, INT16_MAX, rounding)
-        self.output_mul = ElementwiseMul(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE,
-                                         common.scale_of(hidden), common.zero_point_of(hidden),
-                                         *ACTIVATION_RANGE[hidden.dtype], rounding)
+        s_hidden = common.scale_of(hidden)
+        self.params = LstmParams(
+            dtype=input_.dtype, batches=self.batches, steps=self.steps,
+            n_input=int(input_.shape[2]), n_state=self.n_state, time_major=self.time_major,
+            input_fc=tuple(self._gate_fc(input_, w, b) for w, b in zip(INPUT_WEIGHTS, BIASES)),
+            recurrent_fc=tuple(self._gate_fc(hidden, w, None) for w in RECURRENT_WEIGHTS),
+            forget_mul=inter_gate_multiplier(GATE_OUTPUT_SCALE, s_cell, s_cell, rounding),
+            input_mul=inter_gate_multiplier(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE, s_cell,
+                                            rounding),
+            hidden_mul=inter_gate_multiplier(GATE_OUTPUT_SCALE, GATE_OUTPUT_SCALE, s_hidden,
+                                             rounding),
+            hidden_zero_point=common.zero_point_of(hidden),
+            hidden_range=ACTIVATION_RANGE[hidden.dtype],
+            cell_clip=int(clip) if cell_clip > 0 else None,
+            cell_tanh=lstm_tanh_stage(cell_scale_power))
 
-    def _const(self, fc: _GateFC, index: int):
-        t = self.input(index)
-        return fc.weights(t.data) if t.is_constant else None
+    def _gate_fc(self, input_, weights_index: int, bias_index: int | None) -> LstmGateFC:
+        """CreateGateParams: one gate's FC from ``input_`` (x or h) with these weights."""
+        weights = self.input(weights_index)
+        m, s = channel_multipliers(common.scale_of(input_),
+                                   np.array([common.scale_of(weights)], np.float32),
+                                   GATE_INPUT_SCALE, self.config.rounding)
+        m, s = int(m[0]), int(s[0])
+        wide = input_.dtype == INT16
+        if wide:
+            self.check(s <= MAX_SHIFT_INT64,
+                       f"the gate multiplier of {input_.name!r} x {weights.name!r} "
+                       f"(s_x * s_w / 2^-12) is 2^{s - 1} or more; TFLM's int64 "
+                       "requantization is undefined from 2^14 on")
+        input_offset = -common.zero_point_of(input_)
+        filter_offset = -common.zero_point_of(weights)
+        bias = self.input(bias_index) if bias_index is not None else None
+        w = constant_data(weights)
+        kernel_sum = None
+        if w is not None and (bias is None or bias.is_constant):
+            kernel_sum = kernel_sums(w, constant_data(bias), input_offset, filter_offset)
+            if not wide:   # the int32 accumulator's constant part, as int32 wraps
+                kernel_sum = fixedpoint.wrap_int32(kernel_sum)
+        return LstmGateFC(m, s, input_offset, filter_offset, w, kernel_sum)
+
+    def setup_eval(self) -> None:
+        p = self.params
+        if p is None:
+            return
+        rounding, wide = self.config.rounding, p.dtype == INT16
+        self.input_fc = [_GateFC(fc, wide, rounding) for fc in p.input_fc]
+        self.recurrent_fc = [_GateFC(fc, wide, rounding) for fc in p.recurrent_fc]
+        self.forget_cell_mul = ElementwiseMul(*p.forget_mul, 0, INT16_MIN, INT16_MAX, rounding)
+        self.input_mul = ElementwiseMul(*p.input_mul, 0, INT16_MIN, INT16_MAX, rounding)
+        self.output_mul = ElementwiseMul(*p.hidden_mul, p.hidden_zero_point, *p.hidden_range,
+                                         rounding)
 
     def _steps(self, x: np.ndarray) -> np.ndarray:
         """The input as (steps, batches, features)."""
         return x if self.time_major else x.transpose(1, 0, 2)
 
     def _eval_integer(self, inputs, outputs, scratch) -> None:
-        steps, batches, n = self.steps, self.batches, self.n_state
+        p = self.params
+        steps, batches, n = p.steps, p.batches, p.n_state
         x = self._steps(inputs[INPUT]).reshape(steps * batches, -1)
-        w_in = [w if w is not None else fc.weights(inputs[i])
-                for w, fc, i in zip(self.const_w_in, self.input_fc, INPUT_WEIGHTS)]
-        w_rec = [w if w is not None else fc.weights(inputs[i])
-                 for w, fc, i in zip(self.const_w_rec, self.recurrent_fc, RECURRENT_WEIGHTS)]
         # The input FCs do not depend on the state: all time steps at once.
-        from_input = [fc(x, w, np.asarray(inputs[b], np.int64)).reshape(steps, batches, n)
-                      for fc, w, b in zip(self.input_fc, w_in, BIASES)]
+        from_input = [fc(x, inputs[w], inputs[b]).reshape(steps, batches, n)
+                      for fc, w, b in zip(self.input_fc, INPUT_WEIGHTS, BIASES)]
         hidden = inputs[OUTPUT_STATE].reshape(batches, n)
         cell = inputs[CELL_STATE].reshape(batches, n)
         out = self._steps(outputs[0])
         h = hidden.astype(np.int64)
         c = cell.astype(np.int64)
-        clip = self.quantized_cell_clip
+        clip = p.cell_clip
         for t in range(steps):
-            gates = [saturating_add_int16(from_input[g][t], self.recurrent_fc[g](h, w_rec[g], None))
-                     for g in range(4)]
+            gates = [saturating_add_int16(from_input[g][t],
+                                          self.recurrent_fc[g](h, inputs[w], None))
+                     for g, w in enumerate(RECURRENT_WEIGHTS)]
             f = logistic_int16(gates[GATE_F])
             i = logistic_int16(gates[GATE_I])
             g = lstm_tanh_int16(gates[GATE_C], -12)
             c = saturating_add_int16(self.forget_cell_mul(f, c), self.input_mul(i, g))
-            if self.clip_cell:
+            if clip is not None:
                 c = np.maximum(np.minimum(c, clip), -clip)
             o = logistic_int16(gates[GATE_O])
-            h = self.output_mul(lstm_tanh_int16(c, self.cell_scale_power), o)
+            h = self.output_mul(tanh_int16(c, p.cell_tanh), o)
             out[t] = h
         hidden[...] = h
         cell[...] = c

@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith import fixedpoint
-from ..arith.gemmlowp import lut_input_int16, sigmoid_lut_int16, tanh_lut_int16
+from ..arith.gemmlowp import (
+    lut_input,
+    lut_input_int16,
+    lut_input_stage,
+    sigmoid_lut_int16,
+    tanh_lut_int16,
+)
 
 INT16_MIN, INT16_MAX = -32768, 32767
 
@@ -30,19 +36,31 @@ def logistic_int16(x) -> np.ndarray:
     return sigmoid_lut_int16(lut_input_int16(x, 0, 0))
 
 
-def lstm_tanh_int16(x, cell_state_scale_power: int) -> np.ndarray:
-    """lstm_internal::Tanh: the int16 tanh of a value scaled 2^cell_state_scale_power.
+def lstm_tanh_stage(cell_state_scale_power: int) -> tuple[int, int]:
+    """lstm_internal::Tanh's input stage, as (multiplier, right shift) for ``lut_input``.
 
-    The input stage takes the left shift ``15 + power - 3``; a negative one
-    becomes the multiplier 3 with the opposite (right) shift. The cell gate
-    calls this with power -12 (its Q3.12 input), the hidden update with the
-    cell state's ``CheckedLog2`` power.
+    The left shift ``15 + power - 3``; a negative one becomes the multiplier 3 with
+    the opposite (right) shift.
     """
     left_shift = 15 + cell_state_scale_power - 3
     multiplier = 0
     if left_shift < 0:
         left_shift, multiplier = -left_shift, 3
-    return tanh_lut_int16(lut_input_int16(x, multiplier, left_shift))
+    return lut_input_stage(multiplier, left_shift)
+
+
+def tanh_int16(x, stage: tuple[int, int]) -> np.ndarray:
+    """The int16 tanh after the input stage ``stage`` (``lstm_tanh_stage``)."""
+    return tanh_lut_int16(lut_input(x, *stage))
+
+
+def lstm_tanh_int16(x, cell_state_scale_power: int) -> np.ndarray:
+    """lstm_internal::Tanh: the int16 tanh of a value scaled 2^cell_state_scale_power.
+
+    The cell gate calls this with power -12 (its Q3.12 input), the hidden update with
+    the cell state's ``CheckedLog2`` power.
+    """
+    return tanh_int16(x, lstm_tanh_stage(cell_state_scale_power))
 
 
 def saturating_add_int16(a, b) -> np.ndarray:
@@ -50,20 +68,24 @@ def saturating_add_int16(a, b) -> np.ndarray:
     return np.clip(np.asarray(a, np.int64) + b, INT16_MIN, INT16_MAX)
 
 
+def inter_gate_multiplier(scale1: float, scale2: float, out_scale: float,
+                          rounding: str) -> tuple[int, int]:
+    """CreateInterGateMulParams: the multiplier of ``(double)s1 * (double)s2 / (double)s_out``."""
+    real = float(np.float32(scale1)) * float(np.float32(scale2)) / float(np.float32(out_scale))
+    return fixedpoint.quantize_multiplier(real, rounding)
+
+
 class ElementwiseMul:
     """reference_integer_ops::MulElementwise of two symmetric int16 inputs.
 
-    ``clamp(zp + MBQM(a * b, M, shift), lo, hi)`` with the multiplier of
-    ``(double)s1 * (double)s2 / (double)s_out`` (CreateInterGateMulParams);
-    ``lo, hi`` is the output type's range (int16 for the cell state, the
-    activation type's for the hidden state).
+    ``clamp(zp + MBQM(a * b, M, shift), lo, hi)`` with ``(M, shift)`` from
+    ``inter_gate_multiplier``; ``lo, hi`` is the output type's range (int16 for the
+    cell state, the activation type's for the hidden state).
     """
 
-    def __init__(self, scale1: float, scale2: float, out_scale: float, out_zero_point: int,
-                 lo: int, hi: int, rounding: str):
-        real = float(np.float32(scale1)) * float(np.float32(scale2)) / float(np.float32(out_scale))
-        m, s = fixedpoint.quantize_multiplier(real, rounding)
-        self.multiply = fixedpoint.ChannelMultiplier(m, s, rounding)
+    def __init__(self, multiplier: int, shift: int, out_zero_point: int, lo: int, hi: int,
+                 rounding: str):
+        self.multiply = fixedpoint.ChannelMultiplier(multiplier, shift, rounding)
         self.zero_point, self.lo, self.hi = int(out_zero_point), lo, hi
 
     def __call__(self, a, b) -> np.ndarray:

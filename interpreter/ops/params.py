@@ -315,3 +315,59 @@ class ReduceParams:
     @property
     def kept(self) -> tuple[int, ...]:
         return tuple(i for i in range(len(self.in_shape)) if i not in self.axes)
+
+
+@dataclass(frozen=True, eq=False)
+class LstmGateFC:
+    """One of an integer LSTM gate's two FULLY_CONNECTED products, to int16 Q3.12.
+
+    ``clamp16(MBQM(sum_k (v_k + input_offset)(w_k + filter_offset) + bias))`` over the
+    input x (with the gate's bias) or the hidden state h (no bias), with the multiplier
+    ``s_v * s_w / 2^-12``: the build's 32-bit MBQM on an int32 accumulator (which
+    wraps) for int8 activations, the int64-input MBQM on an int64 accumulator for int16.
+    The sum is kept folded: ``sum_k v_k w_k + filter_offset * sum_k v_k + kernel_sum``
+    (``arith.matmul.kernel_sums``; int32 values, wrapped, for int8 activations).
+    """
+
+    multiplier: int
+    shift: int
+    input_offset: int                       # -zero point of x or h
+    filter_offset: int                      # -zero point of the weights
+    weights: np.ndarray | None              # constant [n_state, depth] weights, else None
+    kernel_sum: np.ndarray | None           # None when the weights or the bias are not constant
+
+
+@dataclass(frozen=True, eq=False)
+class LstmParams:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM with integer activations (TFLM's integer LSTM).
+
+    ``dtype`` is the activations' type: int8 (int32 accumulators) or int16 (int64).
+    Gates are in the order input, forget, cell, output. The element-wise products
+    are ``(multiplier, shift)`` pairs of MBQM (CreateInterGateMulParams): forget gate
+    times cell state and input gate times cell gate to the cell scale (int16), tanh of
+    the cell times the output gate to the hidden scale (``hidden_zero_point`` added,
+    clamped to ``hidden_range``). ``cell_tanh`` is the input stage of tanh(cell state)
+    (``lstm_fixed.lstm_tanh_stage``); the sigmoids and the cell gate's tanh read their
+    Q3.12 inputs with the fixed stage (3, 0).
+    """
+
+    dtype: np.dtype
+    batches: int
+    steps: int
+    n_input: int
+    n_state: int
+    time_major: bool
+    input_fc: tuple[LstmGateFC, ...]
+    recurrent_fc: tuple[LstmGateFC, ...]
+    forget_mul: tuple[int, int]
+    input_mul: tuple[int, int]
+    hidden_mul: tuple[int, int]
+    hidden_zero_point: int
+    hidden_range: tuple[int, int]
+    cell_clip: int | None                   # the quantized clip in [0, 32767]; None: none
+    cell_tanh: tuple[int, int]
+
+    @property
+    def constant_operands(self) -> bool:
+        return all(fc.weights is not None and fc.kernel_sum is not None
+                   for fc in self.input_fc + self.recurrent_fc)

@@ -23,6 +23,7 @@ CTYPES = {
     "int8_t": np.dtype(np.int8),
     "uint8_t": np.dtype(np.uint8),
     "int16_t": np.dtype(np.int16),
+    "uint16_t": np.dtype(np.uint16),
     "int32_t": np.dtype(np.int32),
     "int64_t": np.dtype(np.int64),
     "float": np.dtype(np.float32),

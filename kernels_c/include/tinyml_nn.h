@@ -238,6 +238,93 @@ typedef struct {
     tnn_box reduced;        /* the elements it sums, relative to that start (offset 0) */
 } tnn_mean_params;
 
+/* One gate of an int8 LSTM: its two fully connected products (TFLM's
+ * CreateGateParams), over the input row x (n_input values) and over the hidden
+ * state row h (n_state values), each to int16 in Q3.12:
+ *   FC(v) = clamp16(MBQM(sum_k v[k] * w[o][k] + weights_offset * sum_k v[k]
+ *                        + kernel_sum[o], quant))          for o < n_state
+ * which is TFLM's sum_k (v[k] - zp_v) (w[o][k] - zp_w) + bias with the constant
+ * part folded into kernel_sum = bias + (-zp_v) * sum_k (w[o][k] - zp_w) (int32
+ * wrap-around; no bias for the recurrent product). The gate's value is
+ * sat16(FC(x) + FC(h)). */
+typedef struct {
+    const int8_t *input_weights;            /* n_state x n_input */
+    const int32_t *input_kernel_sum;        /* n_state */
+    int32_t input_weights_offset;           /* -zero point of input_weights, [-127, 128] */
+    tnn_per_tensor_quant_params input_quant;
+    const int8_t *recurrent_weights;        /* n_state x n_state */
+    const int32_t *recurrent_kernel_sum;    /* n_state */
+    int32_t recurrent_weights_offset;       /* -zero point of recurrent_weights, [-127, 128] */
+    tnn_per_tensor_quant_params recurrent_quant;
+} tnn_lstm_gate_s8;
+
+/* One gate of an int16 LSTM (16x8: int16 activations, int8 weights): as
+ * tnn_lstm_gate_s8 with int64 sums (the products' sum never wraps for the documented
+ * sizes; kernel sums holding an int64 bias may, as TFLM's int64 sum does) and the
+ * 16x8 kernels' int64 requantization: the multiplier reduced to 16 bits, one
+ * rounding (TFLM's MultiplyByQuantizedMultiplier of an int64; shifts in [-31, 14]). */
+typedef struct {
+    const int8_t *input_weights;            /* n_state x n_input */
+    const int64_t *input_kernel_sum;        /* n_state */
+    int32_t input_weights_offset;           /* [-127, 128] */
+    tnn_per_tensor_quant_params input_quant;
+    const int8_t *recurrent_weights;        /* n_state x n_state */
+    const int64_t *recurrent_kernel_sum;    /* n_state */
+    int32_t recurrent_weights_offset;       /* [-127, 128] */
+    tnn_per_tensor_quant_params recurrent_quant;
+} tnn_lstm_gate_s16;
+
+/* What an integer LSTM does with its four gates (Q3.12, int16), per state element:
+ *   i, f, o = sigmoid(gate) and g = tanh(gate), in Q0.15 (TFLM's int16 LOGISTIC and
+ *     TANH: the gate times 3, interpolated in sigmoid_table)
+ *   c = sat16(clamp16(MBQM(f * c, forget_quant)) + clamp16(MBQM(i * g, input_quant)))
+ *   c = min(max(c, -cell_clip), cell_clip)         if cell_clip >= 0
+ *   h = clamp(MBQM(tanh_c * o, hidden_quant) + hidden_offset, hidden_activation)
+ * where tanh_c is the int16 TANH of (c * cell_tanh_multiplier + r) >> cell_tanh_shift
+ * in int32 with wrap-around, r = 2^(cell_tanh_shift - 1) (0 for shift 0). */
+typedef struct {
+    tnn_per_tensor_quant_params forget_quant;   /* f * c -> cell scale */
+    tnn_per_tensor_quant_params input_quant;    /* i * g -> cell scale */
+    tnn_per_tensor_quant_params hidden_quant;   /* tanh(c) * o -> hidden scale */
+    int32_t hidden_offset;                      /* +hidden zero point, within the hidden type */
+    tnn_activation hidden_activation;           /* the hidden type's range */
+    int32_t cell_clip;                          /* [0, 32767], or -1: no clipping */
+    int32_t cell_tanh_multiplier;
+    int32_t cell_tanh_shift;                    /* [0, 31] */
+    const uint16_t *sigmoid_table;              /* 256 entries: sigmoid(k / 24) in unsigned
+                                                   Q0.16 (TFLM's int16 LOGISTIC table) */
+} tnn_lstm_cell_params;
+
+/* UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations, int8 weights, int16 cell state. */
+typedef struct {
+    int32_t batches;        /* >= 1 */
+    int32_t steps;          /* >= 1 */
+    int32_t n_input;        /* [1, 65536] */
+    int32_t n_state;        /* [1, 65536] */
+    int32_t time_major;     /* 1: input and output are steps x batches x features;
+                               0: batches x steps x features */
+    tnn_lstm_gate_s8 input_gate;
+    tnn_lstm_gate_s8 forget_gate;
+    tnn_lstm_gate_s8 cell_gate;
+    tnn_lstm_gate_s8 output_gate;
+    tnn_lstm_cell_params cell;
+} tnn_lstm_s8_params;
+
+/* UNIDIRECTIONAL_SEQUENCE_LSTM with int16 activations, int8 weights, int16 cell state;
+ * the fields as in tnn_lstm_s8_params. */
+typedef struct {
+    int32_t batches;
+    int32_t steps;
+    int32_t n_input;
+    int32_t n_state;
+    int32_t time_major;
+    tnn_lstm_gate_s16 input_gate;
+    tnn_lstm_gate_s16 forget_gate;
+    tnn_lstm_gate_s16 cell_gate;
+    tnn_lstm_gate_s16 output_gate;
+    tnn_lstm_cell_params cell;
+} tnn_lstm_s16_params;
+
 /* ---- preparation (run once, e.g. at code generation time) ----------------- */
 
 /* out[o] = bias[o] + input_offset * sum_k filter[o * depth + k] for o < out_ch
@@ -518,6 +605,23 @@ int32_t tnn_mean_s8(const tnn_mean_params *params, const int8_t *input, int8_t *
  * unfinished) where TFLM aborts: a row whose exponentials sum to 512 or more. */
 int32_t tnn_softmax_s8(const tnn_softmax_params *params, const int8_t *input,
                        int32_t rows, int32_t depth, int8_t *output);
+
+/* ---- LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM, TFLM's integer LSTM) ---------------
+ * Runs every time step of every batch row: the gates of step t from the input row
+ * and the hidden state, then the cell and hidden state (tnn_lstm_cell_params),
+ * and the new hidden state is also the output row of step t. hidden_state and
+ * cell_state (batches x n_state) are read at the start and hold the last step's
+ * state at the end: TFLM's variable tensors, carried over between calls. */
+int32_t tnn_lstm_s8(const tnn_context *ctx, const tnn_lstm_s8_params *params,
+                    const int8_t *input, int8_t *hidden_state, int16_t *cell_state,
+                    int8_t *output);
+/* The four gates of one batch row: 4 x n_state int16. */
+int32_t tnn_lstm_s8_get_buffer_size(const tnn_lstm_s8_params *params);
+
+int32_t tnn_lstm_s16(const tnn_context *ctx, const tnn_lstm_s16_params *params,
+                     const int16_t *input, int16_t *hidden_state, int16_t *cell_state,
+                     int16_t *output);
+int32_t tnn_lstm_s16_get_buffer_size(const tnn_lstm_s16_params *params);
 
 #ifdef __cplusplus
 }

@@ -86,19 +86,25 @@ TNN_INLINE int32_t tnn_requantize(int32_t x, int32_t multiplier, int32_t shift)
 #endif
 }
 
-/* MultiplyByQuantizedMultiplier(int64_t x, multiplier, shift): the 16x8 kernels'
- * requantization. The multiplier is first reduced to Q15, (M + 2^15) >> 16 (0x7FFF
- * from 0x7FFF0000 on, where that would round to 2^15), then x times it is rounded
- * once by 15 - shift bits (shift <= 14). The 64-bit product and sum wrap (in
- * uint64_t) as the C reference's do on its inputs' range; the result is cast to
- * int32 as the reference casts it. */
-TNN_INLINE int32_t tnn_requantize64(int64_t x, int32_t multiplier, int32_t shift)
+/* The 16-bit multiplier the int64 MultiplyByQuantizedMultiplier (the 16x8 kernels')
+ * really multiplies by: (M + 2^15) >> 16, saturated to 0x7FFF from M >= 0x7FFF0000 on.
+ * For 0 <= multiplier. */
+TNN_INLINE int32_t tnn_reduce_multiplier_s64(int32_t multiplier)
 {
-    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16
-                                                    : 0x7FFF;
+    return multiplier < 0x7FFF0000 ? (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16) : 0x7FFF;
+}
+
+/* MultiplyByQuantizedMultiplier(int64_t x, M, shift) with the reduced multiplier
+ * rm = tnn_reduce_multiplier_s64(M): one rounding in 64 bits,
+ * (x * rm + 2^(14 - shift)) >> (15 - shift), truncated to int32; shift in [-31, 14].
+ * Both rounding builds define it so. The product and sum wrap as two's-complement
+ * hardware does (TFLM assumes |x| < 2^47, where nothing wraps). */
+TNN_INLINE int32_t tnn_requantize_s64(int64_t x, int32_t reduced_multiplier, int32_t shift)
+{
     const int32_t total_shift = 15 - shift;
-    const uint64_t sum = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total_shift - 1));
-    return (int32_t)(uint32_t)(uint64_t)((int64_t)sum >> total_shift);
+    const uint64_t y = (uint64_t)x * (uint64_t)(int64_t)reduced_multiplier +
+                       ((uint64_t)1 << (total_shift - 1));
+    return (int32_t)(uint32_t)(uint64_t)((int64_t)y >> total_shift);
 }
 
 /* The 16x8 output step: clamp(int32(MBQM64(acc)) + output_offset), the offset added
@@ -106,7 +112,8 @@ TNN_INLINE int32_t tnn_requantize64(int64_t x, int32_t multiplier, int32_t shift
 TNN_INLINE int16_t tnn_requantize_s16(int64_t acc, int32_t multiplier, int32_t shift,
                                       int32_t output_offset, int32_t act_min, int32_t act_max)
 {
-    int32_t y = tnn_wrap_add(tnn_requantize64(acc, multiplier, shift), output_offset);
+    int32_t y = tnn_wrap_add(
+        tnn_requantize_s64(acc, tnn_reduce_multiplier_s64(multiplier), shift), output_offset);
     y = TNN_MAX(y, act_min);
     y = TNN_MIN(y, act_max);
     return (int16_t)y;

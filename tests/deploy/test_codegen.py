@@ -20,7 +20,7 @@ from reference import corpus_model
 from interpreter import Interpreter, ops_c
 from interpreter.builder import ModelBuilder
 from interpreter.debug.inputs import random_input
-from interpreter.debug.verify import compare, run_ours
+from interpreter.debug.verify import compare, run_ours, set_inputs
 from interpreter.deploy.codegen import NoCKernelError, generate
 from interpreter.deploy.host import HostModel, build_library, host_compiler, tensors_from_bytes
 
@@ -35,22 +35,40 @@ CORPUS = ["mlperf_tiny/ad01_int8.tflite", "mlperf_tiny/kws_ref_model.tflite",
           "mlperf_tiny/pretrainedResnet_quant.tflite", "mlperf_tiny/vww_96_int8.tflite",
           "tflm/hello_world_int8.tflite", "tflm/micro_speech_quantized.tflite",
           "tflm/person_detect.tflite", "tflm/simple_add_model.tflite",
-          "tflm/hello_world_float.tflite", "arm_ml_examples/ds_cnn_s_quantized.tflite"]
+          "tflm/hello_world_float.tflite", "arm_ml_examples/ds_cnn_s_quantized.tflite",
+          "tflm/trained_lstm_int8.tflite"]
+
+
+
+def golden_model(model: bytes, rounding: str = "double"):
+    """The golden model as the firmware runs: one interpreter invoked input set after input
+    set, so that variable state carries over. Returns run(inputs) -> (subgraph, every
+    tensor after the invoke) and the interpreter."""
+    interp = Interpreter(model_content=model, preserve_all_tensors=True, rounding=rounding)
+    interp.allocate_tensors()
+    sg = interp.model.main
+
+    def run(inputs):
+        set_inputs(interp, inputs)
+        interp.invoke()
+        return sg, {t.index: interp.get_tensor(t.index) for t in sg.tensors}
+    return run, interp
 
 
 def check_generated(model: bytes, input_sets, tmp_path, rounding="double", prefix="model"):
-    """Generate, compile on the host, run each input set; every op output must equal the
-    NumPy reference's. Returns the generated model."""
+    """Generate, compile on the host, run the input sets one after the other; every op
+    output must equal the NumPy reference's (invoked on the same sequence: variable state
+    carries over in both). Returns the generated model and the loaded host model."""
     gen = generate(model, tmp_path / "tree", prefix=prefix, rounding=rounding)
     host = HostModel(gen, build_library(gen, tmp_path / "build"))
+    golden, _ = golden_model(model, rounding)
     for label, inputs in input_sets:
         captured = host.run(inputs)
-        interp, ours = run_ours(model, inputs, rounding=rounding)
-        sg = interp.model.main
+        sg, ours = golden(inputs)
         result = compare(sg, ours, tensors_from_bytes(sg, captured), label)
         assert result.compared == len({i for op in sg.operators for i in op.outputs}), label
         assert result.ok, result.first.text()
-    return gen
+    return gen, host
 
 
 def seeded_inputs(model: bytes, seeds):
@@ -62,10 +80,27 @@ def seeded_inputs(model: bytes, seeds):
 @pytest.mark.parametrize("relpath", CORPUS)
 def test_corpus_model_generated_code_equals_golden_model(relpath, tmp_path):
     model = corpus_model(relpath).read_bytes()
-    gen = check_generated(model, seeded_inputs(model, (0, 1)), tmp_path)
+    gen, _ = check_generated(model, seeded_inputs(model, (0, 1)), tmp_path)
     interp = Interpreter(model_content=model, backend="c")
     interp.allocate_tensors()
     assert gen.arena_bytes == interp.memory_plan().arena_bytes
+
+
+def test_generated_lstm_state_carries_over_and_resets(tmp_path):
+    """trained_lstm_int8 keeps its hidden and cell state in static arrays: invokes carry
+    it over (check_generated streams the golden model alongside), the same input then
+    gives other outputs, and <prefix>_reset() restores the state of the first invoke."""
+    model = corpus_model("tflm/trained_lstm_int8.tflite").read_bytes()
+    sets = seeded_inputs(model, (0, 1, 2))
+    gen, host = check_generated(model, sets, tmp_path)
+    lstm = next(o for o in gen.ops if o.op_name == "UNIDIRECTIONAL_SEQUENCE_LSTM")
+    out = lstm.outputs[0][0]
+    first = host.run(sets[0][1])            # after 3 invokes: another state
+    host.reset()
+    again = host.run(sets[0][1])
+    _, fresh = golden_model(model)[0](sets[0][1])
+    assert first[out] != again[out]
+    assert again[out] == fresh[out].tobytes()
 
 
 def _single_op_cases():
