@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import ops as _ops
+from .arith.fixedpoint import NonFiniteMultiplier
 from .errors import ModelError, UnsupportedOpError
 from .ops.base import DEFAULT_CONFIG, Op, OpConfig
 from .parse.model import Model, Subgraph, Tensor
@@ -110,6 +111,39 @@ def type_name(type_code: int) -> str:
         return f"type code {type_code}"
 
 
+def _prepare_op(op: Op) -> None:
+    """``op.prepare()``; a requantization the model's scales or options make impossible (a
+    non-finite real multiplier, a division by a zero scale) becomes a ModelError naming
+    the operator and the tensors at fault. A division by zero with no zero scale around is
+    a bug of the op's code and is left as it is."""
+    try:
+        op.prepare()
+    except (ModelError, UnsupportedOpError) as e:
+        if op.where in str(e):
+            raise
+        raise type(e)(f"{op.where}: {e}") from None   # e.g. a tensor without quantization
+    except NonFiniteMultiplier as e:
+        raise ModelError(f"{op.where}: {e}; its tensors' scales and its options give no "
+                         f"finite requantization ({_scales(op)})") from None
+    except ZeroDivisionError:
+        zero = [f"{role} {t.name!r}" for role, t in _tensors(op)
+                if t.quantization is not None and np.any(t.quantization.scale == 0)]
+        if not zero:
+            raise
+        raise ModelError(f"{op.where}: a quantization scale of 0 ({', '.join(zero)}) where the "
+                         "op divides by the scale") from None
+
+
+def _tensors(op: Op):
+    return ([(f"input {k}", t) for k, t in enumerate(op.inputs) if t is not None]
+            + [(f"output {k}", t) for k, t in enumerate(op.outputs)])
+
+
+def _scales(op: Op) -> str:
+    return "; ".join(f"{role} scale {[float(s) for s in t.quantization.scale[:4]]}"
+                     for role, t in _tensors(op) if t.quantization is not None) or "no scales"
+
+
 class SubgraphRunner:
     """One subgraph's ops: prepared once, bound to arena views, invoked in order."""
 
@@ -130,7 +164,7 @@ class SubgraphRunner:
 
     def prepare(self) -> None:
         for op in self.ops:
-            op.prepare()
+            _prepare_op(op)
             # a backend kernel that runs this prepared form, if any, asks for its scratch now
             op.kernel = _ops.kernel_for(op, self.backend)
             if op.kernel is not None:

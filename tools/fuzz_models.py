@@ -80,10 +80,14 @@ def mutate_quantization(rng, model) -> str:
     q = t.quantization
     what = int(rng.integers(5))
     n = len(q.scale) if q.scale is not None else 1
+    hostile = rng.random() < 0.3   # else values a loader accepts, to reach the kernels
     if what == 0:
-        q.scale = [float(_pick(rng, FLOATS)) for _ in range(max(n, 1))]
+        q.scale = [float(_pick(rng, FLOATS)) if hostile else float(10 ** rng.uniform(-12, 12))
+                   for _ in range(max(n, 1))]
     elif what == 1:
-        q.zeroPoint = [_int(rng) for _ in range(max(n, 1))]
+        lo, hi = {9: (-128, 127), 3: (0, 255), 7: (-32768, 32767)}.get(t.type, (-9, 9))
+        q.zeroPoint = [_int(rng) if hostile else int(_pick(rng, [lo, hi, 0, 1, -1]))
+                       for _ in range(max(n, 1))]
     elif what == 2:   # per-channel arrays of another length
         m = int(rng.integers(0, 9))
         q.scale = [float(10 ** rng.uniform(-4, 1)) for _ in range(m)]
@@ -162,6 +166,8 @@ def mutate_options(rng, model) -> str:
         new = not v
     elif isinstance(v, float):
         new = float(_pick(rng, FLOATS))
+    elif rng.random() < 0.5:       # small values: other valid enums, strides, sizes, axes
+        new = int(rng.integers(-2, 6))
     else:
         new = _int(rng)
     setattr(op.builtinOptions, k, new)
@@ -254,12 +260,17 @@ class Seed:
     model: bytes
 
 
+CORPUS = ROOT.parent / "shared" / "models"
+
+
 def seeds() -> list[Seed]:
-    """The type probe's models, one per (operator, type): ``op/type`` names."""
+    """The type probe's models, one per (operator, type): ``op/type`` names; and the
+    corpus models beside the repository when they are there (``corpus/<name>``)."""
     import warnings
 
     import type_probe
-    out = []
+    out = [Seed(f"corpus/{p.stem}", p.read_bytes()) for p in sorted(CORPUS.glob("*/*.tflite"))
+           if p.stat().st_size < 1 << 20]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for op, label in type_probe.all_cases():

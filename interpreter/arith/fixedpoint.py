@@ -80,12 +80,20 @@ def multiply_by_quantized_multiplier(x, multiplier, shift, rounding: str = DOUBL
         saturating_rounding_doubling_high_mul(wrap_int32(x << left), m), right)
 
 
+class NonFiniteMultiplier(ValueError):
+    """A real multiplier derived from a model's scales or options is NaN or infinite:
+    TFLM's QuantizeMultiplier has no answer for it (the interpreter turns this into a
+    ModelError naming the operator)."""
+
+
 def quantize_multiplier(real: float, rounding: str = DOUBLE) -> tuple[int, int]:
     """QuantizeMultiplier: a double as (int32 multiplier in [2^30, 2^31), shift).
 
     real == multiplier * 2^(shift - 31). Returns (0, 0) for zero and for values
-    too small to represent, as TFLM does.
+    too small to represent, as TFLM does; ``NonFiniteMultiplier`` for NaN or inf.
     """
+    if not math.isfinite(real):
+        raise NonFiniteMultiplier(f"the real multiplier {real!r} is not finite")
     if real == 0.0:
         return 0, 0
     q, shift = math.frexp(real)

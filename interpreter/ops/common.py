@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import TflmQuirkWarning
+from ..errors import ModelError, TflmQuirkWarning
 from ..parse.model import Tensor
 
 # schema ActivationFunctionType values
@@ -95,9 +95,19 @@ def activation_range_float(activation: int) -> tuple[np.float32, np.float32]:
     return FLOAT32_LOWEST, FLOAT32_MAX
 
 
+def _quantization_of(tensor: Tensor):
+    q = tensor.quantization
+    if q is None:
+        raise ModelError(f"{tensor.dtype} tensor {tensor.index} ({tensor.name!r}) has no "
+                         "quantization parameters")
+    return q
+
+
 def scale_of(tensor: Tensor) -> float:
-    return float(tensor.quantization.scale[0])
+    """The (first) quantization scale of a quantized tensor; a ModelError if it has none."""
+    return float(_quantization_of(tensor).scale[0])
 
 
 def zero_point_of(tensor: Tensor) -> int:
-    return int(tensor.quantization.zero_point[0])
+    """The (first) zero point of a quantized tensor; a ModelError if it has none."""
+    return int(_quantization_of(tensor).zero_point[0])

@@ -154,6 +154,7 @@ def check_symmetric_filter(op: Op, filter_: Tensor) -> None:
     ignore it; computing as if it were 0 would silently give results that do
     not match the model's own quantization, so such models are refused.
     """
+    check_quantized(op, filter_, "filter")
     zp = filter_.quantization.zero_point
     op.check(not np.any(zp), f"filter zero points must be 0 (symmetric int8 weights), got "
                              f"{sorted(set(int(z) for z in zp))}")

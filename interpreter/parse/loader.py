@@ -379,13 +379,31 @@ def _op_name(opcode: OperatorCode) -> str:
     return builtin.name if builtin is not None else f"BUILTIN_{code}"
 
 
+#: TFLM keeps zero points as int32 (TfLiteAffineQuantization)
+_INT32_RANGE = (-(1 << 31), (1 << 31) - 1)
+
+
 def _quantization(raw: dict | None, shape: tuple[int, ...], what: str) -> Quantization | None:
     if raw is None or raw["scale"] is None or raw["scale"].size == 0:
         return None
     scale = raw["scale"].astype(np.float32)
+    # A NaN or infinite scale makes every value derived from it NaN or infinite: refused
+    # here. Zero, negative, denormal or huge scales and zero points outside the tensor
+    # type's range are the ops' to judge: TFLM's DEQUANTIZE, say, computes with them as
+    # written, while its requantizing ops cannot (a ModelError from the op's prepare).
+    bad = ~np.isfinite(scale)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
+        raise ModelError(f"{what}: quantization scale[{k}] = {float(scale[k])!r} is not finite")
     if raw["zero_point"] is None or raw["zero_point"].size == 0:
         raise ModelError(f"{what}: quantization has {scale.size} scales but no zero_point")
     zero_point = raw["zero_point"].astype(np.int64)
+    lo, hi = _INT32_RANGE
+    outside = (zero_point < lo) | (zero_point > hi)
+    if np.any(outside):
+        k = int(np.flatnonzero(outside)[0])
+        raise ModelError(f"{what}: quantization zero_point[{k}] = {int(zero_point[k])} does "
+                         "not fit int32")
     if zero_point.size == 1 and scale.size > 1:
         zero_point = np.full(scale.size, zero_point[0], dtype=np.int64)
     if zero_point.size != scale.size:
