@@ -111,7 +111,7 @@ def bench_calls():
         model, feeds, macs = bench_model(op, **kw)
         calls, chosen = record_model(model, feeds, "double", op)
         assert chosen == kernel, (label, chosen)
-        main = [c for c in calls if not c.name.endswith(("_kernel_sum", "fold_bias_s8", "_select"))]
+        main = [c for c in calls if not c.name.endswith(("_kernel_sum", "_select"))]
         assert len(main) == 1
         main[0].macs = macs
         out.append((label, main[0]))

@@ -10,7 +10,7 @@ recorded outputs are the NumPy reference's. ``emit_c`` writes the calls as a C
 file of test cases that redo each call on the target and compare every
 output byte (and the returned status) with the recorded ones.
 
-Prepare-time calls (``tnn_fold_bias_s8``, ``tnn_fully_connected_s8_kernel_sum``,
+Prepare-time calls (``tnn_convolve_s8_kernel_sum``, ``tnn_fully_connected_s8_kernel_sum``,
 and the wrappers' ``*_select`` kernel choice) are recorded and checked as cases
 of their own.
 """

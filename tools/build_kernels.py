@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OP_FUNCTIONS = {
     # (the wrappers reach every specialized kernel)
     "CONV_2D": ["tnn_convolve_wrapper_s8", "tnn_convolve_wrapper_s8_get_buffer_size",
-                "tnn_fold_bias_s8"],
+                "tnn_convolve_s8_kernel_sum"],
     "DEPTHWISE_CONV_2D": ["tnn_depthwise_conv_wrapper_s8",
                           "tnn_depthwise_conv_wrapper_s8_get_buffer_size"],
     "FULLY_CONNECTED": ["tnn_fully_connected_s8", "tnn_fully_connected_s8_get_buffer_size",

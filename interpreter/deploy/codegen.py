@@ -5,7 +5,7 @@ every op's prepared form, its C kernel and that kernel's call
 (``ops_c.call.KernelCall``), and one arena planned as TFLM plans it (with the
 kernels' working memory). The generator writes those calls as C:
 
-* constants (weights, folded biases, per-channel multipliers and shifts,
+* constants (weights, kernel sums (bias and offset terms folded), per-channel multipliers and shifts,
   parameter structs) as ``static const`` data, which a linker puts in flash;
 * ONE statically allocated arena of ``memory_plan().arena_bytes``, every
   tensor and every kernel's working memory at its planned offset;

@@ -2,7 +2,7 @@
 16x8 on tnn_convolve_s16.
 
 int8 with constant filter and bias and no groups; the input offset is folded
-into the bias once, here (``tnn_fold_bias_s8``). 16x8 with constant weights and
+with the bias into kernel sums once, here (``tnn_convolve_s8_kernel_sum``). 16x8 with constant weights and
 an int64 bias or none (TFLM's int64 accumulator; an int32 bias, which TFLM sums
 in int32, runs the NumPy eval). Other forms run the NumPy eval.
 """
@@ -42,11 +42,11 @@ class ConvolveCall(CKernel):
         self.in_dims = dims(self.op.inputs[0].shape)
         self.filter_dims = dims(self.filter.shape)
         self.out_dims = dims(self.op.outputs[0].shape)
-        folded = np.empty(out_depth, np.int32)
-        self.prepare_call("tnn_fold_bias_s8", self.filter,
+        kernel_sum = np.empty(out_depth, np.int32)
+        self.prepare_call("tnn_convolve_s8_kernel_sum", self.filter,
                           None if bias is None else np.asarray(bias, np.int32).reshape(-1),
-                          out_depth, self.filter.size // out_depth, p.input_offset, folded)
-        self.folded_bias = folded
+                          out_depth, self.filter.size // out_depth, p.input_offset, kernel_sum)
+        self.kernel_sum = kernel_sum
         shapes = (self.conv_params, self.in_dims, self.filter_dims, self.out_dims)
         self.variant = CONV_VARIANTS[self.prepare_call("tnn_convolve_wrapper_s8_select", *shapes)]
         self.request_scratch(self.prepare_call("tnn_convolve_wrapper_s8_get_buffer_size", *shapes))
@@ -56,7 +56,7 @@ class ConvolveCall(CKernel):
             self.context(), self.conv_params, per_channel_quant(self.params.stage),
             self.in_dims, TensorArg("input", 0, "int8_t"),
             self.filter_dims, ConstArg("filter", "int8_t", self.filter),
-            ConstArg("bias", "int32_t", self.folded_bias),
+            ConstArg("kernel_sum", "int32_t", self.kernel_sum),
             self.out_dims, TensorArg("output", 0, "int8_t")))
 
 

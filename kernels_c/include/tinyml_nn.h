@@ -20,6 +20,12 @@
  *   may be uninitialized; the kernels never read what they did not write.
  * - Every kernel returns TNN_OK, or TNN_ARG_ERROR for arguments outside the
  *   ranges documented here (then its output is unspecified).
+ * - `bias` always means the model's bias (NULL: none). Kernels that run a plain
+ *   integer product on raw inputs (convolution, fully connected, LSTM gates)
+ *   take instead a `kernel_sum`: the bias plus the input offset times the
+ *   weights' sums, computed once at preparation (tnn_convolve_s8_kernel_sum,
+ *   tnn_fully_connected_s8_kernel_sum; the LSTM's by its caller, as documented
+ *   there).
  * - Activation ranges are clamp bounds in output integers, min <= max, both
  *   within the output type.
  * - float32 kernels need IEEE 754 binary32 arithmetic as C99's Annex F
@@ -327,12 +333,12 @@ typedef struct {
 
 /* ---- preparation (run once, e.g. at code generation time) ----------------- */
 
-/* out[o] = bias[o] + input_offset * sum_k filter[o * depth + k] for o < out_ch
+/* kernel_sum[o] = bias[o] + input_offset * sum_k filter[o * depth + k] for o < out_ch
  * (bias may be NULL: 0), wrapping like int32 arithmetic. The convolution kernels
- * take this "folded" bias: they run a plain int8 x int8 product, filling padding
- * taps with the input zero point so that padding adds nothing. */
-void tnn_fold_bias_s8(const int8_t *filter, const int32_t *bias, int32_t out_ch,
-                      int32_t depth, int32_t input_offset, int32_t *out);
+ * take it in place of the bias: they run a plain int8 x int8 product, filling
+ * padding taps with the input zero point so that padding adds nothing. */
+void tnn_convolve_s8_kernel_sum(const int8_t *filter, const int32_t *bias, int32_t out_ch,
+                                int32_t depth, int32_t input_offset, int32_t *kernel_sum);
 
 /* kernel_sum[o] = bias[o] + input_offset * sum_k (w[o][k] + filter_offset), int32
  * wrap-around; bias may be NULL. tnn_fully_connected_s8 takes it in place of the
@@ -344,7 +350,7 @@ void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t
 /* ---- convolution (CONV_2D, int8, per-channel requantization) --------------
  * input_dims: N x H x W x C_in; filter_dims: C_out x KH x KW x C_in (no groups);
  * output_dims: N x OH x OW x C_out as TFLM computes it for the padding;
- * quant: C_out pairs; bias: the folded bias (tnn_fold_bias_s8), C_out values,
+ * quant: C_out pairs; kernel_sum: from tnn_convolve_s8_kernel_sum, C_out values,
  * never NULL. */
 
 /* The entry point: runs the kernel tnn_convolve_wrapper_s8_select names. */
@@ -352,7 +358,7 @@ int32_t tnn_convolve_wrapper_s8(const tnn_context *ctx, const tnn_conv_params *p
                                 const tnn_per_channel_quant_params *quant,
                                 const tnn_dims *input_dims, const int8_t *input,
                                 const tnn_dims *filter_dims, const int8_t *filter,
-                                const int32_t *bias,
+                                const int32_t *kernel_sum,
                                 const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_convolve_wrapper_s8_get_buffer_size(const tnn_conv_params *params,
                                                 const tnn_dims *input_dims,
@@ -370,7 +376,7 @@ int32_t tnn_convolve_s8(const tnn_context *ctx,
                         const tnn_per_channel_quant_params *quant,
                         const tnn_dims *input_dims, const int8_t *input,
                         const tnn_dims *filter_dims, const int8_t *filter,
-                        const int32_t *bias,
+                        const int32_t *kernel_sum,
                         const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_convolve_s8_get_buffer_size(const tnn_dims *input_dims, const tnn_dims *filter_dims);
 
@@ -379,7 +385,7 @@ int32_t tnn_convolve_1x1_s8(const tnn_conv_params *params,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
                             const tnn_dims *filter_dims, const int8_t *filter,
-                            const int32_t *bias,
+                            const int32_t *kernel_sum,
                             const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_convolve_1x1_s8_get_buffer_size(void);
 
@@ -390,7 +396,7 @@ int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
                             const tnn_dims *filter_dims, const int8_t *filter,
-                            const int32_t *bias,
+                            const int32_t *kernel_sum,
                             const tnn_dims *output_dims, int8_t *output);
 int32_t tnn_convolve_1xn_s8_get_buffer_size(const tnn_dims *input_dims,
                                             const tnn_dims *filter_dims);

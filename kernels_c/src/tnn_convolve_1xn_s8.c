@@ -21,7 +21,7 @@ int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
                             const tnn_per_channel_quant_params *quant,
                             const tnn_dims *input_dims, const int8_t *input,
                             const tnn_dims *filter_dims, const int8_t *filter,
-                            const int32_t *bias,
+                            const int32_t *kernel_sum,
                             const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_w = input_dims->w, in_c = input_dims->c;
@@ -58,7 +58,7 @@ int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
             if (ox == first) {
                 const int32_t x0 = first * stride - params->padding.w;
                 tnn_nn_mat_mult_s8(row + (intptr_t)x0 * in_c, last - first + 1, stride * in_c,
-                                   filter, out_c, depth, bias, quant, params->output_offset,
+                                   filter, out_c, depth, kernel_sum, quant, params->output_offset,
                                    params->activation, out_row + (intptr_t)first * out_c, out_c);
                 ox = last;
                 continue;
@@ -71,7 +71,7 @@ int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
                     memcpy(col + kx * in_c, row + (intptr_t)x * in_c, (size_t)in_c);
                 }
             }
-            tnn_nn_mat_mult_s8(col, 1, depth, filter, out_c, depth, bias, quant,
+            tnn_nn_mat_mult_s8(col, 1, depth, filter, out_c, depth, kernel_sum, quant,
                                params->output_offset, params->activation,
                                out_row + (intptr_t)ox * out_c, out_c);
         }

@@ -3,7 +3,7 @@
  *
  * im2col of a block of output pixels into the scratch buffer, then one
  * tnn_nn_mat_mult_s8 per block. Taps outside the image are filled with the
- * input zero point: with the input offset folded into the bias, such a tap adds
+ * input zero point: with the input offset folded into the kernel sums, such a tap adds
  * (zp - zp) * w = 0, exactly as the reference kernel skipping it.
  */
 #include <string.h>
@@ -33,7 +33,7 @@ int32_t tnn_convolve_s8(const tnn_context *ctx,
                         const tnn_per_channel_quant_params *quant,
                         const tnn_dims *input_dims, const int8_t *input,
                         const tnn_dims *filter_dims, const int8_t *filter,
-                        const int32_t *bias,
+                        const int32_t *kernel_sum,
                         const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
@@ -86,7 +86,7 @@ int32_t tnn_convolve_s8(const tnn_context *ctx,
                     }
                 }
             }
-            tnn_nn_mat_mult_s8(cols, rows, depth, filter, out_c, depth, bias, quant,
+            tnn_nn_mat_mult_s8(cols, rows, depth, filter, out_c, depth, kernel_sum, quant,
                                params->output_offset, params->activation,
                                out_image + (intptr_t)p0 * out_c, out_c);
         }

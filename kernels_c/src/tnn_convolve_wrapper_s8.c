@@ -41,18 +41,18 @@ int32_t tnn_convolve_wrapper_s8(const tnn_context *ctx, const tnn_conv_params *p
                                 const tnn_per_channel_quant_params *quant,
                                 const tnn_dims *input_dims, const int8_t *input,
                                 const tnn_dims *filter_dims, const int8_t *filter,
-                                const int32_t *bias,
+                                const int32_t *kernel_sum,
                                 const tnn_dims *output_dims, int8_t *output)
 {
     switch (tnn_convolve_wrapper_s8_select(params, input_dims, filter_dims, output_dims)) {
     case TNN_CONV_1X1:
-        return tnn_convolve_1x1_s8(params, quant, input_dims, input, filter_dims, filter, bias,
+        return tnn_convolve_1x1_s8(params, quant, input_dims, input, filter_dims, filter, kernel_sum,
                                    output_dims, output);
     case TNN_CONV_1XN:
         return tnn_convolve_1xn_s8(ctx, params, quant, input_dims, input, filter_dims, filter,
-                                   bias, output_dims, output);
+                                   kernel_sum, output_dims, output);
     default:
-        return tnn_convolve_s8(ctx, params, quant, input_dims, input, filter_dims, filter, bias,
+        return tnn_convolve_s8(ctx, params, quant, input_dims, input, filter_dims, filter, kernel_sum,
                                output_dims, output);
     }
 }

@@ -21,7 +21,7 @@ void tnn_fully_connected_s8_kernel_sum(const tnn_fc_params *params, const int8_t
                                        int32_t *kernel_sum)
 {
     int32_t o;
-    tnn_fold_bias_s8(filter, bias, units, depth, params->input_offset, kernel_sum);
+    tnn_convolve_s8_kernel_sum(filter, bias, units, depth, params->input_offset, kernel_sum);
     for (o = 0; o < units; o++) {
         kernel_sum[o] = tnn_wrap_add(kernel_sum[o],
                                      tnn_wrap_mul(tnn_wrap_mul(depth, params->filter_offset),

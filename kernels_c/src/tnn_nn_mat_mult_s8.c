@@ -2,7 +2,7 @@
  * tnn_nn_mat_mult_s8.c - int8 x int8 matrix product with per-column requantization.
  *
  * The shared core of the convolution and fully connected kernels. The input
- * offset is folded into `bias` by the caller (tnn_fold_bias_s8), so the inner
+ * offset is folded into the kernel sums by the caller (tnn_convolve_s8_kernel_sum), so the inner
  * loop is a plain int8 x int8 dot product. Blocks of 4 rows x 2 weight rows
  * keep 8 accumulators live: each weight byte loaded serves 4 rows and each
  * row byte serves 2 weight rows. The k loops are simple reductions that an
@@ -486,7 +486,7 @@ void tnn_nn_mat_mult_s8(const int8_t *lhs, int32_t lhs_rows, int32_t lhs_stride,
 
 #endif /* TNN_DSP */
 
-void tnn_fold_bias_s8(const int8_t *filter, const int32_t *bias, int32_t out_ch,
+void tnn_convolve_s8_kernel_sum(const int8_t *filter, const int32_t *bias, int32_t out_ch,
                       int32_t depth, int32_t input_offset, int32_t *out)
 {
     int32_t o;

@@ -20,7 +20,8 @@ TNN_INLINE int tnn_ctx_ok(const tnn_context *ctx, int32_t needed)
 
 /* Matrix product of int8 rows with int8 weight rows, requantized per column:
  * out[r * out_stride + o] = requant(bias[o] + sum_k lhs[r*lhs_stride + k] * rhs[o*depth + k]).
- * `bias` is the folded bias (tnn_fold_bias_s8), never NULL. */
+ * `bias` is a kernel sum (the model's bias plus the input offset times the
+ * weights' sums: tnn_convolve_s8_kernel_sum), never NULL. */
 void tnn_nn_mat_mult_s8(const int8_t *lhs, int32_t lhs_rows, int32_t lhs_stride,
                         const int8_t *rhs, int32_t rhs_rows, int32_t depth,
                         const int32_t *bias, const tnn_per_channel_quant_params *quant,
