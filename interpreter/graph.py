@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import ops as _ops
-from .arith.fixedpoint import NonFiniteMultiplier
+from .arith.fixedpoint import InvalidMultiplier
 from .errors import ModelError, UnsupportedOpError
 from .ops.base import DEFAULT_CONFIG, Op, OpConfig
 from .parse.model import Model, Subgraph, Tensor
@@ -113,7 +113,7 @@ def type_name(type_code: int) -> str:
 
 def _prepare_op(op: Op) -> None:
     """``op.prepare()``; a requantization the model's scales or options make impossible (a
-    non-finite real multiplier, a division by a zero scale) becomes a ModelError naming
+    real multiplier TFLM cannot apply, a division by a zero scale) becomes a ModelError naming
     the operator and the tensors at fault. A division by zero with no zero scale around is
     a bug of the op's code and is left as it is."""
     try:
@@ -122,9 +122,9 @@ def _prepare_op(op: Op) -> None:
         if op.where in str(e):
             raise
         raise type(e)(f"{op.where}: {e}") from None   # e.g. a tensor without quantization
-    except NonFiniteMultiplier as e:
+    except InvalidMultiplier as e:
         raise ModelError(f"{op.where}: {e}; its tensors' scales and its options give no "
-                         f"finite requantization ({_scales(op)})") from None
+                         f"requantization TFLM can apply ({_scales(op)})") from None
     except ZeroDivisionError:
         zero = [f"{role} {t.name!r}" for role, t in _tensors(op)
                 if t.quantization is not None and np.any(t.quantization.scale == 0)]

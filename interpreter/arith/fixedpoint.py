@@ -80,20 +80,27 @@ def multiply_by_quantized_multiplier(x, multiplier, shift, rounding: str = DOUBL
         saturating_rounding_doubling_high_mul(wrap_int32(x << left), m), right)
 
 
-class NonFiniteMultiplier(ValueError):
-    """A real multiplier derived from a model's scales or options is NaN or infinite:
-    TFLM's QuantizeMultiplier has no answer for it (the interpreter turns this into a
-    ModelError naming the operator)."""
+class InvalidMultiplier(ValueError):
+    """A real multiplier derived from a model's scales or options that TFLM's
+    QuantizeMultiplier / MultiplyByQuantizedMultiplier cannot apply: NaN, infinite, or
+    needing a left shift of more than 31 bits (undefined in C; x86 would silently shift
+    by the count modulo 32). The interpreter turns it into a ModelError naming the
+    operator."""
+
+
+#: the largest left shift MultiplyByQuantizedMultiplier can apply to an int32
+MAX_LEFT_SHIFT = 31
 
 
 def quantize_multiplier(real: float, rounding: str = DOUBLE) -> tuple[int, int]:
     """QuantizeMultiplier: a double as (int32 multiplier in [2^30, 2^31), shift).
 
     real == multiplier * 2^(shift - 31). Returns (0, 0) for zero and for values
-    too small to represent, as TFLM does; ``NonFiniteMultiplier`` for NaN or inf.
+    too small to represent, as TFLM does; ``InvalidMultiplier`` for NaN, inf, or a
+    value of 2^31 or more (a left shift of more than 31 bits).
     """
     if not math.isfinite(real):
-        raise NonFiniteMultiplier(f"the real multiplier {real!r} is not finite")
+        raise InvalidMultiplier(f"the real multiplier {real!r} is not finite")
     if real == 0.0:
         return 0, 0
     q, shift = math.frexp(real)
@@ -106,6 +113,9 @@ def quantize_multiplier(real: float, rounding: str = DOUBLE) -> tuple[int, int]:
         return 0, 0
     if rounding == SINGLE and shift > 30:
         return INT32_MAX, 30
+    if shift > MAX_LEFT_SHIFT:
+        raise InvalidMultiplier(f"the real multiplier {real!r} needs a left shift of {shift} "
+                                f"bits (at most {MAX_LEFT_SHIFT})")
     return q_fixed, shift
 
 

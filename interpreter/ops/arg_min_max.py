@@ -63,6 +63,9 @@ class _ArgMinMax(Op):
         inp = self.input(0)
         axis = normalize_axis(self, int(np.ravel(values)[0]), len(inp.shape))
         check_output_shape(self, self.outputs[0], inp.shape[:axis] + inp.shape[axis + 1:])
+        # TFLM starts from the axis' first value: an empty axis has none to read
+        self.check(inp.shape[axis] >= 1, f"axis {axis} of input shape {list(inp.shape)} is "
+                                         "empty: there is no extreme to find")
         return axis
 
     def eval(self, inputs, outputs, scratch) -> None:

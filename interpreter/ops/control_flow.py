@@ -51,6 +51,7 @@ class If(_ControlFlow):
         o = self.options
         self.then_index, self.else_index = int(o.then_subgraph_index), int(o.else_subgraph_index)
         self.check(len(self.inputs) > 0, "needs a condition input")
+        self.check(None not in self.inputs, "an input is missing")
         cond = self.input(0)
         self.check(cond.dtype == np.bool_, f"the condition must be bool, got {cond.dtype}")
         self.check(cond.num_elements == 1,

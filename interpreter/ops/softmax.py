@@ -31,6 +31,7 @@ of exponentials wraps negative (more than 65537 elements).
 """
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -185,7 +186,11 @@ class Softmax(Op):
                              f"got {float(out_scale)!r}")
         # CalculateSoftmaxParams: input_scale * beta / (10 / 65535), in double
         rescale_real = in_scale * self.beta / (_INT16_EXP_RANGE / _INT16_DIFF_SPAN)
-        multiplier, shift = quantize_multiplier(rescale_real, self.config.rounding)
+        if not math.isfinite(rescale_real):
+            raise self.error(f"beta * input scale ({self.beta!r} * {in_scale!r}) is not finite")
+        shift = math.frexp(rescale_real)[1]
+        if shift <= 30:
+            multiplier, shift = quantize_multiplier(rescale_real, self.config.rounding)
         if shift > 30:
             # MultiplyByQuantizedMultiplier shifts the int32 difference left by `shift`
             # first: C leaves shifts of 31 bits and more undefined

@@ -23,6 +23,7 @@ import numpy as np
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, round_half_away, wrap_int32
 from ..arith.float_math import float_to_int32
 from ..arith.gemmlowp import calculate_input_radius, lut_input_int16
+from ..errors import ModelError
 from .base import Op
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
@@ -67,6 +68,11 @@ class Q4InputScaling:
     def for_tensor(cls, tensor) -> "Q4InputScaling":
         real = scale_of(tensor) * float(1 << (31 - INPUT_INTEGER_BITS))
         q, shift = math.frexp(real)
+        if not 0 <= shift <= 62:
+            # CalculateInputRadius divides by 1ll << shift: undefined in C outside [0, 62]
+            raise ModelError(f"input tensor {tensor.name!r}: scale {scale_of(tensor)!r} puts "
+                             f"the fixed-point input shift at {shift}, outside [0, 62] where "
+                             "TFLM's arithmetic is defined")
         # static_cast<int32_t>(TfLiteRound(q * 2^31)): 2^31 itself would wrap
         multiplier = int(wrap_int32(int(math.floor(q * (1 << 31) + 0.5))))
         return cls(zero_point_of(tensor), multiplier, shift,

@@ -35,6 +35,7 @@ class MeanKernel(CKernel):
     def accepts(cls, op) -> bool:
         p = op.params
         return (isinstance(p, ReduceParams) and p.dtype == np.int8 and not p.bytes_as_uint8
+                and -31 <= p.shift <= 30   # the kernel's range (a shift of 31 runs NumPy)
                 and nonempty(op) and all(b.fits_c() for b in boxes(p)))
 
     def prepare(self) -> None:
