@@ -289,6 +289,7 @@ def seeded_models(op: str):
     return st.integers(0, 2 ** 32 - 1).map(lambda seed: DATA_MODELS[op](np.random.default_rng(seed)))
 
 
+@st.composite
 def lstm_cases(draw) -> Lstm:
     """An integer UNIDIRECTIONAL_SEQUENCE_LSTM: int8 activations with int32 biases up to
     +-2^31, or int16 ones with int64 biases up to +-2^50; int8 weights with zero points,
