@@ -40,7 +40,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 OUTCOMES = ("ran", "typed", "untyped", "crash", "hang", "oom", "mismatch")
 BAD = ("untyped", "crash", "hang", "oom", "mismatch")

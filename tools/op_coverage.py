@@ -33,7 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
 TFLM_OPS = """ABS ADD ADD_N ARG_MAX ARG_MIN ASSIGN_VARIABLE AVERAGE_POOL_2D BATCH_MATMUL
 BATCH_TO_SPACE_ND BROADCAST_ARGS BROADCAST_TO CALL_ONCE CAST CEIL CONCATENATION CONV_2D COS
@@ -155,17 +155,19 @@ def _names_op(line: str, name: str) -> bool:
 
 
 def tests_mentioning(op: str) -> list[str]:
-    """Test files that name the operator and compare with the TFLM runtime."""
+    """Test files that name the operator and compare with the TFLM runtime, as paths
+    relative to tests/ (e.g. ``ops/test_conv_2d.py``)."""
     names = [op] + ([CUSTOM_CODES[op]] if op in CUSTOM_CODES else [])
+    tests = REPO / "tests"
     hits = []
-    for path in sorted((REPO / "tests").glob("test_*.py")):
+    for path in sorted(tests.rglob("test_*.py")):
         if path.name == "test_op_coverage.py":
             continue
         text = path.read_text()
         if not re.search(r"run_tflm|matches_tflm|run_both", text):
             continue
         if any(_names_op(line, n) for line in text.splitlines() for n in names):
-            hits.append(path.name)
+            hits.append(path.relative_to(tests).as_posix())
     return hits
 
 
@@ -353,9 +355,10 @@ def render(doc: dict | None = None) -> str:
         "",
         "A row is listed when TFLM or this interpreter runs the type. The probe is a smoke test",
         "of each type; the conformance tests (randomized shapes, quantization and options,",
-        "compared with the TFLM runtime) are the test files named per operator. Notes marked",
-        f"{GAP} are rows where TFLM runs a type and this interpreter fails or differs; other",
-        "notes give the reason for a difference by design, or where LiteRT differs.",
+        "compared with the TFLM runtime) are the test files named per operator (paths under",
+        f"`tests/`). Notes marked {GAP} are rows where TFLM runs a type and this interpreter",
+        "fails or differs; other notes give the reason for a difference by design, or where",
+        "LiteRT differs.",
         "",
     ]
     if gaps:

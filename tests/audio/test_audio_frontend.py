@@ -85,7 +85,7 @@ def test_state_carried_over_a_long_stream_then_reset(frontends):
 
 
 def test_arena_plan_equals_tflm(capfd):
-    from test_plan import tflm_head_bytes, tflm_tensor_offsets
+    from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
     data = corpus_model(FRONTEND).read_bytes()
     ours = Interpreter(model_content=data)
     ours.allocate_tensors()

@@ -19,7 +19,7 @@ import pytest
 from interpreter.parse import schema
 from interpreter.parse.schema import OPERATOR_OPTIONS, TABLES, UNIONS, BuiltinOperator
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GENERATOR = REPO / "tools" / "gen_schema.py"
 
 # Where the reference runtimes keep their flatc-generated schema module.

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import T, assert_matches_tflm, assert_same, seeds, single_op_model
-from test_ops_transpose_gather import (
+from test_transpose import (
     BOOL,
     F32,
     I8,

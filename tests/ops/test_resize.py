@@ -15,7 +15,7 @@ from single_op import (
     single_op_model,
     zero_points,
 )
-from test_ops_transpose_gather import F32, I8, I16, I32, SLOW, ci, const, data, typed
+from test_transpose import F32, I8, I16, I32, SLOW, ci, const, data, typed
 
 
 def special_floats(x: np.ndarray, seed: int) -> np.ndarray:

@@ -51,8 +51,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
+SUPPORT = Path(__file__).resolve().parent
+REPO = SUPPORT.parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 

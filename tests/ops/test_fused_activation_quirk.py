@@ -15,8 +15,8 @@ import pytest
 from op_harness import run_model
 from reference import run_tflm
 from single_op import T, assert_same, single_op_model
-from test_ops_conv import conv_model
-from test_ops_pool import pool_model
+from test_conv_2d import conv_model
+from test_pooling import pool_model
 
 from interpreter.errors import ModelError, TflmQuirkWarning
 

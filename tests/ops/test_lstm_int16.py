@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lstm_cases import FLOAT32, Lstm
 from streaming import tflm_interpreter
-from test_ops_lstm import check_streaming
+from test_lstm import check_streaming
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 

@@ -4,7 +4,8 @@
 side by side over several invokes (state must carry over), optionally
 resetting both in between; ``check_plan_against_tflm`` compares the arena
 plan of every subgraph with the runtime's, offset for offset (the arena probe
-of test_plan.py).
+of tflm_arena.py). ``float_accumulator`` is a model with a resource variable
+(and a CALL_ONCE initializing it).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from interpreter import Interpreter
+from interpreter.builder import ModelBuilder
 from interpreter.parse.loader import load_model
 from interpreter.plan import MemoryPlan
 
@@ -56,7 +58,7 @@ def run_both(model: bytes, steps, n_outputs: int = 1):
 
 def check_plan_against_tflm(model: bytes, capfd) -> MemoryPlan:
     """Our plan of every subgraph equals TFLM's: head size and each planned tensor's offset."""
-    from test_plan import tflm_head_bytes, tflm_tensor_offsets
+    from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
 
     interp = Interpreter(model_content=model)
     interp.allocate_tensors()
@@ -69,3 +71,27 @@ def check_plan_against_tflm(model: bytes, capfd) -> MemoryPlan:
         planned = {i: o for i, o in theirs.items() if 0 <= o < plan.arena_bytes}
         assert plan.tensor_offsets(sg.index) == planned, f"subgraph {sg.index}"
     return plan
+
+
+def float_accumulator(init: bool = True) -> bytes:
+    """s = acc + x; acc = s. With ``init``, CALL_ONCE first sets acc to [10, 20, 30, 40]."""
+    b = ModelBuilder("float accumulator")
+    x = b.add_tensor("x", np.float32, [1, 4])
+    h = b.add_tensor("h", "RESOURCE", [])
+    v = b.add_tensor("v", np.float32, [1, 4])
+    s = b.add_tensor("s", np.float32, [1, 4])
+    if init:
+        b.add_operator("CALL_ONCE", [], [], options={"init_subgraph_index": 1})
+    b.add_operator("VAR_HANDLE", [], [h], options={"container": "c", "shared_name": "acc"})
+    b.add_operator("READ_VARIABLE", [h], [v])
+    b.add_operator("ADD", [v, x], [s])
+    b.add_operator("ASSIGN_VARIABLE", [h, s], [])
+    b.set_inputs([x])
+    b.set_outputs([s])
+    if init:
+        g = b.add_subgraph("init")
+        c = g.add_tensor("c", np.float32, [1, 4], data=[[10, 20, 30, 40]])
+        h2 = g.add_tensor("h", "RESOURCE", [])
+        g.add_operator("VAR_HANDLE", [], [h2], options={"container": "c", "shared_name": "acc"})
+        g.add_operator("ASSIGN_VARIABLE", [h2, c], [])
+    return b.build()

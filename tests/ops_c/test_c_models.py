@@ -43,7 +43,7 @@ def test_c_backend_equals_tflm(path):
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_long_chain_of_tiny_ops_equals_numpy():

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import activations, assert_same, scales, seeds, zero_points
-from test_ops_conv import assert_same_but_nan_bits
+from test_conv_2d import assert_same_but_nan_bits
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier

@@ -5,8 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from reference import corpus_model
-from test_models import LSTM_MODEL, TFLM_HEAD
+from reference import LSTM_MODEL, TFLM_HEAD, corpus_model
 from tools_models import build_mlp
 
 from interpreter import Interpreter

@@ -155,7 +155,7 @@ def test_c_backend_runs_the_numpy_16x8_path(op):
 @pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
 def test_huge_multiplier_is_refused_where_the_int64_requantization_is_undefined(op):
     """s_in * s_w / s_out >= 2^14 makes the int64 MBQM shift by a negative amount."""
-    from test_ops_conv import conv_model
+    from test_conv_2d import conv_model
     kw = {} if op == "CONV_2D" else dict(filter_shape=(1, 3, 3, 4), out_shape=(1, 3, 3, 4),
                                          depth_multiplier=1, quantized_dimension=3)
     ok = conv_model(op, dtype=np.int16, filter_dtype=np.int8, filter_scale=16000.0, **kw)

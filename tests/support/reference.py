@@ -1,7 +1,9 @@
 """Run model bytes through the real reference runtimes (TFLM and LiteRT).
 
 Tests compare this interpreter with these, byte for byte. Each helper skips
-the calling test with a clear reason when its runtime is not installed.
+the calling test with a clear reason when its runtime is not installed. Also
+the shared model corpus: where it is (``corpus_model``) and TFLM's arena head
+for its models (``TFLM_HEAD``).
 """
 from __future__ import annotations
 
@@ -10,8 +12,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO.parent / "shared" / "models"
+
+# model -> TFLM's planned arena "head" in bytes (MANIFEST.md, RecordingMicroAllocator)
+TFLM_HEAD = {
+    "mlperf_tiny/ad01_int8.tflite": 768,
+    "mlperf_tiny/kws_ref_model.tflite": 16000,
+    "mlperf_tiny/pretrainedResnet_quant.tflite": 49152,
+    "mlperf_tiny/vww_96_int8.tflite": 73728,
+    "tflm/hello_world_int8.tflite": 32,
+    "tflm/hello_world_float.tflite": None,  # not listed in the manifest
+    "tflm/micro_speech_quantized.tflite": 5968,
+    "tflm/person_detect.tflite": 55296,
+    "tflm/simple_add_model.tflite": 49152,
+    "arm_ml_examples/ds_cnn_s_quantized.tflite": 16000,
+}
+LSTM_MODEL = "tflm/trained_lstm_int8.tflite"
 
 
 def corpus_model(relpath: str) -> Path:

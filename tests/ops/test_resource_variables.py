@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from subgraph_models import RESET, check_plan_against_tflm, run_both
+from subgraph_models import RESET, check_plan_against_tflm, float_accumulator, run_both
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
@@ -16,30 +16,6 @@ from interpreter.errors import ModelError
 from interpreter.graph import ResourceVariables
 
 F32 = np.float32
-
-
-def float_accumulator(init: bool = True) -> bytes:
-    """s = acc + x; acc = s. With ``init``, CALL_ONCE first sets acc to [10, 20, 30, 40]."""
-    b = ModelBuilder("float accumulator")
-    x = b.add_tensor("x", F32, [1, 4])
-    h = b.add_tensor("h", "RESOURCE", [])
-    v = b.add_tensor("v", F32, [1, 4])
-    s = b.add_tensor("s", F32, [1, 4])
-    if init:
-        b.add_operator("CALL_ONCE", [], [], options={"init_subgraph_index": 1})
-    b.add_operator("VAR_HANDLE", [], [h], options={"container": "c", "shared_name": "acc"})
-    b.add_operator("READ_VARIABLE", [h], [v])
-    b.add_operator("ADD", [v, x], [s])
-    b.add_operator("ASSIGN_VARIABLE", [h, s], [])
-    b.set_inputs([x])
-    b.set_outputs([s])
-    if init:
-        g = b.add_subgraph("init")
-        c = g.add_tensor("c", F32, [1, 4], data=[[10, 20, 30, 40]])
-        h2 = g.add_tensor("h", "RESOURCE", [])
-        g.add_operator("VAR_HANDLE", [], [h2], options={"container": "c", "shared_name": "acc"})
-        g.add_operator("ASSIGN_VARIABLE", [h2, c], [])
-    return b.build()
 
 
 def int8_accumulator() -> bytes:

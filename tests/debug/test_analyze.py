@@ -5,8 +5,7 @@ import json
 import re
 
 import pytest
-from reference import MODELS, corpus_model
-from test_models import TFLM_HEAD
+from reference import MODELS, TFLM_HEAD, corpus_model
 from tools_models import build_mlp
 
 from interpreter.cli import main

@@ -4,10 +4,10 @@ Builds the kernels with ``-fsanitize=address,undefined`` into a temporary
 directory, then re-runs itself in a subprocess with gcc's libasan preloaded
 (Python itself is not instrumented) and the instrumented modules installed
 in ``sys.modules`` in place of the regular ones, and runs
-tests/test_c_kernels.py there. Exit status 0 only if the tests pass and the
-sanitizers report nothing.
+tests/ops_c/test_c_kernels.py there. Exit status 0 only if the tests pass and
+the sanitizers report nothing.
 
-    python tests/sanitize_c.py            # from the repository root
+    python tests/ops_c/sanitize_c.py      # from the repository root
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAN = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all", "-O1"]
 
 
@@ -48,7 +48,7 @@ def child(tmp: Path, pytest_args: list[str]) -> int:
     from interpreter import ops_c
     assert ops_c._tnn is sys.modules["interpreter.ops_c._tnn"], "instrumented module not used"
     return pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:warnings",
-                        str(REPO / "tests" / "test_c_kernels.py"), *pytest_args])
+                        str(REPO / "tests" / "ops_c" / "test_c_kernels.py"), *pytest_args])
 
 
 def main() -> int:
