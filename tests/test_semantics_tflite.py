@@ -1363,7 +1363,7 @@ def _strided_slice_model(shape, begin, end, strides, options, out_shape):
 ])
 def test_divergence_strided_slice_flags(flag, shape, begin, end, tflm_box, litert_index):
     # TFLM never reads offset / new_axis_mask / ellipsis_mask (also pinned in
-    # tests/test_ops_slice_split.py::test_strided_slice_ignores_what_tflm_ignores); LiteRT
+    # tests/ops/test_slice.py::test_strided_slice_ignores_what_tflm_ignores); LiteRT
     # honours them. LiteRT sizes its output itself, so each flavor gets a model declaring
     # its runtime's output shape.
     x = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from single_op import seeds
 
-from interpreter.arith import float_math, gemmlowp
+from interpreter.arith import fixedpoint, float_math, gemmlowp
 from interpreter.arith.fixedpoint import (
     INT32_MAX,
     INT32_MIN,
@@ -148,6 +149,26 @@ def test_mbqm_broadcasts_per_channel():
     x = np.array([[10, 10], [-10, -10]])
     got = multiply_by_quantized_multiplier(x, np.array([1 << 30, 1 << 30]), np.array([0, -1]))
     assert got.tolist() == [[5, 3], [-5, -3]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(reals=st.lists(st.floats(-45, 35).map(lambda e: 2.0 ** e), min_size=1, max_size=6),
+       rounding=st.sampled_from(fixedpoint.ROUNDING_MODES), seed=seeds)
+def test_channel_multiplier_equals_mbqm(reals, rounding, seed):
+    """The Requantizer's precomputed MBQM (fixedpoint.ChannelMultiplier) is bit-identical to
+    multiply_by_quantized_multiplier over the whole int32 range, as the C cast wraps it."""
+    m, s = fixedpoint.quantize_multipliers(reals, rounding)
+    rng = np.random.default_rng(seed)
+    extremes = np.array([fixedpoint.INT32_MIN, fixedpoint.INT32_MIN + 1, -1, 0, 1,
+                         fixedpoint.INT32_MAX - 1, fixedpoint.INT32_MAX])
+    x = np.concatenate([
+        rng.integers(fixedpoint.INT32_MIN, fixedpoint.INT32_MAX, (64, len(reals)),
+                     endpoint=True),
+        rng.integers(-5000, 5000, (64, len(reals))),
+        np.repeat(extremes[:, None], len(reals), axis=1)])
+    expected = fixedpoint.wrap_int32(
+        fixedpoint.multiply_by_quantized_multiplier(x, m, s, rounding))
+    assert np.array_equal(fixedpoint.ChannelMultiplier(m, s, rounding)(x), expected)
 
 
 # -- QuantizeMultiplier -------------------------------------------------------------

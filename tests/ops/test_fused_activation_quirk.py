@@ -12,11 +12,10 @@ import warnings
 
 import numpy as np
 import pytest
+from conv_cases import conv_model, pool_model
 from op_harness import run_model
 from reference import run_tflm
 from single_op import T, assert_same, single_op_model
-from test_conv_2d import conv_model
-from test_pooling import pool_model
 
 from interpreter.errors import ModelError, TflmQuirkWarning
 

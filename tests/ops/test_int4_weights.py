@@ -19,8 +19,8 @@ What TFLM does (its kernels conv.cc, depthwise_conv.cc, fully_connected.cc and
 * the buffer size is not checked: TFLM reads the first ceil(n / 2) bytes
   (LiteRT requires at least that many). This loader requires exactly that.
 
-    pytest tests/test_ops_int4.py              # CI budget
-    pytest tests/test_ops_int4.py -m slow      # many more examples
+    pytest tests/ops/test_int4_weights.py              # CI budget
+    pytest tests/ops/test_int4_weights.py -m slow      # many more examples
 """
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ with NaN, +-inf and -0.0 (which std::max and the float sum treat in their
 own ways). Outputs must equal the tflite-micro runtime and LiteRT's
 reference kernels exactly.
 
-    pytest tests/test_ops_pool.py              # CI budget
-    pytest tests/test_ops_pool.py -m slow      # many more examples
+    pytest tests/ops/test_pooling.py              # CI budget
+    pytest tests/ops/test_pooling.py -m slow      # many more examples
 """
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conv_cases import pool_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from op_harness import run_model
+from op_harness import prepare, run_model
 from reference import run_litert, run_tflm
 from single_op import activations, assert_same, scales, seeds, zero_points
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
-from interpreter.builder import ModelBuilder
+from interpreter import ModelError, UnsupportedOpError
 from interpreter.ops.window import compute_out_size
 
 OPS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")
@@ -69,19 +69,6 @@ class PoolCase:
         model = pool_model(self.op, self.dtype, self.input_shape, self.output_shape,
                            self.filter, self.stride, self.padding, self.activation, q, q)
         return model, image
-
-
-def pool_model(op, dtype, input_shape, output_shape, filter_hw, stride, padding,
-               activation="NONE", q_in=None, q_out=None) -> bytes:
-    b = ModelBuilder()
-    x = b.add_tensor("input", dtype, input_shape, **(q_in or {}))
-    y = b.add_tensor("output", dtype, output_shape, **(q_out or {}))
-    b.add_operator(op, [x], [y], options={
-        "padding": padding, "filter_height": filter_hw[0], "filter_width": filter_hw[1],
-        "stride_h": stride[0], "stride_w": stride[1], "fused_activation_function": activation})
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build()
 
 
 @st.composite
@@ -184,13 +171,6 @@ def test_float_max_follows_std_max():
     lowest = np.finfo(np.float32).min
     assert ours[0] == 1.0 and ours[1] == lowest
     assert np.signbit(ours[2]) and not np.signbit(ours[3])
-
-
-# -- validation -------------------------------------------------------------------------
-
-def prepare(model: bytes) -> None:
-    """Load the model and run every op's prepare (allocate_tensors); nothing is invoked."""
-    Interpreter(model_content=model).allocate_tensors()
 
 
 @pytest.mark.parametrize("op", OPS)

@@ -1,4 +1,4 @@
-"""RESHAPE, SQUEEZE, EXPAND_DIMS, CONCATENATION and PAD against the TFLM runtime."""
+"""RESHAPE, SQUEEZE and EXPAND_DIMS against the TFLM runtime."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,20 +6,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model, zero_points
+from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model
+from typed_data import fixed_quant as _q
 
 from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 dtypes = st.sampled_from([np.int8, np.int16, np.int32, np.float32])
 shapes = st.lists(st.integers(1, 4), min_size=1, max_size=5).map(tuple)
-
-
-def _q(dtype, scale=0.25, zp=0):
-    """Quantization for integer tensors that carry it (int8/int16), none otherwise."""
-    return (scale, zp) if np.dtype(dtype) in (np.dtype(np.int8), np.dtype(np.int16)) else (None, 0)
 
 
 # -- RESHAPE / SQUEEZE / EXPAND_DIMS ---------------------------------------------------------
@@ -124,108 +119,3 @@ def test_expand_dims_rejects_wrong_output_and_int32():
         [T(np.int32, [1, 2, 3])])
     with pytest.raises(UnsupportedOpError, match="EXPAND_DIMS.*int32"):
         run_model(model, [np.zeros((2, 3), np.int32)])
-
-
-# -- CONCATENATION ---------------------------------------------------------------------------
-
-@st.composite
-def concatenations(draw, max_rank=4):
-    base = draw(st.lists(st.integers(1, 3), min_size=1, max_size=max_rank))
-    rank = len(base)
-    axis = draw(st.integers(-rank, rank - 1))
-    n = draw(st.integers(1, 10))
-    in_shapes = []
-    for _ in range(n):
-        s = list(base)
-        s[axis] = draw(st.integers(1, 3))
-        in_shapes.append(tuple(s))
-    out = list(base)
-    out[axis] = sum(s[axis] for s in in_shapes)
-    return in_shapes, axis, tuple(out)
-
-
-def _check_concatenation(case, dtype, zp, seed):
-    in_shapes, axis, out_shape = case
-    q = (0.3, zp) if np.dtype(dtype) == np.int8 else _q(dtype)
-    model = single_op_model("CONCATENATION", [T(dtype, s, *q) for s in in_shapes],
-                            [T(dtype, out_shape, *q)], {"axis": axis})
-    rng = np.random.default_rng(seed)
-    assert_matches_tflm(model, [random_data(rng, dtype, s) for s in in_shapes])
-
-
-@CI
-@given(concatenations(), st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.float32]),
-       zero_points(), seeds)
-def test_concatenation(case, dtype, zp, seed):
-    _check_concatenation(case, dtype, zp, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(concatenations(max_rank=6), st.sampled_from([np.int8, np.int16, np.int32, np.float32]),
-       zero_points(), seeds)
-def test_concatenation_slow(case, dtype, zp, seed):
-    _check_concatenation(case, dtype, zp, seed)
-
-
-def test_concatenation_rejects_int8_requantization():
-    # TFLM copies bytes: int8 inputs must already have the output's scale and zero point.
-    model = single_op_model("CONCATENATION", [T(np.int8, [2], 0.1, 0), T(np.int8, [2], 0.2, 0)],
-                            [T(np.int8, [4], 0.1, 0)], {"axis": 0})
-    with pytest.raises(ModelError, match="CONCATENATION.*scale"):
-        run_model(model, [np.zeros(2, np.int8), np.zeros(2, np.int8)])
-
-
-def test_concatenation_rejects_fused_activation_and_bad_shapes():
-    model = single_op_model("CONCATENATION", [T(np.float32, [2]), T(np.float32, [2])],
-                            [T(np.float32, [4])],
-                            {"axis": 0, "fused_activation_function": "RELU"})
-    with pytest.raises(UnsupportedOpError, match="CONCATENATION.*activation"):
-        run_model(model, [np.zeros(2, np.float32)] * 2)
-    model = single_op_model("CONCATENATION", [T(np.float32, [2, 3]), T(np.float32, [2, 2])],
-                            [T(np.float32, [4, 3])], {"axis": 0})
-    with pytest.raises(ModelError, match="CONCATENATION.*shape"):
-        run_model(model, [np.zeros((2, 3), np.float32), np.zeros((2, 2), np.float32)])
-
-
-# -- PAD / PADV2 -------------------------------------------------------------------------------
-
-@st.composite
-def paddings(draw, max_rank=5):
-    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=max_rank).map(tuple))
-    pads = [(draw(st.integers(0, 3)), draw(st.integers(0, 3))) for _ in shape]
-    out = tuple(d + a + b for d, (a, b) in zip(shape, pads))
-    return shape, np.array(pads, np.int32), out
-
-
-@CI
-@given(paddings(), st.sampled_from([np.int8, np.int16, np.int32, np.float32]),
-       st.sampled_from(["PAD", "PAD+constant", "PADV2"]), zero_points(), seeds)
-def test_pad(case, dtype, variant, zp, seed):
-    shape, pads, out_shape = case
-    q = (0.5, zp) if np.dtype(dtype) == np.int8 else _q(dtype)
-    inputs = [T(dtype, shape, *q), T(np.int32, pads.shape, data=pads)]
-    if variant != "PAD":
-        inputs.append(T(dtype, [1], *q, data=np.array([7], dtype)))
-    model = single_op_model(variant.split("+")[0], inputs, [T(dtype, out_shape, *q)])
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), dtype, shape)])
-
-
-def test_pad_int16_pads_with_zero_not_the_zero_point():
-    model = single_op_model("PAD", [T(np.int16, [2], 0.5, 9),
-                                    T(np.int32, [1, 2], data=np.array([[1, 1]]))],
-                            [T(np.int16, [4], 0.5, 9)])
-    out = assert_matches_tflm(model, [np.array([5, 6], np.int16)])[0]
-    assert out.tolist() == [0, 5, 6, 0]
-
-
-def test_pad_rejects_non_constant_paddings_and_wrong_output():
-    model = single_op_model("PAD", [T(np.float32, [2]), T(np.int32, [1, 2])],
-                            [T(np.float32, [4])])
-    with pytest.raises(UnsupportedOpError, match="PAD.*paddings"):
-        run_model(model, [np.zeros(2, np.float32), np.array([[1, 1]], np.int32)])
-    model = single_op_model("PAD", [T(np.float32, [2]),
-                                    T(np.int32, [1, 2], data=np.array([[1, 2]]))],
-                            [T(np.float32, [4])])
-    with pytest.raises(ModelError, match="PAD.*output shape"):
-        run_model(model, [np.zeros(2, np.float32)])

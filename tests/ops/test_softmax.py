@@ -1,9 +1,10 @@
-"""int16 SOFTMAX (int16 in, int16 out) against the TFLM runtime.
+"""SOFTMAX against the TFLM runtime: int8 (int8 or int16 out) and float32 draw rows;
+int16 (int16 in, int16 out) too.
 
 TFLM's int16 softmax is table-driven (``SoftmaxInt16``): an interpolated
 ``exp`` table on [-10, 0] and a ``1 / (1 + x)`` table on [0, 1], both
 ``gen_lut`` tables built in prepare (``interpreter/arith/lut.py``). The
-randomized tests draw shapes, input scales, betas and rows (uniform,
+randomized int16 tests draw shapes, input scales, betas and rows (uniform,
 clustered near the row maximum, constant, extremes); the exhaustive ones put
 every int16 value next to a row maximum. The validation tests check that a
 model TFLM refuses raises a typed error naming SOFTMAX here, and that TFLM
@@ -11,36 +12,174 @@ does refuse it.
 """
 from __future__ import annotations
 
+import faulthandler
+import multiprocessing
+import os
+import signal
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_tflm
-from single_op import T, assert_matches_tflm, assert_same, scales, seeds, single_op_model
+from single_op import (
+    T,
+    assert_matches_tflm,
+    assert_same,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+    zero_points,
+)
+from single_op import unary_model as _unary
 
+from interpreter import Interpreter
 from interpreter.arith.lut import gen_lut_int16, lut_lookup_int16, round_half_up_shift
 from interpreter.errors import ModelError, UnsupportedOpError
 
-CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-OUT_Q = (1 / 32768, 0)
-I16_MIN, I16_MAX = -32768, 32767
-
-betas = st.one_of(st.sampled_from([1.0, 0.5, 2.0, 0.0, -1.0, 1e-6, 100.0]),
-                  st.floats(0.01, 10.0)).map(lambda b: float(np.float32(b)))
+betas = st.floats(-1.0, 1.0).map(lambda e: float(np.float32(10.0 ** e)))
 
 
-def softmax16_model(shape, in_scale, beta=1.0, in_zp=0, out_q=OUT_Q, out_type=np.int16):
-    return single_op_model("SOFTMAX", [T(np.int16, shape, in_scale, in_zp)],
-                           [T(out_type, shape, *out_q)], {"beta": beta})
+# -- int8 and float32 --------------------------------------------------------------------
+
+SOFTMAX_OUTPUT = {np.int8: (1 / 256, -128), np.int16: (1 / 65536, -32768)}
 
 
 @st.composite
 def softmax_shapes(draw, max_depth=300):
     outer = draw(st.lists(st.integers(1, 3), min_size=0, max_size=3))
     return tuple(outer) + (draw(st.integers(1, max_depth)),)
+
+
+def _softmax_int8_model(shape, scale, zp, beta, out_type=np.int8):
+    return single_op_model("SOFTMAX", [T(np.int8, shape, scale, zp)],
+                           [T(out_type, shape, *SOFTMAX_OUTPUT[out_type])], {"beta": beta})
+
+
+def _check_softmax_int8(shape, scale, zp, beta, out_type, seed):
+    model = _softmax_int8_model(shape, scale, zp, beta, out_type)
+    x = random_data(np.random.default_rng(seed), np.int8, shape)
+    try:
+        ours = run_model(model, [x])[0]
+    except ModelError as e:
+        # a row's exponentials sum to >= 512: TFLM would abort this whole process
+        assert "sum of exponentials" in str(e)
+        return
+    assert_same(ours, run_tflm(model, [x])[0], "SOFTMAX vs TFLM")
+
+
+@CI
+@given(softmax_shapes(), scales(-3, 0), zero_points(), betas, st.sampled_from([np.int8, np.int16]),
+       seeds)
+def test_softmax_int8(shape, scale, zp, beta, out_type, seed):
+    _check_softmax_int8(shape, scale, zp, beta, out_type, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(softmax_shapes(1000), scales(-3, 1), zero_points(), betas,
+       st.sampled_from([np.int8, np.int16]), seeds)
+def test_softmax_int8_slow(shape, scale, zp, beta, out_type, seed):
+    _check_softmax_int8(shape, scale, zp, beta, out_type, seed)
+
+
+@CI
+@given(softmax_shapes(), betas, seeds, st.floats(0.1, 30))
+def test_softmax_float32(shape, beta, seed, spread):
+    x = random_data(np.random.default_rng(seed), np.float32, shape, float_scale=spread)
+    assert_matches_tflm(_unary("SOFTMAX", np.float32, shape, options={"beta": beta}), [x])
+
+
+# found by the slow test: 709 exponentials of nearly 1 (beta * scale = 8e-4)
+ABORTING_SOFTMAX = dict(shape=[1, 709], scale=0.005142352543771267, zp=-88,
+                        beta=0.15728923678398132)
+
+
+def test_softmax_int8_row_sum_too_large_raises():
+    model = _softmax_int8_model(**ABORTING_SOFTMAX)
+    x = random_data(np.random.default_rng(0), np.int8, ABORTING_SOFTMAX["shape"])
+    with pytest.raises(ModelError, match="SOFTMAX.*sum of exponentials"):
+        run_model(model, [x])
+    # the same model with an int16 output is fine in both runtimes
+    model16 = _softmax_int8_model(**ABORTING_SOFTMAX, out_type=np.int16)
+    assert_matches_tflm(model16, [x])
+
+
+def _run_tflm_silently(model, feeds):
+    """run_tflm in a child process that is about to die: keep its crash report quiet."""
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    run_tflm(model, feeds)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to survive the abort")
+def test_tflm_aborts_on_softmax_int8_row_sum_too_large():
+    # Documents why the op raises: TFLITE_CHECK(exponent <= 31) in reference/softmax.h
+    # takes the whole TFLM process down (run in a forked child).
+    pytest.importorskip("tflite_micro.python.tflite_micro.runtime")
+    model = _softmax_int8_model(**ABORTING_SOFTMAX)
+    x = random_data(np.random.default_rng(0), np.int8, ABORTING_SOFTMAX["shape"])
+    child = multiprocessing.get_context("fork").Process(target=_run_tflm_silently,
+                                                        args=(model, [x]))
+    child.start()
+    child.join(60)
+    assert child.exitcode == -signal.SIGABRT
+
+
+def test_softmax_litert_reference_agrees():
+    model = _unary("SOFTMAX", np.int8, [3, 100], (0.07, 9), SOFTMAX_OUTPUT[np.int8], {"beta": 1.0})
+    x = random_data(np.random.default_rng(3), np.int8, [3, 100])
+    tflm, litert = tflm_and_litert(model, [x])
+    assert np.array_equal(tflm, litert)
+
+
+@pytest.mark.parametrize("out_q, message", [
+    ((1 / 255, -128), "scale"),
+    ((1 / 256, 0), "zero point -128"),
+])
+def test_softmax_rejects_output_quantization(out_q, message):
+    model = _unary("SOFTMAX", np.int8, [2, 8], (0.1, 0), out_q, {"beta": 1.0})
+    with pytest.raises(ModelError, match=f"SOFTMAX.*{message}"):
+        run_model(model, [np.zeros((2, 8), np.int8)])
+
+
+def test_softmax_rejects_tiny_beta_times_scale():
+    # beta * s * 2^26 <= 1: QuantizeMultiplierGreaterThanOne would abort TFLM
+    model = _unary("SOFTMAX", np.int8, [2, 8], (1e-9, 0), SOFTMAX_OUTPUT[np.int8], {"beta": 1.0})
+    with pytest.raises(ModelError, match="SOFTMAX.*beta"):
+        run_model(model, [np.zeros((2, 8), np.int8)])
+
+
+def test_softmax_int16_to_int8_unsupported_as_in_tflm():
+    """int16 SOFTMAX is int16 -> int16 only (the int16 tests below)."""
+    model = _unary("SOFTMAX", np.int16, [2, 8], (1 / 4096, 0), (1 / 256, -128), {"beta": 1.0})
+    with pytest.raises((UnsupportedOpError, ModelError), match="SOFTMAX"):
+        run_model(model, [np.zeros((2, 8), np.int16)])
+    with pytest.raises(RuntimeError):  # the runtime's failed Prepare/Invoke
+        run_tflm(model, [np.zeros((2, 8), np.int16)])
+
+
+# -- int16 (int16 in, int16 out) ----------------------------------------------------------
+
+INT16_CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+OUT_Q = (1 / 32768, 0)
+I16_MIN, I16_MAX = -32768, 32767
+
+int16_betas = st.one_of(st.sampled_from([1.0, 0.5, 2.0, 0.0, -1.0, 1e-6, 100.0]),
+                        st.floats(0.01, 10.0)).map(lambda b: float(np.float32(b)))
+
+
+def softmax16_model(shape, in_scale, beta=1.0, in_zp=0, out_q=OUT_Q, out_type=np.int16):
+    return single_op_model("SOFTMAX", [T(np.int16, shape, in_scale, in_zp)],
+                           [T(out_type, shape, *out_q)], {"beta": beta})
 
 
 def rows(rng: np.random.Generator, shape, kind: str) -> np.ndarray:
@@ -69,17 +208,17 @@ def check(shape, in_scale, beta, kind, seed):
     assert_matches_tflm(model, [rows(np.random.default_rng(seed), shape, kind)])
 
 
-# -- conformance --------------------------------------------------------------------------------
+# -- int16: conformance -------------------------------------------------------------------------
 
-@CI
-@given(softmax_shapes(), scales(-5, -1), betas, row_kinds, seeds)
+@INT16_CI
+@given(softmax_shapes(), scales(-5, -1), int16_betas, row_kinds, seeds)
 def test_softmax_int16(shape, in_scale, beta, kind, seed):
     check(shape, in_scale, beta, kind, seed)
 
 
 @pytest.mark.slow
 @SLOW
-@given(softmax_shapes(2000), scales(-7, 2), betas, row_kinds, seeds)
+@given(softmax_shapes(2000), scales(-7, 2), int16_betas, row_kinds, seeds)
 def test_softmax_int16_slow(shape, in_scale, beta, kind, seed):
     check(shape, in_scale, beta, kind, seed)
 
@@ -129,7 +268,6 @@ def test_c_backend_runs_the_numpy_int16_path():
     ops_c = pytest.importorskip("interpreter.ops_c")
     if not getattr(ops_c, "AVAILABLE", False):
         pytest.skip("C kernels not built")
-    from interpreter import Interpreter
 
     x = rows(np.random.default_rng(3), (4, 33), "uniform")
     model = softmax16_model(x.shape, 2e-4)
@@ -141,7 +279,7 @@ def test_c_backend_runs_the_numpy_int16_path():
     assert_same(ours, run_tflm(model, [x])[0], "SOFTMAX int16 (C backend) vs TFLM")
 
 
-# -- the tables ---------------------------------------------------------------------------------
+# -- int16: the tables --------------------------------------------------------------------------
 
 def test_lut_lookup_hits_the_table_at_multiples_of_128():
     lut = gen_lut_int16(lambda v: np.exp(v.astype(np.float64)).astype(np.float32),
@@ -157,7 +295,7 @@ def test_round_half_up_shift_rounds_ties_up():
     assert round_half_up_shift(x, 1).tolist() == [-1, -1, 0, 0, 1, 1, 2]
 
 
-# -- validation ---------------------------------------------------------------------------------
+# -- int16: validation --------------------------------------------------------------------------
 
 def _refused_by_both(model, x, error, match):
     with pytest.raises(error, match=match):

@@ -11,8 +11,8 @@ each invoke the output and the state must equal TFLM's; then
 LiteRT (BUILTIN_REF) is compared for float: its reference SVDF sums in a
 different order (test_float_vs_litert records the size of the difference).
 
-    pytest tests/test_ops_svdf.py              # CI budget
-    pytest tests/test_ops_svdf.py -m slow      # many more cases
+    pytest tests/ops/test_svdf.py              # CI budget
+    pytest tests/ops/test_svdf.py -m slow      # many more cases
 """
 from __future__ import annotations
 

@@ -1,12 +1,25 @@
-"""Reproducible single-op models of the convolution family, shared by the tests that
-compare them with TFLM (tests/test_ops_conv16x8.py, test_ops_fc16x8.py,
-test_ops_transpose_conv.py) and the C backend's strategies (c_backend_cases.py)."""
+"""Reproducible single-op models of the convolution family and of pooling, shared by the
+tests that compare them with TFLM (tests/ops/: test_conv_2d.py, test_depthwise_conv_2d.py,
+test_transpose_conv.py, test_fully_connected.py, test_convolutions.py for what they share,
+test_fused_activation_quirk.py) and the C backend's strategies (c_backend_cases.py):
+
+* int8 and float32 CONV_2D / DEPTHWISE_CONV_2D: ``ConvCase``, drawn by ``conv_cases`` and
+  checked against TFLM and LiteRT by ``check_conv_case``; ``conv_model`` for hand-made ones;
+* 16x8: ``Conv16x8Case`` (drawn by ``cases_16x8``, checked by ``check_16x8``),
+  ``Fc16x8Case``; ``TransposeConvCase``;
+* pooling: ``pool_model``.
+"""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_litert, run_tflm
+from single_op import activations, assert_same, assert_same_but_nan_bits, scales, seeds, zero_points
 
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
@@ -279,3 +292,221 @@ class TransposeConvCase:
         if self.dtype == np.float32:
             return rng.standard_normal(shape).astype(np.float32)
         return rng.integers(-128, 128, shape).astype(np.int8)
+
+
+# -- int8 and float32 CONV_2D / DEPTHWISE_CONV_2D ------------------------------------
+
+SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
+
+
+@dataclass(frozen=True)
+class ConvCase:
+    """One single-op convolution model and its input, reproducible from a seed."""
+
+    op: str                      # "CONV_2D" or "DEPTHWISE_CONV_2D"
+    dtype: type
+    batches: int
+    in_h: int
+    in_w: int
+    in_depth: int
+    out_depth: int
+    filter_h: int
+    filter_w: int
+    filter_depth: int            # CONV_2D: in_depth / groups; DEPTHWISE: 1 (unused)
+    padding: str
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    activation: str
+    with_bias: bool
+    input_scale: float
+    input_zero_point: int
+    filter_scales: tuple[float, ...]   # one (per-tensor) or out_depth (per-channel)
+    output_scale: float
+    output_zero_point: int
+    special_fraction: float           # float inputs: share of NaN / inf / -0.0 values
+    seed: int
+
+    @property
+    def out_hw(self) -> tuple[int, int]:
+        pad = 0 if self.padding == "SAME" else 1
+        return (compute_out_size(pad, self.in_h, self.filter_h, self.stride[0], self.dilation[0]),
+                compute_out_size(pad, self.in_w, self.filter_w, self.stride[1], self.dilation[1]))
+
+    @property
+    def filter_shape(self) -> tuple[int, ...]:
+        if self.op == "DEPTHWISE_CONV_2D":
+            return (1, self.filter_h, self.filter_w, self.out_depth)
+        return (self.out_depth, self.filter_h, self.filter_w, self.filter_depth)
+
+    def build(self) -> tuple[bytes, np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        b = ModelBuilder()
+        quantized = self.dtype == np.int8
+        channels = len(self.filter_scales)
+        q_in = dict(scale=self.input_scale, zero_point=self.input_zero_point) if quantized else {}
+        q_out = (dict(scale=self.output_scale, zero_point=self.output_zero_point)
+                 if quantized else {})
+        q_w = dict(scale=list(self.filter_scales), zero_point=[0] * channels,
+                   quantized_dimension=3 if self.op == "DEPTHWISE_CONV_2D" else 0) \
+            if quantized else {}
+        in_shape = (self.batches, self.in_h, self.in_w, self.in_depth)
+        x = b.add_tensor("input", self.dtype, in_shape, **q_in)
+        if quantized:
+            weights = rng.integers(-127, 128, self.filter_shape)
+            image = rng.integers(-128, 128, in_shape).astype(np.int8)
+        else:
+            weights = rng.standard_normal(self.filter_shape).astype(np.float32)
+            image = rng.standard_normal(in_shape).astype(np.float32)
+            special = rng.random(in_shape) < self.special_fraction
+            image[special] = rng.choice(SPECIAL_FLOATS, int(special.sum()))
+        w = b.add_tensor("filter", self.dtype, self.filter_shape, data=weights, **q_w)
+        inputs = [x, w]
+        if self.with_bias:
+            if quantized:
+                scales = np.broadcast_to(self.filter_scales, (self.out_depth,))
+                bias = b.add_tensor("bias", np.int32, [self.out_depth],
+                                    data=rng.integers(-(1 << 16), 1 << 16, self.out_depth),
+                                    scale=[self.input_scale * s for s in scales],
+                                    zero_point=[0] * self.out_depth)
+            else:
+                bias = b.add_tensor("bias", np.float32, [self.out_depth],
+                                    data=rng.standard_normal(self.out_depth))
+            inputs.append(bias)
+        out_shape = (self.batches, *self.out_hw, self.out_depth)
+        y = b.add_tensor("output", self.dtype, out_shape, **q_out)
+        options = {"padding": self.padding, "stride_h": self.stride[0], "stride_w": self.stride[1],
+                   "dilation_h_factor": self.dilation[0], "dilation_w_factor": self.dilation[1],
+                   "fused_activation_function": self.activation}
+        if self.op == "DEPTHWISE_CONV_2D":
+            options["depth_multiplier"] = self.out_depth // self.in_depth
+        b.add_operator(self.op, inputs, [y], options=options)
+        b.set_inputs([x])
+        b.set_outputs([y])
+        return b.build(), image
+
+
+@st.composite
+def window_geometry(draw):
+    """(in_size, filter, stride, dilation) per axis plus a padding that fits them."""
+    padding = draw(st.sampled_from(["SAME", "VALID"]))
+    axes = []
+    for _ in range(2):
+        size = draw(st.integers(1, 5))
+        dilation = draw(st.sampled_from([1, 1, 2, 3]))
+        stride = draw(st.integers(1, 3))
+        effective = (size - 1) * dilation + 1
+        # SAME accepts any input, including 1 pixel under a larger kernel.
+        lo = 1 if padding == "SAME" else effective
+        axes.append((draw(st.integers(lo, lo + 8)), size, stride, dilation))
+    return padding, axes
+
+
+@st.composite
+def conv_cases(draw, op: str, dtype):
+    padding, ((in_h, fh, sh, dh), (in_w, fw, sw, dw)) = draw(window_geometry())
+    in_depth = draw(st.integers(1, 9))
+    if op == "DEPTHWISE_CONV_2D":
+        out_depth = in_depth * draw(st.integers(1, 4))
+        filter_depth, depth = 1, fh * fw
+    else:
+        groups = draw(st.sampled_from([1, 1, 1, 2, 3]))
+        filter_depth = draw(st.integers(1, 6)) if groups > 1 else in_depth
+        in_depth = filter_depth * groups
+        out_depth = groups * draw(st.integers(1, 4))
+        depth = fh * fw * filter_depth
+    quantized = dtype == np.int8
+    per_channel = quantized and draw(st.booleans())
+    input_scale = draw(scales(-3.6, 0)) if quantized else 0.0
+    if per_channel:
+        # A wide spread of channel scales exercises very different shifts.
+        filter_scales = tuple(draw(st.lists(scales(-4.8, -0.6), min_size=out_depth,
+                                            max_size=out_depth)))
+    else:
+        filter_scales = (draw(scales(-3.6, -0.6)),) if quantized else (0.0,)
+    # Aim the output scale at accumulators of typical size, give or take 2^6, so that
+    # outputs spread over the int8 range instead of saturating.
+    typical = math.sqrt(depth) * 100 * input_scale * float(np.median(filter_scales))
+    output_scale = float(np.float32(typical * 2.0 ** draw(st.floats(-6, 6)))) if quantized else 0.0
+    return ConvCase(
+        op=op, dtype=dtype, batches=draw(st.integers(1, 2)), in_h=in_h, in_w=in_w,
+        in_depth=in_depth, out_depth=out_depth, filter_h=fh, filter_w=fw,
+        filter_depth=filter_depth, padding=padding, stride=(sh, sw), dilation=(dh, dw),
+        activation=draw(activations), with_bias=draw(st.booleans()),
+        input_scale=input_scale, input_zero_point=draw(zero_points()) if quantized else 0,
+        filter_scales=filter_scales, output_scale=output_scale,
+        output_zero_point=draw(zero_points()) if quantized else 0,
+        special_fraction=0.0 if quantized else draw(st.sampled_from([0.0, 0.0, 0.05, 0.3])),
+        seed=draw(seeds))
+
+
+def check_conv_case(case: ConvCase) -> None:
+    model, image = case.build()
+    ours = run_model(model, [image])[0]
+    assert_same(ours, run_tflm(model, [image])[0])
+    # LiteRT's reference kernels agree with TFLM on convolutions, but its CONV_2D
+    # refuses a missing bias ("has_bias was not true"), so those models are TFLM-only.
+    if case.with_bias or case.op != "CONV_2D":
+        litert = run_litert(model, [image])[0]
+        if np.isnan(image).any():
+            assert_same_but_nan_bits(ours, litert)
+        else:
+            assert_same(ours, litert)
+
+
+def conv_model(op="CONV_2D", in_shape=(1, 5, 5, 4), filter_shape=(3, 3, 3, 4),
+               out_shape=(1, 3, 3, 3), dtype=np.int8, filter_dtype=None, filter_scale=0.01,
+               filter_zero_point=None, activation="NONE", depth_multiplier=None,
+               quantized_dimension=0) -> bytes:
+    b = ModelBuilder()
+    filter_dtype = filter_dtype or dtype
+    q = dict(scale=0.1, zero_point=0) if dtype != np.float32 else {}
+    x = b.add_tensor("x", dtype, in_shape, **q)
+    qw = {}
+    if filter_dtype != np.float32:
+        scales = filter_scale if isinstance(filter_scale, list) else [filter_scale]
+        qw = dict(scale=scales, quantized_dimension=quantized_dimension,
+                  zero_point=filter_zero_point or [0] * len(scales))
+    w = b.add_tensor("w", filter_dtype, filter_shape, data=np.ones(filter_shape), **qw)
+    y = b.add_tensor("y", dtype, out_shape, **q)
+    options = {"padding": "VALID", "stride_w": 1, "stride_h": 1,
+               "fused_activation_function": activation}
+    if depth_multiplier is not None:
+        options["depth_multiplier"] = depth_multiplier
+    b.add_operator(op, [x, w], [y], options=options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+# -- 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV --------------------------------
+
+CI_16X8 = settings(max_examples=400, deadline=None, print_blob=True,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW_16X8 = settings(CI_16X8, max_examples=2000)
+
+
+def check_16x8(case: Conv16x8Case) -> None:
+    model, ishape = case.model()
+    x = case.input(ishape)
+    ours = run_model(model, [x])[0]
+    ref = run_tflm(model, [x])[0]
+    assert_same(ours, ref, f"{case}")
+
+
+def cases_16x8(op: str):
+    return st.builds(Conv16x8Case, st.just(op), seeds, st.sampled_from(BIASES_16X8[op]))
+
+
+# -- pooling ---------------------------------------------------------------------------
+
+def pool_model(op, dtype, input_shape, output_shape, filter_hw, stride, padding,
+               activation="NONE", q_in=None, q_out=None) -> bytes:
+    b = ModelBuilder()
+    x = b.add_tensor("input", dtype, input_shape, **(q_in or {}))
+    y = b.add_tensor("output", dtype, output_shape, **(q_out or {}))
+    b.add_operator(op, [x], [y], options={
+        "padding": padding, "filter_height": filter_hw[0], "filter_width": filter_hw[1],
+        "stride_h": stride[0], "stride_w": stride[1], "fused_activation_function": activation})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()

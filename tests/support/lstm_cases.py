@@ -4,9 +4,9 @@
 activations, weights, biases and cell state, their quantization, and the
 knobs the validation tests turn (extra or missing inputs, non-variable
 states, per-channel weights, the fused activation). The float, int8 and
-int16 tests (test_ops_lstm.py, test_ops_lstm16.py) all build their models
-with it; test_ops_lstm's seeded int8 cases draw the quantization from the
-model's generator instead of taking the fields (through the hooks
+int16 tests (tests/ops/test_lstm.py) all build their models with it; the
+seeded int8 cases (``LstmCase``) draw the quantization from the model's
+generator instead of taking the fields (through the hooks
 ``quantization``, ``weight_quantization`` and ``bias_scale``).
 """
 from __future__ import annotations

@@ -50,6 +50,13 @@ def single_op_model(op: str, inputs: Sequence[T | None], outputs: Sequence[T],
     return b.build()
 
 
+def unary_model(op: str, dtype, shape, in_q=(None, 0), out_q=(None, 0),
+                options: dict | None = None) -> bytes:
+    """A one-input op whose output has the input's type and shape; ``in_q``, ``out_q``
+    are (scale, zero point), a scale of None for an unquantized tensor."""
+    return single_op_model(op, [T(dtype, shape, *in_q)], [T(dtype, shape, *out_q)], options)
+
+
 def assert_same(ours: np.ndarray, ref: np.ndarray, what: str = "") -> None:
     """Byte-for-byte equality, including dtype and shape (and NaN payloads, -0.0)."""
     assert ours.dtype == ref.dtype, f"{what}: dtype {ours.dtype} != {ref.dtype}"
@@ -60,6 +67,15 @@ def assert_same(ours: np.ndarray, ref: np.ndarray, what: str = "") -> None:
         raise AssertionError(f"{what}: {len(idx)}+ elements differ at flat indices {idx.tolist()}: "
                              f"ours {ours.reshape(-1)[idx].tolist()} vs "
                              f"ref {ref.reshape(-1)[idx].tolist()}")
+
+
+def assert_same_but_nan_bits(ours: np.ndarray, litert: np.ndarray) -> None:
+    """For LiteRT on inputs holding NaN: when a running sum and the next term are both
+    NaN (an input NaN meets an inf - inf), TFLM keeps the sum's NaN (sign bit set, the x86
+    default NaN) and LiteRT's build may keep the term's; NaN positions and all else agree."""
+    assert np.array_equal(np.isnan(ours), np.isnan(litert))
+    assert_same(np.where(np.isnan(ours), np.float32(np.nan), ours),
+                np.where(np.isnan(litert), np.float32(np.nan), litert))
 
 
 def assert_matches_tflm(model: bytes, feeds: Sequence[np.ndarray], n_outputs: int = 1) -> list:

@@ -20,15 +20,15 @@ kernels (``ai-edge-litert``, BUILTIN_REF), this interpreter with
 (which also reports whether a C kernel, rather than the NumPy fallback, ran).
 
 ``probe`` runs every (case, engine) in worker processes (``python
-tests/type_probe.py --worker``), one request at a time, so that a runtime that
-aborts the process (TFLM does on some bad inputs) only costs that request: the
-worker is restarted and the request is recorded as ``abort`` with what the
-runtime printed. Each result has a status (``ok``, ``error``, ``abort``,
+tests/support/type_probe.py --worker``), one request at a time, so that a
+runtime that aborts the process (TFLM does on some bad inputs) only costs that
+request: the worker is restarted and the request is recorded as ``abort`` with
+what the runtime printed. Each result has a status (``ok``, ``error``, ``abort``,
 ``timeout``, ``unavailable``), the runtime's message, and for ``ok`` the
 outputs; ``compare`` turns the engines' results into the table's columns.
 
 A probe is a smoke-level check (one model, one input per case); the
-randomized conformance suites are the tests/test_ops_*.py files.
+randomized conformance suites are the files in tests/ops/.
 """
 from __future__ import annotations
 
@@ -1149,6 +1149,6 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--worker":
         _worker(sys.argv[2])
     else:
-        print("usage: python tests/type_probe.py --worker LOG (run by tools/op_coverage.py)",
+        print("usage: python tests/support/type_probe.py --worker LOG (run by tools/op_coverage.py)",
               file=sys.stderr)
         sys.exit(2)
