@@ -1,12 +1,12 @@
 """Seeded random single-op models, one family per C kernel the backend selects.
 
-Shapes and quantization are drawn like tests/c_backend_cases.py (zero points
+Shapes and quantization are drawn like tests/support/c_backend_cases.py (zero points
 incl. -128/127, scales from 1e-6 to 4, per-tensor and per-channel weights,
 optional bias up to +-2^31-1, every fused activation), steered so that each
 kernel variant (1x1 / 1xN / general convolution, 3x3 / multiplier-1 / general
 depthwise, ...) is reached. The data-movement kernels copy bytes, so their
 models (``DATA_MODELS``) draw every element type the op takes, and are also the
-C backend's hypothesis cases (tests/c_backend_cases.py).
+C backend's hypothesis cases (tests/support/c_backend_cases.py).
 ``cases(seed, per_kernel)`` retries a draw the
 NumPy op refuses (a ModelError, e.g. a multiplier TFLM rejects) or that lands
 on another kernel.

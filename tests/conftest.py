@@ -16,10 +16,10 @@ from pathlib import Path
 
 from hypothesis import settings
 
-# Shared test helpers (reference.py, single_op.py, ...) import as top-level modules from
-# any test folder; the repository root too, for cortex_m/ and tools/.
+# The shared test helpers in tests/support/ (reference.py, single_op.py, ...) import as
+# top-level modules from any test folder; the repository root too, for cortex_m/ and tools/.
 TESTS = Path(__file__).resolve().parent
-for _path in (TESTS, TESTS.parent):
+for _path in (TESTS / "support", TESTS.parent):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 

@@ -11,26 +11,12 @@ import re
 
 import numpy as np
 import pytest
-from reference import MODELS, corpus_model, run_litert, run_tflm
+from reference import LSTM_MODEL, MODELS, TFLM_HEAD, corpus_model, run_litert, run_tflm
 
 from interpreter import Interpreter, load_model_file
 
-# model -> TFLM's planned arena "head" in bytes (MANIFEST.md, RecordingMicroAllocator)
-TFLM_HEAD = {
-    "mlperf_tiny/ad01_int8.tflite": 768,
-    "mlperf_tiny/kws_ref_model.tflite": 16000,
-    "mlperf_tiny/pretrainedResnet_quant.tflite": 49152,
-    "mlperf_tiny/vww_96_int8.tflite": 73728,
-    "tflm/hello_world_int8.tflite": 32,
-    "tflm/hello_world_float.tflite": None,  # not listed in the manifest
-    "tflm/micro_speech_quantized.tflite": 5968,
-    "tflm/person_detect.tflite": 55296,
-    "tflm/simple_add_model.tflite": 49152,
-    "arm_ml_examples/ds_cnn_s_quantized.tflite": 16000,
-}
-LSTM_MODEL = "tflm/trained_lstm_int8.tflite"
-# Kept out of TFLM_HEAD, which other test files import (tools' estimates calibrated
-# without the LSTM); its head includes the LSTM kernel's four scratch buffers.
+# Kept out of TFLM_HEAD (reference.py), which other test files import (tools' estimates
+# calibrated without the LSTM); its head includes the LSTM kernel's four scratch buffers.
 LSTM_HEAD = 1536
 HEADS = {**TFLM_HEAD, LSTM_MODEL: LSTM_HEAD}
 ALL_MODELS = sorted(HEADS)

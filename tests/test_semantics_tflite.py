@@ -1363,7 +1363,7 @@ def _strided_slice_model(shape, begin, end, strides, options, out_shape):
 ])
 def test_divergence_strided_slice_flags(flag, shape, begin, end, tflm_box, litert_index):
     # TFLM never reads offset / new_axis_mask / ellipsis_mask (also pinned in
-    # tests/test_ops_slice_split.py::test_strided_slice_ignores_what_tflm_ignores); LiteRT
+    # tests/ops/test_slice.py::test_strided_slice_ignores_what_tflm_ignores); LiteRT
     # honours them. LiteRT sizes its output itself, so each flavor gets a model declaring
     # its runtime's output shape.
     x = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)
@@ -1383,7 +1383,7 @@ def test_divergence_strided_slice_flags(flag, shape, begin, end, tflm_box, liter
 def test_behaviour_litert_reset_keeps_resource_variables():
     # Not kernel arithmetic: TFLM's reset() (and reset_all_variables() here, in both flavors)
     # zeroes resource variables; LiteRT's reset_all_variables() leaves them alone.
-    from test_resource_variables import float_accumulator
+    from subgraph_models import float_accumulator
     lite = pytest.importorskip("ai_edge_litert.interpreter")
     model = float_accumulator()
     x = np.full((1, 4), 1.5, np.float32)
@@ -1409,7 +1409,7 @@ def test_behaviour_litert_reset_keeps_resource_variables():
 def test_behaviour_litert_refuses_reading_an_unassigned_variable():
     # TFLM (and this interpreter) read a never-assigned resource variable as zeros; LiteRT
     # fails at invoke ("variable != nullptr").
-    from test_resource_variables import float_accumulator
+    from subgraph_models import float_accumulator
     model = float_accumulator(init=False)
     x = np.full((1, 4), 1.5, np.float32)
     assert run_ours(model, [x])[0].tolist() == x.tolist()

@@ -1,6 +1,6 @@
 """Structure-aware fuzzing: hostile models must give typed errors, never anything else.
 
-Seeds are the type probe's models (tests/type_probe.py: one small valid model
+Seeds are the type probe's models (tests/support/type_probe.py: one small valid model
 per TFLM operator and type). Each case takes a seed, decodes it with the
 flatc-generated object API that the ``tflite-micro`` package ships, applies a
 few random mutations of the fields a kernel reads (quantization scales and zero
@@ -40,7 +40,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 OUTCOMES = ("ran", "typed", "untyped", "crash", "hang", "oom", "mismatch")
 BAD = ("untyped", "crash", "hang", "oom", "mismatch")

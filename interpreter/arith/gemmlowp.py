@@ -204,7 +204,7 @@ def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bi
 # entries are not exactly rounded (some are up to 1.1 above 65536 sigmoid(i / 24)), so
 # they cannot be recomputed: these values were measured on the tflite-micro runtime,
 # where int16 TANH with input scale 2/12288 maps input 128 i to entry i minus 32768
-# (tests/test_ops_activations.py measures them again). The last entry is only ever
+# (tests/ops/test_logistic_tanh.py measures them again). The last entry is only ever
 # used as the right end of the last interval.
 
 SIGMOID_TABLE_Q16 = np.array([

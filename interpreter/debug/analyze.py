@@ -23,7 +23,7 @@ tflite-micro runtime (RecordingMicroAllocator) on the corpus models:
 
 The estimate is within 64 bytes of the measured tail ("total -
 head" in the corpus MANIFEST) on every corpus model but trained_lstm_int8
-(tests/test_tools_analyze.py), where the fitted remainder overshoots: 2784
+(tests/debug/test_analyze.py), where the fitted remainder overshoots: 2784
 estimated against 2672 measured.
 """
 from __future__ import annotations

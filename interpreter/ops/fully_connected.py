@@ -12,7 +12,7 @@ integer_ops/fully_connected.h); per-channel weights ignore it. Both take the
 multiplier ``(double)s_in * (double)s_w / (double)s_out``: the per-tensor
 path goes through ``GetQuantizedConvolutionMultipler`` (kernels/kernel_util.cc),
 whose source in some versions forms ``s_in * s_w`` in float32 first, but the
-tflite-micro runtime rounds as the double product does (tests/test_ops_fc.py
+tflite-micro runtime rounds as the double product does (tests/ops/test_fully_connected.py
 pins this with accumulators on which the two formulas disagree).
 
 ``semantics="tflite"`` (LiteRT's reference kernel, per-tensor and per-channel)
@@ -25,7 +25,7 @@ point in int32 (wrapping), then clamped to the activation range
 
 16x8 (int16 input and output, int8 weights; the int16 overloads of
 ``reference_integer_ops::FullyConnected``/``FullyConnectedPerChannel``), as the
-tflite-micro runtime computes it (measured, tests/test_ops_fc16x8.py):
+tflite-micro runtime computes it (measured, tests/ops/test_fully_connected.py):
 
 * per-tensor and per-channel weights; per-tensor weights keep their zero
   point, as in int8; per-channel ones must be symmetric;

@@ -1,0 +1,50 @@
+"""CUMSUM against the TFLM runtime."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
+from typed_data import F32, I8, I32, SLOW, ci, const, data, special_floats
+
+
+@st.composite
+def cumsum_cases(draw):
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=1, max_size=4)))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    return shape, axis, draw(st.booleans()), draw(st.booleans())
+
+
+@st.composite
+def cumsum_types(draw):
+    dtype = draw(st.sampled_from([F32, I8]))
+    if dtype == F32:
+        return dtype, (None, 0), (None, 0)
+    s_in = draw(scales())
+    # TFLM aborts unless 2 * s_in / (2^20 * s_out) < 1
+    s_out = draw(scales().filter(lambda s: s_in / s < 2 ** 18))
+    return dtype, (s_in, draw(zero_points())), (s_out, draw(zero_points()))
+
+
+def run_cumsum(case, dq, seed, constant):
+    shape, axis, exclusive, reverse = case
+    dtype, q_in, q_out = dq
+    axis_t = const(axis) if constant else T(I32, [])
+    model = single_op_model("CUMSUM", [T(dtype, shape, *q_in), axis_t], [T(dtype, shape, *q_out)],
+                            {"exclusive": exclusive, "reverse": reverse})
+    x = special_floats(data(seed, dtype, shape), seed)
+    assert_matches_tflm(model, [x] + ([] if constant else [np.array(axis, I32)]))
+
+
+@ci(2)
+@given(cumsum_cases(), cumsum_types(), seeds, st.booleans())
+def test_cumsum(case, dq, seed, constant):
+    run_cumsum(case, dq, seed, constant)
+
+
+@pytest.mark.slow
+@SLOW
+@given(cumsum_cases(), cumsum_types(), seeds, st.booleans())
+def test_cumsum_slow(case, dq, seed, constant):
+    run_cumsum(case, dq, seed, constant)

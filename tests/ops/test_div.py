@@ -1,0 +1,133 @@
+"""DIV, FLOOR_DIV and FLOOR_MOD against the TFLM runtime, byte for byte, on broadcastable
+shapes (rank 1-4 in CI, up to 6 in the slow runs), scales and zero points (extremes
+included) and data with the type's extremes; and against LiteRT's reference kernels."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from binary_cases import binary_data
+from binary_cases import binary_model as _model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_tflm
+from single_op import (
+    activations,
+    assert_matches_tflm,
+    assert_same,
+    broadcast_shapes,
+    scales,
+    seeds,
+    tflm_and_litert,
+    zero_points,
+)
+
+from interpreter.errors import ModelError
+
+CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- DIV ---------------------------------------------------------------------------------
+
+@st.composite
+def div_cases(draw, max_rank=4):
+    dtype = draw(st.sampled_from([np.float32, np.int32, np.int8]))
+    shapes = draw(broadcast_shapes(max_rank=max_rank))
+    quant = None
+    if dtype == np.int8:
+        s1, s2 = draw(scales()), draw(scales())
+        so = float(np.float32(s1 / s2 * 2.0 ** draw(st.floats(-8, 3))))
+        quant = [(s1, draw(zero_points())), (s2, draw(zero_points())), (so, draw(zero_points()))]
+    return dtype, shapes, quant, draw(activations), draw(seeds)
+
+
+def _check_div(case):
+    dtype, shapes, quant, activation, seed = case
+    x1, x2 = binary_data(seed, dtype, shapes, nonzero_second=dtype == np.int32)
+    if dtype == np.int8:  # a divisor at its zero point is a division by zero
+        zp2 = quant[1][1]
+        x2[x2 == zp2] = zp2 + 1 if zp2 < 127 else zp2 - 1
+    if dtype == np.int32:  # INT32_MIN / -1 traps
+        x1[x1 == np.iinfo(np.int32).min] += 1
+    model = _model("DIV", dtype, shapes, quant, options={"fused_activation_function": activation})
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(model, [x1, x2])
+
+
+@CI
+@given(div_cases())
+def test_div(case):
+    _check_div(case)
+
+
+@pytest.mark.slow
+@SLOW
+@given(div_cases(max_rank=6))
+def test_div_slow(case):
+    _check_div(case)
+
+
+def test_div_int8_every_pair():
+    quant = [(0.05, -7), (0.02, 3), (0.1, 5)]
+    x1 = np.repeat(np.arange(-128, 128, dtype=np.int8), 255).reshape(256, 255)
+    divisors = np.array([v for v in range(-128, 128) if v != 3], np.int8)
+    x2 = np.tile(divisors, 256).reshape(256, 255)
+    assert_matches_tflm(_model("DIV", np.int8, ([256, 255],) * 3, quant), [x1, x2])
+
+
+def test_div_rejects_int8_division_by_zero_point():
+    model = _model("DIV", np.int8, ([2], [2], [2]), [(0.1, 0), (0.1, 4), (0.1, 0)])
+    with pytest.raises(ModelError, match="DIV.*zero point"):
+        run_model(model, [np.array([1, 2], np.int8), np.array([4, 5], np.int8)])
+
+
+def test_litert_agrees_on_div():
+    shapes = ([2, 1, 5], [3, 1], [2, 3, 5])
+    for dtype, quant in [(np.float32, None), (np.int32, None)]:
+        x1, x2 = binary_data(6, dtype, shapes, nonzero_second=True)
+        with np.errstate(all="ignore"):
+            tflm, litert = tflm_and_litert(_model("DIV", dtype, shapes, quant), [x1, x2])
+        assert_same(litert, tflm, f"{np.dtype(dtype)}: LiteRT vs TFLM")
+
+
+# -- FLOOR_DIV and FLOOR_MOD -------------------------------------------------------------
+
+def _check_floor(op, shapes, seed):
+    x1, x2 = binary_data(seed, np.float32, shapes, nonzero_second=op == "FLOOR_DIV")
+    if op == "FLOOR_DIV":
+        x2[x2 == 0] = 1.5
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(_model(op, np.float32, shapes), [x1, x2])
+
+
+@CI
+@given(st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]), broadcast_shapes(max_rank=4), seeds)
+def test_floor_div_mod(op, shapes, seed):
+    _check_floor(op, shapes, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]), broadcast_shapes(max_rank=6), seeds)
+def test_floor_div_mod_slow(op, shapes, seed):
+    _check_floor(op, shapes, seed)
+
+
+def test_floor_div_by_zero_fails_like_tflm():
+    model = _model("FLOOR_DIV", np.float32, ([2], [2], [2]))
+    feeds = [np.ones(2, np.float32), np.array([1.0, -0.0], np.float32)]
+    with pytest.raises(ModelError, match="FLOOR_DIV.*0"):
+        run_model(model, feeds)
+    with pytest.raises(RuntimeError):  # the runtime's failed Prepare/Invoke
+        run_tflm(model, feeds)
+
+
+def test_litert_agrees_on_floor_div_mod():
+    shapes = ([2, 1, 5], [3, 1], [2, 3, 5])
+    for op in ("FLOOR_DIV", "FLOOR_MOD"):
+        x1, x2 = binary_data(8, np.float32, shapes, nonzero_second=True)
+        x2[x2 == 0] = 1.5
+        with np.errstate(all="ignore"):
+            tflm, litert = tflm_and_litert(_model(op, np.float32, shapes), [x1, x2])
+        assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")

@@ -1,0 +1,85 @@
+"""What ADD, SUB and MUL share (interpreter/ops/elementwise.py), against the TFLM runtime,
+byte for byte: the tests that run all three with one body (int16, float32 and int32,
+float specials and the fused activation, LiteRT's int8 kernels). The tests of one op are
+in test_add_sub.py and test_mul.py.
+
+Hypothesis draws broadcastable shapes of rank 1-5, scales, zero points (extremes
+included), fused activations and data with the type's extremes.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from binary_cases import binary_feeds as _feeds
+from binary_cases import fused_binary_model as _binary_model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from single_op import (
+    activations,
+    assert_matches_tflm,
+    assert_same,
+    broadcast_shapes,
+    scales,
+    seeds,
+    tflm_and_litert,
+)
+
+CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@CI
+@given(st.sampled_from(["ADD", "SUB", "MUL"]), broadcast_shapes(max_rank=4),
+       st.lists(scales(-4, -1), min_size=3, max_size=3), activations, seeds)
+def test_int16(op, shapes, scale_list, activation, seed):
+    s1, s2, so = scale_list
+    if op == "MUL":
+        so = float(np.float32(s1 * s2 * 64))
+    elif 2 * max(s1, s2) >= (1 << 15) * so:
+        so *= 2 ** 12
+    quant = [(s1, 0), (s2, 0), (so, 0)]  # int16 kernels expect symmetric tensors
+    assert_matches_tflm(_binary_model(op, np.int16, shapes, quant, activation),
+                        _feeds(seed, np.int16, shapes))
+
+
+@CI
+@given(st.sampled_from(["ADD", "SUB", "MUL"]), st.sampled_from([np.float32, np.int32]),
+       broadcast_shapes(), activations, seeds)
+def test_float32_and_int32(op, dtype, shapes, activation, seed):
+    assert_matches_tflm(_binary_model(op, dtype, shapes, None, activation),
+                        _feeds(seed, dtype, shapes))
+
+
+# -- behaviour pinned down by the runtime -------------------------------------------
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("activation", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_float_specials_clamp_like_tflm(op, activation):
+    # Unbounded activation sides are +-FLT_MAX, so inf results become +-FLT_MAX;
+    # NaN and -0.0 pass through std::min/std::max untouched.
+    x1 = np.array([3e38, -3e38, np.nan, -0.0, np.inf, 2.0, -0.0, 5.0], np.float32)
+    x2 = np.array([3e38, -3e38, 1.0, -0.0, -np.inf, 3.0, 0.0, -7.0], np.float32)
+    model = _binary_model(op, np.float32, ([8], [8], [8]), None, activation)
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(model, [x1, x2])
+
+
+def test_int32_add_ignores_the_fused_activation():
+    # add.cc gives int32 the full int32 range whatever the activation; SUB and MUL clamp.
+    x1, x2 = np.array([-5, 7, 2_000_000_000], np.int32), np.array([1, 2, 2_000_000_000], np.int32)
+    for op in ("ADD", "SUB", "MUL"):
+        model = _binary_model(op, np.int32, ([3], [3], [3]), None, "RELU6")
+        out = assert_matches_tflm(model, [x1, x2])[0]
+        if op == "ADD":
+            assert out.tolist() == [-4, 9, 4_000_000_000 - (1 << 32)]  # wrapped, unclamped
+        else:
+            assert out.min() >= 0 and out.max() <= 6
+
+
+def test_litert_reference_kernels_agree_on_int8():
+    # Documented, not required: LiteRT's reference ADD/SUB/MUL give TFLM's bytes.
+    rng = np.random.default_rng(7)
+    shapes = ([3, 1, 5], [4, 1], [3, 4, 5])
+    for op in ("ADD", "SUB", "MUL"):
+        model = _binary_model(op, np.int8, shapes, [(0.04, -3), (0.09, 11), (0.11, 2)], "NONE")
+        tflm, litert = tflm_and_litert(model, _feeds(rng.integers(1 << 30), np.int8, shapes))
+        assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")

@@ -1,0 +1,68 @@
+"""MAXIMUM and MINIMUM against the TFLM runtime, byte for byte, on broadcastable shapes
+(rank 1-4 in CI, up to 6 in the slow runs), with NaN and signed zeros, and against
+LiteRT's reference kernels."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from binary_cases import binary_data
+from binary_cases import binary_model as _model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import assert_matches_tflm, assert_same, broadcast_shapes, seeds, tflm_and_litert
+
+from interpreter.errors import ModelError
+
+CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+MINMAX_TYPES = [np.float32, np.int8, np.int16, np.int32, np.int64]
+
+
+def _check_minmax(op, dtype, shapes, seed):
+    quant = [(0.1, 3)] * 3 if dtype in (np.int8, np.int16) else None
+    assert_matches_tflm(_model(op, dtype, shapes, quant), binary_data(seed, dtype, shapes))
+
+
+@CI
+@given(st.sampled_from(["MAXIMUM", "MINIMUM"]), st.sampled_from(MINMAX_TYPES),
+       broadcast_shapes(max_rank=4), seeds)
+def test_minmax(op, dtype, shapes, seed):
+    _check_minmax(op, dtype, shapes, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from(["MAXIMUM", "MINIMUM"]), st.sampled_from(MINMAX_TYPES),
+       broadcast_shapes(max_rank=6), seeds)
+def test_minmax_slow(op, dtype, shapes, seed):
+    _check_minmax(op, dtype, shapes, seed)
+
+
+def test_minmax_float_nan_and_signed_zero_follow_the_ternary():
+    x1 = np.array([np.nan, 1.0, -0.0, 0.0], np.float32)
+    x2 = np.array([1.0, np.nan, 0.0, -0.0], np.float32)
+    for op in ("MAXIMUM", "MINIMUM"):
+        out = assert_matches_tflm(_model(op, np.float32, ([4], [4], [4])), [x1, x2])[0]
+        assert np.isnan(out[1]) and out[0] == 1.0  # the second operand wins unordered pairs
+        assert not np.signbit(out[2]) and np.signbit(out[3])  # ties too: +-0.0
+
+
+def test_litert_agrees_on_minmax():
+    shapes = ([2, 1, 5], [3, 1], [2, 3, 5])
+    for op in ("MAXIMUM", "MINIMUM"):
+        for dtype in (np.float32, np.int32):
+            with np.errstate(all="ignore"):
+                tflm, litert = tflm_and_litert(_model(op, dtype, shapes),
+                                               binary_data(2, dtype, shapes))
+            assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")
+
+
+# -- validation ---------------------------------------------------------------------------
+
+def test_rejects_incompatible_broadcast():
+    model = _model("MAXIMUM", np.float32, ([2, 3], [4], [2, 3]))
+    with pytest.raises(ModelError, match="MAXIMUM.*broadcast"):
+        run_model(model, [np.zeros((2, 3), np.float32), np.zeros(4, np.float32)])

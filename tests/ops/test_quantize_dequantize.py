@@ -1,0 +1,177 @@
+"""QUANTIZE and DEQUANTIZE against the TFLM runtime: float32 to int8/int16, the
+requantizing type pairs, int8/int16/uint8 to float32, and the type pairs TFLM refuses
+(one test for both ops)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import T, assert_matches_tflm, random_data, scales, seeds, single_op_model, zero_points
+
+from interpreter.errors import ModelError, UnsupportedOpError
+
+CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- QUANTIZE -----------------------------------------------------------------------------------
+
+FLOAT_SPECIALS = np.array([np.nan, np.inf, -np.inf, 3e9, -3e9, 2147483520.0, -2147483648.0, 0.5,
+                           -0.5, 1.5, 2.5, -2.5, 0.49999997, 1e-30, -0.0], np.float32)
+
+
+@CI
+@given(st.sampled_from([np.int8, np.int16]), scales(-4, 1), st.data(), seeds)
+def test_quantize_float(out_type, scale, data, seed):
+    zp = data.draw(zero_points(np.int8) if out_type == np.int8 else st.integers(-300, 300))
+    model = single_op_model("QUANTIZE", [T(np.float32, [4, 32])], [T(out_type, [4, 32], scale, zp)])
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((4, 32)) * 200 * scale).astype(np.float32)
+    x[0, :len(FLOAT_SPECIALS)] = FLOAT_SPECIALS
+    x[1] = (np.arange(32) - 16) * np.float32(scale) / 2      # exact halves
+    with np.errstate(all="ignore"):
+        assert_matches_tflm(model, [x])
+
+
+REQUANTIZE_PAIRS = [(np.int8, np.int8), (np.int8, np.int16), (np.int8, np.int32),
+                    (np.int16, np.int8), (np.int16, np.int16), (np.int16, np.int32),
+                    (np.int32, np.int8), (np.int32, np.int16), (np.int8, np.uint8),
+                    (np.uint8, np.int8)]
+
+
+@CI
+@given(st.sampled_from(REQUANTIZE_PAIRS), scales(-3, 0.5), scales(-3, 0.5), st.data(), seeds)
+def test_quantize_requantize(pair, s_in, s_out, data, seed):
+    in_type, out_type = pair
+
+    def zp(t):
+        info = np.iinfo(t)
+        return data.draw(st.integers(max(int(info.min), -1000), min(int(info.max), 1000)))
+
+    if data.draw(st.booleans()):
+        s_out = s_in
+    model = single_op_model("QUANTIZE", [T(in_type, [256], s_in, zp(in_type))],
+                            [T(out_type, [256], s_out, zp(out_type))])
+    rng = np.random.default_rng(seed)
+    if np.dtype(in_type).itemsize == 1:     # every value of the table the op builds
+        x = rng.permutation(np.arange(256)).astype(np.int64) + int(np.iinfo(in_type).min)
+        x = x.astype(in_type)
+    else:
+        x = random_data(rng, in_type, [256])
+    assert_matches_tflm(model, [x])
+
+
+def test_quantize_rejects_unsupported_pair():
+    model = single_op_model("QUANTIZE", [T(np.uint8, [4], 0.1, 0)], [T(np.int16, [4], 0.1, 0)])
+    with pytest.raises(UnsupportedOpError, match="QUANTIZE.*uint8.*int16"):
+        run_model(model, [np.zeros(4, np.uint8)])
+
+
+# -- DEQUANTIZE ---------------------------------------------------------------------------------
+
+@CI
+@given(st.sampled_from([np.int8, np.int16]), scales(-6, 3), st.data(), seeds)
+def test_dequantize(in_type, scale, data, seed):
+    info = np.iinfo(in_type)
+    zp = data.draw(st.integers(int(info.min), int(info.max)))
+    model = single_op_model("DEQUANTIZE", [T(in_type, [2, 128], scale, zp)],
+                            [T(np.float32, [2, 128])])
+    rng = np.random.default_rng(seed)
+    x = (rng.permutation(np.arange(-128, 128)).astype(np.int8).reshape(2, 128)
+         if in_type == np.int8 else random_data(rng, in_type, [2, 128]))   # int8: every value
+    assert_matches_tflm(model, [x])
+
+
+def test_dequantize_rejects_float_input():
+    model = single_op_model("DEQUANTIZE", [T(np.float32, [4])], [T(np.float32, [4])])
+    with pytest.raises(UnsupportedOpError, match="DEQUANTIZE"):
+        run_model(model, [np.zeros(4, np.float32)])
+
+
+# -- DEQUANTIZE uint8, and the (DE)QUANTIZE type pairs TFLM refuses -----------------------------
+
+def _check_dequantize_uint8(scale, zp, shape, seed):
+    model = single_op_model("DEQUANTIZE", [T(np.uint8, shape, scale, zp)],
+                            [T(np.float32, shape)])
+    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), np.uint8, shape)])
+
+
+uint8_zero_points = st.one_of(st.sampled_from([0, 128, 255, -1, 256]), st.integers(0, 255),
+                              st.integers(-1000, 1300))
+
+
+@CI
+@given(scales(-6, 3), uint8_zero_points, st.lists(st.integers(1, 6), min_size=1, max_size=4),
+       seeds)
+def test_dequantize_uint8(scale, zp, shape, seed):
+    _check_dequantize_uint8(scale, zp, shape, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(scales(-30, 30), uint8_zero_points, st.lists(st.integers(1, 8), min_size=1, max_size=5),
+       seeds)
+def test_dequantize_uint8_slow(scale, zp, shape, seed):
+    _check_dequantize_uint8(scale, zp, shape, seed)
+
+
+def test_dequantize_uint8_every_value():
+    x = np.arange(256, dtype=np.uint8).reshape(2, 128)
+    for scale, zp in [(0.05, 128), (1 / 255, 0), (1e-40, 3), (3e38, 0), (-0.5, 7), (0.0, 9)]:
+        model = single_op_model("DEQUANTIZE", [T(np.uint8, x.shape, scale, zp)],
+                                [T(np.float32, x.shape)])
+        assert_matches_tflm(model, [x])
+
+
+@pytest.mark.parametrize("in_type", [np.int8, np.uint8, np.int16])
+@pytest.mark.parametrize("zp", [2 ** 31 - 1, -2 ** 31, 2 ** 31 - 100])
+def test_dequantize_difference_wraps_in_int32(in_type, zp):
+    """``x - zero_point`` is an int32 subtraction in TFLM: it wraps near the limits."""
+    info = np.iinfo(in_type)
+    x = np.array([info.min, -1 if info.min < 0 else 1, 0, info.max], in_type)
+    model = single_op_model("DEQUANTIZE", [T(in_type, [4], 1.0, zp)], [T(np.float32, [4])])
+    assert_matches_tflm(model, [x])
+
+
+# measured on the TFLM runtime: every pair it refuses (in prepare or at invoke)
+DEQUANTIZE_REFUSED = [(np.int32, np.float32), (np.int64, np.float32), (np.float16, np.float32),
+                      (np.int8, np.int8), (np.int8, np.int16), (np.int8, np.int32),
+                      (np.uint8, np.uint8), (np.int16, np.int32)]
+
+
+QUANTIZE_REFUSED = [(np.uint8, np.uint8), (np.uint8, np.int16), (np.uint8, np.int32),
+                    (np.int16, np.uint8), (np.int32, np.int32), (np.int32, np.uint8),
+                    (np.float32, np.uint8), (np.float32, np.int32)]
+
+
+def _quant(t):
+    return (None, 0) if np.dtype(t).kind == "f" else (0.05, 3)
+
+
+@pytest.mark.parametrize("op,pair", [("DEQUANTIZE", p) for p in DEQUANTIZE_REFUSED]
+                         + [("QUANTIZE", p) for p in QUANTIZE_REFUSED])
+def test_type_pairs_tflm_refuses_are_unsupported(op, pair):
+    from reference import run_tflm
+
+    in_type, out_type = pair
+    model = single_op_model(op, [T(in_type, [2, 3], *_quant(in_type))],
+                            [T(out_type, [2, 3], *_quant(out_type))])
+    x = np.arange(6).astype(in_type).reshape(2, 3)
+    with pytest.raises(UnsupportedOpError, match=op):
+        run_model(model, [x])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [x])
+
+
+def test_quantize_to_an_unquantized_float_output_is_refused():
+    """TFLM's QUANTIZE prepare requires an affine-quantized output first of all."""
+    from reference import run_tflm
+
+    model = single_op_model("QUANTIZE", [T(np.int8, [2, 3], 0.05, 3)], [T(np.float32, [2, 3])])
+    x = np.arange(6, dtype=np.int8).reshape(2, 3)
+    with pytest.raises(ModelError, match="QUANTIZE.*quantization"):
+        run_model(model, [x])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [x])

@@ -1,0 +1,95 @@
+"""REDUCE_MAX, REDUCE_MIN and SUM against the TFLM runtime; and the empty axis list, which
+these and MEAN reduce over nothing."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
+from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats
+
+from interpreter.builder import ModelBuilder
+
+
+@st.composite
+def reductions(draw):
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=4)))
+    rank = len(shape)
+    axes = draw(st.lists(st.integers(-rank, rank - 1), min_size=1, max_size=3))
+    return shape, axes, draw(st.booleans())
+
+
+def run_reduce(op, case, dtype, q_in, q_out, seed):
+    shape, axes, keep_dims = case
+    reduced = {a % len(shape) for a in axes}
+    out = tuple(1 if i in reduced else d for i, d in enumerate(shape)) if keep_dims \
+        else tuple(d for i, d in enumerate(shape) if i not in reduced)
+    model = single_op_model(op, [T(dtype, shape, *q_in), const(axes)], [T(dtype, out, *q_out)],
+                            {"keep_dims": keep_dims})
+    assert_matches_tflm(model, [special_floats(data(seed, dtype, shape), seed)])
+
+
+@st.composite
+def extremum_types(draw):
+    dtype = draw(st.sampled_from([F32, I8]))
+    if dtype == F32:
+        return dtype, (None, 0)
+    return dtype, (draw(scales()), draw(zero_points()))    # TFLM needs equal in/out params
+
+
+@ci(4)
+@given(reductions(), extremum_types(), seeds, st.sampled_from(["REDUCE_MAX", "REDUCE_MIN"]))
+def test_reduce_max_min(case, dq, seed, op):
+    run_reduce(op, case, dq[0], dq[1], dq[1], seed)
+
+
+@st.composite
+def sum_types(draw):
+    dtype = draw(st.sampled_from([F32, I8, I16]))
+    if dtype == F32:
+        return dtype, (None, 0), (None, 0)
+    zp = zero_points(np.int8) if dtype == I8 else st.just(0)
+    return dtype, (draw(scales()), draw(zp)), (draw(scales()), draw(zp))
+
+
+@ci(3)
+@given(reductions(), sum_types(), seeds)
+def test_sum(case, dq, seed):
+    run_reduce("SUM", case, dq[0], dq[1], dq[2], seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(reductions(), extremum_types(), sum_types(), seeds,
+       st.sampled_from(["REDUCE_MAX", "REDUCE_MIN"]))
+def test_reduce_slow(case, dq, dq_sum, seed, op):
+    run_reduce(op, case, dq[0], dq[1], dq[1], seed)
+    run_reduce("SUM", case, dq_sum[0], dq_sum[1], dq_sum[2], seed)
+
+
+def test_reduce_max_of_all_minus_inf_is_lowest_float_like_tflm():
+    model = single_op_model("REDUCE_MAX", [T(F32, [1, 3]), const([1])], [T(F32, [1])])
+    ours = assert_matches_tflm(model, [np.full((1, 3), -np.inf, F32)])[0]
+    assert ours[0] == np.finfo(np.float32).min
+
+
+def test_sum_of_negative_zeros_is_positive_zero_like_tflm():
+    model = single_op_model("SUM", [T(F32, [2, 3]), const([1])], [T(F32, [2])])
+    ours = assert_matches_tflm(model, [np.full((2, 3), -0.0, F32)])[0]
+    assert not np.signbit(ours).any()
+
+
+@pytest.mark.parametrize("op", ["MEAN", "SUM", "REDUCE_MAX"])
+def test_empty_axis_list_is_an_empty_constant(op):
+    """An axis tensor of shape [0] has no bytes, so its buffer looks like "no data";
+    the loader takes it as an empty constant (reduce over nothing), as TFLM does."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (1, 4, 3), scale=0.1, zero_point=2)
+    axis = b.add_tensor("axis", np.int32, (0,), data=np.zeros((0,), np.int32))
+    y = b.add_tensor("y", np.int8, (1, 4, 3), scale=0.1, zero_point=2)
+    b.add_operator(op, [x, axis], [y], options={"keep_dims": True})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    feed = np.arange(-60, 60, 10, dtype=np.int8).reshape(1, 4, 3)
+    assert_matches_tflm(b.build(), [feed])

@@ -1,0 +1,92 @@
+"""RELU and RELU6 against the TFLM runtime: int8 runs every int8 input value for each
+drawn quantization. Also documented here: RELU6 under semantics="tflite" requantizes
+like LiteRT, where TFLM clamps the raw input.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_litert
+from single_op import (
+    all_int8_values,
+    assert_matches_tflm,
+    assert_same,
+    random_data,
+    scales,
+    seeds,
+    tflm_and_litert,
+    zero_points,
+)
+from single_op import unary_model as _unary
+
+from interpreter import Interpreter
+from interpreter.errors import ModelError
+
+CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@CI
+@given(st.sampled_from(["RELU", "RELU6"]), scales(-3, 0.5), zero_points(), scales(-3, 0.5),
+       zero_points())
+def test_relu_int8_every_input(op, s_in, z_in, s_out, z_out):
+    # RELU requantizes to the output's parameters; RELU6 ignores them (TFLM reuses the input's)
+    model = _unary(op, np.int8, [2, 128], (s_in, z_in), (s_out, z_out))
+    assert_matches_tflm(model, [all_int8_values()])
+
+
+@CI
+@given(st.sampled_from(["RELU", "RELU6"]), scales(-5, -1), scales(-5, -1), seeds)
+def test_relu_int16(op, s_in, s_out, seed):
+    model = _unary(op, np.int16, [4, 64], (s_in, 0), (s_out, 0))
+    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), np.int16, [4, 64])])
+
+
+@CI
+@given(st.sampled_from(["RELU", "RELU6"]), seeds)
+def test_relu_float32(op, seed):
+    x = random_data(np.random.default_rng(seed), np.float32, [4, 64])
+    x[0, :6] = [-0.0, 0.0, np.nan, np.inf, -np.inf, 6.0]
+    assert_matches_tflm(_unary(op, np.float32, [4, 64]), [x])
+
+
+def _run_tflite_semantics(model, feed):
+    interp = Interpreter(model_content=model, semantics="tflite")
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], feed)
+    interp.invoke()
+    return interp.get_tensor(interp.get_output_details()[0]["index"])
+
+
+@CI
+@given(st.sampled_from([np.int8, np.int16]), scales(-3, 0.5), zero_points(), scales(-3, 0.5),
+       zero_points(), seeds)
+def test_relu6_tflite_semantics_requantizes_like_litert(dtype, s_in, z_in, s_out, z_out, seed):
+    """LiteRT's RELU6 (QuantizedReluX) requantizes to the output's scale and zero point
+    and clamps to [zp_out, zp_out + round(6 / s_out)]; TFLM clamps the raw input."""
+    if dtype == np.int16:
+        z_in = z_out = 0
+        feed = random_data(np.random.default_rng(seed), np.int16, [2, 128])
+    else:
+        feed = all_int8_values()
+    model = _unary("RELU6", dtype, [2, 128], (s_in, z_in), (s_out, z_out))
+    assert_same(_run_tflite_semantics(model, feed), run_litert(model, [feed])[0])
+
+
+def test_relu6_divergence_tflm_clamps_litert_requantizes():
+    model = _unary("RELU6", np.int8, [2, 128], (0.05, 3), (0.1, -20))
+    feed = all_int8_values()
+    tflm, litert = tflm_and_litert(model, [feed])
+    assert not np.array_equal(tflm, litert)
+    assert_same(run_model(model, [feed])[0], tflm)
+    assert_same(_run_tflite_semantics(model, feed), litert)
+    # TFLM: the input's own bound, round(6 / 0.05) + 3 = 123; LiteRT: round(6 / 0.1) - 20 = 40
+    assert int(tflm.max()) == 123 and int(litert.max()) == 40
+
+
+def test_relu_int16_rejects_zero_point():
+    model = _unary("RELU", np.int16, [4], (0.01, 3), (0.01, 0))
+    with pytest.raises(ModelError, match="RELU.*zero point"):
+        run_model(model, [np.zeros(4, np.int16)])

@@ -1,0 +1,59 @@
+"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import T, assert_matches_tflm, seeds, single_op_model
+from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats, typed
+
+
+@st.composite
+def resizes(draw, bilinear):
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    in_h, in_w, out_h, out_w = (draw(st.integers(1, 7)) for _ in range(4))
+    mode = draw(st.sampled_from(["none", "align", "half"] + ([] if bilinear else ["both"])))
+    return n, c, in_h, in_w, out_h, out_w, mode
+
+
+def run_resize(op, case, dtype, q, seed):
+    n, c, in_h, in_w, out_h, out_w, mode = case
+    options = {"align_corners": mode in ("align", "both"),
+               "half_pixel_centers": mode in ("half", "both")}
+    model = single_op_model(op, [T(dtype, [n, in_h, in_w, c], *q), const([out_h, out_w])],
+                            [T(dtype, [n, out_h, out_w, c], *q)], options)
+    x = special_floats(data(seed, dtype, (n, in_h, in_w, c)), seed)
+    assert_matches_tflm(model, [x])
+
+
+@ci(2)
+@given(resizes(True), typed([F32, I8]), seeds)
+def test_resize_bilinear(case, dq, seed):
+    run_resize("RESIZE_BILINEAR", case, dq[0], dq[1], seed)
+
+
+@ci(3)
+@given(resizes(False), typed([F32, I8, I16]), seeds)
+def test_resize_nearest_neighbor(case, dq, seed):
+    run_resize("RESIZE_NEAREST_NEIGHBOR", case, dq[0], dq[1], seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(resizes(True), resizes(False), typed([F32, I8]), seeds)
+def test_resize_slow(case, case_nn, dq, seed):
+    run_resize("RESIZE_BILINEAR", case, dq[0], dq[1], seed)
+    run_resize("RESIZE_NEAREST_NEIGHBOR", case_nn, dq[0], dq[1], seed)
+
+
+def test_resize_bilinear_int8_single_rounding_rounds_half_up():
+    # Each output is the average of a -1 and a 0: -0.5 exactly. Double rounding
+    # (TFLM's default build) rounds away from zero, single rounding up.
+    model = single_op_model("RESIZE_BILINEAR", [T(I8, [1, 1, 2, 1], 0.5, 0), const([1, 3])],
+                            [T(I8, [1, 1, 3, 1], 0.5, 0)], {"align_corners": True})
+    x = np.array([-1, 0], I8).reshape(1, 1, 2, 1)
+    assert run_model(model, [x])[0].ravel().tolist() == [-1, -1, 0]
+    assert run_model(model, [x], rounding="single")[0].ravel().tolist() == [-1, 0, 0]
+    assert_matches_tflm(model, [x])

@@ -1,0 +1,82 @@
+"""SELECT_V2 against the TFLM runtime, byte for byte."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import (
+    T,
+    assert_matches_tflm,
+    assert_same,
+    random_data,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+)
+
+from interpreter.errors import ModelError, UnsupportedOpError
+
+CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def three_way_shapes(draw, max_rank=4):
+    """(condition, x, y, output) shapes broadcasting by NumPy's rules."""
+    rank = draw(st.integers(1, max_rank))
+    out = draw(st.lists(st.integers(1, 4), min_size=rank, max_size=rank))
+    picks = []
+    for _ in range(3):
+        s = [d if draw(st.booleans()) else 1 for d in out]
+        picks.append(tuple(s[draw(st.integers(0, rank)):] if draw(st.booleans()) else s))
+    return (*picks, tuple(np.broadcast_shapes(*picks)))
+
+
+def _check_select(dtype, shapes, seed):
+    sc, sx, sy, so = shapes
+    rng = np.random.default_rng(seed)
+    model = single_op_model("SELECT_V2", [T(np.bool_, sc), T(dtype, sx, 0.1, 2),
+                                          T(dtype, sy, 0.1, 2)], [T(dtype, so, 0.1, 2)])
+    feeds = [np.array(rng.integers(0, 2, size=sc), bool).reshape(sc),
+             np.array(random_data(rng, dtype, sx), dtype).reshape(sx),
+             np.array(random_data(rng, dtype, sy), dtype).reshape(sy)]
+    assert_matches_tflm(model, feeds)
+
+
+@CI
+@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(), seeds)
+def test_select_v2(dtype, shapes, seed):
+    _check_select(dtype, shapes, seed)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(max_rank=6), seeds)
+def test_select_v2_slow(dtype, shapes, seed):
+    _check_select(dtype, shapes, seed)
+
+
+def test_litert_agrees_on_select_v2():
+    rng = np.random.default_rng(1)
+    model = single_op_model("SELECT_V2", [T(np.bool_, [3, 1]), T(np.float32, [4]),
+                                          T(np.float32, [3, 4])], [T(np.float32, [3, 4])])
+    feeds = [rng.integers(0, 2, (3, 1)).astype(bool), random_data(rng, np.float32, [4]),
+             random_data(rng, np.float32, [3, 4])]
+    tflm, litert = tflm_and_litert(model, feeds)
+    assert_same(litert, tflm, "SELECT_V2: LiteRT vs TFLM")
+
+
+def test_select_v2_rejects_int32():
+    model = single_op_model("SELECT_V2", [T(np.bool_, [2]), T(np.int32, [2]), T(np.int32, [2])],
+                            [T(np.int32, [2])])
+    with pytest.raises(UnsupportedOpError, match="SELECT_V2"):
+        run_model(model, [np.ones(2, bool), np.ones(2, np.int32), np.ones(2, np.int32)])
+
+
+def test_select_v2_rejects_non_bool_condition():
+    model = single_op_model("SELECT_V2", [T(np.int8, [2]), T(np.int8, [2]), T(np.int8, [2])],
+                            [T(np.int8, [2])])
+    with pytest.raises(ModelError, match="bool"):
+        run_model(model, [np.ones(2, np.int8)] * 3)

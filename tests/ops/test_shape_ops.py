@@ -1,0 +1,68 @@
+"""SHAPE, FILL, BROADCAST_TO and BROADCAST_ARGS against the TFLM runtime."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from op_harness import run_model
+from single_op import T, assert_matches_tflm, seeds, single_op_model
+from typed_data import BOOL, F32, I8, I16, I32, I64, ci, const, data, shapes, typed
+
+from interpreter.errors import ModelError
+
+
+@ci(2)
+@given(st.lists(st.integers(1, 5), min_size=0, max_size=5).map(tuple),
+       st.sampled_from([F32, I8, I16, I32, I64, BOOL]), seeds)
+def test_shape(shape, dtype, seed):
+    model = single_op_model("SHAPE", [T(dtype, shape)], [T(I32, [len(shape)])])
+    assert_matches_tflm(model, [data(seed, dtype, shape)])
+
+
+@ci(3)
+@given(shapes, typed([F32, I8, I32]), st.sampled_from([I32, I64]), seeds)
+def test_fill(shape, dq, dims_type, seed):
+    dtype, q = dq
+    model = single_op_model("FILL", [const(shape, dims_type), T(dtype, [], *q)],
+                            [T(dtype, shape, *q)])
+    assert_matches_tflm(model, [data(seed, dtype, ())])
+
+
+@st.composite
+def broadcasts(draw):
+    out = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=5)))
+    keep = draw(st.integers(0, len(out)))
+    tail = out[len(out) - keep:]
+    inp = tuple(1 if draw(st.booleans()) else d for d in tail)
+    return inp, out
+
+
+@ci(7)
+@given(broadcasts(), st.sampled_from([F32, I8, I16, I32, I64, BOOL, np.uint8]),
+       st.sampled_from([I32, I64]), seeds)
+def test_broadcast_to(case, dtype, shape_type, seed):
+    inp, out = case
+    model = single_op_model("BROADCAST_TO", [T(dtype, inp), const(out, shape_type)],
+                            [T(dtype, out)])
+    assert_matches_tflm(model, [data(seed, dtype, inp)])
+
+
+@ci(2)
+@given(broadcasts(), st.sampled_from([I32, I64]), st.booleans(), st.booleans())
+def test_broadcast_args(case, dtype, swap, constant):
+    a, b = case
+    a, b = (b, a) if swap else (a, b)
+    n = max(len(a), len(b))
+    constant = constant and len(a) > 0 and len(b) > 0    # no empty constant buffers
+    ins = ([const(a, dtype), const(b, dtype)] if constant
+           else [T(dtype, [len(a)]), T(dtype, [len(b)])])
+    model = single_op_model("BROADCAST_ARGS", ins, [T(dtype, [n])])
+    assert_matches_tflm(model, [] if constant else [np.array(a, dtype), np.array(b, dtype)])
+
+
+def test_broadcast_args_incompatible_shapes_are_an_error():
+    # TFLM aborts the process (TFLITE_CHECK), so it is not run here.
+    model = single_op_model("BROADCAST_ARGS", [T(I32, [2]), T(I32, [2])], [T(I32, [2])])
+    with pytest.raises(ModelError, match="BROADCAST_ARGS.*do not broadcast"):
+        run_model(model, [np.array([2, 3], I32), np.array([2, 4], I32)])

@@ -1,0 +1,31 @@
+"""Run a builder-made model through this project's ops, for op-level tests.
+
+``run_model`` is the one entry point op tests use, so they exercise whatever
+the interpreter does (loader, registry, prepare, eval) without each test
+re-implementing the graph walk; ``prepare`` stops after the ops' prepare, for
+the tests of what is refused.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def run_model(model: bytes, inputs: list[np.ndarray], rounding: str = "double") -> list[np.ndarray]:
+    from interpreter.interpreter import Interpreter
+
+    interp = Interpreter(model_content=model, rounding=rounding)
+    interp.allocate_tensors()
+    for d, x in zip(interp.get_input_details(), inputs):
+        interp.set_tensor(d["index"], np.asarray(x, dtype=d["dtype"]).reshape(d["shape"]))
+    interp.invoke()
+    return [interp.get_tensor(d["index"]).copy() for d in interp.get_output_details()]
+
+
+def prepare(model: bytes, backend: str = "numpy"):
+    """Load the model and run every op's prepare (allocate_tensors); nothing is invoked.
+    Returns the interpreter."""
+    from interpreter.interpreter import Interpreter
+
+    interp = Interpreter(model_content=model, backend=backend)
+    interp.allocate_tensors()
+    return interp

@@ -1,0 +1,122 @@
+"""TFLM's own arena, read from the tflite-micro runtime: the head size its
+RecordingMicroAllocator reports (``tflm_head_bytes``) and the offset of every planned
+tensor (``tflm_tensor_offsets``), for the tests that compare arena plans with TFLM's.
+
+The tflite-micro Python runtime does not expose tensor addresses (GetTensor
+and get_output copy the data). They are in its arena, though, which lives in
+this process: TFLM keeps one TfLiteEvalTensor {data pointer, dims pointer,
+type} per tensor, 24 bytes on a 64-bit machine, in the arena's persistent
+tail. An arena bigger than glibc's largest mmap threshold (32 MiB) gets a
+mapping of its own, found by comparing /proc/self/maps before and after; the
+array is found in it by the tensors' types and confirmed by each dims
+pointer holding the tensor's shape inside the model bytes. A planned
+tensor's offset is then its data pointer minus the arena start (right after
+glibc's 16-byte chunk header, and already 16-byte aligned, so it is also
+where TFLM's head begins). Only reads; skips where any assumption fails.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import struct
+import sys
+
+import numpy as np
+import pytest
+
+_PROBE_ARENA = (33 << 20) + 48
+# TfLiteType (tensorflow/lite/core/c/c_api_types.h) by schema TensorType
+_TFLITE_TYPES = {0: 1, 1: 10, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 10: 11, 11: 12,
+                 12: 13, 13: 14, 14: 15, 15: 16, 16: 17, 17: 18, 18: 19}
+
+
+def _readable_mappings() -> set[tuple[int, int]]:
+    out = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            span, perms = line.split()[:2]
+            if perms.startswith("r"):
+                lo, hi = (int(x, 16) for x in span.split("-"))
+                out.add((lo, hi))
+    return out
+
+
+def probe_runtime():
+    """The tflite-micro runtime, or skip where its arena cannot be read (64-bit Linux only)."""
+    if not sys.platform.startswith("linux") or struct.calcsize("P") != 8:
+        pytest.skip("reading TFLM's arena needs 64-bit Linux")
+    return pytest.importorskip("tflite_micro.python.tflite_micro.runtime",
+                               reason="tflite-micro not installed (pip install '.[test]')")
+
+
+def _find_eval_tensors(mem: bytes, tensors, model: bytes, model_addr: int) -> int | None:
+    """Offset in ``mem`` of the TfLiteEvalTensor array of ``tensors``, or None."""
+    types = [_TFLITE_TYPES.get(t.type_code, -1) for t in tensors]
+    words = np.frombuffer(mem, np.int32, len(mem) // 4)
+    cand = np.arange(0, len(mem) - 24 * len(tensors) + 1, 8)
+    for k, ty in enumerate(types):
+        cand = cand[words[(cand + 24 * k + 16) // 4] == ty]
+    for base in cand:
+        ok = True
+        for k, t in enumerate(tensors):
+            dims = struct.unpack_from("<Q", mem, int(base) + 24 * k + 8)[0] - model_addr
+            if 0 <= dims < len(model):
+                n = struct.unpack_from("<i", model, dims)[0]
+                ok = n == len(t.shape) and struct.unpack_from(f"<{n}i", model, dims + 4) == t.shape
+            else:
+                ok = t.shape == ()   # scalars point at a static empty array
+            if not ok:
+                break
+        if ok:
+            return int(base)
+    return None
+
+
+def tflm_tensor_offsets(model: bytes, tensors, preserve_all_tensors=False) -> dict[int, int]:
+    """Arena offset TFLM gave each planned tensor (by index), after AllocateTensors."""
+    runtime = probe_runtime()
+    model = bytes(model)
+    model_addr = ctypes.cast(ctypes.c_char_p(model), ctypes.c_void_p).value
+    config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
+              else runtime.InterpreterConfig.kAllocationRecording)
+    before = _readable_mappings()
+    interp = runtime.Interpreter.from_bytes(model, arena_size=_PROBE_ARENA,
+                                            intrepreter_config=config)
+    page = 4096
+    for lo, hi in sorted(_readable_mappings() - before):
+        if hi - lo < _PROBE_ARENA:
+            continue
+        mem = ctypes.string_at(lo, hi - lo)
+        base = _find_eval_tensors(mem, tensors, model, model_addr)
+        if base is None:
+            continue
+        # The glibc header of the chunk holding the array: its size field has
+        # the IS_MMAPPED bit and covers the requested arena.
+        for start in range(base // page * page, -1, -page):
+            size = struct.unpack_from("<Q", mem, start + 8)[0]
+            if size & 7 == 2 and _PROBE_ARENA < size - 16 < _PROBE_ARENA + 2 * page:
+                break
+        else:
+            continue
+        arena = lo + start + 16
+        out = {}
+        for k, t in enumerate(tensors):
+            ptr = struct.unpack_from("<Q", mem, base + 24 * k)[0]
+            if ptr and not t.is_constant and not t.is_variable:
+                out[t.index] = ptr - arena
+        del interp
+        return out
+    pytest.skip("could not locate TFLM's arena in this process's memory")
+
+
+def tflm_head_bytes(model: bytes, capfd) -> int:
+    """The head size TFLM's RecordingMicroAllocator reports for ``model``."""
+    runtime = probe_runtime()
+    capfd.readouterr()
+    interp = runtime.Interpreter.from_bytes(bytes(model), arena_size=_PROBE_ARENA)
+    interp.print_allocations()
+    out, err = capfd.readouterr()
+    m = re.search(r"Arena allocation head (\d+) bytes", out + err)
+    if m is None:
+        pytest.skip("the runtime printed no allocation report")
+    return int(m.group(1))
