@@ -152,7 +152,7 @@ def test_mbqm_broadcasts_per_channel():
 
 
 @settings(max_examples=300, deadline=None)
-@given(reals=st.lists(st.floats(-45, 35).map(lambda e: 2.0 ** e), min_size=1, max_size=6),
+@given(reals=st.lists(st.floats(-45, 30.99).map(lambda e: 2.0 ** e), min_size=1, max_size=6),
        rounding=st.sampled_from(fixedpoint.ROUNDING_MODES), seed=seeds)
 def test_channel_multiplier_equals_mbqm(reals, rounding, seed):
     """The Requantizer's precomputed MBQM (fixedpoint.ChannelMultiplier) is bit-identical to
@@ -189,9 +189,18 @@ def test_quantize_multiplier(real, expected):
 
 
 def test_quantize_multiplier_single_rounding_caps_shift_at_30():
-    assert quantize_multiplier(2.0 ** 31, "double") == (1 << 30, 32)
     assert quantize_multiplier(2.0 ** 31, "single") == (INT32_MAX, 30)
     assert quantize_multiplier(2.0 ** 29, "single") == (1 << 30, 30)
+
+
+def test_quantize_multiplier_refuses_what_no_requantization_can_apply():
+    """TFLM's double-rounding QuantizeMultiplier returns shifts above 31 for reals of 2^31
+    and more, which MultiplyByQuantizedMultiplier's left shift cannot apply (undefined in
+    C); NaN and inf have no multiplier at all. A model's prepare then fails, naming the op."""
+    assert quantize_multiplier(2.0 ** 31 - 2.0 ** 7, "double") == ((1 << 31) - (1 << 7), 31)
+    for real in (2.0 ** 31, 1e30, float("inf"), float("nan")):
+        with pytest.raises(fixedpoint.InvalidMultiplier):
+            quantize_multiplier(real, "double")
 
 
 @given(st.floats(2 ** -31, 2 ** 20))
