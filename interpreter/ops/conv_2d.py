@@ -19,64 +19,41 @@ import numpy as np
 from ..arith.float_math import float_output, has_nan
 from ..arith.matmul import accumulate_float32, exact_int_matmul
 from ..arith.requantize import requantizer
-from . import common
 from .base import Op
 from .operands import (
     Derived,
     accumulator_bound,
     accumulator_bound_16x8,
-    check_bias,
-    check_symmetric_filter,
     constant_data,
     conv_operands,
-    int8_output_stage,
-    int16_output_stage,
+    conv_stage,
+    conv_window,
     request_int4_scratch,
 )
 from .params import ConvParams
 from .registry import register
-from .window import PaddedImage, check_output_shape, compute_window
+from .window import PaddedImage
 
 
 @register("CONV_2D")
 class Conv2D(Op):
 
     def prepare(self) -> None:
-        input_, filter_, output, bias, dtype, activation = conv_operands(self)
-        opts = self.options
-
-        batches, in_h, in_w, in_depth = input_.shape
+        input_, filter_, _, bias, dtype, activation = conv_operands(self)
+        batches, _, _, in_depth = input_.shape
         out_depth, filter_h, filter_w, filter_depth = filter_.shape
         self.check(filter_depth >= 1 and in_depth % filter_depth == 0,
                    f"input depth {in_depth} is not a multiple of the filter depth {filter_depth}")
         groups = in_depth // filter_depth
         self.check(out_depth % groups == 0,
                    f"{out_depth} output channels cannot be split into {groups} groups")
-        window = compute_window(self, opts.padding, in_h, in_w, filter_h, filter_w,
-                                opts.stride_h, opts.stride_w,
-                                opts.dilation_h_factor, opts.dilation_w_factor)
-        check_output_shape(self, output, (batches, window.out_h, window.out_w, out_depth))
-
-        stage, float_range, input_offset = None, None, 0
+        window = conv_window(self, input_, filter_h, filter_w, out_depth)
         depth = filter_h * filter_w * filter_depth
-        if dtype == np.int8:
-            check_bias(self, bias, out_depth, np.int32)
-            check_symmetric_filter(self, filter_)
-            stage = int8_output_stage(self, input_, filter_, output, out_depth, channel_axis=0,
-                                      activation=activation,
-                                      acc_bound=accumulator_bound(depth, bias))
-            input_offset = -common.zero_point_of(input_)
-            request_int4_scratch(self, filter_)   # (ConvPrepare: after the quantization data)
-        elif dtype == np.int16:
-            check_bias(self, bias, out_depth, (np.int32, np.int64))
-            check_symmetric_filter(self, filter_)
-            stage = int16_output_stage(self, input_, filter_, output, out_depth, channel_axis=0,
-                                       activation=activation,
-                                       int64_acc=bias is None or bias.dtype == np.int64,
-                                       acc_bound=accumulator_bound_16x8(depth, bias))
-        else:
-            check_bias(self, bias, out_depth, np.float32)
-            float_range = common.activation_range_float(activation)
+        stage, float_range, input_offset = conv_stage(
+            self, dtype, input_, filter_, bias, channels=out_depth, channel_axis=0,
+            activation=activation, acc_bound=accumulator_bound(depth, bias),
+            acc_bound_16x8=accumulator_bound_16x8(depth, bias))
+        request_int4_scratch(self, filter_)   # (ConvPrepare: after the quantization data)
         self.params = ConvParams(
             dtype=dtype, window=window, batches=batches, in_depth=in_depth, out_depth=out_depth,
             input_offset=input_offset, stage=stage, float_range=float_range,

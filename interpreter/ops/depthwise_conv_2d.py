@@ -26,65 +26,46 @@ import numpy as np
 
 from ..arith.float_math import add_into, float_output, has_nan
 from ..arith.requantize import requantizer
-from . import common
 from .base import Op
 from .operands import (
     Derived,
     accumulator_bound,
-    check_bias,
-    check_symmetric_filter,
     constant_data,
     conv_operands,
-    int8_output_stage,
-    int16_output_stage,
+    conv_stage,
+    conv_window,
     request_int4_scratch,
 )
 from .params import ConvParams
 from .registry import register
-from .window import PaddedImage, check_output_shape, compute_window
+from .window import PaddedImage
 
 
 @register("DEPTHWISE_CONV_2D")
 class DepthwiseConv2D(Op):
 
     def prepare(self) -> None:
-        input_, filter_, output, bias, dtype, activation = conv_operands(self)
-        opts = self.options
-
-        batches, in_h, in_w, in_depth = input_.shape
+        input_, filter_, _, bias, dtype, activation = conv_operands(self)
+        batches, _, _, in_depth = input_.shape
         one, filter_h, filter_w, out_depth = filter_.shape
         self.check(one == 1, f"filter shape must be [1, h, w, channels], is {list(filter_.shape)}")
-        multiplier = int(opts.depth_multiplier)
+        multiplier = int(self.options.depth_multiplier)
         # The reference kernel trusts the option; a mismatch would read out of bounds.
         self.check(multiplier >= 1 and out_depth == in_depth * multiplier,
                    f"{out_depth} filter channels != input depth {in_depth} x depth_multiplier "
                    f"{multiplier}")
-        window = compute_window(self, opts.padding, in_h, in_w, filter_h, filter_w,
-                                opts.stride_h, opts.stride_w,
-                                opts.dilation_h_factor, opts.dilation_w_factor)
-        check_output_shape(self, output, (batches, window.out_h, window.out_w, out_depth))
-
-        stage, float_range, input_offset = None, None, 0
+        window = conv_window(self, input_, filter_h, filter_w, out_depth)
+        request_int4_scratch(self, filter_)   # (DepthwiseConvPrepare: before the rest)
         if dtype == np.int8:
-            request_int4_scratch(self, filter_)   # (DepthwiseConvPrepare: before the rest)
-            check_bias(self, bias, out_depth, np.int32)
-            check_symmetric_filter(self, filter_)
             filter_q = filter_.quantization
-            self.check(filter_q.scale.size == filter_q.zero_point.size,
+            self.check(filter_q is None or filter_q.scale.size == filter_q.zero_point.size,
                        f"filter has {filter_q.scale.size} scales but {filter_q.zero_point.size} "
                        "zero points")
-            stage = int8_output_stage(self, input_, filter_, output, out_depth, channel_axis=3,
-                                      activation=activation,
-                                      acc_bound=accumulator_bound(filter_h * filter_w, bias))
-            input_offset = -common.zero_point_of(input_)
-        elif dtype == np.int16:
-            check_bias(self, bias, out_depth, (np.int64,))
-            check_symmetric_filter(self, filter_)
-            stage = int16_output_stage(self, input_, filter_, output, out_depth, channel_axis=3,
-                                       activation=activation, int64_acc=True)
-        else:
-            check_bias(self, bias, out_depth, np.float32)
-            float_range = common.activation_range_float(activation)
+        # 16x8: TFLM reads the bias as int64, so only an int64 bias or none
+        stage, float_range, input_offset = conv_stage(
+            self, dtype, input_, filter_, bias, channels=out_depth, channel_axis=3,
+            activation=activation, acc_bound=accumulator_bound(filter_h * filter_w, bias),
+            bias_types_16x8=(np.int64,))
         self.params = ConvParams(
             dtype=dtype, window=window, batches=batches, in_depth=in_depth, out_depth=out_depth,
             input_offset=input_offset, stage=stage, float_range=float_range,

@@ -16,6 +16,7 @@ from ..parse.model import Tensor
 from . import common
 from .base import Op
 from .common import fused_activation
+from .window import Window, check_output_shape, compute_window
 
 
 def constant_data(tensor: Tensor | None) -> np.ndarray | None:
@@ -42,6 +43,43 @@ class Derived:
 
 
 # -- options and types -------------------------------------------------------
+
+def conv_window(op: Op, input_: Tensor, filter_h: int, filter_w: int, out_depth: int) -> Window:
+    """The window of CONV_2D / DEPTHWISE_CONV_2D from the op's options, with the output
+    shape it implies checked."""
+    opts = op.options
+    batches, in_h, in_w, _ = input_.shape
+    window = compute_window(op, opts.padding, in_h, in_w, filter_h, filter_w,
+                            opts.stride_h, opts.stride_w,
+                            opts.dilation_h_factor, opts.dilation_w_factor)
+    check_output_shape(op, op.outputs[0], (batches, window.out_h, window.out_w, out_depth))
+    return window
+
+
+def conv_stage(op: Op, dtype, input_: Tensor, filter_: Tensor, bias: Tensor | None, *,
+               channels: int, channel_axis: int, activation: int, acc_bound: int,
+               acc_bound_16x8: int = 0, bias_types_16x8=(np.int32, np.int64)):
+    """(output stage, float activation range, input offset) of CONV_2D and
+    DEPTHWISE_CONV_2D: int8 per-channel requantization of the int32 sums; 16x8 with an
+    int64 accumulator for an int64 bias or none (else TFLM's int32 one); float32 clamped
+    to the fused activation's range."""
+    output = op.outputs[0]
+    if dtype == np.int8:
+        check_bias(op, bias, channels, np.int32)
+        check_symmetric_filter(op, filter_)
+        stage = int8_output_stage(op, input_, filter_, output, channels, channel_axis,
+                                  activation, acc_bound)
+        return stage, None, -common.zero_point_of(input_)
+    if dtype == np.int16:
+        check_bias(op, bias, channels, bias_types_16x8)
+        check_symmetric_filter(op, filter_)
+        stage = int16_output_stage(op, input_, filter_, output, channels, channel_axis,
+                                   activation, int64_acc=bias is None or bias.dtype == np.int64,
+                                   acc_bound=acc_bound_16x8)
+        return stage, None, 0
+    check_bias(op, bias, channels, np.float32)
+    return None, common.activation_range_float(activation), 0
+
 
 def conv_operands(op: Op):
     """CONV_2D / DEPTHWISE_CONV_2D: (input, filter, output, bias or None, input dtype,

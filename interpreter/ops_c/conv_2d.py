@@ -17,6 +17,17 @@ from .kernel import CKernel
 CONV_VARIANTS = {0: "1x1", 1: "1xn", 2: "general"}
 
 
+def window_params(p, struct: str = "tnn_conv_params", **extra) -> StructArg:
+    """``tnn_conv_params`` (or ``tnn_dw_conv_params`` with ``ch_mult``) of a prepared
+    ``ConvParams``: the offsets (0 for 16x8), the window geometry, the activation range."""
+    w, stage = p.window, p.stage
+    return StructArg.of(
+        struct, input_offset=p.input_offset, output_offset=stage.zero_point, **extra,
+        stride=tile(w.stride_h, w.stride_w), padding=tile(w.pad_h, w.pad_w),
+        dilation=tile(w.dilation_h, w.dilation_w),
+        activation=activation(stage.act_min, stage.act_max))
+
+
 def per_channel_quant(stage) -> StructArg:
     """The per-channel requantization constants of an ``OutputStage``."""
     return StructArg.of("tnn_per_channel_quant_params",
@@ -30,14 +41,10 @@ class ConvolveCall(CKernel):
 
     def prepare_convolve(self, filter_ohwi: np.ndarray, bias: np.ndarray | None) -> None:
         p = self.params
-        w, stage = p.window, p.stage
         out_depth = filter_ohwi.shape[0]
-        self.op.check(stage.channels == out_depth, "per-channel multipliers do not match the filter")
-        self.conv_params = StructArg.of(
-            "tnn_conv_params", input_offset=p.input_offset, output_offset=stage.zero_point,
-            stride=tile(w.stride_h, w.stride_w), padding=tile(w.pad_h, w.pad_w),
-            dilation=tile(w.dilation_h, w.dilation_w),
-            activation=activation(stage.act_min, stage.act_max))
+        self.op.check(p.stage.channels == out_depth,
+                      "per-channel multipliers do not match the filter")
+        self.conv_params = window_params(p)
         self.filter = np.ascontiguousarray(filter_ohwi, dtype=np.int8)
         self.in_dims = dims(self.op.inputs[0].shape)
         self.filter_dims = dims(self.filter.shape)
@@ -72,8 +79,10 @@ class Conv2DKernel(ConvolveCall):
         self.prepare_convolve(self.params.filter, self.params.bias)
 
 
-@register_kernel("CONV_2D", backend="c")
-class Conv2DS16Kernel(CKernel):
+class WindowS16Kernel(CKernel):
+    """A 16x8 convolution kernel (constant weights, an int64 bias or none): FUNCTION
+    called with the params struct STRUCT."""
+    FUNCTION = STRUCT = ""
 
     @classmethod
     def accepts(cls, op) -> bool:
@@ -83,15 +92,19 @@ class Conv2DS16Kernel(CKernel):
     def prepare(self) -> None:
         self.variant = "s16"
 
+    def struct_fields(self) -> dict:
+        return {}
+
     def call(self) -> KernelCall:
-        p, stage, w = self.params, self.params.stage, self.params.window
-        return KernelCall("tnn_convolve_s16", (
-            StructArg.of("tnn_conv_params", input_offset=0, output_offset=0,
-                         stride=tile(w.stride_h, w.stride_w), padding=tile(w.pad_h, w.pad_w),
-                         dilation=tile(w.dilation_h, w.dilation_w),
-                         activation=activation(stage.act_min, stage.act_max)),
-            per_channel_quant(stage),
+        p = self.params
+        return KernelCall(self.FUNCTION, (
+            window_params(p, self.STRUCT, **self.struct_fields()), per_channel_quant(p.stage),
             dims(self.op.inputs[0].shape), TensorArg("input", 0, "int16_t"),
             dims(self.op.inputs[1].shape), ConstArg("filter", "int8_t", p.filter),
             None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
             dims(self.op.outputs[0].shape), TensorArg("output", 0, "int16_t")))
+
+
+@register_kernel("CONV_2D", backend="c")
+class Conv2DS16Kernel(WindowS16Kernel):
+    FUNCTION, STRUCT = "tnn_convolve_s16", "tnn_conv_params"

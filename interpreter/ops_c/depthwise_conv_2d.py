@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, tile
-from .conv_2d import ConvolveCall, per_channel_quant
-from .kernel import CKernel
+from .call import ConstArg, KernelCall, TensorArg, dims
+from .conv_2d import ConvolveCall, WindowS16Kernel, per_channel_quant, window_params
 
 DW_VARIANTS = {0: "3x3", 1: "mult1", 2: "general"}
 
@@ -36,8 +35,7 @@ class DepthwiseConv2DKernel(ConvolveCall):
         return p.in_depth == 1 and p.depth_multiplier > 1
 
     def prepare(self) -> None:
-        p = self.params
-        w, stage = p.window, p.stage
+        p, w = self.params, self.params.window
         self.as_convolution = self.is_convolution(p)
         if self.as_convolution:
             # [1, kh, kw, M] -> OHWI [M, kh, kw, 1]
@@ -46,12 +44,8 @@ class DepthwiseConv2DKernel(ConvolveCall):
             self.prepare_convolve(ohwi, p.bias)
             self.variant = "conv"
             return
-        self.op.check(stage.channels == p.out_depth, "per-channel multipliers do not match")
-        self.dw_params = StructArg.of(
-            "tnn_dw_conv_params", input_offset=p.input_offset, output_offset=stage.zero_point,
-            ch_mult=p.depth_multiplier, stride=tile(w.stride_h, w.stride_w),
-            padding=tile(w.pad_h, w.pad_w), dilation=tile(w.dilation_h, w.dilation_w),
-            activation=activation(stage.act_min, stage.act_max))
+        self.op.check(p.stage.channels == p.out_depth, "per-channel multipliers do not match")
+        self.dw_params = window_params(p, "tnn_dw_conv_params", ch_mult=p.depth_multiplier)
         self.in_dims = dims(self.op.inputs[0].shape)
         self.filter_dims = dims(self.op.inputs[1].shape)
         self.out_dims = dims(self.op.outputs[0].shape)
@@ -76,26 +70,8 @@ class DepthwiseConv2DKernel(ConvolveCall):
 
 
 @register_kernel("DEPTHWISE_CONV_2D", backend="c")
-class DepthwiseConv2DS16Kernel(CKernel):
+class DepthwiseConv2DS16Kernel(WindowS16Kernel):
+    FUNCTION, STRUCT = "tnn_depthwise_conv_s16", "tnn_dw_conv_params"
 
-    @classmethod
-    def accepts(cls, op) -> bool:
-        p = op.params
-        return p.dtype == np.int16 and p.constant_operands and p.stage.kind == "int64"
-
-    def prepare(self) -> None:
-        self.variant = "s16"
-
-    def call(self) -> KernelCall:
-        p, stage, w = self.params, self.params.stage, self.params.window
-        return KernelCall("tnn_depthwise_conv_s16", (
-            StructArg.of("tnn_dw_conv_params", input_offset=0, output_offset=0,
-                         ch_mult=p.depth_multiplier, stride=tile(w.stride_h, w.stride_w),
-                         padding=tile(w.pad_h, w.pad_w),
-                         dilation=tile(w.dilation_h, w.dilation_w),
-                         activation=activation(stage.act_min, stage.act_max)),
-            per_channel_quant(stage),
-            dims(self.op.inputs[0].shape), TensorArg("input", 0, "int16_t"),
-            dims(self.op.inputs[1].shape), ConstArg("filter", "int8_t", p.filter),
-            None if not p.has_bias else ConstArg("bias", "int64_t", p.bias),
-            dims(self.op.outputs[0].shape), TensorArg("output", 0, "int16_t")))
+    def struct_fields(self) -> dict:
+        return {"ch_mult": self.params.depth_multiplier}
