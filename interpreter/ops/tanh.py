@@ -54,7 +54,7 @@ class Tanh(UnaryOp):
             self.params = scaling.table(tanh_lut_int16)
         elif inp.dtype == np.int8:
             if self.config.semantics == "tflite":
-                self.params = float_lookup_table(inp, out, tanhf)
+                self.params = float_lookup_table(inp, out, tanhf, litert=True)
                 return
             scaling = Q4InputScaling.for_tensor(inp)
             rounding = self.config.rounding
