@@ -60,7 +60,7 @@ class BroadcastBinaryOp(Op):
     def prepare(self) -> None:
         self.check_io_count(2)
         in1, in2, out = self.input(0), self.input(1), self.outputs[0]
-        if in1.dtype != in2.dtype:
+        if not self.input_types_match(in1, in2):
             raise self.error(f"input types must match, got {in1.dtype} and {in2.dtype}")
         expected = BOOL if self.bool_output else in1.dtype
         if out.dtype != expected:
@@ -81,6 +81,10 @@ class BroadcastBinaryOp(Op):
                     () if self.bool_output else (("output", out),)):
                 require_per_tensor_quantization(self, t, role)
         self.prepare_typed(in1, in2, out)
+
+    def input_types_match(self, in1, in2) -> bool:
+        """The two inputs' types go together (by default: they are the same). Override."""
+        return in1.dtype == in2.dtype
 
     def prepare_typed(self, in1, in2, out) -> None:
         """Type-specific validation and precomputation. Override."""

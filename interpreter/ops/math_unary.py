@@ -73,7 +73,7 @@ from ..arith.lut import lut_lookup_int16, lut_populate_8bit, lut_populate_int16
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16, libm_unary
+from .elementwise_common import FLOAT32, INT8, INT16, UINT8, libm_unary
 from .params import LookupTable
 from .registry import register
 
@@ -94,7 +94,7 @@ class ElementwiseUnaryOp(Op):
     def prepare(self) -> None:
         inp, out = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
         self.dtype = inp.dtype
-        self.quantized = inp.dtype in (INT8, INT16) and not (
+        self.quantized = inp.dtype in (INT8, INT16, UINT8) and not (
             self.int16_may_be_unquantized and inp.dtype == INT16 and _unquantized(inp))
         if self.quantized:
             require_per_tensor_quantization(self, inp, "input")
