@@ -52,8 +52,9 @@ def lut_populate_8bit(transform: Callable[[np.ndarray], np.ndarray], q: np.ndarr
                           + (float)zp_out), lo, hi)
 
     (``round`` half away from zero). The conversion of a value outside int32 is
-    undefined in C: TFLM's build gives x86's INT32_MIN (so +inf maps to ``lo``),
-    LiteRT's (``saturate``, measured) saturates it (+inf maps to ``hi``).
+    undefined in C: TFLM's build gives x86's INT32_MIN (so +inf maps to ``lo``), and
+    so does LiteRT's uint8 table; LiteRT's int8 table saturates it (``saturate``:
+    +inf maps to ``hi``; both measured).
     ``transform`` maps a float32 array to a float32 array.
     """
     s_in, s_out = np.float32(input_scale), np.float32(output_scale)

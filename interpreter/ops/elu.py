@@ -28,12 +28,12 @@ from .registry import register
 
 def float_lookup_table(inp, out, transform, litert: bool = False) -> LookupTable:
     """TFLM's int8 ``PopulateLookupTable`` (``litert``: LiteRT's ``LUTPopulate<int8_t /
-    uint8_t>``, uint8 too, whose out-of-range values saturate): dequantize, ``transform``
-    in float32, requantize (``arith.lut.lut_populate_8bit``). ``transform`` maps a
-    float32 array to a float32 array.
+    uint8_t>``, uint8 too; its int8 entries saturate where they overflow int32):
+    dequantize, ``transform`` in float32, requantize (``arith.lut.lut_populate_8bit``).
+    ``transform`` maps a float32 array to a float32 array.
     """
     args = (scale_of(inp), zero_point_of(inp), scale_of(out), zero_point_of(out),
-            *INT_RANGES[inp.dtype], litert)
+            *INT_RANGES[inp.dtype], litert and inp.dtype == np.int8)
     return LookupTable.tabulate(inp.dtype, lambda q: lut_populate_8bit(transform, q, *args))
 
 

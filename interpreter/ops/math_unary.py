@@ -185,7 +185,7 @@ def litert_lookup_table(inp, out, transform) -> LookupTable:
         lut = lut_populate_int16(transform, *args)
         return LookupTable.tabulate(np.int16, lambda x: lut_lookup_int16(x, lut))
     return LookupTable.tabulate(inp.dtype, lambda q: lut_populate_8bit(
-        transform, q, *args, *INT_RANGES[inp.dtype], saturate=True))
+        transform, q, *args, *INT_RANGES[inp.dtype], saturate=inp.dtype == INT8))
 
 
 class _TableUnary(_FloatUnary):
