@@ -26,7 +26,6 @@ from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import (
     T,
-    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
     assert_tflm_refuses,
