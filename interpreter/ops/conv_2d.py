@@ -26,6 +26,7 @@ from .operands import (
     accumulator_bound,
     accumulator_bound_16x8,
     check_bias,
+    check_litert_16x8_bias,
     check_symmetric_filter,
     constant_data,
     conv_operands,
@@ -69,6 +70,8 @@ class Conv2D(Op):
             request_int4_scratch(self, filter_)   # (ConvPrepare: after the quantization data)
         elif dtype == np.int16:
             check_bias(self, bias, out_depth, (np.int32, np.int64))
+            if self.tflite:
+                check_litert_16x8_bias(self, bias)
             check_symmetric_filter(self, filter_)
             stage = int16_output_stage(self, input_, filter_, output, out_depth, channel_axis=0,
                                        activation=activation,
