@@ -110,9 +110,11 @@ def gen_lut_int16(func: Callable[[np.ndarray], np.ndarray], input_min: float, in
         entries = np.clip(sample - bias, f32(INT16_MIN), f32(INT16_MAX))
         last = np.clip(round_half_away(call(np.array([hi], dtype=np.float32)) * scaling_inv),
                        f32(INT16_MIN), f32(INT16_MAX))
-    # static_cast<int16_t> of an in-range (clamped) float; NaN does not occur for the
-    # functions TFLM tabulates
-    return np.concatenate([entries, last]).astype(np.int64)
+    # static_cast<int16_t> of an in-range (clamped) float. NaN passes the clamp (an infinite
+    # sample minus an infinite bias, in LiteRT's tables of EXP for large inputs): x86
+    # converts it to 0x80000000, whose low 16 bits are 0
+    table = np.concatenate([entries, last])
+    return np.where(np.isnan(table), f32(0), table).astype(np.int64)
 
 
 def lut_lookup_int16(value, lut: np.ndarray) -> np.ndarray:
