@@ -79,7 +79,8 @@ UNREPRODUCIBLE: dict[tuple[str, str], tuple[str, str]] = {
         "litert",
         "LiteRT's integer SVDF reads the state and the time weights as int16 "
         "(reference_ops::EvalIntegerSVDF), past the end of int8 buffers: its outputs changed "
-        "between probe runs"),
+        "between probe runs; semantics=\"tflite\" refuses it, naming the reason "
+        "(tests/ops/test_svdf.py::test_tflite_refuses_int8_state_tflm_flavor_runs_it)"),
 }
 
 #: Rows where TFLM runs the type and this interpreter refuses it (or computes other
@@ -101,10 +102,12 @@ BY_DESIGN: dict[tuple[str, str], str] = {
         "buffer), so its result depends on what follows the bias in the file; LiteRT refuses "
         "an int32 bias here, and so does this interpreter"),
     ("TRANSPOSE_CONV", "int16 (int32 bias)"): (
-        "not a gap: TFLM's (and LiteRT's) 16x8 kernel reads the int32 bias as int64 "
-        "(measured: channel 0 gets the two int32 values as one int64, channel 1 the bytes "
-        "after the buffer), so its result depends on what follows the bias in the file; this "
-        "interpreter refuses an int32 bias here"),
+        "not a gap: TFLM's 16x8 kernel (and LiteRT's, unless the options say "
+        "quantized_bias_type INT32) reads the int32 bias as int64 (measured: channel 0 gets "
+        "the two int32 values as one int64, channel 1 the bytes after the buffer), so its "
+        "result depends on what follows the bias in the file; this interpreter refuses an "
+        "int32 bias here (semantics=\"tflite\" runs it with quantized_bias_type INT32, as "
+        "LiteRT does: tests/ops/test_convolutions.py)"),
 }
 
 #: More about a row: differences from LiteRT and where they come from.
@@ -119,14 +122,21 @@ NOTES: dict[tuple[str, str], str] = {
         "requantizes to the output scale; semantics=\"tflite\" does not implement LiteRT's "
         "RELU6"),
     ("CONV_2D", "int16 (int32 bias)"): (
-        "LiteRT's reference 16x8 CONV_2D reads an int32 bias as int64 (measured: outputs "
-        "saturate; with the same values in an int64 bias it agrees with TFLM)"),
+        "LiteRT's reference 16x8 CONV_2D reads an int32 bias as int64 unless the options say "
+        "quantized_bias_type INT32 (measured: outputs saturate; with the same values in an "
+        "int64 bias it agrees with TFLM): past the end of the buffer, so semantics=\"tflite\" "
+        "refuses it; with quantized_bias_type INT32 LiteRT computes TFLM's bytes, and so "
+        "does semantics=\"tflite\" (tests/ops/test_convolutions.py)"),
     ("FULLY_CONNECTED", "int16 (int32 bias)"): (
-        "LiteRT's reference 16x8 FULLY_CONNECTED reads an int32 bias as int64 (measured: "
-        "outputs saturate), so semantics=\"tflite\" refuses it"),
+        "LiteRT's reference 16x8 FULLY_CONNECTED reads an int32 bias as int64 unless the "
+        "options say quantized_bias_type INT32 (measured: outputs saturate), so "
+        "semantics=\"tflite\" refuses it; with quantized_bias_type INT32 it runs it as LiteRT "
+        "does (tests/ops/test_fully_connected.py)"),
     ("UNIDIRECTIONAL_SEQUENCE_LSTM", "float32"): (
-        "LiteRT's float LSTM sums each gate in another order: last-bit differences "
-        "(tests/ops/test_lstm.py::test_float_vs_litert_differs_only_by_rounding)"),
+        "LiteRT's float LSTM takes its gates' matrix products from Eigen's vectorized GEMV / "
+        "GEMM and its sigmoid and tanh from Eigen's vectorized approximations: last-bit "
+        "differences, not reproduced (semantics=\"tflite\" runs TFLM's float arithmetic; "
+        "tests/ops/test_lstm.py::test_float_litert_activations_are_not_libm)"),
 }
 
 #: the table's note for a row where TFLM runs the type and this interpreter does not

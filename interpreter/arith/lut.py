@@ -1,4 +1,9 @@
-"""TFLM's generated int16 lookup tables and their interpolation.
+"""TFLM's (and LiteRT's) generated lookup tables, and the int16 tables' interpolation.
+
+``lut_populate_8bit`` is the 256-entry table of an int8 or uint8 function
+(TFLM's ``PopulateLookupTable``, LiteRT's ``LUTPopulate<int8_t / uint8_t>``): each
+input value dequantized, transformed and requantized in float32. The rest of this
+module is about the interpolated int16 tables.
 
 Some int16 kernels (SOFTMAX's exponential and reciprocal) evaluate a
 function through a table that ``Prepare`` fills with ``gen_lut`` and that
@@ -29,11 +34,51 @@ from collections.abc import Callable
 import numpy as np
 
 from .fixedpoint import round_half_away
+from .float_math import float_to_int32
 from .gemmlowp import count_leading_zeros_u32, wrap_int16
 
 INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
 INT16_LUT_STEPS = 512          # steps of an int16-input table
 INT16_LUT_SIZE = INT16_LUT_STEPS + 1
+
+
+def lut_populate_8bit(transform: Callable[[np.ndarray], np.ndarray], q: np.ndarray,
+                      input_scale: float, input_zero_point: int, output_scale: float,
+                      output_zero_point: int, lo: int, hi: int,
+                      saturate: bool = False) -> np.ndarray:
+    """The table entry of each 8-bit input value ``q`` (int64), in float32 as in C::
+
+        y = clamp((int32)(round(transform(s_in * (float)(q - zp_in)) * (1 / s_out))
+                          + (float)zp_out), lo, hi)
+
+    (``round`` half away from zero). The conversion of a value outside int32 is
+    undefined in C: TFLM's build gives x86's INT32_MIN (so +inf maps to ``lo``), and
+    so does LiteRT's uint8 table; LiteRT's int8 table saturates it (``saturate``:
+    +inf maps to ``hi``; both measured).
+    ``transform`` maps a float32 array to a float32 array.
+    """
+    s_in, s_out = np.float32(input_scale), np.float32(output_scale)
+    inverse_scale = np.float32(1) / s_out
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        dequantized = s_in * (np.asarray(q, np.int64) - input_zero_point).astype(np.float32)
+        rescaled = round_half_away(transform(dequantized) * inverse_scale)
+        shifted = rescaled + np.float32(output_zero_point)
+        quantized = float_to_int32(np.clip(shifted, lo, hi) if saturate else shifted)
+    return np.clip(quantized, lo, hi)
+
+
+def lut_populate_int16(transform: Callable[[np.ndarray], np.ndarray], input_scale: float,
+                       input_zero_point: int, output_scale: float,
+                       output_zero_point: int) -> np.ndarray:
+    """LiteRT's ``LUTPopulate<int16_t>`` (float32): ``gen_lut_int16`` over the real ranges
+    the input and output types span. The output zero point takes no part in the lookup
+    (LiteRT requires it to be 0 for int16)."""
+    f32 = np.float32
+    s_in, s_out = f32(input_scale), f32(output_scale)
+    return gen_lut_int16(transform, s_in * f32(INT16_MIN - input_zero_point),
+                         s_in * f32(INT16_MAX - input_zero_point),
+                         s_out * f32(INT16_MIN - output_zero_point),
+                         s_out * f32(INT16_MAX - output_zero_point))
 
 
 def gen_lut_int16(func: Callable[[np.ndarray], np.ndarray], input_min: float, input_max: float,
@@ -65,9 +110,11 @@ def gen_lut_int16(func: Callable[[np.ndarray], np.ndarray], input_min: float, in
         entries = np.clip(sample - bias, f32(INT16_MIN), f32(INT16_MAX))
         last = np.clip(round_half_away(call(np.array([hi], dtype=np.float32)) * scaling_inv),
                        f32(INT16_MIN), f32(INT16_MAX))
-    # static_cast<int16_t> of an in-range (clamped) float; NaN does not occur for the
-    # functions TFLM tabulates
-    return np.concatenate([entries, last]).astype(np.int64)
+    # static_cast<int16_t> of an in-range (clamped) float. NaN passes the clamp (an infinite
+    # sample minus an infinite bias, in LiteRT's tables of EXP for large inputs): x86
+    # converts it to 0x80000000, whose low 16 bits are 0
+    table = np.concatenate([entries, last])
+    return np.where(np.isnan(table), f32(0), table).astype(np.int64)
 
 
 def lut_lookup_int16(value, lut: np.ndarray) -> np.ndarray:

@@ -29,6 +29,10 @@ starts from the *offset* (``-zp_in``) rescaled rather than from zero, so
 every output carries one extra ``-zp_in`` input step. This is what TFLM
 computes (the tests pin it with non-zero zero points). An output
 multiplier of 1 or more makes TFLM abort; here it is a ModelError.
+
+``semantics="tflite"``, int32 (TFLM refuses it): LiteRT's ``AddN`` adds the inputs
+with int32 wrap-around (no activation clamp), in any grouping of its threads: a
+wrapping sum does not depend on it.
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ from ..arith.float_math import add_into, has_nan
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8
+from .elementwise_common import FLOAT32, INT8, INT32
 from .registry import register
 
 LEFT_SHIFT = 20
@@ -64,7 +68,7 @@ class AddN(Op):
                    f"output shape {out.shape} does not match input shape {first.shape}")
         self.dtype = first.dtype
         self.saturating_chain = self.dtype == FLOAT32 and self.config.semantics == "tflite"
-        if self.dtype == FLOAT32:
+        if self.dtype in self.flavor_types((FLOAT32,), (INT32,)):
             return
         if self.dtype != INT8:
             raise self.unsupported(f"type {self.dtype} is not supported (TFLM supports "
@@ -99,6 +103,9 @@ class AddN(Op):
                 for x in inputs:
                     add_into(total, x.reshape(out.shape), keep_nan)
             out[...] = total
+            return
+        if self.dtype == INT32:
+            out[...] = wrap_int32(sum(x.reshape(out.shape).astype(np.int64) for x in inputs))
             return
         acc = np.full(out.size, self.initial, dtype=np.int64)
         for x in inputs:

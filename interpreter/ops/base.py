@@ -101,6 +101,17 @@ class Op:
         return len(self.scratch_sizes) - 1
 
     @property
+    def tflite(self) -> bool:
+        """The op follows LiteRT's reference kernels (``semantics="tflite"``)."""
+        return self.config.semantics == "tflite"
+
+    def flavor_types(self, types, tflite_types=()) -> tuple:
+        """``types``, plus ``tflite_types`` under ``semantics="tflite"``: the types
+        LiteRT's reference kernel runs and TFLM's refuses (the TFLM flavor keeps
+        refusing them)."""
+        return tuple(types) + (tuple(tflite_types) if self.tflite else ())
+
+    @property
     def where(self) -> str:
         return f"{self.node.op_name} (operator {self.node.index})"
 

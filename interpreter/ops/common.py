@@ -37,6 +37,7 @@ INT_RANGES = {
     np.dtype(np.uint8): (0, 255),
     np.dtype(np.int16): (-32768, 32767),
     np.dtype(np.int32): (-(1 << 31), (1 << 31) - 1),
+    np.dtype(np.int64): (-(1 << 63), (1 << 63) - 1),
 }
 
 

@@ -14,8 +14,15 @@ aborts unless each input scale is in (0, 1).
 int16 GREATER: the runtime's Prepare fills these parameters for int8 only,
 so its int16 kernel reads uninitialized memory and its answers vary from
 run to run. Here int16 is rescaled like int8 (what the kernel source
-intends). LiteRT compares the raw int16 values instead, and so does this op
-under ``semantics="tflite"``.
+intends).
+
+``semantics="tflite"`` (LiteRT's ``comparisons.cc``) also runs uint8 and int16
+(TFLM refuses them, GREATER int16 aside). uint8 is rescaled as int8 is. int16:
+GREATER, GREATER_EQUAL, LESS and LESS_EQUAL compare the raw values; EQUAL and
+NOT_EQUAL rescale inputs that carry quantization, and EQUAL compares
+unquantized ones raw (NOT_EQUAL then writes no output at all: refused here).
+As in TFLM, the scales must be in (0, 1): LiteRT aborts on a scale of 0 or 1
+and shifts by a negative count (undefined) above 1.
 """
 from __future__ import annotations
 
@@ -25,25 +32,42 @@ import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier
 from .common import scale_of, zero_point_of
-from .elementwise_common import QUANTIZED, BroadcastBinaryOp
+from .elementwise import require_per_tensor_quantization
+from .elementwise_common import INT16, QUANTIZED, BroadcastBinaryOp
 from .registry import register
 
 LEFT_SHIFT = 8
 _BASE_TYPES = (np.float32, np.int32, np.int64, np.int8)
 
 
+def _quantized(tensor) -> bool:
+    q = tensor.quantization
+    return q is not None and q.scale.size > 0
+
+
 class _Comparison(BroadcastBinaryOp):
     bool_output = True
     supported = _BASE_TYPES
+    tflite_supported = (np.uint8, np.int16)
+    quantized_needs_params = False     # checked in prepare_typed, where they are used
     compare = staticmethod(operator.eq)
+    #: LiteRT's int16 kernel: "raw" compares raw values; "quantized" rescales quantized
+    #: inputs and compares unquantized ones raw; "quantized only" writes nothing for
+    #: unquantized ones
+    litert_int16 = "raw"
 
     def prepare_typed(self, in1, in2, out) -> None:
-        self.rescaled = in1.dtype in QUANTIZED and not (
-            self.config.semantics == "tflite" and in1.dtype == np.int16)
+        self.rescaled = in1.dtype in QUANTIZED
+        if self.tflite and in1.dtype == INT16:
+            self.rescaled = self.litert_int16 != "raw" and _quantized(in1)
+            if self.litert_int16 == "quantized only" and not _quantized(in1):
+                raise self.unsupported("int16 inputs without quantization: LiteRT's kernel "
+                                       "writes no output for them")
         if not self.rescaled:
             return
         self.rescale = []
         for i, t in enumerate((in1, in2)):
+            require_per_tensor_quantization(self, t, f"input {i + 1}")
             m, shift = self.multiplier_below_one(scale_of(t), f"input {i + 1} scale")
             self.rescale.append((zero_point_of(t), m, shift))
 
@@ -62,17 +86,20 @@ class _Comparison(BroadcastBinaryOp):
 class Equal(_Comparison):
     supported = _BASE_TYPES + (np.bool_,)
     compare = staticmethod(operator.eq)
+    litert_int16 = "quantized"
 
 
 @register("NOT_EQUAL")
 class NotEqual(_Comparison):
     supported = _BASE_TYPES + (np.bool_,)
     compare = staticmethod(operator.ne)
+    litert_int16 = "quantized only"
 
 
 @register("GREATER")
 class Greater(_Comparison):
     supported = _BASE_TYPES + (np.int16,)
+    tflite_supported = (np.uint8,)
     compare = staticmethod(operator.gt)
 
 

@@ -56,6 +56,22 @@ refused in prepare.
 
 The eleven scratch buffers TFLM asks for in prepare are requested with the
 same sizes and order, so the arena plan matches TFLM's.
+
+``semantics="tflite"`` (LiteRT's ``detection_postprocess.cc``): its box check only fails
+on ``ymin > ymax`` or ``xmin > xmax``: it runs empty boxes (``ymin == ymax``), which TFLM
+refuses (their IoU is 0). Its fast NMS puts class ``c`` of the i-th selected box in slot
+``max_classes_per_detection * i + c`` and counts boxes in ``num_detections`` (TFLM:
+``k * (i * k + c) + c`` and boxes times ``k``). LiteRT resizes the four outputs to
+``[1, max_detections * max_classes_per_detection(, 4)]`` and ``[1]``; this interpreter
+keeps the model's shapes, so it gives LiteRT's bytes on models declaring those. It also
+runs uint8 box encodings and class predictions (TFLM
+refuses them), dequantized as LiteRT's kernel does before the float arithmetic above:
+boxes and anchors (uint8 with uint8 boxes, as LiteRT reads them) as
+``(float(q) - float(zp)) * scale`` in float32 (a tensor without quantization has
+scale 0 and zero point 0 there); the scores with LiteRT's x86 build of
+``optimized_ops::Dequantize`` (its NEON code through the SSE translation): in blocks
+of 8 over the whole flattened tensor ``float(q) * scale + (float)(-zp * (double)scale)``
+in float32, the last ``N mod 8`` as ``(float)((double)scale * (q - zp))``.
 """
 from __future__ import annotations
 
@@ -67,10 +83,12 @@ import numpy as np
 from flatbuffers import flexbuffers
 
 from .base import Op
+from .layout_common import quant_params
 from .registry import register
 
 CUSTOM_CODE = "TFLite_Detection_PostProcess"
 F32 = np.dtype(np.float32)
+U8 = np.dtype(np.uint8)
 #: TFLM's kNumDetectionsPerClass, when the option is absent
 DEFAULT_DETECTIONS_PER_CLASS = 100
 #: the most arena scratch this op may ask for: TFLM computes the sizes in int,
@@ -297,6 +315,33 @@ def decode_boxes(enc: np.ndarray, anchors: np.ndarray, scales: tuple[float, ...]
                          ycenter + half_h, xcenter + half_w], axis=1)
 
 
+def quantization(op: Op, tensor, what: str) -> tuple[np.float32, int]:
+    """A uint8 input's (float32 scale, zero point), which LiteRT dequantizes with: (0, 0)
+    without quantization, as LiteRT's tensor parameters are then."""
+    q = tensor.quantization
+    if q is not None and q.scale.size > 1:
+        raise op.unsupported(f"{what} of type uint8 with per-channel quantization")
+    scale, zero_point = quant_params(tensor)
+    return np.float32(scale), zero_point
+
+
+def dequantize_box(q: np.ndarray, scale: np.float32, zero_point: int) -> np.ndarray:
+    """LiteRT's ``Dequantizer``: ``(float(q) - float(zp)) * scale``, in float32."""
+    return (q.astype(np.float32) - np.float32(zero_point)) * scale
+
+
+def dequantize_scores(q: np.ndarray, scale: np.float32, zero_point: int) -> np.ndarray:
+    """LiteRT's uint8 ``optimized_ops::Dequantize`` as its x86 build runs it: 8-wide
+    blocks ``float(q) * scale + (float)(-zp * (double)scale)`` in float32 (no fused
+    multiply-add), then the scalar tail ``(float)((double)scale * (q - zp))``."""
+    flat = q.reshape(-1).astype(np.int64)
+    body = flat.size - flat.size % 8
+    offset = np.float32(-zero_point * np.float64(scale))
+    head = flat[:body].astype(np.float32) * scale + offset
+    tail = (np.float64(scale) * (flat[body:] - zero_point)).astype(np.float32)
+    return np.concatenate([head, tail]).reshape(q.shape)
+
+
 def _max(a, b):
     return np.where(a < b, b, a)          # std::max<float>(a, b)
 
@@ -345,10 +390,16 @@ class DetectionPostprocess(Op):
         boxes, scores, anchors = self.input(0), self.input(1), self.input(2)
         for t, what in ((boxes, "box encodings"), (scores, "class predictions"),
                         (anchors, "anchors")):
-            if t.dtype != F32:
+            if t.dtype not in self.flavor_types((F32,), (U8,)):
                 raise self.unsupported(
                     f"{what} of type {t.dtype} are not supported: TFLM's kernel decodes "
                     "float32 only (its invoke fails on quantized inputs)")
+        if anchors.dtype != boxes.dtype:
+            raise self.unsupported(f"anchors of type {anchors.dtype} with box encodings of type "
+                                   f"{boxes.dtype}: LiteRT reads the anchors as the boxes' type")
+        self.dequantize = [quantization(self, t, what) if t.dtype == U8 else None
+                           for t, what in ((boxes, "box encodings"), (scores, "class predictions"),
+                                           (anchors, "anchors"))]
         self.check(len(boxes.shape) == 3, f"box encodings must have rank 3, have shape {boxes.shape}")
         self.check(len(scores.shape) == 3,
                    f"class predictions must have rank 3, have shape {scores.shape}")
@@ -418,15 +469,27 @@ class DetectionPostprocess(Op):
     # -- eval ----------------------------------------------------------------
     def eval(self, inputs, outputs, scratch) -> None:
         nb = self.num_boxes
+        boxes_q, scores_q, anchors_q = self.dequantize
         enc = inputs[0].reshape(nb, self.encoding_size)[:, :4]
-        decoded = decode_boxes(enc, inputs[2].reshape(nb, 4), self.scales)
-        # ValidateBoxes, run by the first NMS of either mode (before any output).
-        bad = (decoded[:, 0] >= decoded[:, 2]) | (decoded[:, 1] >= decoded[:, 3])
+        anchors = inputs[2].reshape(nb, 4)
+        if boxes_q is not None:
+            enc, anchors = dequantize_box(enc, *boxes_q), dequantize_box(anchors, *anchors_q)
+        decoded = decode_boxes(enc, anchors, self.scales)
+        # ValidateBoxes, run by the first NMS of either mode (before any output); LiteRT's
+        # accepts empty boxes (ymin == ymax), TFLM's does not
+        if self.tflite:
+            bad = (decoded[:, 0] > decoded[:, 2]) | (decoded[:, 1] > decoded[:, 3])
+        else:
+            bad = (decoded[:, 0] >= decoded[:, 2]) | (decoded[:, 1] >= decoded[:, 3])
         if bad.any():
             i = int(np.nonzero(bad)[0][0])
-            raise self.error(f"decoded box {i} {decoded[i].tolist()} has ymin >= ymax or "
-                             "xmin >= xmax (TFLM's invoke fails)")
-        scores = inputs[1].reshape(nb, self.label_offset + self.num_classes)[:, self.label_offset:]
+            raise self.error(f"decoded box {i} {decoded[i].tolist()} has ymin > ymax or "
+                             "xmin > xmax (ymin >= ymax or xmin >= xmax for TFLM): the "
+                             "runtime's invoke fails")
+        scores = inputs[1]
+        if scores_q is not None:
+            scores = dequantize_scores(scores, *scores_q)
+        scores = scores.reshape(nb, self.label_offset + self.num_classes)[:, self.label_offset:]
         if self.regular:
             self._regular(decoded, scores, outputs)
         else:
@@ -461,10 +524,12 @@ class DetectionPostprocess(Op):
         best = scores[np.arange(self.num_boxes), classes[:, 0]]
         selected = np.asarray(self._nms(decoded, best, self.max_detections), np.int64)
         n = selected.size
-        # TFLM's output counter advances inside the class loop (see the module doc).
         i = np.repeat(np.arange(n), k)
         col = np.tile(np.arange(k), n)
-        slots = k * (i * k + col) + col
+        if self.tflite:     # LiteRT: box i's classes from slot max_classes_per_detection * i
+            slots = self.opts["max_classes_per_detection"] * i + col
+        else:               # TFLM's output counter advances inside the class loop
+            slots = k * (i * k + col) + col
         past = slots >= min(self.slots)
         if past.any():
             raise self.error(
@@ -476,7 +541,7 @@ class DetectionPostprocess(Op):
         _box_slots(outputs[0])[slots] = decoded[anchor]
         outputs[1].reshape(-1)[slots] = cls
         outputs[2].reshape(-1)[slots] = scores[anchor, cls]
-        outputs[3].reshape(-1)[0] = n * k
+        outputs[3].reshape(-1)[0] = n if self.tflite else n * k
 
     def _regular(self, decoded, scores, outputs) -> None:
         # TFLM merges each class's selections into the running top max_detections

@@ -21,6 +21,16 @@ same ``DivElementwise``.
 FLOOR_DIV float32: ``floor((double)a / (double)b)`` rounded to float32;
 TFLM fails to invoke if any divisor is 0. FLOOR_MOD float32:
 ``r = fmodf(a, b)``, plus ``b`` when ``r != 0`` and its sign differs from b's.
+
+``semantics="tflite"`` also runs what TFLM refuses and LiteRT's reference kernels
+run: DIV int16 and uint8 (``DivElementwise`` as for int8; LiteRT refuses a divisor
+equal to its zero point at invoke), FLOOR_DIV int8 / int16 / int32 and FLOOR_MOD
+int8 / int16 / int32 / int64 on the raw values (quantization ignored): the floored
+quotient (exact: ``floor((double)a / b)`` cannot round across an integer for 32-bit
+values) converted back with wrap-around (int32 ``INT32_MIN / -1`` gives
+``INT32_MIN``), and the floored remainder; a zero divisor fails the invoke, and so
+does FLOOR_MOD's ``INT_MIN % -1`` in int32 / int64, which kills LiteRT's process
+(SIGFPE, measured).
 """
 from __future__ import annotations
 
@@ -44,7 +54,7 @@ from .common import (
     zero_point_of,
 )
 from .elementwise import activation_range_int32
-from .elementwise_common import FLOAT32, INT32, BroadcastBinaryOp
+from .elementwise_common import FLOAT32, INT32, INT64, BroadcastBinaryOp
 from .registry import register
 
 
@@ -76,6 +86,7 @@ def _c_rounding_divide_by_pot(x: np.ndarray, exponent: np.ndarray) -> np.ndarray
 @register("DIV")
 class Div(BroadcastBinaryOp):
     supported = (np.float32, np.int32, np.int8)
+    tflite_supported = (np.int16, np.uint8)
 
     def prepare_typed(self, in1, in2, out) -> None:
         activation = fused_activation(self)
@@ -134,11 +145,26 @@ class Div(BroadcastBinaryOp):
         return np.clip(y + self.zps[2], self.act_min, self.act_max)
 
 
-@register("FLOOR_DIV")
-class FloorDiv(BroadcastBinaryOp):
+class _FloorOp(BroadcastBinaryOp):
     supported = (np.float32,)
+    quantized_needs_params = False      # integers are divided raw
+
+    def integer_divisors(self, x1, x2):
+        """The inputs as int64, broadcast; refuses what fails LiteRT's invoke."""
+        a, b = np.broadcast_arrays(x1.astype(np.int64), x2.astype(np.int64))
+        if np.any(x2 == 0):
+            raise self.error("division by 0 (LiteRT fails to invoke)")
+        return a, b
+
+
+@register("FLOOR_DIV")
+class FloorDiv(_FloorOp):
+    tflite_supported = (np.int8, np.int16, np.int32)
 
     def compute(self, x1, x2):
+        if self.dtype != FLOAT32:
+            a, b = self.integer_divisors(x1, x2)
+            return np.floor_divide(a, b).astype(self.dtype)   # wraps (INT_MIN / -1)
         if np.any(x2 == 0):
             raise self.error("division by 0 (TFLM fails to invoke)")
         with np.errstate(all="ignore"):
@@ -146,10 +172,17 @@ class FloorDiv(BroadcastBinaryOp):
 
 
 @register("FLOOR_MOD")
-class FloorMod(BroadcastBinaryOp):
-    supported = (np.float32,)
+class FloorMod(_FloorOp):
+    tflite_supported = (np.int8, np.int16, np.int32, np.int64)
 
     def compute(self, x1, x2):
+        if self.dtype != FLOAT32:
+            a, b = self.integer_divisors(x1, x2)
+            if self.dtype in (INT32, INT64) and np.any(
+                    (a == np.iinfo(self.dtype).min) & (b == -1)):
+                raise self.error(f"{self.dtype} minimum modulo -1: LiteRT's process dies "
+                                 "of SIGFPE here")
+            return np.mod(a, b).astype(self.dtype)
         with np.errstate(all="ignore"):
             r = np.fmod(x1, x2)
             return np.where((r != 0) & ((x2 < 0) != (r < 0)), r + x2, r)

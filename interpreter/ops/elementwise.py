@@ -28,6 +28,7 @@ from .common import (
 )
 
 QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
+UINT8, INT64 = np.dtype(np.uint8), np.dtype(np.int64)
 
 
 def fused_activation_field(options) -> int:
@@ -37,9 +38,10 @@ def fused_activation_field(options) -> int:
     return int(options.get("fused_activation_function", ACT_NONE))
 
 
-def activation_range_int32(activation: int) -> tuple[int, int]:
-    """CalculateActivationRange<int32_t>; TANH and SIGN_BIT get the full range, as in TFLM."""
-    lowest, highest = INT_RANGES[np.dtype(np.int32)]
+def activation_range_int32(activation: int, dtype=np.int32) -> tuple[int, int]:
+    """CalculateActivationRange<int32_t> (``dtype`` int64: <int64_t>); TANH and SIGN_BIT
+    get the full range, as in TFLM."""
+    lowest, highest = INT_RANGES[np.dtype(dtype)]
     if activation == ACT_RELU:
         return 0, highest
     if activation == ACT_RELU6:
@@ -83,6 +85,11 @@ class BinaryElementwiseOp(Op):
     Subclasses provide ``prepare_quantized`` / ``eval_quantized`` (int8,
     int16) and ``apply_float`` / ``apply_int32`` (the raw arithmetic before
     the activation clamp).
+
+    ``semantics="tflite"`` also runs what LiteRT's reference kernels run and TFLM
+    refuses: uint8, quantized as int8 is (the same arithmetic, clamped to
+    [0, 255]), and int64, which wraps as int32 does and is then clamped to the
+    activation's range (``CalculateActivationRange<int64_t>``).
     """
 
     #: TFLM's int32 ADD ignores the fused activation (add.cc sets the full int32 range)
@@ -97,7 +104,7 @@ class BinaryElementwiseOp(Op):
         broadcast_output_shape(self, in1.shape, in2.shape, out.shape)
         self.activation = fused_activation(self)
         self.dtype = out.dtype
-        if out.dtype in QUANTIZED_TYPES:
+        if out.dtype in self.flavor_types(QUANTIZED_TYPES, (UINT8,)):
             for role, t in (("input 1", in1), ("input 2", in2), ("output", out)):
                 require_per_tensor_quantization(self, t, role)
             self.act_min, self.act_max = activation_range_quantized(self.activation, out, self)
@@ -107,6 +114,8 @@ class BinaryElementwiseOp(Op):
         elif out.dtype == np.int32:
             self.act_min, self.act_max = activation_range_int32(
                 self.activation if self.int32_applies_activation else ACT_NONE)
+        elif out.dtype in self.flavor_types((), (INT64,)):
+            self.act_min, self.act_max = activation_range_int32(self.activation, INT64)
         else:
             raise self.unsupported(f"type {out.dtype} is not supported")
 
@@ -119,6 +128,8 @@ class BinaryElementwiseOp(Op):
         elif self.dtype == np.int32:
             raw = wrap_int32(self.apply_int32(x1.astype(np.int64), x2.astype(np.int64)))
             y = np.clip(raw, self.act_min, self.act_max)
+        elif self.dtype == INT64:   # NumPy's int64 arithmetic wraps, as LiteRT's does
+            y = np.clip(self.apply_int32(x1, x2), self.act_min, self.act_max)
         else:
             y = clamp_to(self.eval_quantized(x1.astype(np.int64), x2.astype(np.int64)),
                          self.act_min, self.act_max, self.dtype)
@@ -136,4 +147,5 @@ class BinaryElementwiseOp(Op):
         raise NotImplementedError
 
     def apply_int32(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        """The integer arithmetic on int64 arrays (int32 values, or int64 ones that wrap)."""
         raise NotImplementedError

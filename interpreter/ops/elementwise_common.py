@@ -20,9 +20,10 @@ from .base import Op
 from .elementwise import broadcast_output_shape, require_per_tensor_quantization
 
 _D = np.dtype
-FLOAT32, INT8, INT16, INT32, INT64, BOOL = (_D(np.float32), _D(np.int8), _D(np.int16),
-                                            _D(np.int32), _D(np.int64), _D(np.bool_))
-QUANTIZED = (INT8, INT16)
+FLOAT32, INT8, INT16, INT32, INT64, BOOL, UINT8 = (
+    _D(np.float32), _D(np.int8), _D(np.int16), _D(np.int32), _D(np.int64), _D(np.bool_),
+    _D(np.uint8))
+QUANTIZED = (INT8, INT16, UINT8)
 
 
 def libm_unary(name: str, x: np.ndarray, fallback) -> np.ndarray:
@@ -42,13 +43,16 @@ def libm_unary(name: str, x: np.ndarray, fallback) -> np.ndarray:
 class BroadcastBinaryOp(Op):
     """Two inputs of one type that broadcast (NumPy rules) to the output shape.
 
-    Subclasses set ``supported`` (input types), ``max_rank`` (the largest
-    broadcast rank TFLM's kernel handles) and ``bool_output`` (comparisons),
+    Subclasses set ``supported`` (input types), ``tflite_supported`` (more input
+    types, accepted under ``semantics="tflite"`` only: LiteRT's reference kernel
+    runs them, TFLM's refuses them), ``max_rank`` (the largest broadcast rank
+    TFLM's kernel handles) and ``bool_output`` (comparisons),
     and implement ``compute(x1, x2)`` on broadcast-ready arrays; quantized
     subclasses override ``prepare_typed``.
     """
 
     supported: tuple = ()
+    tflite_supported: tuple = ()
     max_rank = 6
     bool_output = False
     quantized_needs_params = True
@@ -56,12 +60,13 @@ class BroadcastBinaryOp(Op):
     def prepare(self) -> None:
         self.check_io_count(2)
         in1, in2, out = self.input(0), self.input(1), self.outputs[0]
-        if in1.dtype != in2.dtype:
+        if not self.input_types_match(in1, in2):
             raise self.error(f"input types must match, got {in1.dtype} and {in2.dtype}")
         expected = BOOL if self.bool_output else in1.dtype
         if out.dtype != expected:
             raise self.error(f"output type must be {expected}, got {out.dtype}")
-        if in1.dtype not in [_D(t) for t in self.supported]:
+        if in1.dtype not in [_D(t) for t in self.flavor_types(self.supported,
+                                                              self.tflite_supported)]:
             raise self.unsupported(f"type {in1.dtype} is not supported")
         self.same_shape = tuple(in1.shape) == tuple(in2.shape)
         if self.same_shape:
@@ -76,6 +81,10 @@ class BroadcastBinaryOp(Op):
                     () if self.bool_output else (("output", out),)):
                 require_per_tensor_quantization(self, t, role)
         self.prepare_typed(in1, in2, out)
+
+    def input_types_match(self, in1, in2) -> bool:
+        """The two inputs' types go together (by default: they are the same). Override."""
+        return in1.dtype == in2.dtype
 
     def prepare_typed(self, in1, in2, out) -> None:
         """Type-specific validation and precomputation. Override."""

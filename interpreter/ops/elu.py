@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import round_half_away
-from ..arith.float_math import expf, float_to_int32
+from ..arith.float_math import expf
+from ..arith.lut import lut_populate_8bit
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise_common import FLOAT32, libm_unary
 from .math_unary import ElementwiseUnaryOp
@@ -26,23 +26,15 @@ from .params import LookupTable
 from .registry import register
 
 
-def float_lookup_table(inp, out, transform) -> LookupTable:
-    """TFLM's int8 ``PopulateLookupTable``: dequantize, ``transform`` in float32, requantize.
-
+def float_lookup_table(inp, out, transform, litert: bool = False) -> LookupTable:
+    """TFLM's int8 ``PopulateLookupTable`` (``litert``: LiteRT's ``LUTPopulate<int8_t /
+    uint8_t>``, uint8 too; its int8 entries saturate where they overflow int32):
+    dequantize, ``transform`` in float32, requantize (``arith.lut.lut_populate_8bit``).
     ``transform`` maps a float32 array to a float32 array.
     """
-    s_in, s_out = np.float32(scale_of(inp)), np.float32(scale_of(out))
-    zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
-    inverse_scale = np.float32(1) / s_out
-    lo, hi = INT_RANGES[inp.dtype]
-
-    def fn(q):
-        with np.errstate(over="ignore", invalid="ignore"):
-            dequantized = s_in * (q - zp_in).astype(np.float32)
-            rescaled = round_half_away(transform(dequantized) * inverse_scale)
-            quantized = float_to_int32(rescaled + np.float32(zp_out))
-        return np.clip(quantized, lo, hi)
-    return LookupTable.tabulate(inp.dtype, fn)
+    args = (scale_of(inp), zero_point_of(inp), scale_of(out), zero_point_of(out),
+            *INT_RANGES[inp.dtype], litert and inp.dtype == np.int8)
+    return LookupTable.tabulate(inp.dtype, lambda q: lut_populate_8bit(transform, q, *args))
 
 
 def expm1f(x: np.ndarray) -> np.ndarray:

@@ -62,6 +62,7 @@ from .operands import (
     Derived,
     accumulator_bound,
     check_bias,
+    check_litert_16x8_bias,
     check_quantized,
     check_rank,
     check_symmetric_filter,
@@ -71,6 +72,7 @@ from .operands import (
     filter_scales,
     float_output_stage,
     int8_output_stage,
+    litert_int32_bias,
     output_stage,
     request_int4_scratch,
 )
@@ -160,7 +162,8 @@ class FullyConnected(Op):
         if tflite:
             # LiteRT's Prepare: TF_LITE_ENSURE zero points 0, and an int64 bias if any
             check_zero_points_16x8(self, input_, output)
-            check_bias(self, bias, units, (np.int64,))
+            check_litert_16x8_bias(self, bias)
+            check_bias(self, bias, units, (np.int32, np.int64))
         else:
             check_bias(self, bias, units, (np.int32, np.int64))
             check_quantized(self, input_, "input")
@@ -173,9 +176,10 @@ class FullyConnected(Op):
             self._check_per_tensor_bias_scale(input_, filter_, bias, output)
             filter_offset = -int(filter_.quantization.zero_point[0])
         bound = accumulator_bound_fc16(depth, input_, filter_, bias)
-        if tflite:
+        if tflite:   # an int32 accumulator where quantized_bias_type says INT32
             return float_output_stage(self, self._reals(input_, filter_, output, units), output,
-                                      activation, bound, int64_acc=True), filter_offset
+                                      activation, bound, int64_acc=not litert_int32_bias(self)
+                                      ), filter_offset
         scales = filter_scales(self, filter_, units, channel_axis=0)
         m, s = channel_multipliers(common.scale_of(input_), scales, common.scale_of(output),
                                    self.config.rounding)

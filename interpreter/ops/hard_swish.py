@@ -23,6 +23,9 @@ SRDHM16 is gemmlowp's int16 rounding doubling high multiply, SDHM16 the
 same truncating toward zero, RDBPOT16 gemmlowp's rounding divide in int16
 arithmetic (for exponents of 16 or more its mask wraps to -1, as in C); all
 in ``arith.gemmlowp``.
+
+``semantics="tflite"`` also runs uint8 (LiteRT's reference ``HardSwish<uint8_t>``): the
+same pipeline, clamped to [0, 255].
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from ..arith.gemmlowp import (
     srdhm16,
     wrap_int16,
 )
-from .common import scale_of, zero_point_of
+from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise_common import FLOAT32
 from .math_unary import ElementwiseUnaryOp
 from .params import LookupTable
@@ -47,6 +50,7 @@ from .registry import register
 @register("HARD_SWISH")
 class HardSwish(ElementwiseUnaryOp):
     supported = (np.float32, np.int8)
+    tflite_supported = (np.uint8,)
 
     def prepare_typed(self, inp, out) -> None:
         if self.dtype == FLOAT32:
@@ -62,6 +66,7 @@ class HardSwish(ElementwiseUnaryOp):
         m, relu_exp = quantize_multiplier(float(hires_scale / reluish_scale), rounding)
         relu_m16 = downscale_multiplier_to_int16(m)
         zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
+        lo, hi = INT_RANGES[inp.dtype]
 
         def fn(x):
             hires = wrap_int16(wrap_int16(x - zp_in) * (1 << 7))
@@ -76,7 +81,7 @@ class HardSwish(ElementwiseUnaryOp):
                 r = rdbpot16(r, -relu_exp)
             r = wrap_int16((r + (1 << 15)) >> 1)
             y = wrap_int16(rdbpot16(sdhm16(r, preshift), -out_exp) + zp_out)
-            return np.clip(y, -128, 127)
+            return np.clip(y, lo, hi)
         self.params = LookupTable.tabulate(inp.dtype, fn)
 
     def compute(self, x: np.ndarray) -> np.ndarray:

@@ -74,7 +74,7 @@ class Logistic(UnaryOp):
             if zero_point_of(out) != -128:
                 raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
             if self.config.semantics == "tflite":
-                self.params = float_lookup_table(inp, out, logistic_transform)
+                self.params = float_lookup_table(inp, out, logistic_transform, litert=True)
                 return
             scaling = Q4InputScaling.for_tensor(inp)
             rounding = self.config.rounding

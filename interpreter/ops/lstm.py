@@ -58,6 +58,12 @@ but reads memory it did not set up, so there is no arithmetic to reproduce):
 Like TFLM, prepare asks for four scratch buffers of batch x state x the cell
 state's element size (TFLM keeps its gate outputs there).
 
+``semantics="tflite"``, float32: this computes TFLM's float arithmetic, which LiteRT's
+float LSTM differs from in the last bits: LiteRT takes its gates' matrix products from
+Eigen's vectorized GEMV / GEMM (``cpu_backend_gemm``) and its sigmoid and tanh from
+Eigen's vectorized polynomial approximations, whose bytes depend on the build's packet
+width and fused multiply-adds; that is not reproduced (docs/TFLM_VS_TFLITE.md).
+
 The integer forms' prepared form is ``params.LstmParams``: per gate and product the
 multiplier, the offsets, the constant weights and their kernel sums (the zero-point
 terms folded with the bias, as CMSIS-NN precomputes them: the int32 accumulator then

@@ -34,9 +34,23 @@ one.
 
 ``semantics="tflite"``, RSQRT int16: LiteRT's kernel is a different
 algorithm, a 513-entry interpolated table (``LUTPopulate<int16_t>`` in
-float32, see ``int16_lut``) of ``f(r) = 1.f / sqrtf(r)`` for ``r > 0`` and
-``32767 * s_out`` for ``r <= 0``, read by ``lut_lookup_with_interpolation``.
-int8 RSQRT is the same in both runtimes.
+float32, ``arith.lut.lut_populate_int16``) of ``f(r) = 1.f / sqrtf(r)`` for
+``r > 0`` and ``32767 * s_out`` for ``r <= 0``, read by
+``lut_lookup_with_interpolation``. int8 RSQRT is the same in both runtimes.
+
+``semantics="tflite"`` also runs integer types TFLM refuses (LiteRT's
+``elementwise.cc``, ``exp.cc``, ``neg.cc``):
+
+- EXP and LOG int8 / int16 (int16: zero points 0): LiteRT's ``LUTPopulate``
+  tables (``litert_lookup_table``) of ``expf``, and of ``logf`` for inputs
+  whose real value is > 0 and the output type's lowest real value
+  ``(min(T) - zp_out) * s_out`` for the others;
+- SQRT int8 / int16 (int16: zero points 0), per element in float32:
+  ``y = (int)(sqrtf(s_in * (x - zp_in)) / s_out) + zp_out`` (truncated, not
+  rounded), clamped; an input below the zero point fails the invoke, as in
+  LiteRT;
+- ABS int32 (``std::abs``) and NEG int8 / int16 / int32 / int64 (the raw
+  values, quantization ignored), both wrapping at the type's minimum.
 
 The integer kernels are tabulated over every input value in prepare.
 """
@@ -53,13 +67,13 @@ from ..arith.fixedpoint import (
     wrap_int32,
 )
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
-from ..arith.float_math import expf
+from ..arith.float_math import expf, float_to_int32
 from ..arith.gemmlowp import count_leading_zeros_u32, saturating_rounding_multiply_by_pot
-from ..arith.lut import gen_lut_int16, lut_lookup_int16
+from ..arith.lut import lut_lookup_int16, lut_populate_8bit, lut_populate_int16
 from .base import Op
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16, libm_unary
+from .elementwise_common import FLOAT32, INT8, INT16, UINT8, libm_unary
 from .params import LookupTable
 from .registry import register
 
@@ -67,18 +81,20 @@ from .registry import register
 class ElementwiseUnaryOp(Op):
     """One input and one output of the same type and element count.
 
-    ``supported`` lists the accepted types; quantized types need per-tensor
-    quantization unless the subclass accepts unquantized int16
+    ``supported`` lists the accepted types, ``tflite_supported`` more that only
+    ``semantics="tflite"`` accepts (LiteRT runs them, TFLM refuses them); quantized
+    types need per-tensor quantization unless the subclass accepts unquantized int16
     (``int16_may_be_unquantized``).
     """
 
     supported: tuple = (np.float32,)
+    tflite_supported: tuple = ()
     int16_may_be_unquantized = False
 
     def prepare(self) -> None:
-        inp, out = self.unary_io(self.supported)
+        inp, out = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
         self.dtype = inp.dtype
-        self.quantized = inp.dtype in (INT8, INT16) and not (
+        self.quantized = inp.dtype in (INT8, INT16, UINT8) and not (
             self.int16_may_be_unquantized and inp.dtype == INT16 and _unquantized(inp))
         if self.quantized:
             require_per_tensor_quantization(self, inp, "input")
@@ -131,7 +147,18 @@ def _libm(name, fallback):
 
 @register("NEG")
 class Neg(_FloatUnary):
+    """``semantics="tflite"`` also negates int8, int16, int32 and int64 (LiteRT's
+    ``Negate``): the raw values, wrapping (-(-128) is -128), quantization ignored."""
+
     function = staticmethod(np.negative)
+    tflite_supported = (np.int8, np.int16, np.int32, np.int64)
+
+    def prepare(self) -> None:
+        inp, _ = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
+        self.dtype = inp.dtype
+
+    def compute(self, x: np.ndarray) -> np.ndarray:
+        return super().compute(x) if self.dtype == FLOAT32 else np.negative(x)
 
 
 @register("CEIL")
@@ -149,9 +176,64 @@ class Round(_FloatUnary):
     function = staticmethod(round_to_nearest)
 
 
+def litert_lookup_table(inp, out, transform) -> LookupTable:
+    """LiteRT's ``LUTPopulate`` table of ``transform`` (float32 -> float32 arrays) for an
+    int8 / uint8 op (256 entries) or an int16 one (513 entries, interpolated), tabulated
+    over every input value."""
+    args = (scale_of(inp), zero_point_of(inp), scale_of(out), zero_point_of(out))
+    if inp.dtype == INT16:
+        lut = lut_populate_int16(transform, *args)
+        return LookupTable.tabulate(np.int16, lambda x: lut_lookup_int16(x, lut))
+    return LookupTable.tabulate(inp.dtype, lambda q: lut_populate_8bit(
+        transform, q, *args, *INT_RANGES[inp.dtype], saturate=inp.dtype == INT8))
+
+
+class _TableUnary(_FloatUnary):
+    """float32 (``function``), and under ``semantics="tflite"`` int8 / int16 through
+    LiteRT's table of ``litert_transform(out)``."""
+
+    tflite_supported = (np.int8, np.int16)
+
+    def litert_transform(self, out):
+        raise NotImplementedError
+
+    def prepare_typed(self, inp, out) -> None:
+        if self.dtype != FLOAT32:
+            self.params = litert_lookup_table(inp, out, self.litert_transform(out))
+
+    def compute(self, x: np.ndarray) -> np.ndarray:
+        return super().compute(x) if self.dtype == FLOAT32 else self.params(x)
+
+
 @register("SQRT")
 class Sqrt(_FloatUnary):
     function = staticmethod(np.sqrt)
+    tflite_supported = (np.int8, np.int16)
+
+    def prepare_typed(self, inp, out) -> None:
+        if self.dtype == FLOAT32:
+            return
+        f32 = np.float32
+        s_in, s_out = f32(scale_of(inp)), f32(scale_of(out))
+        zp_in, zp_out = zero_point_of(inp), zero_point_of(out)
+
+        def real(x):
+            return s_in * (x - zp_in).astype(f32)
+
+        def fn(x):
+            with np.errstate(invalid="ignore"):
+                y = float_to_int32(np.sqrt(real(x)) / s_out)
+            return _clamp(wrap_int32(y + zp_out), inp.dtype)
+        self.params = LookupTable.tabulate(inp.dtype, fn)
+        self.negative = LookupTable.tabulate(inp.dtype, lambda x: real(x) < 0, np.bool_)
+
+    def compute(self, x: np.ndarray) -> np.ndarray:
+        if self.dtype == FLOAT32:
+            return super().compute(x)
+        if np.any(self.negative(x)):
+            raise self.error("SQRT of an input below its zero point (a negative real value): "
+                             "LiteRT fails to invoke here")
+        return self.params(x)
 
 
 @register("SQUARE")
@@ -160,13 +242,27 @@ class Square(_FloatUnary):
 
 
 @register("EXP")
-class Exp(_FloatUnary):
+class Exp(_TableUnary):
     function = staticmethod(expf)
+
+    def litert_transform(self, out):
+        return expf
 
 
 @register("LOG")
-class Log(_FloatUnary):
+class Log(_TableUnary):
     function = _libm("logf", np.log)
+
+    def litert_transform(self, out):
+        # (min(T) - zp_out) * s_out: an int product converted to float, times a float
+        lowest = np.float32(INT_RANGES[out.dtype][0] - zero_point_of(out)) * np.float32(
+            scale_of(out))
+        logf = self.function
+
+        def transform(v):
+            with np.errstate(all="ignore"):
+                return np.where(v <= 0, lowest, logf(v)).astype(np.float32)
+        return transform
 
 
 @register("SIN")
@@ -187,6 +283,7 @@ def _clamp(y: np.ndarray, dtype) -> np.ndarray:
 @register("ABS")
 class Abs(ElementwiseUnaryOp):
     supported = (np.float32, np.int8, np.int16)
+    tflite_supported = (np.int32,)      # LiteRT's std::abs: INT32_MIN stays INT32_MIN
     int16_may_be_unquantized = True
 
     def prepare_typed(self, inp, out) -> None:
@@ -211,7 +308,7 @@ class Abs(ElementwiseUnaryOp):
             return np.abs(x)
         if self.quantized:
             return self.params(x)
-        return np.abs(x)  # int16 std::abs; |-32768| wraps back to -32768 as in C
+        return np.abs(x)  # int16/int32 std::abs; |-32768| wraps back to -32768 as in C
 
 
 # -- RSQRT ---------------------------------------------------------------------
@@ -255,16 +352,6 @@ def inv_sqrt_quantized_multiplier_exp(v, reverse_shift: int = -1):
 _RSQRT_SHIFT = 20
 
 
-def int16_lut(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> np.ndarray:
-    """LiteRT's ``LUTPopulate<int16_t>`` (float32 arithmetic): ``gen_lut_int16`` over the
-    real ranges the input and output types span. The output zero point takes no part
-    in the lookup (LiteRT requires it to be 0 for int16)."""
-    f32 = np.float32
-    s_in, s_out = f32(s_in), f32(s_out)
-    return gen_lut_int16(transform, s_in * f32(-32768 - zp_in), s_in * f32(32767 - zp_in),
-                         s_out * f32(-32768 - zp_out), s_out * f32(32767 - zp_out))
-
-
 def _litert_rsqrt_int16(inp, out) -> LookupTable:
     s_out = np.float32(scale_of(out))
 
@@ -272,8 +359,7 @@ def _litert_rsqrt_int16(inp, out) -> LookupTable:
         with np.errstate(all="ignore"):
             return np.where(r <= 0, np.float32(32767) * s_out,
                             np.float32(1) / np.sqrt(r)).astype(np.float32)
-    lut = int16_lut(scale_of(inp), zero_point_of(inp), s_out, zero_point_of(out), transform)
-    return LookupTable.tabulate(np.int16, lambda x: lut_lookup_int16(x, lut))
+    return litert_lookup_table(inp, out, transform)
 
 
 @register("RSQRT")

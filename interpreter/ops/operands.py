@@ -13,6 +13,7 @@ import numpy as np
 
 from ..arith.requantize import MAX_SHIFT_INT64, OutputStage, channel_multipliers
 from ..parse.model import Tensor
+from ..parse.schema import TensorType
 from . import common
 from .base import Op
 from .common import fused_activation
@@ -72,6 +73,8 @@ def conv_stage(op: Op, dtype, input_: Tensor, filter_: Tensor, bias: Tensor | No
         return stage, None, -common.zero_point_of(input_)
     if dtype == np.int16:
         check_bias(op, bias, channels, bias_types_16x8)
+        if op.tflite:
+            check_litert_16x8_bias(op, bias)
         check_symmetric_filter(op, filter_)
         stage = int16_output_stage(op, input_, filter_, output, channels, channel_axis,
                                    activation, int64_acc=bias is None or bias.dtype == np.int64,
@@ -214,6 +217,25 @@ def check_bias(op: Op, bias: Tensor | None, channels: int, dtype) -> None:
         raise op.error(f"bias must be {names}, is {bias.dtype}")
     op.check(bias.num_elements == channels,
              f"bias has {bias.num_elements} values but there are {channels} output channels")
+
+
+def litert_int32_bias(op: Op) -> bool:
+    """The options' ``quantized_bias_type`` is INT32: LiteRT's 16x8 kernels then read an
+    int32 bias into an int32 accumulator (which wraps)."""
+    declared = int(op.options.get("quantized_bias_type", 0)) if op.options is not None else 0
+    return declared == TensorType.INT32
+
+
+def check_litert_16x8_bias(op: Op, bias: Tensor | None) -> None:
+    """``semantics="tflite"``, int16 activations (CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV):
+    LiteRT's reference kernels read the bias as the options' ``quantized_bias_type`` says,
+    as int64 when it is unset. An int32 bias is then read as int64, past the end of its
+    buffer: the result depends on the memory after it, so it is refused."""
+    if bias is not None and bias.dtype == np.int32 and not litert_int32_bias(op):
+        raise op.unsupported(
+            "int32 bias with int16 activations and no quantized_bias_type INT32 in the options: "
+            "LiteRT's reference kernel reads the bias as int64, past the end of its buffer, so "
+            "its result depends on the memory after it")
 
 
 def accumulator_bound(depth: int, bias: Tensor | None) -> int:

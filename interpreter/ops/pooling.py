@@ -13,6 +13,9 @@ int8 ones on wider values, their int32 sums exact for any window below 2^16
 taps) sums and maxima do not depend on the order; they are
 reduced over the whole window view at once when there are more taps than
 output pixels (global pooling), and tap by tap otherwise.
+
+``semantics="tflite"`` also runs uint8 (LiteRT's reference ``AveragePool`` and
+``MaxPool`` for uint8): the int8 arithmetic on [0, 255].
 """
 from __future__ import annotations
 
@@ -65,7 +68,7 @@ class _Pool2D(Op):
         check_rank(self, output, 4, "output")
         self.check(input_.dtype == output.dtype,
                    f"input type {input_.dtype} differs from output type {output.dtype}")
-        if input_.dtype not in _SUPPORTED:
+        if input_.dtype not in self.flavor_types(_SUPPORTED, (np.dtype(np.uint8),)):
             raise self.unsupported(f"type {input_.dtype} (supported: int8, int16, float32)")
         activation = fused_activation(self)
         opts = self.options

@@ -16,6 +16,9 @@ Integer -> integer (``Requantize``), for the type pairs TFLM accepts::
 tabulated in prepare for 8- and 16-bit inputs (``params.LookupTable``).
 
 Per-channel output quantization is not supported (as in TFLM).
+
+``semantics="tflite"`` also runs the pairs LiteRT's kernel runs and TFLM's refuses
+(float32 -> uint8, uint8 -> uint8, uint8 -> int16), with the same two formulas.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ _REQUANTIZE_PAIRS = {
     (_D(np.int16), _D(np.int16)), (_D(np.int16), _D(np.int32)), (_D(np.int32), _D(np.int8)),
     (_D(np.int32), _D(np.int16)),
 }
+_LITERT_REQUANTIZE_PAIRS = {(_D(np.uint8), _D(np.uint8)), (_D(np.uint8), _D(np.int16))}
 
 
 @register("QUANTIZE")
@@ -53,10 +57,11 @@ class Quantize(Op):
         require_per_tensor_quantization(self, out, "output")
         pair = (inp.dtype, out.dtype)
         zp_out = zero_point_of(out)
-        if inp.dtype == np.float32 and out.dtype in _FROM_FLOAT:
+        if inp.dtype == np.float32 and out.dtype in self.flavor_types(_FROM_FLOAT,
+                                                                       (_D(np.uint8),)):
             self.params = AffineQuantizeParams(out.dtype, np.float32(scale_of(out)), zp_out)
             return
-        if pair not in _REQUANTIZE_PAIRS:
+        if pair not in self.flavor_types(_REQUANTIZE_PAIRS, _LITERT_REQUANTIZE_PAIRS):
             raise self.unsupported(f"quantizing {inp.dtype} to {out.dtype} is not supported")
         require_per_tensor_quantization(self, inp, "input")
         zp_in, rounding = zero_point_of(inp), self.config.rounding

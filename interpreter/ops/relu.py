@@ -17,6 +17,9 @@ divides in double.
 
 Float: ``x < 0 ? 0 : x`` and ``x > 6 ? 6 : x < 0 ? 0 : x`` (so -0.0 and NaN
 pass through unchanged).
+
+``semantics="tflite"`` also runs uint8 (TFLM refuses it): LiteRT's ``QuantizedReluX``
+as for int8, clamped to [0, 255].
 """
 from __future__ import annotations
 
@@ -57,6 +60,7 @@ class _RequantizingRelu(UnaryOp):
     is the function tabulated (``params.LookupTable``)."""
 
     supported = _SUPPORTED
+    tflite_supported = (np.uint8,)
 
     def prepare_requantization(self, inp, out, upper: float | None) -> None:
         """Tabulate the requantization; ``upper`` is the real upper bound (None: the type's)."""

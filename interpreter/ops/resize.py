@@ -20,6 +20,11 @@ in int64, rounded half away from zero (double rounding, TFLM's default) or
 half up (single rounding) and truncated to int8. No zero point enters: the
 weights sum to 1.
 
+``semantics="tflite"``, RESIZE_BILINEAR on the types LiteRT's reference kernel runs
+and TFLM's refuses: int16 is the int8 arithmetic (``ResizeBilinearInteger<int16_t>``);
+uint8 is the float32 formula above on the raw values (``ResizeBilinear<uint8_t>``), plus
+0.5 instead of 0.0, truncated to uint8.
+
 RESIZE_NEAREST_NEIGHBOR (float32, int8, int16): ``GetNearestNeighbor``'s
 float32 index arithmetic, ``floor`` (``round`` half away with align_corners).
 
@@ -44,16 +49,18 @@ from .params import NearestNeighborParams
 from .registry import register
 
 _ONE = np.float32(1.0)
+U8 = np.dtype(np.uint8)
 
 
 class _Resize(Op):
     supported: tuple = ()
+    tflite_supported: tuple = ()
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, out = self.input(0), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, self.supported)
+        check_type(self, inp, self.flavor_types(self.supported, self.tflite_supported))
         self.check(len(inp.shape) == 4, f"input must be 4-D, has shape {inp.shape}")
         size = self.input(1)
         self.check(len(size.shape) == 1 and size.shape[0] == 2,
@@ -101,11 +108,13 @@ def _integer_coordinates(in_size: int, out_size: int, align_corners: bool, half_
 @register("RESIZE_BILINEAR")
 class ResizeBilinear(_Resize):
     supported = (F32, I8)
+    tflite_supported = (I16, U8)
 
     def prepare_axes(self, in_h, out_h, in_w, out_w) -> None:
         self.check(not (self.align_corners and self.half_pixel),
                    "align_corners and half_pixel_centers cannot both be set")
-        coords = _float_coordinates if self.input(0).dtype == F32 else _integer_coordinates
+        self.in_float = self.input(0).dtype in (F32, U8)
+        coords = _float_coordinates if self.in_float else _integer_coordinates
         self.rows = coords(in_h, out_h, self.align_corners, self.half_pixel)
         self.cols = coords(in_w, out_w, self.align_corners, self.half_pixel)
 
@@ -115,14 +124,18 @@ class ResizeBilinear(_Resize):
         xc, x0, x1 = self.cols
         top_left, bottom_left = x[:, y0][:, :, x0], x[:, y1][:, :, x0]
         top_right, bottom_right = x[:, y0][:, :, x1], x[:, y1][:, :, x1]
-        if x.dtype == F32:
-            dy = (y - y0.astype(np.float32))[None, :, None, None]
-            dx = (xc - x0.astype(np.float32))[None, None, :, None]
+        if self.in_float:
+            f32 = np.float32
+            dy = (y - y0.astype(f32))[None, :, None, None]
+            dx = (xc - x0.astype(f32))[None, None, :, None]
+            # the kernel's rounding_offset: 0 for floats, 0.5 for an integer type (uint8)
+            offset = f32(0.0) if x.dtype == F32 else f32(0.5)
             with np.errstate(over="ignore", invalid="ignore"):
-                out = (top_left * (_ONE - dy) * (_ONE - dx) + bottom_left * dy * (_ONE - dx)
-                       + top_right * (_ONE - dy) * dx + bottom_right * dy * dx
-                       + np.float32(0.0))      # the kernel's rounding_offset (0 for floats)
-            outputs[0][...] = out
+                out = (top_left.astype(f32) * (_ONE - dy) * (_ONE - dx)
+                       + bottom_left.astype(f32) * dy * (_ONE - dx)
+                       + top_right.astype(f32) * (_ONE - dy) * dx
+                       + bottom_right.astype(f32) * dy * dx + offset)
+            outputs[0][...] = out if x.dtype == F32 else np.trunc(out).astype(x.dtype)
             return
         dy = (y - (1 << 10) * y0)[None, :, None, None]
         dx = (xc - (1 << 10) * x0)[None, None, :, None]
@@ -136,7 +149,7 @@ class ResizeBilinear(_Resize):
         else:
             rounded = total + np.where(total > 0, 1 << 19, -(1 << 19))
             value = np.sign(rounded) * (np.abs(rounded) >> 20)      # C division truncates
-        outputs[0][...] = value.astype(np.int8)
+        outputs[0][...] = value.astype(x.dtype)
 
 
 def _nearest(in_size: int, out_size: int, align_corners: bool, half_pixel: bool) -> np.ndarray:

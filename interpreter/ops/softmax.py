@@ -28,6 +28,12 @@ exponentials goes through a table of ``1 / (1 + x)`` on [0, 1]
 undefined raise a ModelError instead: ``s_in * beta`` of about 163840 or more
 (the difference is shifted left by 31 bits or more) and a row whose int32 sum
 of exponentials wraps negative (more than 65537 elements).
+
+``semantics="tflite"`` also runs uint8 input (TFLM refuses it), with a uint8 or int16
+output: LiteRT's reference ``Softmax<uint8_t, ...>`` is the int8 arithmetic above on
+the uint8 values, its outputs offset by the output type's minimum (0 for uint8). As in
+LiteRT, nothing about the output's quantization is checked: the result is in units of
+1/256 (uint8) or 1/65536 (int16) whatever the tensor says.
 """
 from __future__ import annotations
 
@@ -116,7 +122,7 @@ class Softmax(Op):
         if inp.dtype == np.float32:
             if out.dtype != np.float32:
                 raise self.error(f"float32 input needs a float32 output, got {out.dtype}")
-        elif inp.dtype == np.int8:
+        elif inp.dtype in self.flavor_types((np.dtype(np.int8),), (np.dtype(np.uint8),)):
             self._prepare_int8(inp, out)
         elif inp.dtype == np.int16:
             self._prepare_int16(inp, out)
@@ -125,10 +131,9 @@ class Softmax(Op):
         self.in_dtype = inp.dtype
         self.out_dtype = out.dtype
 
-    def _prepare_int8(self, inp, out) -> None:
+    def _check_int8_output(self, out) -> None:
         if out.dtype not in _REQUIRED_OUTPUT_QUANTIZATION:
             raise self.error(f"int8 input needs an int8 or int16 output, got {out.dtype}")
-        require_per_tensor_quantization(self, inp, "input")
         require_per_tensor_quantization(self, out, "output")
         zp, scale = _REQUIRED_OUTPUT_QUANTIZATION[out.dtype]
         out_scale = np.float32(scale_of(out))
@@ -141,6 +146,14 @@ class Softmax(Op):
         if not scale_ok:
             raise self.error(f"{out.dtype} output must have scale {scale!r}, "
                              f"got {float(out_scale)!r}")
+
+    def _prepare_int8(self, inp, out) -> None:
+        require_per_tensor_quantization(self, inp, "input")
+        if inp.dtype == np.uint8:   # LiteRT: a uint8 or int16 output, quantization unchecked
+            if out.dtype not in (np.dtype(np.uint8), np.dtype(np.int16)):
+                raise self.error(f"uint8 input needs a uint8 or int16 output, got {out.dtype}")
+        else:
+            self._check_int8_output(out)
         scaling = preprocess_softmax_scaling(self.beta, scale_of(inp), SCALED_DIFF_INTEGER_BITS,
                                              self.config.rounding)
         if scaling is None:

@@ -20,6 +20,10 @@ formed as TFLM does, in float32: ``s_in * s_wf / s_state`` and
 ``s_state * s_wt / s_out``, then widened to double for QuantizeMultiplier.
 Scratch: int8 asks for batch x filters and batch x units int32 buffers,
 float for batch x filters floats, like TFLM's prepare.
+
+``semantics="tflite"`` refuses the int8 state (and time weights): LiteRT's
+``EvalIntegerSVDF`` reads them as int16 whatever their type, past the end of the
+int8 buffers (its outputs change from run to run).
 """
 from __future__ import annotations
 
@@ -94,6 +98,10 @@ class Svdf(Op):
         if wt.dtype not in (np.dtype(np.int8), np.dtype(np.int16)) or state.dtype != wt.dtype:
             raise self.unsupported(f"weights_time {wt.dtype} with state {state.dtype} "
                                    "(supported: both int16 or both int8)")
+        if self.tflite and wt.dtype != np.int16:
+            raise self.unsupported(
+                "int8 weights_time and state: LiteRT's integer SVDF reads both as int16, past "
+                "the end of their buffers, so its result depends on the memory after them")
         self.check(output.dtype == np.int8, f"output must be int8, is {output.dtype}")
         # TFLM reads the bias scale unconditionally: an int8 SVDF without bias crashes it.
         self.check(bias is not None, "an int8 SVDF needs a bias (TFLM dereferences it)")

@@ -9,7 +9,8 @@ of 1/128 around 0. The function is tabulated for the 256 inputs in prepare.
 ``semantics="tflite"``: LiteRT's int8 kernel (reference kernels too) is a
 256-entry table built in float32 by ``LUTPopulate`` with ``tanhf`` (see
 ``elu.float_lookup_table``): no saturation radius, and the output tensor's
-scale and zero point are used.
+scale and zero point are used. Its uint8 kernel (TFLM has none) is the same table
+over [0, 255].
 
 int16 (``tanh.cc``, the int16 ``reference_integer_ops::Tanh``): both zero
 points 0, output scale 2^-15; the input is brought to the table's units (see
@@ -47,14 +48,15 @@ def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarr
 @register("TANH")
 class Tanh(UnaryOp):
     supported = (np.float32, np.int8, np.int16)
+    tflite_supported = (np.uint8,)
 
     def prepare_typed(self, inp, out) -> None:
         if inp.dtype == np.int16:
             scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
             self.params = scaling.table(tanh_lut_int16)
-        elif inp.dtype == np.int8:
+        elif inp.dtype in (np.int8, np.uint8):
             if self.config.semantics == "tflite":
-                self.params = float_lookup_table(inp, out, tanhf)
+                self.params = float_lookup_table(inp, out, tanhf, litert=True)
                 return
             scaling = Q4InputScaling.for_tensor(inp)
             rounding = self.config.rounding

@@ -35,12 +35,14 @@ from .base import Op
 from .common import fused_activation
 from .operands import (
     check_bias,
+    check_litert_16x8_bias,
     check_rank,
     check_symmetric_filter,
     check_types,
     constant_data,
     filter_scales,
     int16_output_stage,
+    litert_int32_bias,
     output_stage,
 )
 from .params import TransposeConvParams
@@ -95,10 +97,15 @@ class TransposeConv(Op):
             input_offset = -common.zero_point_of(input_)
             scratch = self.request_scratch(output.num_elements * 4)
         elif dtype == np.int16:
-            check_bias(self, bias, out_c, (np.int16, np.int64))
+            # LiteRT: with quantized_bias_type INT32, an int32 bias and accumulator (wrapping)
+            int32_acc = self.tflite and litert_int32_bias(self)
+            if self.tflite:
+                check_litert_16x8_bias(self, bias)
+            check_bias(self, bias, out_c, (np.int16, np.int64) + ((np.int32,) * int32_acc))
             check_symmetric_filter(self, filter_)
             stage = int16_output_stage(self, input_, filter_, output, out_c, channel_axis=0,
-                                       activation=activation, int64_acc=True)
+                                       activation=activation, int64_acc=not int32_acc,
+                                       acc_bound=1 << 40)
             scratch = self.request_scratch(output.num_elements * 8)
         else:
             check_bias(self, bias, out_c, np.float32)

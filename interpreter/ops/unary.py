@@ -34,15 +34,17 @@ INPUT_INTEGER_BITS = 4
 
 
 class UnaryOp(Op):
-    """One input, one output with as many elements; ``supported`` lists the input types.
+    """One input, one output with as many elements; ``supported`` lists the input types,
+    ``tflite_supported`` more that only ``semantics="tflite"`` accepts.
 
     TFLM only DCHECKs that the shapes match, so the output keeps its own shape.
     """
 
     supported: tuple = ()
+    tflite_supported: tuple = ()
 
     def prepare(self) -> None:
-        inp, out = self.unary_io(self.supported)
+        inp, out = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
         if inp.dtype != np.float32:
             require_per_tensor_quantization(self, inp, "input")
             require_per_tensor_quantization(self, out, "output")

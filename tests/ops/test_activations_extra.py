@@ -1,4 +1,6 @@
-"""LEAKY_RELU and PRELU against the TFLM runtime, byte for byte."""
+"""LEAKY_RELU and PRELU against the TFLM runtime, byte for byte; and ``semantics="tflite"``
+against LiteRT's reference kernels, on the types TFLM runs (LiteRT forms the real
+multipliers in float32) and on those only LiteRT runs (uint8, PRELU int16)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +10,10 @@ from hypothesis import strategies as st
 from op_harness import run_model
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     broadcast_shapes,
     random_data,
     scales,
@@ -132,3 +136,91 @@ def test_prelu_rejects_int16():
                             [T(np.int16, [4], 0.1, 0)])
     with pytest.raises(UnsupportedOpError, match="PRELU"):
         run_model(model, [np.zeros(4, np.int16)] * 2)
+
+
+# -- semantics="tflite" ----------------------------------------------------------------------
+
+@st.composite
+def litert_leaky_relu_cases(draw):
+    dtype = draw(st.sampled_from([np.int8, np.int16, np.uint8]))
+    zp = (lambda: 0) if dtype == np.int16 else (lambda: draw(zero_points(dtype)))
+    quant = ((draw(scales()), zp()), (draw(scales()), zp()))
+    return dtype, quant, float(np.float32(draw(alphas)))
+
+
+@CI
+@given(litert_leaky_relu_cases(), seeds)
+def test_tflite_leaky_relu_matches_litert(case, seed):
+    dtype, ((si, zi), (so, zo)), alpha = case
+    info = np.iinfo(dtype)
+    x = (np.arange(info.min, info.max + 1, dtype=np.int64).astype(dtype) if dtype != np.int16
+         else random_data(np.random.default_rng(seed), dtype, [512]))
+    model = single_op_model("LEAKY_RELU", [T(dtype, [x.size], si, zi)],
+                            [T(dtype, [x.size], so, zo)], {"alpha": alpha})
+    assert_matches_litert(model, [x])
+
+
+@st.composite
+def litert_prelu_cases(draw):
+    dtype = draw(st.sampled_from([np.int8, np.uint8, np.int16]))
+    alpha_dtype = draw(st.sampled_from([np.int8, np.int16])) if dtype == np.int16 else dtype
+    _, s_alpha, s_out = draw(broadcast_shapes(max_rank=4))
+    shapes = (s_out, s_alpha, s_out)       # LiteRT broadcasts alpha into the input's shape
+    zp = (lambda t: 0) if dtype == np.int16 else (lambda t: draw(zero_points(t)))
+    quant = [(draw(scales()), zp(dtype)), (draw(scales()), draw(zero_points(alpha_dtype))),
+             (draw(scales()), zp(dtype))]
+    if draw(st.integers(0, 4)) == 0:
+        quant[1] = (None, 0)        # LiteRT: scale 0, zero point 0
+    return dtype, alpha_dtype, shapes, quant, draw(seeds)
+
+
+@CI
+@given(litert_prelu_cases())
+def test_tflite_prelu_matches_litert(case):
+    dtype, alpha_dtype, (s_in, s_alpha, s_out), quant, seed = case
+    (q1, z1), (q2, z2), (qo, zo) = quant
+    model = single_op_model("PRELU", [T(dtype, s_in, q1, z1), T(alpha_dtype, s_alpha, q2, z2)],
+                            [T(dtype, s_out, qo, zo)])
+    rng = np.random.default_rng(seed)
+    feeds = [np.array(random_data(rng, dtype, s_in), dtype).reshape(s_in),
+             np.array(random_data(rng, alpha_dtype, s_alpha), alpha_dtype).reshape(s_alpha)]
+    assert_matches_litert(model, feeds)
+
+
+def test_tflite_int16_prelu_reads_an_int16_alpha_as_int8_bytes():
+    # LiteRT's int16 PRELU reads alpha as int8 whatever its type: an int16 alpha
+    # [-2, 300] is read as its first two bytes, 0xFE = -2 and 0xFF = -1.
+    model = single_op_model("PRELU", [T(np.int16, [2], 1.0, 0), T(np.int16, [2], 1.0, 0)],
+                            [T(np.int16, [2], 1.0, 0)])
+    x, alpha = np.array([-10, -10], np.int16), np.array([-2, 300], np.int16)
+    assert assert_matches_litert(model, [x, alpha])[0].tolist() == [20, 10]
+
+
+@pytest.mark.parametrize("op, dtype", [("LEAKY_RELU", np.uint8), ("PRELU", np.uint8),
+                                       ("PRELU", np.int16)])
+def test_tflm_flavor_refuses_what_tflm_refuses(op, dtype):
+    ins = [T(dtype, [4], 0.1, 0)] + ([T(dtype, [4], 0.1, 0)] if op == "PRELU" else [])
+    model = single_op_model(op, ins, [T(dtype, [4], 0.1, 0)],
+                            {"alpha": 0.2} if op == "LEAKY_RELU" else None)
+    assert_tflm_refuses(model, [np.zeros(4, dtype)] * len(ins), UnsupportedOpError,
+                        f"{op}.*{np.dtype(dtype)}")
+
+
+def test_divergence_leaky_relu_prelu_int8_multipliers_in_float32():
+    # LiteRT forms s_in / s_out and s_in * alpha / s_out (PRELU: s_in * s_alpha / s_out)
+    # in float32, TFLM in double: the multipliers differ in their last bits and a few
+    # outputs by 1 (found by a search over random scales).
+    leaky = single_op_model("LEAKY_RELU", [T(np.int8, [3], 0.2297225296497345, 0)],
+                            [T(np.int8, [3], 0.021003203466534615, 0)],
+                            {"alpha": -1.9876792430877686})
+    prelu = single_op_model("PRELU", [T(np.int8, [3], 0.010021775960922241, 0),
+                                      T(np.int8, [3], 0.003159855492413044, 0)],
+                            [T(np.int8, [3], 0.0022018232848495245, 0)])
+    for model, feeds, tflm_bytes, litert_bytes in [
+            (leaky, [np.array([8, 0, -1], np.int8)], [87, 0, 22], [88, 0, 22]),
+            (prelu, [np.array([-126, 0, 5], np.int8), np.array([-24, 1, 1], np.int8)],
+             [43, 0, 23], [44, 0, 23])]:
+        tflm, litert = tflm_and_litert(model, feeds)
+        assert tflm.tolist() == tflm_bytes and litert.tolist() == litert_bytes
+        assert_same(run_model(model, feeds)[0], tflm)
+        assert_same(run_model(model, feeds, semantics="tflite")[0], litert)

@@ -1,5 +1,6 @@
 """ADD_N against the TFLM runtime, byte for byte: float32 and int8; LiteRT's reference
-kernels where they agree; and the divergences and refusals, pinned.
+kernels where they agree; and the divergences and refusals, pinned. ``semantics="tflite"``
+is compared with LiteRT on int32 too, which only LiteRT runs.
 """
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from op_harness import run_model
 from reference import run_litert, run_tflm
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     scales,
     seeds,
     single_op_model,
@@ -116,3 +119,18 @@ def test_litert_add_n():
     assert_matches_tflm(model, [q, q])
     with pytest.raises(RuntimeError):
         run_litert(model, [q, q])
+
+
+# -- semantics="tflite": int32 (LiteRT's AddN, wrapping) ----------------------------------
+
+@CI
+@given(st.integers(2, 5), shapes, seeds)
+def test_tflite_int32_add_n_wraps_like_litert(n, shape, seed):
+    rng = np.random.default_rng(seed)
+    model = single_op_model("ADD_N", [T(np.int32, shape)] * n, [T(np.int32, shape)])
+    assert_matches_litert(model, [_feed(rng, np.int32, shape) for _ in range(n)])
+
+
+def test_tflm_flavor_refuses_int32_add_n():
+    model = single_op_model("ADD_N", [T(np.int32, [4])] * 2, [T(np.int32, [4])])
+    assert_tflm_refuses(model, [np.zeros(4, np.int32)] * 2, UnsupportedOpError, "ADD_N.*int32")

@@ -4,6 +4,8 @@ Hypothesis draws broadcastable shapes of rank 1-5 (rank 6 in the slow runs),
 scales, zero points (extremes included), fused activations and data with
 the type's extremes. Each CI test runs ~200 cases; the ``slow`` variants run
 thousands. What ADD and SUB share with MUL is tested in test_elementwise.py.
+``semantics="tflite"`` is compared with LiteRT's reference kernels on the types
+only LiteRT runs (uint8, int64).
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from op_harness import run_model
 from single_op import (
     T,
     activations,
+    assert_matches_litert,
     assert_matches_tflm,
+    assert_tflm_refuses,
     broadcast_shapes,
     scales,
     seeds,
@@ -121,3 +125,46 @@ def test_rejects_unsupported_type():
                             [T(np.uint8, [4], 0.1, 0)])
     with pytest.raises(UnsupportedOpError, match="ADD.*uint8"):
         run_model(model, [np.zeros(4, np.uint8), np.zeros(4, np.uint8)])
+
+
+# -- semantics="tflite": uint8 and int64 (LiteRT's add.cc, sub.cc) ------------------------
+
+@st.composite
+def add_sub_uint8_cases(draw):
+    shapes = draw(broadcast_shapes(max_rank=4))
+    quant = [(draw(scales()), draw(zero_points(np.uint8))) for _ in range(3)]
+    if 2 * max(quant[0][0], quant[1][0]) >= (1 << 20) * quant[2][0]:
+        quant[2] = (quant[2][0] * 2 ** 12, quant[2][1])
+    return shapes, quant, draw(activations), draw(seeds)
+
+
+@CI
+@given(st.sampled_from(["ADD", "SUB"]), add_sub_uint8_cases())
+def test_tflite_add_sub_uint8_match_litert(op, case):
+    shapes, quant, activation, seed = case
+    model = _binary_model(op, np.uint8, shapes, quant, activation)
+    assert_matches_litert(model, _feeds(seed, np.uint8, shapes))
+
+
+@CI
+@given(st.sampled_from(["ADD", "SUB"]), broadcast_shapes(max_rank=4), activations, seeds)
+def test_tflite_add_sub_int64_wrap_and_clamp_like_litert(op, shapes, activation, seed):
+    # full-range data: sums wrap around int64, then the activation clamps
+    model = _binary_model(op, np.int64, shapes, None, activation)
+    assert_matches_litert(model, _feeds(seed, np.int64, shapes))
+
+
+def test_tflite_int64_add_wraps():
+    big = np.iinfo(np.int64).max
+    model = _binary_model("ADD", np.int64, ([3], [3], [3]), None, "RELU")
+    x1, x2 = np.array([big, 5, -7], np.int64), np.array([1, 2, 3], np.int64)
+    assert assert_matches_litert(model, [x1, x2])[0].tolist() == [0, 7, 0]
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB"])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int64])
+def test_tflm_flavor_refuses_uint8_and_int64(op, dtype):
+    quant = [(0.1, 3)] * 3 if dtype == np.uint8 else None
+    model = _binary_model(op, dtype, ([4], [4], [4]), quant, "NONE")
+    assert_tflm_refuses(model, [np.zeros(4, dtype)] * 2, UnsupportedOpError,
+                        f"{op}.*{np.dtype(dtype)}")

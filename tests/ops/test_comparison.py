@@ -1,5 +1,7 @@
 """The six comparisons (EQUAL, NOT_EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL)
-against the TFLM runtime, byte for byte: raw types and quantized int8/int16.
+against the TFLM runtime, byte for byte: raw types and quantized int8/int16; and
+``semantics="tflite"`` against LiteRT's reference kernels on the uint8 and int16
+comparisons only LiteRT runs.
 
 Hypothesis draws broadcastable shapes (rank 1-4 in CI, up to 6 in the slow
 runs), scales and zero points (extremes included) and data with the type's
@@ -17,8 +19,10 @@ from op_harness import run_model
 from reference import run_litert
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     broadcast_shapes,
     scales,
     seeds,
@@ -154,3 +158,62 @@ def test_int16_greater_rescales_divergence_litert_compares_raw():
     real1, real2 = (x1 - 7.0) * 0.003, (x2 + 50.0) * 0.01
     assert run_model(model, [x1, x2])[0].tolist() == (real1 > real2).tolist()
     assert run_litert(model, [x1, x2])[0].tolist() == (x1 > x2).tolist()
+
+
+# -- semantics="tflite": uint8 and int16 (LiteRT's comparisons.cc) ------------------------
+
+@st.composite
+def litert_comparison_cases(draw):
+    """uint8 (always quantized) or int16 (quantized or not; NOT_EQUAL needs quantization),
+    scales in (0, 1), zero points over the type (int16 too: LiteRT reads them)."""
+    op = draw(st.sampled_from(COMPARISONS))
+    dtype = draw(st.sampled_from([np.uint8, np.int16]))
+    shapes = draw(broadcast_shapes(max_rank=4))   # LiteRT broadcasts up to 4-D here
+    quantized = dtype == np.uint8 or op == "NOT_EQUAL" or draw(st.booleans())
+    quant = None
+    if quantized:
+        s1 = draw(scales(-4, -0.01))
+        s2 = draw(st.one_of(st.just(s1), scales(-4, -0.01)))
+        quant = [(s1, draw(zero_points(dtype))), (s2, draw(zero_points(dtype))), (None, 0)]
+    return op, dtype, shapes, quant, draw(seeds)
+
+
+@CI
+@given(litert_comparison_cases())
+def test_tflite_uint8_int16_comparisons_match_litert(case):
+    op, dtype, shapes, quant, seed = case
+    assert_matches_litert(_model(op, dtype, shapes, quant, np.bool_),
+                          binary_data(seed, dtype, shapes))
+
+
+@pytest.mark.parametrize("op", COMPARISONS)
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16])
+def test_tflm_flavor_refuses_what_tflm_refuses(op, dtype):
+    if op == "GREATER" and dtype == np.int16:
+        pytest.skip("TFLM runs int16 GREATER (test_int16_greater_rescales_...)")
+    q = [(0.5, 3), (0.25, 1), (None, 0)]
+    model = _model(op, dtype, ([3], [3], [3]), q, np.bool_)
+    assert_tflm_refuses(model, [np.zeros(3, dtype)] * 2, UnsupportedOpError,
+                        f"{op}.*{np.dtype(dtype)}")
+
+
+def test_litert_int16_equal_rescales_less_compares_raw():
+    # Divergence between LiteRT's own comparisons: quantized int16 EQUAL / NOT_EQUAL
+    # compare real values (0.1 * 10 == 0.05 * 20), LESS / GREATER(_EQUAL) raw ones.
+    q = [(0.1, 0), (0.05, 0), (None, 0)]
+    x1, x2 = np.array([10, 10, 10], np.int16), np.array([20, 19, 10], np.int16)
+    for op, expected in [("EQUAL", [True, False, False]), ("NOT_EQUAL", [False, True, True]),
+                         ("LESS", [True, True, False]), ("GREATER_EQUAL", [False, False, True])]:
+        model = _model(op, np.int16, ([3], [3], [3]), q, np.bool_)
+        assert assert_matches_litert(model, [x1, x2])[0].tolist() == expected, op
+
+
+def test_tflite_unquantized_int16_not_equal_is_refused():
+    # LiteRT's NOT_EQUAL writes nothing for int16 inputs without quantization (its
+    # output keeps whatever the arena held); EQUAL compares them raw.
+    x1, x2 = np.array([1, 2, 3], np.int16), np.array([1, 0, 3], np.int16)
+    model = _model("EQUAL", np.int16, ([3], [3], [3]), None, np.bool_)
+    assert assert_matches_litert(model, [x1, x2])[0].tolist() == [True, False, True]
+    model = _model("NOT_EQUAL", np.int16, ([3], [3], [3]), None, np.bool_)
+    with pytest.raises(UnsupportedOpError, match="NOT_EQUAL.*writes no output"):
+        run_model(model, [x1, x2], semantics="tflite")

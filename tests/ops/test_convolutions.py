@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import prepare, run_model
 from reference import run_tflm
-from single_op import assert_same
+from single_op import assert_matches_litert, assert_same
 
 from interpreter import ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
@@ -198,3 +198,24 @@ def test_huge_multiplier_is_refused_where_the_int64_requantization_is_undefined(
     huge = conv_model(op, dtype=np.int16, filter_dtype=np.int8, filter_scale=17000.0, **kw)
     with pytest.raises(ModelError, match=rf"{op} \(operator 0\).*undefined from 2\^14 on"):
         prepare(huge)
+
+
+# -- semantics="tflite": int32 biases with int16 activations ---------------------------------
+
+@pytest.mark.parametrize("op", ["CONV_2D", "TRANSPOSE_CONV"])
+def test_tflite_int32_bias_runs_as_litert_with_quantized_bias_type_int32(op):
+    # With quantized_bias_type INT32 in the options LiteRT reads the int32 bias into an
+    # int32 accumulator (for CONV_2D what TFLM computes; TFLM's TRANSPOSE_CONV reads it as
+    # int64 whatever the options say, and the TFLM flavor refuses it)
+    for seed in range(40):
+        case = Conv16x8Case(op, seed, np.int32, quantized_bias_type="INT32")
+        model, ishape = case.model()
+        assert_matches_litert(model, [case.input(ishape)])
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "TRANSPOSE_CONV"])
+def test_tflite_int32_bias_without_quantized_bias_type_is_refused(op):
+    # LiteRT then reads the int32 bias as int64, past the end of its buffer
+    model, ishape = Conv16x8Case(op, 3, np.int32).model()
+    with pytest.raises(UnsupportedOpError, match=f"{op}.*quantized_bias_type INT32"):
+        run_model(model, [np.zeros(ishape, np.int16)], semantics="tflite")

@@ -22,6 +22,10 @@ pin down (see ``interpreter/ops/detection_postprocess.py``):
 
 Models TFLM would run into out-of-bounds writes with (outputs too small) are
 never given to the runtime; they are validation tests of this interpreter.
+
+``semantics="tflite"`` is compared with LiteRT's kernel (its fast NMS slot layout, its
+box check, its uint8 dequantization) on models whose outputs have the shapes LiteRT
+gives them, ``max_detections * max_classes_per_detection`` slots.
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from flatbuffers import flexbuffers
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_tflm
+from reference import run_litert, run_tflm
 from single_op import assert_same
 
 from interpreter.builder import ModelBuilder
@@ -81,7 +85,8 @@ def detection_model(num_boxes: int, score_columns: int, opts: dict | None = None
     scores = b.add_tensor("class_predictions", score_type,
                           score_shape or [1, num_boxes, score_columns], **quant.get("scores", {}))
     a_shape = anchor_shape or [num_boxes, 4]
-    anchor = b.add_tensor("anchors", anchor_type, a_shape, data=anchors)
+    anchor = b.add_tensor("anchors", anchor_type, a_shape, data=anchors,
+                          **quant.get("anchors", {}))
     shapes = out_shapes or [[1, slots, 4], [1, slots], [1, slots], [1]]
     outs = [b.add_tensor(n, t, s) for n, t, s in zip(
         ("detection_boxes", "detection_classes", "detection_scores", "num_detections"),
@@ -451,3 +456,82 @@ def test_mutated_options_never_escape_as_other_errors():
             run_model(model, [np.zeros((1, 5, 4), F32), np.full((1, 5, 2), 0.5, F32)])
         except (ModelError, UnsupportedOpError) as e:
             assert NAME in str(e)
+
+
+# -- semantics="tflite": LiteRT's kernel ---------------------------------------------------
+
+def compare_litert(model: bytes, feeds, opts: dict) -> list[np.ndarray] | None:
+    """semantics="tflite" against LiteRT: num_detections and every slot LiteRT writes
+    (LiteRT leaves the others as its arena held them), or both fail. Returns ours."""
+    try:
+        ref = run_litert(model, feeds)
+    except RuntimeError:
+        with pytest.raises(ModelError, match=NAME):
+            run_model(model, feeds, semantics="tflite")
+        return None
+    ours = run_model(model, feeds, semantics="tflite")
+    assert_same(ours[3], ref[3], "num_detections")
+    if opts["use_regular_nms"]:
+        slots = np.arange(opts["max_detections"])
+    else:
+        k_max = opts["max_classes_per_detection"]
+        i, c = np.divmod(np.arange(int(ref[3][0]) * min(k_max, opts["num_classes"])),
+                         min(k_max, opts["num_classes"]))
+        slots = k_max * i + c
+    for i, what in enumerate(("boxes", "classes", "scores")):
+        width = 4 if i == 0 else 1
+        assert_same(ours[i].reshape(-1, width)[slots], ref[i].reshape(-1, width)[slots],
+                    f"{what} (written slots)")
+    return ours
+
+
+@CI
+@given(cases(), st.sampled_from([np.uint8, F32]), st.sampled_from([np.uint8, F32]))
+def test_tflite_matches_litert(case, box_type, score_type):
+    rng = np.random.default_rng(case["seed"])
+    nb, opts = case["nb"], case["opts"]
+    quant, feeds = {}, []
+    if box_type == np.uint8:      # anchors are then read as uint8 too
+        anchors = np.clip(np.round(random_anchors(rng, nb) / 0.005), 0, 255).astype(np.uint8)
+        quant["anchors"] = {"scale": 0.005, "zero_point": 0}
+        quant["boxes"] = {"scale": float(np.float32(case["spread"] / 40)), "zero_point": 128}
+        feeds.append(rng.integers(0, 256, (1, nb, case["encoding"])).astype(np.uint8))
+    else:
+        anchors = random_anchors(rng, nb)
+        feeds.append((rng.standard_normal((1, nb, case["encoding"]))
+                      * case["spread"]).astype(F32))
+    if score_type == np.uint8:
+        quant["scores"] = {"scale": float(np.float32(1 / case["levels"])),
+                           "zero_point": int(rng.integers(0, 60))}
+        feeds.append(rng.integers(0, 256, (1, nb, case["columns"])).astype(np.uint8))
+    else:
+        feeds.append(rng.uniform(0, 1, (1, nb, case["columns"])).astype(F32))
+    slots = opts["max_detections"] * opts["max_classes_per_detection"]
+    model = detection_model(nb, case["columns"], opts, encoding=case["encoding"], slots=slots,
+                            anchors=anchors, box_type=box_type, score_type=score_type,
+                            anchor_type=box_type, quant=quant)
+    compare_litert(model, feeds, opts)
+
+
+def test_divergence_fast_nms_layout_and_empty_boxes():
+    # Two classes per box: TFLM puts class c of box i in slot k * (i * k + c) + c and
+    # counts boxes times k; LiteRT in slot k * i + c and counts boxes. A zero-size box
+    # fails TFLM's invoke, LiteRT runs it.
+    opts = options(max_detections=2, max_classes_per_detection=2, num_classes=2)
+    anchors = np.array([[0.2, 0.2, 0.2, 0.2], [0.7, 0.7, 0.2, 0.2]], F32)
+    model = detection_model(2, 2, opts, slots=8, anchors=anchors)
+    boxes = np.zeros((1, 2, 4), F32)
+    scores = np.array([[[0.9, 0.1], [0.2, 0.8]]], F32)
+    tflm = run_tflm(model, [boxes, scores], n_outputs=4)
+    ours_tflm = run_model(model, [boxes, scores])
+    ours = compare_litert(model, [boxes, scores], opts)
+    assert tflm[3][0] == ours_tflm[3][0] == 4 and ours[3][0] == 2
+    assert tflm[1][0, [0, 3, 4, 7]].tolist() == ours_tflm[1][0, [0, 3, 4, 7]].tolist() == \
+        [0, 1, 1, 0]
+    assert ours[1][0, :4].tolist() == [0, 1, 1, 0]
+    empty = np.array([[[0, 0, -100, 0], [0, 0, 0, 0]]], F32)    # box 0: exp(-20) * 0.1 = 0
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [empty, scores], n_outputs=4)
+    with pytest.raises(ModelError, match=f"{NAME}.*decoded box 0"):
+        run_model(model, [empty, scores])
+    compare_litert(model, [empty, scores], opts)

@@ -1,6 +1,8 @@
 """DIV, FLOOR_DIV and FLOOR_MOD against the TFLM runtime, byte for byte, on broadcastable
 shapes (rank 1-4 in CI, up to 6 in the slow runs), scales and zero points (extremes
-included) and data with the type's extremes; and against LiteRT's reference kernels."""
+included) and data with the type's extremes; and against LiteRT's reference kernels,
+``semantics="tflite"`` on the types only LiteRT runs (DIV int16 / uint8, FLOOR_DIV and
+FLOOR_MOD on integers)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,11 +12,13 @@ from binary_cases import binary_model as _model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_tflm
+from reference import run_litert, run_tflm
 from single_op import (
     activations,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     broadcast_shapes,
     scales,
     seeds,
@@ -22,7 +26,7 @@ from single_op import (
     zero_points,
 )
 
-from interpreter.errors import ModelError
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,3 +135,80 @@ def test_litert_agrees_on_floor_div_mod():
         with np.errstate(all="ignore"):
             tflm, litert = tflm_and_litert(_model(op, np.float32, shapes), [x1, x2])
         assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")
+
+
+# -- semantics="tflite": the integer types only LiteRT runs -------------------------------
+
+@st.composite
+def litert_div_cases(draw):
+    dtype = draw(st.sampled_from([np.int16, np.uint8]))
+    shapes = draw(broadcast_shapes(max_rank=4))
+    s1, s2 = draw(scales()), draw(scales())
+    so = float(np.float32(s1 / s2 * 2.0 ** draw(st.floats(-8, 3))))
+    quant = [(s, draw(zero_points(dtype))) for s in (s1, s2, so)]
+    return dtype, shapes, quant, draw(activations), draw(seeds)
+
+
+@CI
+@given(litert_div_cases())
+def test_tflite_div_int16_uint8_match_litert(case):
+    dtype, shapes, quant, activation, seed = case
+    x1, x2 = binary_data(seed, dtype, shapes)
+    zp2, hi = quant[1][1], np.iinfo(dtype).max
+    x2[x2 == zp2] = zp2 + 1 if zp2 < hi else zp2 - 1   # LiteRT refuses a zero divisor
+    model = _model("DIV", dtype, shapes, quant, options={"fused_activation_function": activation})
+    assert_matches_litert(model, [x1, x2])
+
+
+floor_int_cases = st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]).flatmap(
+    lambda op: st.tuples(st.just(op), st.sampled_from(
+        [np.int8, np.int16, np.int32] + ([np.int64] if op == "FLOOR_MOD" else []))))
+
+
+@CI
+@given(floor_int_cases, broadcast_shapes(max_rank=4), st.booleans(), seeds)
+def test_tflite_floor_div_mod_integers_match_litert(case, shapes, quantized, seed):
+    op, dtype = case
+    x1, x2 = binary_data(seed, dtype, shapes, nonzero_second=True)
+    if op == "FLOOR_MOD" and dtype in (np.int32, np.int64):   # LiteRT dies of SIGFPE
+        x2[x2 == -1] = -2
+    quant = [(0.1, 3), (0.2, -1), (0.3, 0)] if quantized and dtype == np.int8 else None
+    assert_matches_litert(_model(op, dtype, shapes, quant), [x1, x2])
+
+
+def test_tflite_floor_div_wraps_and_floors_like_litert():
+    for dtype in (np.int8, np.int32):
+        lo = np.iinfo(dtype).min
+        x1, x2 = np.array([lo, 7, -7, 7], dtype), np.array([-1, -2, 2, 2], dtype)
+        model = _model("FLOOR_DIV", dtype, ([4], [4], [4]))
+        assert assert_matches_litert(model, [x1, x2])[0].tolist() == [lo, -4, -4, 3]
+        model = _model("FLOOR_MOD", dtype, ([4], [4], [4]))
+        x1[0] = lo + 1
+        assert assert_matches_litert(model, [x1, x2])[0].tolist() == [0, -1, 1, 1]
+
+
+def test_tflite_floor_mod_int32_min_by_minus_one_is_refused():
+    # LiteRT computes INT32_MIN % -1 with x86's idiv, which traps: its process dies
+    # (SIGFPE, measured). Refused at invoke instead.
+    model = _model("FLOOR_MOD", np.int32, ([2], [2], [2]))
+    feeds = [np.array([np.iinfo(np.int32).min, 5], np.int32), np.array([-1, 3], np.int32)]
+    with pytest.raises(ModelError, match="FLOOR_MOD.*SIGFPE"):
+        run_model(model, feeds, semantics="tflite")
+
+
+def test_tflite_integer_division_by_zero_fails_like_litert():
+    model = _model("FLOOR_DIV", np.int16, ([2], [2], [2]))
+    feeds = [np.array([3, 5], np.int16), np.array([1, 0], np.int16)]
+    with pytest.raises(ModelError, match="FLOOR_DIV.*0"):
+        run_model(model, feeds, semantics="tflite")
+    with pytest.raises(RuntimeError):
+        run_litert(model, feeds)
+
+
+@pytest.mark.parametrize("op, dtype", [("DIV", np.int16), ("DIV", np.uint8),
+                                       ("FLOOR_DIV", np.int32), ("FLOOR_MOD", np.int64)])
+def test_tflm_flavor_refuses_what_tflm_refuses(op, dtype):
+    quant = [(0.1, 0), (0.1, 0), (0.1, 0)] if op == "DIV" else None
+    model = _model(op, dtype, ([2], [2], [2]), quant)
+    assert_tflm_refuses(model, [np.ones(2, dtype)] * 2, UnsupportedOpError,
+                        f"{op}.*{np.dtype(dtype)}")

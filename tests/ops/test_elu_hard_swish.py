@@ -1,6 +1,7 @@
 """ELU and HARD_SWISH against the TFLM runtime, byte for byte: float32, and int8 with
 every int8 value each time (one randomized test runs both ops); LiteRT's reference
-kernels where they agree; and the divergences and refusals, pinned.
+kernels where they agree (``semantics="tflite"`` on uint8 HARD_SWISH, which only LiteRT
+runs); and the divergences and refusals, pinned.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from reference import run_litert, run_tflm
 from single_op import (
     T,
     all_int8_values,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     scales,
     seeds,
     single_op_model,
@@ -126,3 +129,22 @@ def test_divergence_litert_elu():
         ours = assert_matches_tflm(model, [x])[0]
         litert = run_litert(model, [x], reference=False)[0]
         assert ours.tobytes() != litert.tobytes()
+
+
+# -- semantics="tflite": HARD_SWISH uint8 (LiteRT's reference HardSwish<uint8_t>) ----------
+
+@CI
+@given(scales(-3, 0.5), zero_points(np.uint8), zero_points(np.uint8), st.floats(-3, -0.01))
+def test_tflite_hard_swish_uint8_every_input_matches_litert(s_in, z_in, z_out, log_ratio):
+    # the output scale keeps (s_in / 128) / s_out below 1: LiteRT's Prepare requires it
+    s_out = float(np.float32(s_in / 128 * 10 ** -log_ratio))
+    x = np.arange(256, dtype=np.uint8)
+    model = single_op_model("HARD_SWISH", [T(np.uint8, [256], s_in, z_in)],
+                            [T(np.uint8, [256], s_out, z_out)])
+    assert_matches_litert(model, [x])
+
+
+def test_tflm_flavor_refuses_uint8_hard_swish():
+    model = single_op_model("HARD_SWISH", [T(np.uint8, [4], 0.1, 128)],
+                            [T(np.uint8, [4], 0.1, 128)])
+    assert_tflm_refuses(model, [np.zeros(4, np.uint8)], UnsupportedOpError, "HARD_SWISH.*uint8")

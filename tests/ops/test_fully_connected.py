@@ -660,9 +660,22 @@ def test_tflite_semantics_refuses_zero_points(zps):
 
 
 def test_tflite_semantics_refuses_int32_bias():
+    # Without quantized_bias_type INT32 in the options LiteRT reads the int32 bias as
+    # int64, past the end of its buffer
     model = fc16_model([[1, 2]], [3], (0.01, 0.02, 0.05), (0, 0, 0), np.int32)
-    with pytest.raises(UnsupportedOpError, match="FULLY_CONNECTED.*bias type int32"):
+    with pytest.raises(UnsupportedOpError, match="FULLY_CONNECTED.*quantized_bias_type INT32"):
         run_interpreter(model, np.zeros((1, 2), np.int16), semantics="tflite")
+
+
+def test_tflite_int32_bias_with_quantized_bias_type_int32_matches_litert():
+    # LiteRT then reads the int32 bias into an int32 accumulator (wrapping), requantized
+    # in floating point as its int64 path is
+    for seed in range(40):
+        case = Fc16x8Case(seed, np.int32, bool(seed % 2), False, quantized_bias_type="INT32")
+        model, ishape = case.model()
+        x = case.input(ishape)
+        assert_same(run_interpreter(model, x, semantics="tflite"), run_litert(model, [x])[0],
+                    f"{case} vs LiteRT")
 
 
 def test_16x8_bias_scale_must_match_like_tflm():

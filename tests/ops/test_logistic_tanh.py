@@ -3,7 +3,9 @@ the input stages they share, unary.py).
 
 int8 LOGISTIC/TANH run every int8 input value for each drawn quantization, int16
 LOGISTIC/TANH every int16 value. Also documented here: where LiteRT's kernels give
-different bytes than TFLM (int8 LOGISTIC and TANH when the input radius is 0 or 1).
+different bytes than TFLM (int8 LOGISTIC and TANH when the input radius is 0 or 1);
+and ``semantics="tflite"`` against LiteRT on its tables (int8, and uint8 TANH, which
+only LiteRT runs), out-of-range entries included.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from op_harness import run_model
 from reference import run_tflm
 from single_op import (
     all_int8_values,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     random_data,
     scales,
     seeds,
@@ -27,7 +31,7 @@ from single_op import unary_model as _unary
 
 from interpreter import Interpreter
 from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
-from interpreter.errors import ModelError
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -236,3 +240,24 @@ def test_logistic_tanh_int16_litert_reference_agrees(op, s_in):
     interp.invoke()
     assert_same(interp.get_tensor(interp.get_output_details()[0]["index"]), litert,
                 "semantics='tflite' vs LiteRT")
+
+
+# -- semantics="tflite": LiteRT's 256-entry tables, uint8 TANH ----------------------------
+
+@CI
+@given(st.sampled_from([("LOGISTIC", np.int8), ("TANH", np.int8), ("TANH", np.uint8)]),
+       scales(-3.0, 1.5), scales(-12, -1), st.data())
+def test_tflite_tables_every_input_match_litert(case, s_in, s_out, data):
+    # output scales down to 1e-12: entries beyond the type saturate in LiteRT's build
+    op, dtype = case
+    zp_in, zp_out = data.draw(zero_points(dtype)), data.draw(zero_points(dtype))
+    if op == "LOGISTIC":
+        s_out, zp_out = 1 / 256, -128       # LiteRT requires both (TFLM the zero point)
+    x = np.arange(256, dtype=np.int64).astype(dtype) if dtype == np.uint8 else all_int8_values()
+    model = _unary(op, dtype, list(x.shape), (s_in, zp_in), (s_out, zp_out))
+    assert_matches_litert(model, [x])
+
+
+def test_tflm_flavor_refuses_uint8_tanh():
+    model = _unary("TANH", np.uint8, [4], (0.05, 128), (1 / 128, 128))
+    assert_tflm_refuses(model, [np.zeros(4, np.uint8)], UnsupportedOpError, "TANH.*uint8")

@@ -25,11 +25,16 @@ interpreter refuses exactly the others with UnsupportedOpError (or
 ModelError where the model is malformed). The arena plan, with the kernel's
 four scratch buffers, must have TFLM's size.
 
-LiteRT: its float kernel accumulates each gate starting from the bias and
-adds both matrix products into one sum, where TFLM runs two FULLY_CONNECTED
-ops (bias added last) and adds their results, so float results may differ in
-the last bits (test_float_vs_litert_differs_only_by_rounding records this
-with a tight tolerance). LiteRT's integer kernels need converter-made
+LiteRT: its float kernel (``lstm_eval.cc``) computes each gate's matrix
+products with Eigen's vectorized GEMV / GEMM (``optimized_ops::FullyConnected``
+through ``cpu_backend_gemm``, whatever the op resolver) and its sigmoid and tanh
+with Eigen's vectorized polynomial approximations, not libm's: float results
+differ in the last bits even where no sum is reordered (a 1x1 LSTM:
+test_float_litert_activations_are_not_libm), and
+test_float_vs_litert_differs_only_by_rounding records the size of the
+differences. semantics="tflite" does not reproduce this (it runs TFLM's float
+arithmetic): the bytes depend on Eigen's blocking, packet width and fused
+multiply-adds in LiteRT's build. LiteRT's integer kernels need converter-made
 intermediate tensors and a different arithmetic (the 8x8_16 path with
 effective scales), so they are not compared.
 
@@ -47,6 +52,7 @@ import streaming
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lstm_cases import FLOAT32, Lstm
+from op_harness import run_model
 from reference import run_litert
 from streaming import tflm_interpreter
 
@@ -191,6 +197,23 @@ def test_float_vs_litert_differs_only_by_rounding():
         differ += not np.array_equal(mine, lite)
     # record, not require: how many of the 6 cases were not bit-equal
     print(f"float LSTM: {differ}/6 cases differ from LiteRT in the last bits")
+
+
+def test_float_litert_activations_are_not_libm():
+    """One input, one cell: every gate is a single product plus the bias, summed in the
+    same order by both runtimes, yet LiteRT's outputs differ in the last bits: its sigmoid
+    and tanh are Eigen's vectorized approximations (semantics="tflite" keeps libm's)."""
+    differ = 0
+    for seed in range(10):
+        case = Lstm(batches=1, steps=6, n_input=1, n_state=1, seed=seed, input_std=2.0,
+                    weight_std=1.5, **FLOAT32)
+        model, _ = case.model()
+        x = case.inputs(0)
+        ours = run_model(model, [x], semantics="tflite")[0]
+        lite = run_litert(model, [x])[0]
+        np.testing.assert_allclose(ours, lite, rtol=1e-5, atol=1e-7)
+        differ += int((ours != lite).sum())
+    assert differ > 0
 
 
 # -- int16 activations (16x8->16) --------------------------------------------------------

@@ -4,7 +4,9 @@ LOG, SIN, COS) against the TFLM runtime, byte for byte.
 Float inputs mix normal values of several magnitudes with the special values
 (+-0, +-inf, NaN, ties of ROUND, huge values). Quantized ABS and RSQRT draw
 scales and zero points; RSQRT inputs stay at or above the zero point, as
-TFLM fails to invoke otherwise.
+TFLM fails to invoke otherwise. ``semantics="tflite"`` is compared with LiteRT's
+reference kernels on the integer types only LiteRT runs (EXP, LOG, SQRT int8 /
+int16, ABS int32, NEG int8 / int16 / int32 / int64), on every input value.
 """
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_tflm
+from reference import run_litert, run_tflm
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
+    random_data,
     scales,
     seeds,
     single_op_model,
@@ -213,3 +218,87 @@ def test_divergence_litert_int16_rsqrt():
     tflm, litert = tflm_and_litert(model, [x])
     assert (tflm != litert).any()
     assert ours[1] == 452 and litert[1] == 24401  # rsqrt(0.001) / 0.07 = 451.75
+
+
+# -- semantics="tflite": integer types only LiteRT runs -------------------------------------
+
+@st.composite
+def litert_table_quant(draw, dtype):
+    """(input, output) quantization; int16: zero points 0 (LiteRT requires them)."""
+    s_in, s_out = draw(scales(-4, 0)), draw(scales())
+    if dtype == np.int16:
+        return (s_in, 0), (s_out, 0)
+    return (s_in, draw(zero_points())), (s_out, draw(zero_points()))
+
+
+litert_table_cases = st.sampled_from(["EXP", "LOG", "SQRT"]).flatmap(
+    lambda op: st.sampled_from([np.int8, np.int16]).flatmap(
+        lambda dt: st.tuples(st.just(op), st.just(dt), litert_table_quant(dt))))
+
+
+@CI
+@given(litert_table_cases)
+def test_tflite_exp_log_sqrt_int_match_litert(case):
+    op, dtype, quant = case
+    x = all_values(dtype)
+    if op == "SQRT":    # LiteRT fails to invoke on a negative real input
+        x = x[x >= quant[0][1]]
+    assert_matches_litert(_unary_model(op, dtype, [x.size], quant), [x])
+
+
+def test_tflite_sqrt_below_zero_point_fails_like_litert():
+    model = _unary_model("SQRT", np.int8, [3], ((0.1, 5), (0.1, 0)))
+    x = np.array([5, 6, 4], np.int8)
+    with pytest.raises(RuntimeError):
+        run_litert(model, [x])
+    with pytest.raises(ModelError, match="SQRT.*below its zero point"):
+        run_model(model, [x], semantics="tflite")
+
+
+def test_tflite_sqrt_truncates_log_floors_like_litert():
+    # sqrt(0.1 * 3) / 0.1 = 5.477: LiteRT truncates to 5 (rounding would give 5)...
+    # sqrt(0.1 * 8) / 0.1 = 8.94: truncated to 8, not 9. LOG of a real value <= 0 is the
+    # output type's lowest value.
+    sqrt = _unary_model("SQRT", np.int8, [3], ((0.1, 0), (0.1, 0)))
+    out = assert_matches_litert(sqrt, [np.array([3, 8, 0], np.int8)])[0]
+    assert out.tolist() == [5, 8, 0]
+    log = _unary_model("LOG", np.int8, [3], ((0.1, 2), (0.05, 3)))
+    out = assert_matches_litert(log, [np.array([2, 1, 12], np.int8)])[0]
+    assert out.tolist() == [-128, -128, 3]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_tflite_neg_integers_wrap_like_litert(dtype):
+    info = np.iinfo(dtype)
+    x = np.concatenate([np.array([info.min, info.min + 1, -1, 0, 1, info.max], dtype),
+                        random_data(np.random.default_rng(3), dtype, (50,))])
+    quant = ((0.1, 3), (0.2, -4)) if dtype in (np.int8, np.int16) else None
+    out = assert_matches_litert(_unary_model("NEG", dtype, [x.size], quant), [x])[0]
+    assert out[0] == info.min      # -min wraps to min; the quantization is ignored
+
+
+def test_tflite_abs_int32_matches_litert():
+    info = np.iinfo(np.int32)
+    x = np.concatenate([np.array([info.min, info.min + 1, -1, 0, 1, info.max], np.int32),
+                        random_data(np.random.default_rng(4), np.int32, (50,))])
+    out = assert_matches_litert(_unary_model("ABS", np.int32, [x.size]), [x])[0]
+    assert out[0] == info.min
+
+
+@pytest.mark.parametrize("op, dtype", [("EXP", np.int8), ("LOG", np.int16), ("SQRT", np.int8),
+                                       ("NEG", np.int32), ("NEG", np.int64),
+                                       ("ABS", np.int32)])
+def test_tflm_flavor_refuses_what_tflm_refuses(op, dtype):
+    quant = ((0.1, 0), (0.1, 0)) if dtype in (np.int8, np.int16) else None
+    model = _unary_model(op, dtype, [4], quant)
+    assert_tflm_refuses(model, [np.ones(4, dtype)], UnsupportedOpError,
+                        f"{op}.*{np.dtype(dtype)}")
+
+
+def test_tflite_exp_int16_table_entries_past_infinity_match_litert():
+    # exp(327) is +inf in float32: LiteRT's table entries there are inf - inf = NaN, which
+    # its build converts to int16 0 (x86's 0x80000000, truncated)
+    x = all_values(np.int16)
+    model = _unary_model("EXP", np.int16, [x.size], ((0.01, 0), (1.0, 0)))
+    out = assert_matches_litert(model, [x])[0]
+    assert (out[-300:-250] == 0).all()         # not the saturated 32767

@@ -1,6 +1,6 @@
 """MAXIMUM and MINIMUM against the TFLM runtime, byte for byte, on broadcastable shapes
 (rank 1-4 in CI, up to 6 in the slow runs), with NaN and signed zeros, and against
-LiteRT's reference kernels."""
+LiteRT's reference kernels (``semantics="tflite"`` on uint8, which only LiteRT runs)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +10,17 @@ from binary_cases import binary_model as _model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import assert_matches_tflm, assert_same, broadcast_shapes, seeds, tflm_and_litert
+from single_op import (
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_same,
+    assert_tflm_refuses,
+    broadcast_shapes,
+    seeds,
+    tflm_and_litert,
+)
 
-from interpreter.errors import ModelError
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -66,3 +74,17 @@ def test_rejects_incompatible_broadcast():
     model = _model("MAXIMUM", np.float32, ([2, 3], [4], [2, 3]))
     with pytest.raises(ModelError, match="MAXIMUM.*broadcast"):
         run_model(model, [np.zeros((2, 3), np.float32), np.zeros(4, np.float32)])
+
+
+@CI
+@given(st.sampled_from(["MAXIMUM", "MINIMUM"]), broadcast_shapes(max_rank=4), seeds)
+def test_tflite_uint8_matches_litert(op, shapes, seed):
+    model = _model(op, np.uint8, shapes, [(0.1, 3), (0.2, 200), (0.3, 0)])
+    assert_matches_litert(model, binary_data(seed, np.uint8, shapes))
+
+
+@pytest.mark.parametrize("op", ["MAXIMUM", "MINIMUM"])
+def test_tflm_flavor_refuses_uint8(op):
+    model = _model(op, np.uint8, ([3], [3], [3]), [(0.1, 3)] * 3)
+    assert_tflm_refuses(model, [np.zeros(3, np.uint8)] * 2, UnsupportedOpError,
+                        f"{op}.*uint8")

@@ -3,7 +3,8 @@
 Hypothesis draws broadcastable shapes of rank 1-5 (rank 6 in the slow runs),
 scales, zero points (extremes included), fused activations and data with
 the type's extremes. What MUL shares with ADD and SUB is tested in
-test_elementwise.py.
+test_elementwise.py. ``semantics="tflite"`` is compared with LiteRT's reference
+kernels on the types only LiteRT runs (uint8, int64).
 """
 from __future__ import annotations
 
@@ -14,9 +15,18 @@ from binary_cases import fused_binary_model as _binary_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import activations, assert_matches_tflm, broadcast_shapes, scales, seeds, zero_points
+from single_op import (
+    activations,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflm_refuses,
+    broadcast_shapes,
+    scales,
+    seeds,
+    zero_points,
+)
 
-from interpreter.errors import ModelError
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -62,3 +72,29 @@ def test_rejects_int16_mul_with_zero_points():
                           "NONE")
     with pytest.raises(ModelError, match="MUL.*zero point"):
         run_model(model, [np.zeros(4, np.int16), np.zeros(4, np.int16)])
+
+
+# -- semantics="tflite": uint8 and int64 (LiteRT's mul.cc) --------------------------------
+
+@CI
+@given(mul_int8_cases(max_rank=4), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255))
+def test_tflite_mul_uint8_matches_litert(case, zp1, zp2, zp_out):
+    shapes, quant, activation, seed = case
+    quant = [(s, zp) for (s, _), zp in zip(quant, (zp1, zp2, zp_out))]
+    model = _binary_model("MUL", np.uint8, shapes, quant, activation)
+    assert_matches_litert(model, _feeds(seed, np.uint8, shapes))
+
+
+@CI
+@given(broadcast_shapes(max_rank=4), activations, seeds)
+def test_tflite_mul_int64_wraps_like_litert(shapes, activation, seed):
+    model = _binary_model("MUL", np.int64, shapes, None, activation)
+    assert_matches_litert(model, _feeds(seed, np.int64, shapes))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int64])
+def test_tflm_flavor_refuses_uint8_and_int64(dtype):
+    quant = [(0.1, 3)] * 3 if dtype == np.uint8 else None
+    model = _binary_model("MUL", dtype, ([4], [4], [4]), quant, "NONE")
+    assert_tflm_refuses(model, [np.zeros(4, dtype)] * 2, UnsupportedOpError,
+                        f"MUL.*{np.dtype(dtype)}")

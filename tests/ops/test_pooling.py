@@ -5,7 +5,8 @@ than the input under SAME padding and 1x1 images), channel counts, zero
 points including -128/127, fused activations, and float inputs sprinkled
 with NaN, +-inf and -0.0 (which std::max and the float sum treat in their
 own ways). Outputs must equal the tflite-micro runtime and LiteRT's
-reference kernels exactly.
+reference kernels exactly; uint8, which only LiteRT runs, is compared with
+``semantics="tflite"``.
 
     pytest tests/ops/test_pooling.py              # CI budget
     pytest tests/ops/test_pooling.py -m slow      # many more examples
@@ -21,7 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import prepare, run_model
 from reference import run_litert, run_tflm
-from single_op import activations, assert_same, scales, seeds, zero_points
+from single_op import (
+    activations,
+    assert_matches_litert,
+    assert_same,
+    assert_tflm_refuses,
+    scales,
+    seeds,
+    zero_points,
+)
 
 from interpreter import ModelError, UnsupportedOpError
 from interpreter.ops.window import compute_out_size
@@ -56,7 +65,7 @@ class PoolCase:
 
     def build(self) -> tuple[bytes, np.ndarray]:
         rng = np.random.default_rng(self.seed)
-        if self.dtype in (np.int8, np.int16):
+        if self.dtype in (np.int8, np.int16, np.uint8):
             info = np.iinfo(self.dtype)
             image = rng.integers(info.min, info.max + 1, self.input_shape).astype(self.dtype)
             image.reshape(-1)[:2] = [info.min, info.max][:image.size]
@@ -221,3 +230,22 @@ def test_int16_average_of_the_extremes():
     ours = run_model(model, [image])[0]
     assert_same(ours, run_tflm(model, [image])[0])
     assert ours.reshape(-1).tolist() == [32767, -32768]
+
+
+# -- semantics="tflite": uint8 (LiteRT's reference AveragePool / MaxPool) ------------------
+
+@pytest.mark.parametrize("op", OPS)
+@CI
+@given(data=st.data())
+def test_tflite_uint8_pooling_matches_litert(op, data):
+    model, image = data.draw(pool_cases(op, np.uint8)).build()
+    assert_matches_litert(model, [image])
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_tflm_flavor_refuses_uint8(op):
+    q = dict(scale=0.5, zero_point=128)
+    model = pool_model(op, np.uint8, (1, 4, 4, 1), (1, 2, 2, 1), (2, 2), (2, 2), "VALID",
+                       q_in=q, q_out=q)
+    assert_tflm_refuses(model, [np.zeros((1, 4, 4, 1), np.uint8)], UnsupportedOpError,
+                        rf"{op} \(operator 0\).*type uint8")

@@ -1,6 +1,7 @@
 """QUANTIZE and DEQUANTIZE against the TFLM runtime: float32 to int8/int16, the
 requantizing type pairs, int8/int16/uint8 to float32, and the type pairs TFLM refuses
-(one test for both ops)."""
+(one test for both ops); ``semantics="tflite"`` against LiteRT's reference kernel on
+QUANTIZE's pairs, those only LiteRT runs included."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, scales, seeds, single_op_model, zero_points
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
 
 from interpreter.errors import ModelError, UnsupportedOpError
 
@@ -175,3 +185,44 @@ def test_quantize_to_an_unquantized_float_output_is_refused():
         run_model(model, [x])
     with pytest.raises(RuntimeError):
         run_tflm(model, [x])
+
+
+# -- semantics="tflite": QUANTIZE against LiteRT, the pairs only LiteRT runs included --------
+
+@CI
+@given(st.sampled_from([np.int8, np.int16, np.uint8]), scales(-4, 1), st.data(), seeds)
+def test_tflite_quantize_float_matches_litert(out_type, scale, data, seed):
+    zp = data.draw(zero_points(out_type) if out_type != np.int16 else st.integers(-300, 300))
+    model = single_op_model("QUANTIZE", [T(np.float32, [4, 32])], [T(out_type, [4, 32], scale, zp)])
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((4, 32)) * 200 * scale).astype(np.float32)
+    x[0, :len(FLOAT_SPECIALS)] = FLOAT_SPECIALS
+    x[1] = (np.arange(32) - 16) * np.float32(scale) / 2      # exact halves
+    with np.errstate(all="ignore"):
+        assert_matches_litert(model, [x])
+
+
+@CI
+@given(st.sampled_from([p for p in REQUANTIZE_PAIRS if p != (np.int8, np.int32)]
+                       + [(np.uint8, np.uint8), (np.uint8, np.int16)]),
+       scales(-3, 0.5), scales(-3, 0.5), st.data(), seeds)
+def test_tflite_quantize_requantize_matches_litert(pair, s_in, s_out, data, seed):
+    in_type, out_type = pair                # LiteRT has no int8 -> int32
+
+    def zp(t):
+        if np.dtype(t) == np.int16 and (in_type, out_type) == (np.int16, np.int16):
+            return 0                        # LiteRT requires it
+        info = np.iinfo(t)
+        return data.draw(st.integers(max(int(info.min), -1000), min(int(info.max), 1000)))
+
+    if data.draw(st.booleans()):
+        s_out = s_in
+    model = single_op_model("QUANTIZE", [T(in_type, [256], s_in, zp(in_type))],
+                            [T(out_type, [256], s_out, zp(out_type))])
+    rng = np.random.default_rng(seed)
+    if np.dtype(in_type).itemsize == 1:
+        x = (rng.permutation(np.arange(256)).astype(np.int64)
+             + int(np.iinfo(in_type).min)).astype(in_type)
+    else:
+        x = random_data(rng, in_type, [256])
+    assert_matches_litert(model, [x])

@@ -1,6 +1,7 @@
 """RELU and RELU6 against the TFLM runtime: int8 runs every int8 input value for each
 drawn quantization. Also documented here: RELU6 under semantics="tflite" requantizes
-like LiteRT, where TFLM clamps the raw input.
+like LiteRT, where TFLM clamps the raw input; and semantics="tflite" runs uint8 (which
+only LiteRT runs) as LiteRT does, on every input value.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from op_harness import run_model
 from reference import run_litert
 from single_op import (
     all_int8_values,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     random_data,
     scales,
     seeds,
@@ -23,7 +26,7 @@ from single_op import (
 from single_op import unary_model as _unary
 
 from interpreter import Interpreter
-from interpreter.errors import ModelError
+from interpreter.errors import ModelError, UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -90,3 +93,20 @@ def test_relu_int16_rejects_zero_point():
     model = _unary("RELU", np.int16, [4], (0.01, 3), (0.01, 0))
     with pytest.raises(ModelError, match="RELU.*zero point"):
         run_model(model, [np.zeros(4, np.int16)])
+
+
+ALL_UINT8 = np.arange(256, dtype=np.uint8).reshape(2, 128)
+
+
+@CI
+@given(st.sampled_from(["RELU", "RELU6"]), scales(-3, 0.5), zero_points(np.uint8),
+       scales(-3, 0.5), zero_points(np.uint8))
+def test_tflite_relu_uint8_every_input_matches_litert(op, s_in, z_in, s_out, z_out):
+    model = _unary(op, np.uint8, [2, 128], (s_in, z_in), (s_out, z_out))
+    assert_matches_litert(model, [ALL_UINT8])
+
+
+@pytest.mark.parametrize("op", ["RELU", "RELU6"])
+def test_tflm_flavor_refuses_uint8(op):
+    model = _unary(op, np.uint8, [2, 128], (0.05, 128), (0.05, 128))
+    assert_tflm_refuses(model, [ALL_UINT8], UnsupportedOpError, f"{op}.*uint8")

@@ -1,4 +1,6 @@
-"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime."""
+"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime; and
+``semantics="tflite"`` RESIZE_BILINEAR on int16 and uint8, which only LiteRT's
+reference kernels run."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, seeds, single_op_model
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflm_refuses,
+    seeds,
+    single_op_model,
+)
 from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats, typed
+
+from interpreter.errors import UnsupportedOpError
 
 
 @st.composite
@@ -18,14 +29,14 @@ def resizes(draw, bilinear):
     return n, c, in_h, in_w, out_h, out_w, mode
 
 
-def run_resize(op, case, dtype, q, seed):
+def run_resize(op, case, dtype, q, seed, check=assert_matches_tflm):
     n, c, in_h, in_w, out_h, out_w, mode = case
     options = {"align_corners": mode in ("align", "both"),
                "half_pixel_centers": mode in ("half", "both")}
     model = single_op_model(op, [T(dtype, [n, in_h, in_w, c], *q), const([out_h, out_w])],
                             [T(dtype, [n, out_h, out_w, c], *q)], options)
     x = special_floats(data(seed, dtype, (n, in_h, in_w, c)), seed)
-    assert_matches_tflm(model, [x])
+    check(model, [x])
 
 
 @ci(2)
@@ -57,3 +68,20 @@ def test_resize_bilinear_int8_single_rounding_rounds_half_up():
     assert run_model(model, [x])[0].ravel().tolist() == [-1, -1, 0]
     assert run_model(model, [x], rounding="single")[0].ravel().tolist() == [-1, 0, 0]
     assert_matches_tflm(model, [x])
+
+
+# -- semantics="tflite": RESIZE_BILINEAR int16 (integer path) and uint8 (float path) --------
+
+@ci(2)
+@given(resizes(True), st.sampled_from([I16, np.uint8]), seeds)
+def test_tflite_resize_bilinear_int16_uint8_match_litert(case, dtype, seed):
+    q = (0.25, 0) if dtype == I16 else (0.5, 128)
+    run_resize("RESIZE_BILINEAR", case, dtype, q, seed, check=assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", [I16, np.uint8])
+def test_tflm_flavor_refuses_int16_uint8_bilinear(dtype):
+    model = single_op_model("RESIZE_BILINEAR", [T(dtype, [1, 2, 2, 1], 0.5, 0), const([3, 3])],
+                            [T(dtype, [1, 3, 3, 1], 0.5, 0)])
+    assert_tflm_refuses(model, [np.zeros((1, 2, 2, 1), dtype)], UnsupportedOpError,
+                        f"RESIZE_BILINEAR.*{np.dtype(dtype)}")

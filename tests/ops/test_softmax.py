@@ -8,7 +8,8 @@ randomized int16 tests draw shapes, input scales, betas and rows (uniform,
 clustered near the row maximum, constant, extremes); the exhaustive ones put
 every int16 value next to a row maximum. The validation tests check that a
 model TFLM refuses raises a typed error naming SOFTMAX here, and that TFLM
-does refuse it.
+does refuse it. ``semantics="tflite"`` is compared with LiteRT's reference kernel on
+uint8 input, which only LiteRT runs.
 """
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_tflm
+from reference import run_litert, run_tflm
 from single_op import (
     T,
     assert_matches_tflm,
     assert_same,
+    assert_tflm_refuses,
     random_data,
     scales,
     seeds,
@@ -366,3 +368,27 @@ def test_other_input_types_are_unsupported(dtype):
     model = single_op_model("SOFTMAX", [T(dtype, (1, 4))], [T(dtype, (1, 4))], {"beta": 1.0})
     with pytest.raises(UnsupportedOpError, match="SOFTMAX.*not supported"):
         run_model(model, [np.zeros((1, 4), dtype)])
+
+
+# -- semantics="tflite": uint8 input (LiteRT's reference Softmax<uint8_t, ...>) -------------
+
+@CI
+@given(softmax_shapes(), scales(-3, 0), zero_points(np.uint8), betas,
+       st.sampled_from([np.uint8, np.int16]), scales(-3, 0), seeds)
+def test_tflite_softmax_uint8_matches_litert(shape, scale, zp, beta, out_type, out_scale, seed):
+    # LiteRT checks nothing about this output's quantization: any is drawn
+    model = single_op_model("SOFTMAX", [T(np.uint8, shape, scale, zp)],
+                            [T(out_type, shape, out_scale, 7)], {"beta": beta})
+    x = random_data(np.random.default_rng(seed), np.uint8, shape)
+    try:
+        ours = run_model(model, [x], semantics="tflite")[0]
+    except ModelError as e:
+        assert "sum of exponentials" in str(e)    # LiteRT would abort this process
+        return
+    assert_same(ours, run_litert(model, [x])[0], "SOFTMAX uint8 vs LiteRT")
+
+
+def test_tflm_flavor_refuses_uint8_softmax():
+    model = single_op_model("SOFTMAX", [T(np.uint8, [4], 0.1, 128)],
+                            [T(np.uint8, [4], 1 / 256, 0)], {"beta": 1.0})
+    assert_tflm_refuses(model, [np.zeros(4, np.uint8)], UnsupportedOpError, "SOFTMAX.*uint8")

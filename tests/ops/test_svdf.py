@@ -9,13 +9,16 @@ each invoke the output and the state must equal TFLM's; then
 ``reset_all_variables`` must match TFLM's ``reset()``.
 
 LiteRT (BUILTIN_REF) is compared for float: its reference SVDF sums in a
-different order (test_float_vs_litert records the size of the difference).
+different order (test_float_vs_litert records the size of the difference); and
+``semantics="tflite"`` for int8 with an int16 state. LiteRT reads an int8 state and
+time weights as int16, past their ends: ``semantics="tflite"`` refuses them.
 
     pytest tests/ops/test_svdf.py              # CI budget
     pytest tests/ops/test_svdf.py -m slow      # many more cases
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +26,7 @@ import pytest
 import streaming
 from reference import run_litert
 
-from interpreter import Interpreter, ModelError
+from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
 
 INVOKES = 4
@@ -163,3 +166,33 @@ def test_float_vs_litert():
         np.testing.assert_allclose(mine, lite, rtol=1e-4, atol=1e-5)
         differ += not np.array_equal(mine, lite)
     print(f"float SVDF: {differ}/6 cases differ from LiteRT in the last bits")
+
+
+def _first_seeds(state_dtype, n: int):
+    seeds = (s for s in range(1000) if SvdfCase.draw(s, np.int8).state_dtype == state_dtype)
+    return [next(seeds) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", _first_seeds(np.int16, 15))
+def test_tflite_int8_with_int16_state_matches_litert(seed):
+    # LiteRT's integer SVDF requires RELU, which it does not apply (nor does TFLM)
+    case = dataclasses.replace(SvdfCase.draw(seed, np.int8), activation="RELU")
+    model, _ = case.model()
+    x = case.inputs(0)
+    interp = Interpreter(model_content=model, semantics="tflite")
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], x)
+    interp.invoke()
+    ours = interp.get_tensor(interp.get_output_details()[0]["index"])
+    np.testing.assert_array_equal(ours, run_litert(model, [x])[0])
+
+
+@pytest.mark.parametrize("seed", _first_seeds(np.int8, 3))
+def test_tflite_refuses_int8_state_tflm_flavor_runs_it(seed):
+    # LiteRT's EvalIntegerSVDF reads the state and the time weights as int16, past the end
+    # of the int8 buffers: its result depends on memory it does not own
+    case = SvdfCase.draw(seed, np.int8)
+    model, _ = case.model()
+    with pytest.raises(UnsupportedOpError, match="SVDF.*read.* as int16"):
+        Interpreter(model_content=model, semantics="tflite").allocate_tensors()
+    check_streaming(case)       # the default flavor runs it, equal to TFLM

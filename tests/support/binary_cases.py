@@ -45,11 +45,11 @@ def binary_data(seed, dtype, shapes, nonzero_second=False):
         xs = [np.array(rng.integers(0, 2, size=s), bool).reshape(s) for s in shapes[:2]]
     else:
         xs = [np.array(random_data(rng, dtype, s), dtype).reshape(s) for s in shapes[:2]]
-        if dtype.kind == "i":  # small values too, so that ties are common
+        if dtype.kind in "iu":  # small values too, so that ties are common
             for x in xs:
                 flat = x.reshape(-1)
                 k = flat.size // 2
-                flat[:k] = rng.integers(-3, 4, size=k)
+                flat[:k] = rng.integers(-3 if dtype.kind == "i" else 0, 4, size=k)
         else:
             for x in xs:
                 flat = x.reshape(-1)

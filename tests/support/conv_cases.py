@@ -55,6 +55,7 @@ class Conv16x8Case:
     op: str
     seed: int
     bias: type | None
+    quantized_bias_type: str | None = None    # the options' field ("INT32"), or unset
 
     def _rng(self, salt: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, salt])
@@ -71,6 +72,8 @@ class Conv16x8Case:
         b = ModelBuilder(description=f"16x8 {self.op}")
         options = {"padding": padding, "stride_h": s_h, "stride_w": s_w,
                    "fused_activation_function": activation}
+        if self.quantized_bias_type:
+            options["quantized_bias_type"] = self.quantized_bias_type
         if self.op == "CONV_2D":
             groups = r(1, 2) if r(0, 3) == 0 else 1
             filter_depth = r(1, 4)
@@ -149,6 +152,7 @@ class Fc16x8Case:
     bias: type | None
     per_channel: bool
     zero_points: bool     # non-zero input, output and (per-tensor) filter zero points
+    quantized_bias_type: str | None = None    # the options' field ("INT32"), or unset
 
     def _rng(self, salt: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, salt])
@@ -202,9 +206,11 @@ class Fc16x8Case:
             inputs.append(b.add_tensor("bias", self.bias, (units,),
                                        scale=[s_in * v * bias_scale_factor for v in s_w],
                                        zero_point=0, data=bias))
-        b.add_operator("FULLY_CONNECTED", inputs, [y],
-                       options={"fused_activation_function": ACTIVATIONS[r(0, 3)],
-                                "keep_num_dims": keep_num_dims})
+        options = {"fused_activation_function": ACTIVATIONS[r(0, 3)],
+                   "keep_num_dims": keep_num_dims}
+        if self.quantized_bias_type:
+            options["quantized_bias_type"] = self.quantized_bias_type
+        b.add_operator("FULLY_CONNECTED", inputs, [y], options=options)
         b.set_inputs([x])
         b.set_outputs([y])
         return b.build(), ishape

@@ -2,7 +2,9 @@
 
 Op tests describe tensors with ``T(...)``, build a one-operator model with
 ``single_op_model`` and compare this interpreter with TFLM through
-``assert_matches_tflm`` (same dtype, same shape, same bytes). The Hypothesis
+``assert_matches_tflm`` (same dtype, same shape, same bytes), and its
+``semantics="tflite"`` flavor with LiteRT's reference kernels through
+``assert_matches_litert``. The Hypothesis
 strategies here draw the quantization parameters and shapes the op tests
 share.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert, run_tflm
@@ -85,6 +88,27 @@ def assert_matches_tflm(model: bytes, feeds: Sequence[np.ndarray], n_outputs: in
     for i, (a, r) in enumerate(zip(ours, ref)):
         assert_same(a, r, f"output {i} vs TFLM")
     return ours
+
+
+def assert_matches_litert(model: bytes, feeds: Sequence[np.ndarray]) -> list:
+    """Run this interpreter with ``semantics="tflite"`` and LiteRT's reference kernels
+    (BUILTIN_REF); every output must be identical. Returns ours."""
+    ours = run_model(model, list(feeds), semantics="tflite")
+    ref = run_litert(model, list(feeds))
+    assert len(ours) == len(ref)
+    for i, (a, r) in enumerate(zip(ours, ref)):
+        assert_same(a, r, f"output {i}: semantics='tflite' vs LiteRT")
+    return ours
+
+
+def assert_tflm_refuses(model: bytes, feeds: Sequence[np.ndarray], error: type[Exception],
+                        match: str) -> None:
+    """The TFLM runtime fails on the model, and this interpreter's default flavor
+    (``semantics="tflm"``) refuses it with ``error`` matching ``match``."""
+    with pytest.raises(error, match=match):
+        run_model(model, list(feeds))
+    with pytest.raises(RuntimeError):
+        run_tflm(model, list(feeds))
 
 
 def tflm_and_litert(model: bytes, feeds: Sequence[np.ndarray], reference: bool = True):
