@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def run_model(model: bytes, inputs: list[np.ndarray], rounding: str = "double") -> list[np.ndarray]:
+def run_model(model: bytes, inputs: list[np.ndarray], rounding: str = "double",
+              semantics: str = "tflm") -> list[np.ndarray]:
     from interpreter.interpreter import Interpreter
 
-    interp = Interpreter(model_content=model, rounding=rounding)
+    interp = Interpreter(model_content=model, rounding=rounding, semantics=semantics)
     interp.allocate_tensors()
     for d, x in zip(interp.get_input_details(), inputs):
         interp.set_tensor(d["index"], np.asarray(x, dtype=d["dtype"]).reshape(d["shape"]))
