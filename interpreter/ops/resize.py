@@ -20,7 +20,8 @@ in int64, rounded half away from zero (double rounding, TFLM's default) or
 half up (single rounding) and truncated to int8. No zero point enters: the
 weights sum to 1.
 
-RESIZE_NEAREST_NEIGHBOR (float32, int8, int16): ``GetNearestNeighbor``'s
+RESIZE_NEAREST_NEIGHBOR (float32, int8, int16; ``semantics="tflite"`` also bool,
+uint8 and int32, as LiteRT's): ``GetNearestNeighbor``'s
 float32 index arithmetic, ``floor`` (``round`` half away with align_corners).
 
 Values pass through unscaled; quantization parameters are not checked, as in TFLM.
@@ -29,12 +30,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
     I16,
     I32,
+    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -47,7 +50,7 @@ _ONE = np.float32(1.0)
 
 
 class _Resize(Op):
-    supported: tuple = ()
+    supported: Types | tuple = ()
 
     def prepare(self) -> None:
         self.check_io_count(2)
@@ -159,7 +162,7 @@ def _nearest(in_size: int, out_size: int, align_corners: bool, half_pixel: bool)
 
 @register("RESIZE_NEAREST_NEIGHBOR")
 class ResizeNearestNeighbor(_Resize):
-    supported = (F32, I8, I16)
+    supported = Types((F32, I8, I16), tflite=(BOOL, U8, I32))
 
     def prepare_axes(self, in_h, out_h, in_w, out_w) -> None:
         self.params = NearestNeighborParams(

@@ -1,4 +1,6 @@
-"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime."""
+"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime, and
+RESIZE_NEAREST_NEIGHBOR under ``semantics="tflite"`` against LiteRT's reference kernels
+(which also run bool, uint8 and int32)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +8,32 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    SLOW,
+    U8,
+    ci,
+    const,
+    data,
+    example_quant,
+    special_floats,
+    typed,
+)
+
+NN_TYPES = [F32, I8, I16]
+NN_TFLITE_ONLY = [BOOL, U8, I32]     # LiteRT's reference kernels run them, TFLM refuses them
 
 
 @st.composite
@@ -18,14 +44,14 @@ def resizes(draw, bilinear):
     return n, c, in_h, in_w, out_h, out_w, mode
 
 
-def run_resize(op, case, dtype, q, seed):
+def run_resize(op, case, dtype, q, seed, check=assert_matches_tflm):
     n, c, in_h, in_w, out_h, out_w, mode = case
     options = {"align_corners": mode in ("align", "both"),
                "half_pixel_centers": mode in ("half", "both")}
     model = single_op_model(op, [T(dtype, [n, in_h, in_w, c], *q), const([out_h, out_w])],
                             [T(dtype, [n, out_h, out_w, c], *q)], options)
     x = special_floats(data(seed, dtype, (n, in_h, in_w, c)), seed)
-    assert_matches_tflm(model, [x])
+    check(model, [x])
 
 
 @ci(2)
@@ -35,9 +61,22 @@ def test_resize_bilinear(case, dq, seed):
 
 
 @ci(3)
-@given(resizes(False), typed([F32, I8, I16]), seeds)
+@given(resizes(False), typed(NN_TYPES), seeds)
 def test_resize_nearest_neighbor(case, dq, seed):
     run_resize("RESIZE_NEAREST_NEIGHBOR", case, dq[0], dq[1], seed)
+
+
+@ci(6)
+@given(resizes(False), typed(NN_TYPES + NN_TFLITE_ONLY), seeds)
+def test_resize_nearest_neighbor_tflite_matches_litert(case, dq, seed):
+    run_resize("RESIZE_NEAREST_NEIGHBOR", case, *dq, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", NN_TFLITE_ONLY)
+def test_resize_nearest_neighbor_types_only_litert_runs(dtype):
+    run_resize("RESIZE_NEAREST_NEIGHBOR", (1, 2, 2, 3, 4, 5, "none"), dtype,
+               example_quant(dtype), 0,
+               lambda model, feeds: assert_tflite_only(model, feeds, "RESIZE_NEAREST_NEIGHBOR"))
 
 
 @pytest.mark.slow
