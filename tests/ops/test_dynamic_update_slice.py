@@ -196,7 +196,7 @@ def test_models_tflm_refuses_raise_model_error(what):
 
 
 @pytest.mark.parametrize("dtype", TFLITE_ONLY)
-def test_types_tflm_fails_to_invoke_are_unsupported(dtype):
+def test_types_only_litert_runs(dtype):
     # semantics="tflm" refuses them as TFLM does; LiteRT runs them, and so does "tflite"
     kw = {"operand": (dtype, (3, 4)), "update": (dtype, (2, 2)), "output": (dtype, (3, 4))}
     model = _model(**kw)
