@@ -1016,17 +1016,45 @@ def test_divergence_sum_int8_is_computed_as_uint8():
 def test_divergence_sum_int16_is_not_reproducible():
     # LiteRT-REF's int16 SUM runs the same uint8 code on the first N bytes of the int16
     # buffer and writes only the first N_out bytes of the output; the rest of the output is
-    # whatever the arena held. semantics="tflite" keeps TFLM's arithmetic here.
+    # whatever the heap held (it changes between runs). semantics="tflite" refuses it, saying
+    # why; semantics="tflm" computes TFLM's numbers.
     x = np.array([[1, 2], [100, -3], [-5, -7], [300, 400]], np.int16)
     model = single_op_model("SUM", [T(np.int16, [4, 2], 1.0, 0),
                                     T(np.int32, [1], data=np.array([1], np.int32))],
                             [T(np.int16, [4], 1.0, 0)], {"keep_dims": False})
     tflm = run_tflm(model, [x])[0]
     assert tflm.tolist() == [3, 97, -12, 700]
-    assert_same(run_ours(model, [x], "tflite")[0], tflm)
+    assert_same(run_ours(model, [x], "tflm")[0], tflm)
+    with pytest.raises(UnsupportedOpError, match="SUM.*int16.*uninitialized memory"):
+        run_ours(model, [x], "tflite")
     litert = run_litert(model, [x])[0]
     head = x.view(np.uint8).reshape(-1)[:8].reshape(4, 2).astype(int).sum(axis=1)
     assert litert.view(np.uint8)[:4].tolist() == np.minimum(head, 255).tolist()
+
+
+@pytest.mark.parametrize("op,x,tflm_y,litert_y", [
+    ("SUM", [[-0.0, -0.0], [-0.0, -0.0]], 0.0, -0.0),
+    ("REDUCE_MAX", [[-np.inf, -np.inf], [-np.inf, -np.inf]], np.finfo(np.float32).min, -np.inf),
+    ("REDUCE_MAX", [[np.nan, 1.0], [2.0, 3.0]], 3.0, np.nan),
+    ("REDUCE_MIN", [[np.nan, 1.0], [2.0, 3.0]], 1.0, np.nan),
+])
+def test_divergence_reduce_over_every_axis_starts_from_the_first_element(op, x, tflm_y,
+                                                                          litert_y):
+    # TFLM folds from the start value (+0.0, lowest, highest); LiteRT's ReduceAllDims (the
+    # axes cover every dimension; one thread) starts from the first element. Over some of
+    # the axes LiteRT's ReduceGeneric starts from the start value too, and they agree.
+    x = np.array(x, np.float32)
+    model = single_op_model(op, [T(np.float32, [2, 2]),
+                                 T(np.int32, [2], data=np.array([0, 1], np.int32))],
+                            [T(np.float32, [])], {"keep_dims": False})
+    tflm, litert = assert_divergence(model, [x], f"{op} float32 over every axis")
+    assert_same(tflm, np.array(tflm_y, np.float32))
+    assert_same(litert, np.array(litert_y, np.float32))
+    model = single_op_model(op, [T(np.float32, [2, 2]),
+                                 T(np.int32, [1], data=np.array([1], np.int32))],
+                            [T(np.float32, [2])], {"keep_dims": False})
+    assert_same(run_ours(model, [x], "tflite")[0], run_tflm(model, [x])[0])
+    assert_same(run_litert(model, [x])[0], run_tflm(model, [x])[0])
 
 
 def test_divergence_abs_multiplier_in_float32():

@@ -74,7 +74,7 @@ UNREPRODUCIBLE: dict[tuple[str, str], tuple[str, str]] = {
         "litert",
         "LiteRT's reference SUM int16 runs its uint8 code on the first bytes of the int16 "
         "buffer and leaves the rest of the output uninitialized (interpreter/ops/reduce.py); "
-        "semantics=\"tflite\" keeps TFLM's arithmetic here"),
+        "semantics=\"tflite\" refuses it, saying why (docs/TFLM_VS_TFLITE.md)"),
     ("SVDF", "int8 (int8 state)"): (
         "litert",
         "LiteRT's integer SVDF reads the state and the time weights as int16 "

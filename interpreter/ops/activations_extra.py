@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from .base import Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, INT16, BroadcastBinaryOp
@@ -52,8 +53,7 @@ def real_multiplier(op, *factors, divisor) -> float:
 
 @register("LEAKY_RELU")
 class LeakyRelu(ElementwiseUnaryOp):
-    supported = (np.float32, np.int8, np.int16)
-    tflite_supported = (np.uint8,)
+    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
 
     def prepare_typed(self, inp, out) -> None:
         alpha = 0.0 if self.options is None else float(self.options.get("alpha", 0.0))
@@ -85,8 +85,7 @@ class LeakyRelu(ElementwiseUnaryOp):
 
 @register("PRELU")
 class Prelu(BroadcastBinaryOp):
-    supported = (np.float32, np.int8)
-    tflite_supported = (np.uint8, np.int16)
+    supported = Types((np.float32, np.int8), tflite=(np.uint8, np.int16))
     max_rank = 4
     quantized_needs_params = False      # checked in prepare_typed
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..arith.fixedpoint import ChannelMultiplier, wrap_int32
 from ..arith.float_math import add_into, has_nan
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, INT32
@@ -68,7 +68,7 @@ class AddN(Op):
                    f"output shape {out.shape} does not match input shape {first.shape}")
         self.dtype = first.dtype
         self.saturating_chain = self.dtype == FLOAT32 and self.config.semantics == "tflite"
-        if self.dtype in self.flavor_types((FLOAT32,), (INT32,)):
+        if self.dtype in self.allowed_types(Types((FLOAT32,), tflite=(INT32,))):
             return
         if self.dtype != INT8:
             raise self.unsupported(f"type {self.dtype} is not supported (TFLM supports "

@@ -25,17 +25,23 @@ only kernel):
   elements. So a NaN in lane 0 or 2 can hide later values: ``[NaN, 0, 1, 2]``
   gives 0, ``[0, 1, NaN, 2]`` gives 1.
 
-int8 is the same in both runtimes.
+int8 is the same in both runtimes. ``semantics="tflite"`` also takes the types
+LiteRT's kernel takes: bool, uint8 and int32 inputs (the scan above: LiteRT's
+vector code for uint8 finds the same first extreme), an int64 output and an
+int64 axis.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
     I32,
+    I64,
+    U8,
     check_output_shape,
     check_type,
     constant_ints,
@@ -45,17 +51,20 @@ from .registry import register
 
 
 class _ArgMinMax(Op):
+    TYPES = Types((F32, I8), tflite=(BOOL, U8, I32))
+    #: the output's and the axis' types
+    INDEX_TYPES = Types((I32,), tflite=(I64,))
     #: numpy comparison deciding whether a later value replaces the current extreme
     better = None
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, axis, out = self.input(0), self.input(1), self.outputs[0]
-        check_type(self, inp, (F32, I8))
-        check_type(self, axis, (I32,), "axis")
-        check_type(self, out, (I32,), "output")
+        check_type(self, inp, self.TYPES)
+        check_type(self, axis, self.INDEX_TYPES, "axis")
+        check_type(self, out, self.INDEX_TYPES, "output")
         self.check(axis.num_elements == 1, f"axis must hold one value, has {axis.num_elements}")
-        values = constant_ints(self, 1, "axis", (I32,), required=False)
+        values = constant_ints(self, 1, "axis", self.INDEX_TYPES, required=False)
         self.axis = None if values is None else self._axis(values)
         self.litert_float = self.config.semantics == "tflite" and inp.dtype == F32
 

@@ -28,6 +28,25 @@ class OpConfig:
 DEFAULT_CONFIG = OpConfig()
 
 
+@dataclass(frozen=True)
+class Types:
+    """The element types an operand takes: ``tflm``, those of TFLM's kernel, and
+    ``tflite``, the further types LiteRT's reference kernel (BUILTIN_REF) takes,
+    which only ``semantics="tflite"`` accepts (``semantics="tflm"`` refuses them, as
+    TFLM does). Ops declare them once, e.g. ``TYPES = Types((F32, I8), tflite=(I32,))``,
+    and check operands with ``Op.check_dtype``."""
+
+    tflm: tuple
+    tflite: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tflm", tuple(np.dtype(t) for t in self.tflm))
+        object.__setattr__(self, "tflite", tuple(np.dtype(t) for t in self.tflite))
+
+    def allowed(self, semantics: str) -> tuple[np.dtype, ...]:
+        return self.tflm + self.tflite if semantics == "tflite" else self.tflm
+
+
 class Op:
     """Base class of every operator implementation."""
 
@@ -105,12 +124,6 @@ class Op:
         """The op follows LiteRT's reference kernels (``semantics="tflite"``)."""
         return self.config.semantics == "tflite"
 
-    def flavor_types(self, types, tflite_types=()) -> tuple:
-        """``types``, plus ``tflite_types`` under ``semantics="tflite"``: the types
-        LiteRT's reference kernel runs and TFLM's refuses (the TFLM flavor keeps
-        refusing them)."""
-        return tuple(types) + (tuple(tflite_types) if self.tflite else ())
-
     @property
     def where(self) -> str:
         return f"{self.node.op_name} (operator {self.node.index})"
@@ -134,11 +147,30 @@ class Op:
         for i, t in enumerate(self.inputs[:lo]):
             self.check(t is not None, f"required input {i} is missing")
 
+    def allowed_types(self, types: Types | Sequence) -> tuple[np.dtype, ...]:
+        """The types ``types`` allows under this op's semantics (a plain sequence of
+        types: the same under both)."""
+        if isinstance(types, Types):
+            return types.allowed(self.config.semantics)
+        return tuple(np.dtype(t) for t in types)
+
+    def check_dtype(self, tensor: Tensor, types: Types | Sequence, role: str = "input") -> np.dtype:
+        """``tensor``'s type, or ``unsupported`` when the kernel of this op's semantics
+        (TFLM's, or LiteRT's reference kernel under ``semantics="tflite"``) has no case
+        for it."""
+        allowed = self.allowed_types(types)
+        if tensor.dtype not in allowed:
+            runtime = ("LiteRT's reference kernel" if self.config.semantics == "tflite"
+                       and isinstance(types, Types) and types.tflite else "TFLM")
+            raise self.unsupported(f"{role} type {tensor.dtype} is not supported ({runtime} "
+                                   f"supports {', '.join(str(t) for t in allowed)})")
+        return tensor.dtype
+
     def unary_io(self, supported=None, same_dtype: bool = True) -> tuple[Tensor, Tensor]:
         """Validate one input and one output with as many elements; return them.
 
-        ``supported`` (dtypes) restricts the input type; ``same_dtype`` requires
-        the output to have the input's type. TFLM only DCHECKs shapes for such
+        ``supported`` (dtypes, or ``Types``) restricts the input type; ``same_dtype``
+        requires the output to have the input's type. TFLM only DCHECKs shapes for such
         ops, so only the element counts must agree.
         """
         self.check_io_count(1)
@@ -147,7 +179,7 @@ class Op:
             raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
         if inp.num_elements != out.num_elements:
             raise self.error(f"output shape {out.shape} does not match input shape {inp.shape}")
-        if supported is not None and inp.dtype not in [np.dtype(t) for t in supported]:
+        if supported is not None and inp.dtype not in self.allowed_types(supported):
             raise self.unsupported(f"type {inp.dtype} is not supported")
         return inp, out
 

@@ -9,7 +9,9 @@ integer -> narrower integer wraps (keeps the low bits); int32 -> float32
 rounds to nearest even; anything -> bool is ``!= 0`` (NaN is true).
 
 ``semantics="tflite"``: LiteRT's CAST saturates too, but sends NaN (of
-either sign) to the target type's maximum instead of 0.
+either sign) to the target type's maximum instead of 0; it also casts from and
+to uint8 and int64 (TFLM refuses both), by the same rules (float -> int64
+saturates at +-2^63).
 
 ZEROS_LIKE writes zeros of the input's type (float32, int8, int32, int64).
 """
@@ -17,15 +19,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES
 from .elementwise_common import BOOL, FLOAT32
 from .registry import register
 
-_CAST_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int16, np.int32, np.uint32,
-                                           np.bool_))
+_CAST_TYPES = Types((np.float32, np.int8, np.int16, np.int32, np.uint32, np.bool_),
+                   tflite=(np.uint8, np.int64))
 #: where a float saturates, per integer output type (measured: uint32 too, NaN to 0)
-_RANGES = {**INT_RANGES, np.dtype(np.uint32): (0, (1 << 32) - 1)}
+_RANGES = {**INT_RANGES, np.dtype(np.uint32): (0, (1 << 32) - 1),
+           np.dtype(np.int64): (-(1 << 63), (1 << 63) - 1)}
+
+
+def _saturating_cast(x: np.ndarray, dtype: np.dtype, nan_value: int) -> np.ndarray:
+    """float32 -> integer: truncation toward zero, saturated to ``dtype``'s range
+    (compared in float64, where every float32 and both bounds are exact), NaN ->
+    ``nan_value``."""
+    lo, hi = _RANGES[dtype]
+    wide = x.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        below, above = wide < lo, wide >= float(hi + 1)
+        inside = ~(below | above | np.isnan(wide))
+        y = np.trunc(np.where(inside, wide, 0)).astype(dtype)
+    y[below], y[above], y[np.isnan(wide)] = lo, hi, nan_value
+    return y
 
 
 @register("CAST")
@@ -34,8 +51,7 @@ class Cast(Op):
     def prepare(self) -> None:
         inp, out = self.unary_io(same_dtype=False)
         for role, t in (("input", inp), ("output", out)):
-            if t.dtype not in _CAST_TYPES:
-                raise self.unsupported(f"{role} type {t.dtype} is not supported")
+            self.check_dtype(t, _CAST_TYPES, role)
         self.in_dtype, self.out_dtype = inp.dtype, out.dtype
         # what NaN becomes in a float -> integer cast
         self.nan_value = (_RANGES[out.dtype][1] if self.config.semantics == "tflite"
@@ -46,10 +62,7 @@ class Cast(Op):
         if self.out_dtype == BOOL:
             y = x != 0
         elif self.in_dtype == FLOAT32 and self.out_dtype != FLOAT32:
-            lo, hi = _RANGES[self.out_dtype]
-            with np.errstate(invalid="ignore"):
-                y = np.where(np.isnan(x), self.nan_value, np.clip(np.trunc(x.astype(np.float64)), lo, hi))
-            y = y.astype(self.out_dtype)
+            y = _saturating_cast(x, self.out_dtype, self.nan_value)
         else:
             y = x.astype(self.out_dtype)
         outputs[0][...] = y.reshape(outputs[0].shape)

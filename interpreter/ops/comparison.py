@@ -31,6 +31,7 @@ import operator
 import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from .base import Types
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import INT16, QUANTIZED, BroadcastBinaryOp
@@ -47,8 +48,7 @@ def _quantized(tensor) -> bool:
 
 class _Comparison(BroadcastBinaryOp):
     bool_output = True
-    supported = _BASE_TYPES
-    tflite_supported = (np.uint8, np.int16)
+    supported = Types(_BASE_TYPES, tflite=(np.uint8, np.int16))
     quantized_needs_params = False     # checked in prepare_typed, where they are used
     compare = staticmethod(operator.eq)
     #: LiteRT's int16 kernel: "raw" compares raw values; "quantized" rescales quantized
@@ -84,22 +84,21 @@ class _Comparison(BroadcastBinaryOp):
 
 @register("EQUAL")
 class Equal(_Comparison):
-    supported = _BASE_TYPES + (np.bool_,)
+    supported = Types(_BASE_TYPES + (np.bool_,), tflite=(np.uint8, np.int16))
     compare = staticmethod(operator.eq)
     litert_int16 = "quantized"
 
 
 @register("NOT_EQUAL")
 class NotEqual(_Comparison):
-    supported = _BASE_TYPES + (np.bool_,)
+    supported = Types(_BASE_TYPES + (np.bool_,), tflite=(np.uint8, np.int16))
     compare = staticmethod(operator.ne)
     litert_int16 = "quantized only"
 
 
 @register("GREATER")
 class Greater(_Comparison):
-    supported = _BASE_TYPES + (np.int16,)
-    tflite_supported = (np.uint8,)
+    supported = Types(_BASE_TYPES + (np.int16,), tflite=(np.uint8,))
     compare = staticmethod(operator.gt)
 
 

@@ -1,10 +1,12 @@
 """CUMSUM (``micro/kernels/cumsum.cc``, ``reference/cumsum.h``).
 
-float32 or int8, input and output of the same shape, a one-value int32
+float32 or int8 (``semantics="tflite"``: also int32 and int64, as LiteRT's; LiteRT
+refuses int8, which both flavors run as TFLM), input and output of the same shape, a one-value int32
 ``axis`` (read at eval; it may be computed at run time), ``exclusive`` and
 ``reverse`` options.
 
-float32: a running float32 sum starting at 0.0, in scan order.
+float32: a running float32 sum starting at 0.0, in scan order; int32 and int64: a
+running sum of the type, which wraps.
 
 int8 (the ADD-like rescaling of ``reference/cumsum.h``): each input becomes
 ``MBQM((q - zp_in) << 20, M_in, s_in)`` with ``M_in, s_in`` the quantized
@@ -23,13 +25,14 @@ from ..arith.fixedpoint import (
     quantize_multiplier,
     wrap_int32,
 )
-from .base import Op
+from .base import Op, Types
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .layout_common import (
     F32,
     I8,
     I32,
+    I64,
     check_output_shape,
     check_same_type,
     check_type,
@@ -43,11 +46,12 @@ LEFT_SHIFT = 20
 
 @register("CUMSUM")
 class CumSum(Op):
+    TYPES = Types((F32, I8), tflite=(I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, axis, out = self.input(0), self.input(1), self.outputs[0]
-        check_type(self, inp, (F32, I8))
+        check_type(self, inp, self.TYPES)
         check_same_type(self, inp, out)
         check_type(self, axis, (I32,), "axis")
         self.check(axis.num_elements == 1, f"axis must hold one value, has {axis.num_elements}")
@@ -78,7 +82,7 @@ class CumSum(Op):
             self.start = int(multiply_by_quantized_multiplier(
                 -self.zp_in << LEFT_SHIFT, self.in_multiplier, self.in_shift, rounding))
         else:
-            self.start = 0.0
+            self.start = 0
 
     def _axis(self, values) -> int:
         return normalize_axis(self, int(np.ravel(values)[0]), len(self.input(0).shape))
@@ -88,7 +92,7 @@ class CumSum(Op):
         x = np.moveaxis(inputs[0], axis, -1)
         if self.reverse:
             x = x[..., ::-1]
-        if x.dtype == F32:
+        if x.dtype != I8:
             terms = x
         else:
             rounding = self.config.rounding
@@ -101,7 +105,7 @@ class CumSum(Op):
         with np.errstate(over="ignore", invalid="ignore"):
             running = np.cumsum(running, axis=-1, dtype=running.dtype)
         running = running[..., :-1] if self.exclusive else running[..., 1:]
-        if x.dtype == F32:
+        if x.dtype != I8:
             y = running
         else:
             y = multiply_by_quantized_multiplier(wrap_int32(running), self.out_multiplier,

@@ -82,7 +82,7 @@ from typing import Any
 import numpy as np
 from flatbuffers import flexbuffers
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import quant_params
 from .registry import register
 
@@ -390,7 +390,7 @@ class DetectionPostprocess(Op):
         boxes, scores, anchors = self.input(0), self.input(1), self.input(2)
         for t, what in ((boxes, "box encodings"), (scores, "class predictions"),
                         (anchors, "anchors")):
-            if t.dtype not in self.flavor_types((F32,), (U8,)):
+            if t.dtype not in self.allowed_types(Types((F32,), tflite=(U8,))):
                 raise self.unsupported(
                     f"{what} of type {t.dtype} are not supported: TFLM's kernel decodes "
                     "float32 only (its invoke fails on quantized inputs)")

@@ -46,6 +46,7 @@ from ..arith.fixedpoint import (
 )
 from ..arith.float_math import cpp_clamp
 from ..arith.gemmlowp import count_leading_zeros_u32, get_reciprocal
+from .base import Types
 from .common import (
     activation_range_float,
     activation_range_quantized,
@@ -85,8 +86,7 @@ def _c_rounding_divide_by_pot(x: np.ndarray, exponent: np.ndarray) -> np.ndarray
 
 @register("DIV")
 class Div(BroadcastBinaryOp):
-    supported = (np.float32, np.int32, np.int8)
-    tflite_supported = (np.int16, np.uint8)
+    supported = Types((np.float32, np.int32, np.int8), tflite=(np.int16, np.uint8))
 
     def prepare_typed(self, in1, in2, out) -> None:
         activation = fused_activation(self)
@@ -159,7 +159,7 @@ class _FloorOp(BroadcastBinaryOp):
 
 @register("FLOOR_DIV")
 class FloorDiv(_FloorOp):
-    tflite_supported = (np.int8, np.int16, np.int32)
+    supported = Types((np.float32,), tflite=(np.int8, np.int16, np.int32))
 
     def compute(self, x1, x2):
         if self.dtype != FLOAT32:
@@ -173,7 +173,7 @@ class FloorDiv(_FloorOp):
 
 @register("FLOOR_MOD")
 class FloorMod(_FloorOp):
-    tflite_supported = (np.int8, np.int16, np.int32, np.int64)
+    supported = Types((np.float32,), tflite=(np.int8, np.int16, np.int32, np.int64))
 
     def compute(self, x1, x2):
         if self.dtype != FLOAT32:

@@ -13,8 +13,9 @@ output's). An update as large as the operand replaces it whatever the start.
 
 Types (measured on the TFLM runtime): float32, int8, int16 and int32; bool,
 int64, uint8 and float16 operands pass TFLM's prepare and fail its invoke
-(UnsupportedOpError here). Operand rank must be 1 to 6. TFLM does not check
-the output tensor: it writes the operand's type and element count into it;
+(UnsupportedOpError here). LiteRT's reference kernel runs bool, int64 and uint8
+too, and so does ``semantics="tflite"`` (the same clamped copy). Operand rank
+must be 1 to 6. TFLM does not check the output tensor: it writes the operand's type and element count into it;
 here the output must have the operand's type and element count (its shape
 may differ, like TFLM's flat write), else a ModelError.
 """
@@ -22,11 +23,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
-from .layout_common import F32, I8, I16, I32, INDEX_TYPES, check_type, type_names
+from .base import Op, Types
+from .layout_common import BOOL, F32, I8, I16, I32, I64, INDEX_TYPES, U8, check_type, type_names
 from .registry import register
 
-_SUPPORTED = (F32, I8, I16, I32)
+_SUPPORTED = Types((F32, I8, I16, I32), tflite=(BOOL, U8, I64))
 MAX_RANK = 6     # RuntimeShape::kMaxSmallSize
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import cpp_clamp
-from .base import Op
+from .base import Op, Types
 from .common import (
     ACT_NONE,
     ACT_RELU,
@@ -104,7 +104,7 @@ class BinaryElementwiseOp(Op):
         broadcast_output_shape(self, in1.shape, in2.shape, out.shape)
         self.activation = fused_activation(self)
         self.dtype = out.dtype
-        if out.dtype in self.flavor_types(QUANTIZED_TYPES, (UINT8,)):
+        if out.dtype in self.allowed_types(Types(QUANTIZED_TYPES, tflite=(UINT8,))):
             for role, t in (("input 1", in1), ("input 2", in2), ("output", out)):
                 require_per_tensor_quantization(self, t, role)
             self.act_min, self.act_max = activation_range_quantized(self.activation, out, self)
@@ -114,7 +114,7 @@ class BinaryElementwiseOp(Op):
         elif out.dtype == np.int32:
             self.act_min, self.act_max = activation_range_int32(
                 self.activation if self.int32_applies_activation else ACT_NONE)
-        elif out.dtype in self.flavor_types((), (INT64,)):
+        elif out.dtype == INT64 and self.tflite:
             self.act_min, self.act_max = activation_range_int32(self.activation, INT64)
         else:
             raise self.unsupported(f"type {out.dtype} is not supported")

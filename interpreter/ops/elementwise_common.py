@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from ..arith import float_math
-from .base import Op
+from .base import Op, Types
 from .elementwise import broadcast_output_shape, require_per_tensor_quantization
 
 _D = np.dtype
@@ -43,16 +43,15 @@ def libm_unary(name: str, x: np.ndarray, fallback) -> np.ndarray:
 class BroadcastBinaryOp(Op):
     """Two inputs of one type that broadcast (NumPy rules) to the output shape.
 
-    Subclasses set ``supported`` (input types), ``tflite_supported`` (more input
-    types, accepted under ``semantics="tflite"`` only: LiteRT's reference kernel
-    runs them, TFLM's refuses them), ``max_rank`` (the largest broadcast rank
+    Subclasses set ``supported`` (input types: a tuple, or ``Types`` with the further
+    types only ``semantics="tflite"`` accepts, which LiteRT's reference kernel runs and
+    TFLM's refuses), ``max_rank`` (the largest broadcast rank
     TFLM's kernel handles) and ``bool_output`` (comparisons),
     and implement ``compute(x1, x2)`` on broadcast-ready arrays; quantized
     subclasses override ``prepare_typed``.
     """
 
-    supported: tuple = ()
-    tflite_supported: tuple = ()
+    supported: Types | tuple = ()
     max_rank = 6
     bool_output = False
     quantized_needs_params = True
@@ -65,8 +64,7 @@ class BroadcastBinaryOp(Op):
         expected = BOOL if self.bool_output else in1.dtype
         if out.dtype != expected:
             raise self.error(f"output type must be {expected}, got {out.dtype}")
-        if in1.dtype not in [_D(t) for t in self.flavor_types(self.supported,
-                                                              self.tflite_supported)]:
+        if in1.dtype not in self.allowed_types(self.supported):
             raise self.unsupported(f"type {in1.dtype} is not supported")
         self.same_shape = tuple(in1.shape) == tuple(in2.shape)
         if self.same_shape:

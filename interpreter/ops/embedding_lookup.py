@@ -1,7 +1,8 @@
 """EMBEDDING_LOOKUP (``micro/kernels/embedding_lookup.cc``).
 
-Rows of the value tensor (float32 or int8, at least 2-D) picked by a 1-D
-int32 lookup vector. float32 -> float32 and int8 -> int8 copy the rows'
+Rows of the value tensor (float32 or int8, at least 2-D; ``semantics="tflite"``:
+also bool, uint8, int16, int32 and int64, as LiteRT's) picked by a 1-D int32
+lookup vector. A value tensor and an output of the same type copy the rows'
 bytes; int8 -> float32 (the "hybrid" case) dequantizes them as
 ``float(q) * scale`` and requires zero point 0. An out-of-range row makes
 TFLM's invoke fail; here it raises a ModelError before anything is copied.
@@ -10,24 +11,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .gather import check_index_range, check_index_type
-from .layout_common import F32, I8, check_output_shape, check_type, quant_params
+from .layout_common import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    check_output_shape,
+    check_type,
+    quant_params,
+)
 from .registry import register
 
 
 @register("EMBEDDING_LOOKUP")
 class EmbeddingLookup(Op):
+    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(2)
         lookup, value, out = self.input(0), self.input(1), self.outputs[0]
         self.check(len(lookup.shape) == 1, f"lookup must be 1-D, has shape {lookup.shape}")
-        check_index_type(self, lookup, "lookup indices")
+        check_index_type(self, lookup, "lookup indices", (I32,))
         self.check(len(value.shape) >= 2, f"value must be at least 2-D, has shape {value.shape}")
-        check_type(self, value, (F32, I8), "value")
-        allowed = (F32,) if value.dtype == F32 else (F32, I8)
-        check_type(self, out, allowed, "output")
+        check_type(self, value, self.TYPES, "value")
+        check_type(self, out, (value.dtype,) if value.dtype != I8 else (F32, I8), "output")
         check_output_shape(self, out, lookup.shape[:1] + value.shape[1:])
         self.hybrid = value.dtype == I8 and out.dtype == F32
         if self.hybrid:

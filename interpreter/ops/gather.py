@@ -1,9 +1,11 @@
 """GATHER and GATHER_ND (``micro/kernels/gather.cc``, ``gather_nd.cc``).
 
 Both copy slices of a float32 or int8 tensor picked by int32 indices, the
-only types the TFLM kernels accept. Indices are read at eval (they may be
-computed at run time); out-of-range ones make TFLM's invoke fail, and here
-raise a ModelError naming the op, checked before anything is copied:
+only types the TFLM kernels accept (``semantics="tflite"``: also bool, uint8,
+int16, int32 and int64 tensors, and int16 or int64 indices, as LiteRT's).
+Indices are read at eval (they may be computed at run time); out-of-range ones
+make TFLM's invoke fail, and here raise a ModelError naming the op, checked
+before anything is copied:
 
 - GATHER (``axis``, ``batch_dims``) rejects any index outside
   ``[0, input.shape[axis])``;
@@ -11,17 +13,32 @@ raise a ModelError naming the op, checked before anything is copied:
   ``sum(index[j] * stride[j])`` must lie inside the params tensor. So an
   index that is out of range in one dimension but lands inside the tensor
   (``[0, 5]`` in a 2x3 tensor, ``[-1, 4]``) reads that flat position, as in
-  TFLM; one that leaves the tensor is an error.
+  TFLM; one that leaves the tensor is an error. LiteRT checks every index
+  against its dimension, and so does ``semantics="tflite"``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
-from .layout_common import F32, I8, I32, check_output_shape, check_same_type, check_type
+from .base import Op, Types
+from .layout_common import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    check_output_shape,
+    check_same_type,
+    check_type,
+)
 from .registry import register
 
 MAX_INDICES_ND = 5
+#: the tensors GATHER and GATHER_ND copy from, and their index types
+PARAMS_TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
+POSITION_TYPES = Types((I32,), tflite=(I16, I64))
 
 
 def check_index_range(op: Op, indices: np.ndarray, size: int, what: str) -> None:
@@ -33,9 +50,8 @@ def check_index_range(op: Op, indices: np.ndarray, size: int, what: str) -> None
                        "with an error)")
 
 
-def check_index_type(op: Op, tensor, what: str) -> None:
-    if tensor.dtype != I32:
-        raise op.unsupported(f"{what} of type {tensor.dtype} are not supported (TFLM: int32)")
+def check_index_type(op: Op, tensor, what: str, types: Types = POSITION_TYPES) -> None:
+    check_type(op, tensor, types, what)
 
 
 @register("GATHER")
@@ -45,7 +61,7 @@ class Gather(Op):
         self.check_io_count(2)
         inp, coords, out = self.input(0), self.input(1), self.outputs[0]
         check_index_type(self, coords, "positions")
-        check_type(self, inp, (F32, I8))
+        check_type(self, inp, PARAMS_TYPES)
         check_same_type(self, inp, out)
         rank, coords_rank = len(inp.shape), len(coords.shape)
         opts = self.options
@@ -87,7 +103,7 @@ class GatherNd(Op):
     def prepare(self) -> None:
         self.check_io_count(2)
         params, indices, out = self.input(0), self.input(1), self.outputs[0]
-        check_type(self, params, (F32, I8), "params")
+        check_type(self, params, PARAMS_TYPES, "params")
         check_index_type(self, indices, "indices")
         check_same_type(self, params, out, "params and output")
         self.check(len(params.shape) >= 1, "params must be at least a vector")
@@ -105,18 +121,24 @@ class GatherNd(Op):
         # elements per step of each indexed dimension (TFLM's dims_to_count)
         self.strides = np.array([int(np.prod(params.shape[j + 1:nd], dtype=np.int64))
                                  for j in range(nd)], dtype=np.int64)
+        self.index_dims = np.array(params.shape[:nd], np.int64)
+        self.per_dimension = self.config.semantics == "tflite"
         if indices.data is not None:
             self._rows(np.asarray(indices.data))
 
     def _rows(self, indices: np.ndarray) -> np.ndarray:
-        """The slice number each index row selects; TFLM's flat-position bounds check."""
-        rows = indices.reshape(self.n_slices, self.nd).astype(np.int64) @ self.strides
+        """The slice number each index row selects; TFLM's flat-position bounds check
+        (``semantics="tflite"``: LiteRT's per-dimension one too)."""
+        index = indices.reshape(self.n_slices, self.nd).astype(np.int64)
+        rows = index @ self.strides
         bad = (rows < 0) | (rows >= self.n_rows)
+        if self.per_dimension:          # LiteRT: each index within its dimension
+            bad |= ((index < 0) | (index >= self.index_dims)).any(axis=1)
         if bad.any():
             i = int(np.nonzero(bad)[0][0])
-            raise self.error(f"index {indices.reshape(self.n_slices, self.nd)[i].tolist()} "
-                             "points outside the params tensor (TFLM's invoke fails with an "
-                             "error)")
+            where = ("is out of range for the params shape (LiteRT's" if self.per_dimension
+                     else "points outside the params tensor (TFLM's")
+            raise self.error(f"index {index[i].tolist()} {where} invoke fails with an error)")
         return rows
 
     def eval(self, inputs, outputs, scratch) -> None:

@@ -40,6 +40,7 @@ from ..arith.gemmlowp import (
     srdhm16,
     wrap_int16,
 )
+from .base import Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise_common import FLOAT32
 from .math_unary import ElementwiseUnaryOp
@@ -49,8 +50,7 @@ from .registry import register
 
 @register("HARD_SWISH")
 class HardSwish(ElementwiseUnaryOp):
-    supported = (np.float32, np.int8)
-    tflite_supported = (np.uint8,)
+    supported = Types((np.float32, np.int8), tflite=(np.uint8,))
 
     def prepare_typed(self, inp, out) -> None:
         if self.dtype == FLOAT32:

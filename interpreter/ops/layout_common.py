@@ -1,10 +1,11 @@
 """Validation helpers shared by the data-movement ops (TRANSPOSE, GATHER, SLICE, ...).
 
 These ops move elements without arithmetic; what they share is checking:
-the input and output types agree and are among the types the TFLM kernel
-handles, quantized tensors carry the same parameters when values are copied
-through unscaled, and index-like inputs (axes, shapes, permutations) are
-constant integer vectors. This module registers no op.
+the input and output types agree and are among the types the kernel handles
+(TFLM's; under ``semantics="tflite"`` also the further types LiteRT's reference
+kernel takes, declared with ``base.Types``), quantized tensors carry the same
+parameters when values are copied through unscaled, and index-like inputs (axes,
+shapes, permutations) are constant integer vectors. This module registers no op.
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 
-F32, I8, I16, I32, I64, BOOL = (np.dtype(t) for t in (np.float32, np.int8, np.int16, np.int32,
-                                                       np.int64, np.bool_))
+F32, I8, U8, I16, I32, I64, BOOL = (np.dtype(t) for t in (np.float32, np.int8, np.uint8, np.int16,
+                                                           np.int32, np.int64, np.bool_))
 INDEX_TYPES = (I32, I64)
 
 
@@ -23,12 +24,10 @@ def type_names(types: Iterable[np.dtype]) -> str:
     return ", ".join(str(t) for t in types)
 
 
-def check_type(op: Op, tensor, supported: tuple, role: str = "input") -> np.dtype:
-    """``tensor``'s type, or ``op.unsupported`` when the TFLM kernel has no case for it."""
-    if tensor.dtype not in supported:
-        raise op.unsupported(f"{role} type {tensor.dtype} is not supported "
-                             f"(TFLM supports {type_names(supported)})")
-    return tensor.dtype
+def check_type(op: Op, tensor, supported: Types | tuple, role: str = "input") -> np.dtype:
+    """``tensor``'s type, or ``op.unsupported`` when the kernel of the op's semantics has
+    no case for it (``Op.check_dtype``)."""
+    return op.check_dtype(tensor, supported, role)
 
 
 def check_same_type(op: Op, a, b, what: str = "input and output") -> None:
@@ -45,21 +44,22 @@ def quant_params(tensor) -> tuple[float, int]:
 
 
 def check_same_quantization(op: Op, a, b, what: str) -> None:
-    """For kernels that copy int8/int16 values unscaled: the parameters must agree."""
-    if a.dtype in (I8, I16) and quant_params(a) != quant_params(b):
+    """For kernels that copy int8/int16/uint8 values unscaled: the parameters must agree."""
+    if a.dtype in (I8, U8, I16) and quant_params(a) != quant_params(b):
         raise op.error(f"{what} must share scale and zero point (TFLM copies quantized values "
                        f"without requantizing), got {quant_params(a)} and {quant_params(b)}")
 
 
-def constant_ints(op: Op, index: int, what: str, types: tuple = INDEX_TYPES,
+def constant_ints(op: Op, index: int, what: str, types: Types | tuple = INDEX_TYPES,
                   required: bool = True) -> np.ndarray | None:
     """The values of a constant integer input as int64, flattened.
 
     A non-constant tensor gives ``op.unsupported`` (or None when not ``required``).
     """
     t = op.input(index)
-    if t.dtype not in types:
-        raise op.error(f"{what} tensor must be {type_names(types)}, got {t.dtype}")
+    allowed = op.allowed_types(types)
+    if t.dtype not in allowed:
+        raise op.error(f"{what} tensor must be {type_names(allowed)}, got {t.dtype}")
     if t.data is None:
         if required:
             raise op.unsupported(f"a non-constant {what} tensor is not supported "

@@ -70,7 +70,7 @@ from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
 from ..arith.float_math import expf, float_to_int32
 from ..arith.gemmlowp import count_leading_zeros_u32, saturating_rounding_multiply_by_pot
 from ..arith.lut import lut_lookup_int16, lut_populate_8bit, lut_populate_int16
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import FLOAT32, INT8, INT16, UINT8, libm_unary
@@ -81,18 +81,17 @@ from .registry import register
 class ElementwiseUnaryOp(Op):
     """One input and one output of the same type and element count.
 
-    ``supported`` lists the accepted types, ``tflite_supported`` more that only
-    ``semantics="tflite"`` accepts (LiteRT runs them, TFLM refuses them); quantized
+    ``supported`` lists the accepted types (``Types``: with those only
+    ``semantics="tflite"`` accepts, which LiteRT runs and TFLM refuses); quantized
     types need per-tensor quantization unless the subclass accepts unquantized int16
     (``int16_may_be_unquantized``).
     """
 
-    supported: tuple = (np.float32,)
-    tflite_supported: tuple = ()
+    supported: Types | tuple = (np.float32,)
     int16_may_be_unquantized = False
 
     def prepare(self) -> None:
-        inp, out = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
+        inp, out = self.unary_io(self.supported)
         self.dtype = inp.dtype
         self.quantized = inp.dtype in (INT8, INT16, UINT8) and not (
             self.int16_may_be_unquantized and inp.dtype == INT16 and _unquantized(inp))
@@ -151,10 +150,10 @@ class Neg(_FloatUnary):
     ``Negate``): the raw values, wrapping (-(-128) is -128), quantization ignored."""
 
     function = staticmethod(np.negative)
-    tflite_supported = (np.int8, np.int16, np.int32, np.int64)
+    supported = Types((np.float32,), tflite=(np.int8, np.int16, np.int32, np.int64))
 
     def prepare(self) -> None:
-        inp, _ = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
+        inp, _ = self.unary_io(self.supported)
         self.dtype = inp.dtype
 
     def compute(self, x: np.ndarray) -> np.ndarray:
@@ -192,7 +191,7 @@ class _TableUnary(_FloatUnary):
     """float32 (``function``), and under ``semantics="tflite"`` int8 / int16 through
     LiteRT's table of ``litert_transform(out)``."""
 
-    tflite_supported = (np.int8, np.int16)
+    supported = Types((np.float32,), tflite=(np.int8, np.int16))
 
     def litert_transform(self, out):
         raise NotImplementedError
@@ -208,7 +207,7 @@ class _TableUnary(_FloatUnary):
 @register("SQRT")
 class Sqrt(_FloatUnary):
     function = staticmethod(np.sqrt)
-    tflite_supported = (np.int8, np.int16)
+    supported = Types((np.float32,), tflite=(np.int8, np.int16))
 
     def prepare_typed(self, inp, out) -> None:
         if self.dtype == FLOAT32:
@@ -282,8 +281,8 @@ def _clamp(y: np.ndarray, dtype) -> np.ndarray:
 
 @register("ABS")
 class Abs(ElementwiseUnaryOp):
-    supported = (np.float32, np.int8, np.int16)
-    tflite_supported = (np.int32,)      # LiteRT's std::abs: INT32_MIN stays INT32_MIN
+    # LiteRT's std::abs on int32: INT32_MIN stays INT32_MIN
+    supported = Types((np.float32, np.int8, np.int16), tflite=(np.int32,))
     int16_may_be_unquantized = True
 
     def prepare_typed(self, inp, out) -> None:

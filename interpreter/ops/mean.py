@@ -16,6 +16,10 @@ default (optimized) MEAN does not.
 
 float32: a left-to-right float32 sum over the reduced elements (in the
 input's row-major order) divided by ``(float)N``.
+
+``semantics="tflite"`` also takes the types LiteRT's reference MEAN takes: uint8
+(``QuantizedMeanOrSum`` as above, uint8 range) and int32 / int64 (``reference_ops::Mean``:
+an int64 sum, which wraps, divided by N with C's truncation toward zero).
 """
 from __future__ import annotations
 
@@ -23,13 +27,14 @@ import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
 from ..arith.float_math import sequential_sum
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .params import ReduceParams
 from .registry import register
 
-_QUANTIZED = (np.dtype(np.int8), np.dtype(np.int16))
+#: the types MEAN and SUM requantize (QuantizedMeanOrSum)
+QUANTIZED = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.uint8))
 
 
 def resolve_axes(op: Op, axes, rank: int) -> tuple[int, ...]:
@@ -52,6 +57,7 @@ def mean_multiplier(multiplier: int, shift: int, n: int) -> tuple[int, int]:
 
 @register("MEAN")
 class Mean(Op):
+    TYPES = Types((np.float32, np.int8, np.int16), tflite=(np.uint8, np.int32, np.int64))
     #: whether the int8/int16 requantization folds in 1/n (MEAN) or not (SUM); None for
     #: the reductions that do not requantize (REDUCE_MAX / REDUCE_MIN)
     folds_count: bool | None = True
@@ -63,8 +69,7 @@ class Mean(Op):
             raise self.error(f"axis tensor must be int32, got {axis.dtype}")
         if inp.dtype != out.dtype:
             raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
-        if inp.dtype != np.float32 and inp.dtype not in _QUANTIZED:
-            raise self.unsupported(f"type {inp.dtype} is not supported")
+        self.check_dtype(inp, self.TYPES)
         if axis.data is None:
             raise self.unsupported("a non-constant axis tensor is not supported")
         self.dtype = inp.dtype
@@ -80,7 +85,7 @@ class Mean(Op):
                              f"but the output tensor has shape {out.shape}")
         if self.n == 0:
             raise self.unsupported("reducing over an empty dimension is not supported")
-        if self.dtype in _QUANTIZED:
+        if self.dtype in QUANTIZED:
             require_per_tensor_quantization(self, inp, "input")
             require_per_tensor_quantization(self, out, "output")
             if self.folds_count is not None:
@@ -101,6 +106,12 @@ class Mean(Op):
         out = outputs[0]
         if self.dtype == np.float32:
             out[...] = (sequential_sum(x) / np.float32(self.n)).reshape(out.shape)
+            return
+        if self.dtype not in QUANTIZED:                 # int32, int64: reference_ops::Mean
+            total = x.sum(axis=-1, dtype=np.int64)       # wraps
+            mean = total // self.n
+            mean += (mean < 0) & (mean * self.n != total)   # C division truncates toward 0
+            out[...] = mean.astype(out.dtype).reshape(out.shape)
             return
         p = self.params
         if p.bytes_as_uint8:

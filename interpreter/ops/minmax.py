@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Types
 from .elementwise_common import BroadcastBinaryOp
 from .registry import register
 
@@ -18,8 +19,7 @@ _TYPES = (np.float32, np.int8, np.int16, np.int32, np.int64)
 
 @register("MAXIMUM")
 class Maximum(BroadcastBinaryOp):
-    supported = _TYPES
-    tflite_supported = (np.uint8,)
+    supported = Types(_TYPES, tflite=(np.uint8,))
     quantized_needs_params = False
 
     def compute(self, x1, x2):
@@ -28,8 +28,7 @@ class Maximum(BroadcastBinaryOp):
 
 @register("MINIMUM")
 class Minimum(BroadcastBinaryOp):
-    supported = _TYPES
-    tflite_supported = (np.uint8,)
+    supported = Types(_TYPES, tflite=(np.uint8,))
     quantized_needs_params = False
 
     def compute(self, x1, x2):

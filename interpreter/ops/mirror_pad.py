@@ -1,6 +1,7 @@
 """MIRROR_PAD (``micro/kernels/mirror_pad.cc``).
 
-float32 or int8 inputs; ``paddings`` ([rank, 2], int32 or int64) is read at
+float32 or int8 inputs (``semantics="tflite"``: also bool, uint8, int16, int32
+and int64, as LiteRT's); ``paddings`` ([rank, 2], int32 or int64) is read at
 eval, so it may be computed at run time, and is then checked on every eval
 against the (static) output shape. REFLECT mirrors without repeating the
 edge (each padding at most ``dim - 1``), SYMMETRIC repeats it (at most
@@ -10,8 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
-from .layout_common import F32, I8, check_same_type, check_type, constant_ints
+from .base import Op, Types
+from .layout_common import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    check_same_type,
+    check_type,
+    constant_ints,
+)
 from .registry import register
 
 _MODES = {0: "reflect", 1: "symmetric"}   # schema MirrorPadMode: REFLECT, SYMMETRIC
@@ -19,12 +31,13 @@ _MODES = {0: "reflect", 1: "symmetric"}   # schema MirrorPadMode: REFLECT, SYMME
 
 @register("MIRROR_PAD")
 class MirrorPad(Op):
+    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, pads, out = self.input(0), self.input(1), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, (F32, I8))
+        check_type(self, inp, self.TYPES)
         rank = len(inp.shape)
         self.check(pads.shape == (rank, 2), f"paddings must have shape ({rank}, 2), has "
                                             f"{pads.shape}")

@@ -1,21 +1,25 @@
 """PACK and UNPACK (``micro/kernels/pack.cc``, ``unpack.cc``).
 
 PACK stacks ``values_count`` equally shaped inputs along a new ``axis``
-(float32, int8, int16, int32, int64); UNPACK splits its input along ``axis``
-into ``num`` outputs with that axis removed (float32, int8, int16, int32).
+(float32, int8, int16, int32, int64; ``semantics="tflite"`` also uint8); UNPACK
+splits its input along ``axis`` into ``num`` outputs with that axis removed
+(float32, int8, int16, int32; ``semantics="tflite"`` also bool and uint8): the
+types of TFLM's kernels and, under ``"tflite"``, LiteRT's.
 Values are copied, never rescaled, as in TFLM.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
     I16,
     I32,
     I64,
+    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -30,6 +34,7 @@ def _option(op: Op, name: str) -> int:
 
 @register("PACK")
 class Pack(Op):
+    TYPES = Types((F32, I8, I16, I32, I64), tflite=(U8,))
 
     def prepare(self) -> None:
         n = _option(self, "values_count")
@@ -37,7 +42,7 @@ class Pack(Op):
                    f"values_count {n} differs from the {len(self.inputs)} inputs")
         self.check_io_count(n)
         first, out = self.input(0), self.outputs[0]
-        check_type(self, out, (F32, I8, I16, I32, I64), "output")
+        check_type(self, out, self.TYPES, "output")
         for i in range(n):
             t = self.input(i)
             check_same_type(self, t, out, f"input {i} and output")
@@ -52,11 +57,12 @@ class Pack(Op):
 
 @register("UNPACK")
 class Unpack(Op):
+    TYPES = Types((F32, I8, I16, I32), tflite=(BOOL, U8))
 
     def prepare(self) -> None:
         inp = self.input(0)
         self.check_io_count(1, len(self.outputs))
-        check_type(self, inp, (F32, I8, I16, I32))
+        check_type(self, inp, self.TYPES)
         self.check(len(inp.shape) >= 1, "input must have at least one dimension")
         self.axis = normalize_axis(self, _option(self, "axis"), len(inp.shape))
         num = _option(self, "num")

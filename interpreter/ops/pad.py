@@ -6,19 +6,23 @@ shape must equal input + paddings. The pad value is, in order: the
 zero point for int8, else 0 (int16 pads with 0 even when its zero point is
 not 0, as TFLM does). For int8 a ``constant_values`` tensor must share the
 output's scale and zero point. ``semantics="tflite"``: LiteRT pads int16 with
-the output zero point too (and everything else as TFLM does).
+the output zero point too (and everything else as TFLM does), and takes bool,
+uint8 and int64 as well: uint8 pads with the output zero point (a
+``constant_values`` tensor must share the output's quantization, as for int8),
+bool with false, int64 with 0.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .common import scale_of, zero_point_of
 from .params import PadParams
 from .registry import register
 
 MAX_RANK = 5
-_SUPPORTED = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int16, np.int32))
+_SUPPORTED = Types((np.float32, np.int8, np.int16, np.int32),
+                   tflite=(np.bool_, np.uint8, np.int64))
 
 
 def _scale_and_zero_point(t) -> tuple[float, int]:
@@ -34,8 +38,7 @@ class Pad(Op):
         inp, paddings, out = self.input(0), self.input(1), self.outputs[0]
         if inp.dtype != out.dtype:
             raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
-        if inp.dtype not in _SUPPORTED:
-            raise self.unsupported(f"type {inp.dtype} is not supported")
+        self.check_dtype(inp, _SUPPORTED)
         rank = len(inp.shape)
         if rank > MAX_RANK:
             raise self.unsupported(f"input has {rank} dimensions (at most {MAX_RANK})")
@@ -56,8 +59,9 @@ class Pad(Op):
         has_constant = len(self.inputs) == 3 and self.inputs[2] is not None
         if has_constant:
             self._check_constant_values(self.input(2), inp, out)
-        # TFLM pads with the zero point for int8 only; LiteRT for int16 too
-        by_zero_point = (np.int8, np.int16) if self.config.semantics == "tflite" else (np.int8,)
+        # TFLM pads with the zero point for int8 only; LiteRT for uint8 and int16 too
+        by_zero_point = (np.int8, np.uint8, np.int16) if self.config.semantics == "tflite" \
+            else (np.int8,)
         default_value = _scale_and_zero_point(out)[1] if inp.dtype in by_zero_point else 0
         lo, hi = (np.iinfo(inp.dtype).min, np.iinfo(inp.dtype).max) \
             if inp.dtype in by_zero_point else (0, 0)
@@ -72,8 +76,10 @@ class Pad(Op):
             raise self.error(f"constant_values type {cv.dtype} differs from input type {inp.dtype}")
         if cv.num_elements != 1:
             raise self.error(f"constant_values must have one element, has {cv.num_elements}")
-        if inp.dtype == np.int8 and _scale_and_zero_point(cv) != _scale_and_zero_point(out):
-            raise self.error("int8 constant_values must share the output's scale and zero point")
+        if inp.dtype in (np.int8, np.uint8) and \
+                _scale_and_zero_point(cv) != _scale_and_zero_point(out):
+            raise self.error(f"{inp.dtype} constant_values must share the output's scale and "
+                             "zero point")
 
     def eval(self, inputs, outputs, scratch) -> None:
         out, value = outputs[0], self.params.value

@@ -23,14 +23,14 @@ import numpy as np
 
 from ..arith.float_math import add_into, float_output, has_nan
 from . import common
-from .base import Op
+from .base import Op, Types
 from .common import FLOAT32_LOWEST, fused_activation
 from .operands import check_quantized, check_rank
 from .params import PoolParams
 from .registry import register
 from .window import PaddedImage, Window, check_output_shape, compute_window
 
-_SUPPORTED = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.float32))
+_SUPPORTED = Types((np.int8, np.int16, np.float32), tflite=(np.uint8,))
 # int16 taps sum in an int32 accumulator: exact below this many taps
 _MAX_INT16_TAPS = 65536
 
@@ -68,7 +68,7 @@ class _Pool2D(Op):
         check_rank(self, output, 4, "output")
         self.check(input_.dtype == output.dtype,
                    f"input type {input_.dtype} differs from output type {output.dtype}")
-        if input_.dtype not in self.flavor_types(_SUPPORTED, (np.dtype(np.uint8),)):
+        if input_.dtype not in self.allowed_types(_SUPPORTED):
             raise self.unsupported(f"type {input_.dtype} (supported: int8, int16, float32)")
         activation = fused_activation(self)
         opts = self.options

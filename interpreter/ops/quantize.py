@@ -31,14 +31,14 @@ from ..arith.fixedpoint import (
     wrap_int32,
 )
 from ..arith.float_math import float_to_int32
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .params import AffineQuantizeParams, LookupTable
 from .registry import register
 
 _D = np.dtype
-_FROM_FLOAT = (_D(np.int8), _D(np.int16))
+_FROM_FLOAT = Types((np.int8, np.int16), tflite=(np.uint8,))
 # (input, output) pairs requantized with MBQM, from PrepareQuantizeReference/EvalQuantizeReference
 _REQUANTIZE_PAIRS = {
     (_D(np.int8), _D(np.int8)), (_D(np.int8), _D(np.uint8)), (_D(np.int8), _D(np.int16)),
@@ -57,11 +57,10 @@ class Quantize(Op):
         require_per_tensor_quantization(self, out, "output")
         pair = (inp.dtype, out.dtype)
         zp_out = zero_point_of(out)
-        if inp.dtype == np.float32 and out.dtype in self.flavor_types(_FROM_FLOAT,
-                                                                       (_D(np.uint8),)):
+        if inp.dtype == np.float32 and out.dtype in self.allowed_types(_FROM_FLOAT):
             self.params = AffineQuantizeParams(out.dtype, np.float32(scale_of(out)), zp_out)
             return
-        if pair not in self.flavor_types(_REQUANTIZE_PAIRS, _LITERT_REQUANTIZE_PAIRS):
+        if pair not in _REQUANTIZE_PAIRS | (_LITERT_REQUANTIZE_PAIRS if self.tflite else set()):
             raise self.unsupported(f"quantizing {inp.dtype} to {out.dtype} is not supported")
         require_per_tensor_quantization(self, inp, "input")
         zp_in, rounding = zero_point_of(inp), self.config.rounding

@@ -31,6 +31,7 @@ from ..arith.fixedpoint import (
     round_half_away,
 )
 from ..arith.float_math import float_to_int32
+from .base import Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .params import LookupTable
 from .registry import register
@@ -59,8 +60,7 @@ class _RequantizingRelu(UnaryOp):
     The integer kernels are functions of the input value alone: their prepared form
     is the function tabulated (``params.LookupTable``)."""
 
-    supported = _SUPPORTED
-    tflite_supported = (np.uint8,)
+    supported = Types(_SUPPORTED, tflite=(np.uint8,))
 
     def prepare_requantization(self, inp, out, upper: float | None) -> None:
         """Tabulate the requantization; ``upper`` is the real upper bound (None: the type's)."""

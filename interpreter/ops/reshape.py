@@ -9,13 +9,15 @@ the node's own shape information agrees with it:
   one ``-1`` resolved and the legacy ``[0]`` meaning a scalar;
 - SQUEEZE: ``squeeze_dims`` (all size-1 dimensions when empty), each of
   which must have size 1 (``squeeze.cc``);
-- EXPAND_DIMS: the constant int32 ``axis`` input (``expand_dims.cc``).
+- EXPAND_DIMS: the constant int32 ``axis`` input (``expand_dims.cc``); float32,
+  int8 and int16 (``semantics="tflite"``: also bool, uint8, int32 and int64, as
+  LiteRT's).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .params import CopyParams
 from .registry import register
 
@@ -24,15 +26,15 @@ class _ShapeOnlyOp(Op):
     """Copies the input's elements into the output; subclasses say which shape to expect."""
 
     n_inputs: int | tuple[int, int] = 1
-    #: input types the TFLM kernel's eval accepts (None: any)
-    supported: tuple | None = None
+    #: input types the kernel's eval accepts (None: any)
+    supported: Types | tuple | None = None
 
     def prepare(self) -> None:
         self.check_io_count(self.n_inputs)
         inp, out = self.input(0), self.outputs[0]
         if inp.dtype != out.dtype:
             raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
-        if self.supported is not None and inp.dtype not in [np.dtype(t) for t in self.supported]:
+        if self.supported is not None and inp.dtype not in self.allowed_types(self.supported):
             raise self.unsupported(f"type {inp.dtype} is not supported")
         if any(d < 0 for d in out.shape):
             raise self.unsupported(f"output shape {out.shape} is not fully specified")
@@ -119,7 +121,8 @@ class Squeeze(_ShapeOnlyOp):
 @register("EXPAND_DIMS")
 class ExpandDims(_ShapeOnlyOp):
     n_inputs = 2
-    supported = (np.float32, np.int8, np.int16)
+    supported = Types((np.float32, np.int8, np.int16),
+                      tflite=(np.bool_, np.uint8, np.int32, np.int64))
 
     def expected_output_shape(self, inp):
         axis_tensor = self.input(1)

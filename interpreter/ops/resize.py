@@ -25,7 +25,8 @@ and TFLM's refuses: int16 is the int8 arithmetic (``ResizeBilinearInteger<int16_
 uint8 is the float32 formula above on the raw values (``ResizeBilinear<uint8_t>``), plus
 0.5 instead of 0.0, truncated to uint8.
 
-RESIZE_NEAREST_NEIGHBOR (float32, int8, int16): ``GetNearestNeighbor``'s
+RESIZE_NEAREST_NEIGHBOR (float32, int8, int16; ``semantics="tflite"`` also bool,
+uint8 and int32, as LiteRT's): ``GetNearestNeighbor``'s
 float32 index arithmetic, ``floor`` (``round`` half away with align_corners).
 
 Values pass through unscaled; quantization parameters are not checked, as in TFLM.
@@ -34,12 +35,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
     I16,
     I32,
+    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -49,18 +52,16 @@ from .params import NearestNeighborParams
 from .registry import register
 
 _ONE = np.float32(1.0)
-U8 = np.dtype(np.uint8)
 
 
 class _Resize(Op):
-    supported: tuple = ()
-    tflite_supported: tuple = ()
+    supported: Types | tuple = ()
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, out = self.input(0), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, self.flavor_types(self.supported, self.tflite_supported))
+        check_type(self, inp, self.supported)
         self.check(len(inp.shape) == 4, f"input must be 4-D, has shape {inp.shape}")
         size = self.input(1)
         self.check(len(size.shape) == 1 and size.shape[0] == 2,
@@ -107,8 +108,7 @@ def _integer_coordinates(in_size: int, out_size: int, align_corners: bool, half_
 
 @register("RESIZE_BILINEAR")
 class ResizeBilinear(_Resize):
-    supported = (F32, I8)
-    tflite_supported = (I16, U8)
+    supported = Types((F32, I8), tflite=(I16, U8))
 
     def prepare_axes(self, in_h, out_h, in_w, out_w) -> None:
         self.check(not (self.align_corners and self.half_pixel),
@@ -172,7 +172,7 @@ def _nearest(in_size: int, out_size: int, align_corners: bool, half_pixel: bool)
 
 @register("RESIZE_NEAREST_NEIGHBOR")
 class ResizeNearestNeighbor(_Resize):
-    supported = (F32, I8, I16)
+    supported = Types((F32, I8, I16), tflite=(BOOL, U8, I32))
 
     def prepare_axes(self, in_h, out_h, in_w, out_w) -> None:
         self.params = NearestNeighborParams(

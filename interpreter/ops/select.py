@@ -1,18 +1,19 @@
 """SELECT_V2 (``micro/kernels/select.cc``): ``condition ? x : y`` element-wise,
 the bool condition, x and y broadcasting (NumPy rules) to the output.
 
-x and y share a type (float32, int8, int16); values are copied raw,
+x and y share a type (float32, int8, int16; ``semantics="tflite"`` also bool,
+uint8, int32 and int64, as LiteRT's); values are copied raw,
 the tensors' quantization is not looked at.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .elementwise_common import BOOL
 from .registry import register
 
-_TYPES = tuple(np.dtype(t) for t in (np.float32, np.int8, np.int16))
+_TYPES = Types((np.float32, np.int8, np.int16), tflite=(np.bool_, np.uint8, np.int32, np.int64))
 
 
 @register("SELECT_V2")
@@ -26,8 +27,7 @@ class SelectV2(Op):
         if x.dtype != y.dtype or out.dtype != x.dtype:
             raise self.error(f"x, y and output types must match, got {x.dtype}, {y.dtype} -> "
                              f"{out.dtype}")
-        if x.dtype not in _TYPES:
-            raise self.unsupported(f"type {x.dtype} is not supported")
+        self.check_dtype(x, _TYPES)
         try:
             shape = np.broadcast_shapes(cond.shape, x.shape, y.shape)
         except ValueError:

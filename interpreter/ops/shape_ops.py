@@ -2,11 +2,14 @@
 ``fill.cc``, ``broadcast_to.cc``, ``broadcast_args.cc``).
 
 - SHAPE: the input's dimensions as an int32 vector (any input type; TFLM's
-  invoke fails for an int64 output).
+  invoke fails for an int64 output, which ``semantics="tflite"`` writes, as LiteRT;
+  LiteRT gives the output the type of the ``out_type`` option, so under
+  ``"tflite"`` the two must agree).
 - FILL: a constant int32/int64 ``dims`` input equal to the output shape (TFLM
   refuses a computed one at allocation) and a 0-D ``value`` of the output's
-  type: float32, int8 or int32 (TFLM refuses int16, int64 and bool). The value
-  is copied as is, whatever the quantization.
+  type: float32, int8 or int32 (TFLM refuses int16, int64 and bool; LiteRT runs
+  them and uint8, and so does ``semantics="tflite"``). The value is copied as is,
+  whatever the quantization.
 - BROADCAST_TO: NumPy broadcasting of any element type (TFLM copies by
   element size) to a constant int32/int64 shape of at most 5 dimensions.
 - BROADCAST_ARGS: the broadcast of two int32 or int64 shape vectors (same
@@ -17,12 +20,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from ..parse.loader import NUMPY_DTYPES
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
+    I16,
     I32,
+    I64,
     INDEX_TYPES,
+    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -35,13 +43,19 @@ MAX_BROADCAST_RANK = 5
 
 @register("SHAPE")
 class Shape(Op):
+    OUTPUT_TYPES = Types((I32,), tflite=(I64,))
 
     def prepare(self) -> None:
         self.check_io_count(1)
         inp, out = self.input(0), self.outputs[0]
-        check_type(self, out, (I32,), "output")
+        check_type(self, out, self.OUTPUT_TYPES, "output")
+        if self.config.semantics == "tflite":
+            out_type = self.options.get("out_type") if self.options is not None else None
+            self.check(NUMPY_DTYPES.get(out_type) == out.dtype,
+                       f"out_type {out_type} differs from the output type {out.dtype} (LiteRT "
+                       "writes out_type, and fails unless it is INT32 or INT64)")
         check_output_shape(self, out, (len(inp.shape),))
-        self.value = np.array(inp.shape, dtype=np.int32)
+        self.value = np.array(inp.shape, dtype=out.dtype)
 
     def eval(self, inputs, outputs, scratch) -> None:
         outputs[0][...] = self.value
@@ -49,6 +63,7 @@ class Shape(Op):
 
 @register("FILL")
 class Fill(Op):
+    TYPES = Types((F32, I8, I32), tflite=(BOOL, U8, I16, I64))
 
     def prepare(self) -> None:
         self.check_io_count(2)
@@ -57,7 +72,7 @@ class Fill(Op):
         check_output_shape(self, out, dims.tolist())
         self.check(len(value.shape) == 0, f"value must be a scalar, has shape {value.shape}")
         check_same_type(self, value, out, "value and output")
-        check_type(self, out, (F32, I8, I32), "output")
+        check_type(self, out, self.TYPES, "output")
 
     def eval(self, inputs, outputs, scratch) -> None:
         outputs[0][...] = inputs[1]

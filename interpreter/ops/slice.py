@@ -4,7 +4,8 @@
 Both copy a box of the input into the output in row-major order; neither
 rescales, so quantization parameters pass through unchecked, as in TFLM.
 
-SLICE (float32, int8, int16, int32, bool; rank <= 5): ``begin`` and ``size``
+SLICE (float32, int8, int16, int32, bool; ``semantics="tflite"`` also uint8 and
+int64, as LiteRT's; rank <= 5): ``begin`` and ``size``
 are int32 or int64 vectors, read at eval, so they may be computed at run
 time; each begin must lie in ``[0, dim]`` and each size (``-1``: to the end)
 in ``[0, dim - begin]``, and the box must hold exactly as many elements as
@@ -12,7 +13,7 @@ the output tensor: TFLM only compares element counts, so the box is written
 into the output in row-major order whatever the output's shape. A violation
 makes TFLM's invoke fail; here it raises a ModelError.
 
-STRIDED_SLICE (float32, int8, int16, int32, bool; rank <= 4): constant int32
+STRIDED_SLICE (the same types; rank <= 4): constant int32
 ``begin``/``end``/``strides`` of one value per input dimension, and the
 ``begin_mask``, ``end_mask`` and ``shrink_axis_mask`` options, with
 TensorFlow's negative-index and clamping rules. TFLM ignores
@@ -41,14 +42,16 @@ import math
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
     BOOL,
     F32,
     I8,
     I16,
     I32,
+    I64,
     INDEX_TYPES,
+    U8,
     check_max_rank,
     check_output_shape,
     check_same_type,
@@ -59,7 +62,7 @@ from .layout_common import (
 from .params import AxisWalkParams, WalkAxis
 from .registry import register
 
-_SUPPORTED = (F32, I8, I16, I32, BOOL)
+_SUPPORTED = Types((F32, I8, I16, I32, BOOL), tflite=(U8, I64))
 
 
 def _vector_of_rank(op: Op, index: int, what: str, rank: int) -> None:

@@ -64,7 +64,7 @@ from ..arith.lut import (
     reciprocal_int16_lut,
     round_half_up_shift,
 )
-from .base import Op
+from .base import Op, Types
 from .common import INT_RANGES, scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .layout_common import quant_params
@@ -122,7 +122,7 @@ class Softmax(Op):
         if inp.dtype == np.float32:
             if out.dtype != np.float32:
                 raise self.error(f"float32 input needs a float32 output, got {out.dtype}")
-        elif inp.dtype in self.flavor_types((np.dtype(np.int8),), (np.dtype(np.uint8),)):
+        elif inp.dtype in self.allowed_types(Types((np.int8,), tflite=(np.uint8,))):
             self._prepare_int8(inp, out)
         elif inp.dtype == np.int16:
             self._prepare_int16(inp, out)

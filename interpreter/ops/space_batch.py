@@ -1,7 +1,8 @@
 """SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND (``micro/kernels/space_to_batch_nd.cc``,
 ``batch_to_space_nd.cc``, ``reference/space_to_batch_nd.h``, ``batch_to_space_nd.h``).
 
-float32 or int8 inputs of rank 3 (``[N, H, C]``, handled as ``[N, H, 1, C]``)
+float32 or int8 inputs (``semantics="tflite"``: also bool, uint8, int16, int32
+and int64, as LiteRT's) of rank 3 (``[N, H, C]``, handled as ``[N, H, 1, C]``)
 or 4; int32 ``block_shape`` (one value per spatial dimension) and
 ``paddings``/``crops`` (``[spatial, 2]``). TFLM reads these at eval, so they
 may be computed at run time; they are then checked on every eval against
@@ -11,26 +12,39 @@ Padding: TFLM ``memset``s padded positions with the low byte of
 ``SpaceToBatchParams.output_offset``, a field of a persistent buffer its
 kernel never initializes, so those bytes are whatever the arena held (zero
 in a fresh, zeroed arena; the tests have seen 0xE0). This op writes 0, what
-TFLM writes in the zeroed case; LiteRT pads int8 with the output zero point,
-and so does this op under ``semantics="tflite"``.
+TFLM writes in the zeroed case. LiteRT pads the 8- and 16-bit types with the
+output zero point (an int8/uint8/int16 zero point, 0 for bool and unquantized
+tensors) and the others with 0, and so does this op under ``semantics="tflite"``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
-from .common import zero_point_of
-from .layout_common import F32, I8, I32, check_same_type, check_type, constant_ints
+from .base import Op, Types
+from .layout_common import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    check_same_type,
+    check_type,
+    constant_ints,
+    quant_params,
+)
 from .registry import register
 
 
 class _SpaceBatch(Op):
+    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(3)
         inp, out = self.input(0), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, (F32, I8))
+        check_type(self, inp, self.TYPES)
         self.check(len(inp.shape) in (3, 4) and len(out.shape) == len(inp.shape),
                    f"input and output must be 3-D or 4-D, have shapes {inp.shape} and "
                    f"{out.shape}")
@@ -83,13 +97,16 @@ class SpaceToBatchNd(_SpaceBatch):
     def prepare(self) -> None:
         super().prepare()
         out = self.outputs[0]
-        self.pad_value = (zero_point_of(out) if self.config.semantics == "tflite"
-                          and out.dtype == I8 else 0)
+        zero_point = (quant_params(out)[1] if self.config.semantics == "tflite"
+                      and out.dtype.itemsize <= 2 else 0)
+        # the padding's bits: the zero point's low bytes, as LiteRT stores it (a
+        # quantized bool tensor gets that byte too)
+        self.pad_bits = np.array(zero_point).astype(f"u{out.dtype.itemsize}")
 
     def rearrange(self, x, block, pads):
         (bh, bw), (t, b, l, r) = block, pads
         n, h, w, c = x.shape
-        padded = np.full((n, h + t + b, w + l + r, c), self.pad_value, x.dtype)
+        padded = np.full((n, h + t + b, w + l + r, c), self.pad_bits).view(x.dtype)
         padded[:, t:t + h, l:l + w] = x
         hp, wp = padded.shape[1:3]
         y = padded.reshape(n, hp // bh, bh, wp // bw, bw, c).transpose(2, 4, 0, 1, 3, 5)

@@ -1,25 +1,27 @@
 """SPACE_TO_DEPTH and DEPTH_TO_SPACE (``micro/kernels/space_to_depth.cc``,
 ``depth_to_space.cc``).
 
-4-D NHWC float32 or int8 tensors; ``block_size`` x ``block_size`` spatial
+4-D NHWC float32 or int8 tensors (``semantics="tflite"``: also uint8, int32
+and int64, as LiteRT's); ``block_size`` x ``block_size`` spatial
 blocks move into (out of) the channel dimension, channels fastest, then
 block column, then block row, as in TensorFlow. Pure copies: quantization
 parameters pass through unchecked, as in TFLM.
 """
 from __future__ import annotations
 
-from .base import Op
-from .layout_common import F32, I8, check_output_shape, check_same_type, check_type
+from .base import Op, Types
+from .layout_common import F32, I8, I32, I64, U8, check_output_shape, check_same_type, check_type
 from .registry import register
 
 
 class _BlockRearrange(Op):
+    TYPES = Types((F32, I8), tflite=(U8, I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(1)
         inp, out = self.input(0), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, (F32, I8))
+        check_type(self, inp, self.TYPES)
         self.check(len(inp.shape) == 4, f"input must be 4-D, has shape {inp.shape}")
         bs = int(self.options.get("block_size", 0) or 0) if self.options is not None else 0
         self.check(bs >= 1, f"block_size {bs} must be at least 1")

@@ -1,6 +1,7 @@
 """SPLIT and SPLIT_V (``micro/kernels/split.cc``, ``split_v.cc``).
 
-The input (float32, int8, int16 or int32) is cut along one axis into the
+The input (float32, int8, int16 or int32; ``semantics="tflite"`` also uint8 and
+int64, as LiteRT's) is cut along one axis into the
 output tensors, whose shapes say how big each piece is (TFLM copies
 ``output.shape[axis]`` slices into each; SPLIT_V's ``size_splits`` input is
 not read by its kernel). The axis input must be constant, as TFLM requires.
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
     F32,
     I8,
     I16,
     I32,
+    I64,
+    U8,
     check_same_type,
     check_type,
     constant_ints,
@@ -25,7 +28,7 @@ from .layout_common import (
 )
 from .registry import register
 
-_SUPPORTED = (F32, I8, I16, I32)
+_SUPPORTED = Types((F32, I8, I16, I32), tflite=(U8, I64))
 
 
 class _SplitBase(Op):

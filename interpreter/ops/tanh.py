@@ -28,6 +28,7 @@ import numpy as np
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
 from ..arith.gemmlowp import tanh, tanh_lut_int16
+from .base import Types
 from .elu import float_lookup_table
 from .params import LookupTable
 from .registry import register
@@ -47,8 +48,7 @@ def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarr
 
 @register("TANH")
 class Tanh(UnaryOp):
-    supported = (np.float32, np.int8, np.int16)
-    tflite_supported = (np.uint8,)
+    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
 
     def prepare_typed(self, inp, out) -> None:
         if inp.dtype == np.int16:

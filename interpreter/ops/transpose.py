@@ -1,19 +1,23 @@
 """TRANSPOSE (``micro/kernels/transpose.cc``, ``transpose_common.cc``, ``reference/transpose.h``).
 
 A pure permutation of elements: float32, int8 and int16 (the TFLM kernel's
-cases), inputs of 1 to 5 dimensions. The int32 ``perm`` input must be constant
+cases; ``semantics="tflite"`` also bool, uint8, int32 and int64, as LiteRT's),
+inputs of 1 to 5 dimensions. The int32 ``perm`` input must be constant
 (the tflite-micro runtime refuses a computed one when allocating) and must
 permute the input shape into the output tensor's shape. Quantization parameters pass through unchecked, as
 in TFLM (no requantization happens).
 """
 from __future__ import annotations
 
-from .base import Op
+from .base import Op, Types
 from .layout_common import (
+    BOOL,
     F32,
     I8,
     I16,
     I32,
+    I64,
+    U8,
     check_max_rank,
     check_same_type,
     check_type,
@@ -28,12 +32,13 @@ MAX_RANK = 5
 
 @register("TRANSPOSE")
 class Transpose(Op):
+    TYPES = Types((F32, I8, I16), tflite=(BOOL, U8, I32, I64))
 
     def prepare(self) -> None:
         self.check_io_count(2)
         inp, perm, out = self.input(0), self.input(1), self.outputs[0]
         check_same_type(self, inp, out)
-        check_type(self, inp, (F32, I8, I16))
+        check_type(self, inp, self.TYPES)
         check_max_rank(self, inp, MAX_RANK)
         if len(perm.shape) != 1 or perm.shape[0] != len(inp.shape):
             raise self.error(f"perm must be a vector of {len(inp.shape)} values, has shape "

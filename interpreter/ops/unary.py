@@ -24,7 +24,7 @@ from ..arith.fixedpoint import multiply_by_quantized_multiplier, round_half_away
 from ..arith.float_math import float_to_int32
 from ..arith.gemmlowp import calculate_input_radius, lut_input_int16
 from ..errors import ModelError
-from .base import Op
+from .base import Op, Types
 from .common import scale_of, zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import libm_unary
@@ -34,17 +34,16 @@ INPUT_INTEGER_BITS = 4
 
 
 class UnaryOp(Op):
-    """One input, one output with as many elements; ``supported`` lists the input types,
-    ``tflite_supported`` more that only ``semantics="tflite"`` accepts.
+    """One input, one output with as many elements; ``supported`` lists the input types
+    (``Types`` for those only ``semantics="tflite"`` accepts).
 
     TFLM only DCHECKs that the shapes match, so the output keeps its own shape.
     """
 
-    supported: tuple = ()
-    tflite_supported: tuple = ()
+    supported: Types | tuple = ()
 
     def prepare(self) -> None:
-        inp, out = self.unary_io(self.flavor_types(self.supported, self.tflite_supported))
+        inp, out = self.unary_io(self.supported)
         if inp.dtype != np.float32:
             require_per_tensor_quantization(self, inp, "input")
             require_per_tensor_quantization(self, out, "output")

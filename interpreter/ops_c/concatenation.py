@@ -1,9 +1,10 @@
 """CONCATENATION on tnn_concatenation: runs of bytes from each input in turn.
 
 TFLM never requantizes (the op refuses int8 inputs whose quantization differs
-from the output's), so every type is bytes. Both semantics: LiteRT's
-reference kernel requantizes mismatched int8 inputs, a form the op refuses
-under either flavor.
+from the output's, as LiteRT does), so every type is bytes. Both semantics:
+LiteRT's reference kernel requantizes mismatched uint8 inputs
+(``semantics="tflite"``), a form without the prepared form this kernel reads
+(the NumPy eval runs it).
 """
 from __future__ import annotations
 

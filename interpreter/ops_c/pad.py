@@ -1,12 +1,15 @@
 """PAD and PADV2 on tnn_pad: the input's rows copied into place, the rest filled.
 
 Any element type, as bytes. The pad value is the prepared form's (the output
-zero point or 0; LiteRT's int16 zero point under ``semantics="tflite"``), a
-constant in flash, or the ``constant_values`` input when the model has one.
+zero point or 0; LiteRT's int16 and uint8 zero points under ``semantics="tflite"``),
+a constant in flash (uint8 and bool: its byte), or the ``constant_values`` input
+when the model has one.
 Both semantics: the one flavor difference is that value, which the op's
 prepare chooses.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from ..ops.params import PadParams
 from ..ops.registry import register_kernel
@@ -35,8 +38,12 @@ class PadKernel(CKernel):
 
     def call(self) -> KernelCall:
         p = self.params
-        value = (TensorArg("input", 2, "void") if p.value is None
-                 else ConstArg("pad_value", C_NAMES[p.value.dtype], p.value))
+        if p.value is None:
+            value = TensorArg("input", 2, "void")
+        else:
+            byte = p.value.dtype in (np.dtype(np.uint8), np.dtype(np.bool_))
+            value = ConstArg("pad_value", "uint8_t" if byte else C_NAMES[p.value.dtype],
+                             p.value.view(np.uint8) if byte else p.value)
         return KernelCall("tnn_pad", (
             StructArg.of("tnn_pad_params", element_size=p.itemsize,
                          output_size=self.op.outputs[0].num_elements,

@@ -1,12 +1,36 @@
-"""ARG_MAX and ARG_MIN against the TFLM runtime."""
+"""ARG_MAX and ARG_MIN against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels (which also run bool, uint8 and int32 inputs, int64 outputs and axes)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import F32, I8, I32, SLOW, ci, const, data, special_floats, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import (
+    BOOL,
+    F32,
+    I8,
+    I32,
+    I64,
+    SLOW,
+    U8,
+    ci,
+    const,
+    data,
+    example_quant,
+    special_floats,
+    typed,
+)
+
+TFLITE_ONLY = [BOOL, U8, I32]      # LiteRT's reference kernels run them, TFLM refuses them
 
 
 @st.composite
@@ -16,17 +40,18 @@ def arg_cases(draw):
     return shape, axis
 
 
-def run_arg(op, case, dtype, q, seed, constant, ties):
+def run_arg(op, case, dtype, q, seed, constant, ties, check=assert_matches_tflm,
+            out_type=I32, axis_type=I32):
     shape, axis = case
     out = tuple(d for i, d in enumerate(shape) if i != axis % len(shape))
-    axis_t = const([axis]) if constant else T(I32, [1])
-    model = single_op_model(op, [T(dtype, shape, *q), axis_t], [T(I32, out)],
-                            {"output_type": "INT32"})
+    axis_t = const([axis], axis_type) if constant else T(axis_type, [1])
+    model = single_op_model(op, [T(dtype, shape, *q), axis_t], [T(out_type, out)],
+                            {"output_type": np.dtype(out_type).name.upper()})
     x = data(seed, dtype, shape)
-    if ties:   # few distinct values: ties decide the index
+    if ties and dtype != BOOL:   # few distinct values: ties decide the index
         x = (x % 3).astype(dtype) if dtype != F32 else np.round(x / 4).astype(F32)
     x = special_floats(x, seed)
-    assert_matches_tflm(model, [x] + ([] if constant else [np.array([axis], I32)]))
+    check(model, [x] + ([] if constant else [np.array([axis], axis_type)]))
 
 
 @ci(4)
@@ -42,3 +67,28 @@ def test_arg_min_max(case, dq, seed, constant, ties, op):
        st.sampled_from(["ARG_MAX", "ARG_MIN"]))
 def test_arg_min_max_slow(case, dq, seed, constant, ties, op):
     run_arg(op, case, dq[0], dq[1], seed, constant, ties)
+
+
+@ci(5)
+@given(arg_cases(), typed([F32, I8] + TFLITE_ONLY), seeds, st.booleans(), st.booleans(),
+       st.sampled_from(["ARG_MAX", "ARG_MIN"]), st.sampled_from([I32, I64]),
+       st.sampled_from([I32, I64]))
+def test_arg_min_max_tflite_matches_litert(case, dq, seed, constant, ties, op, out_type,
+                                           axis_type):
+    run_arg(op, case, *dq, seed, constant, ties, assert_matches_litert, out_type, axis_type)
+
+
+@pytest.mark.parametrize("op", ["ARG_MAX", "ARG_MIN"])
+@pytest.mark.parametrize("dtype,out_type", [(t, I32) for t in TFLITE_ONLY] + [(F32, I64)])
+def test_arg_min_max_types_only_litert_runs(op, dtype, out_type):
+    run_arg(op, ((2, 5, 3), 1), dtype, example_quant(dtype), 0, True, True,
+            lambda model, feeds: assert_tflite_only(model, feeds, op), out_type)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("op", ["ARG_MAX", "ARG_MIN"])
+def test_arg_min_max_uint8_long_rows_tflite_matches_litert(op, ties):
+    # rows of 16 and more along the last axis run LiteRT's vector code for uint8
+    for seed in range(20):
+        run_arg(op, ((3, 16 + 7 * seed), 1), U8, example_quant(U8), seed, True, ties,
+                assert_matches_litert)

@@ -1,4 +1,6 @@
-"""CAST and ZEROS_LIKE against the TFLM runtime, byte for byte."""
+"""CAST and ZEROS_LIKE against the TFLM runtime, byte for byte, and CAST under
+``semantics="tflite"`` against LiteRT's reference kernels, which also cast from and to
+uint8 and int64."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model, tflm_and_litert
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    random_data,
+    seeds,
+    single_op_model,
+    tflm_and_litert,
+)
 
 from interpreter.errors import UnsupportedOpError
 
@@ -17,17 +28,22 @@ CAST_TYPES = [np.float32, np.int8, np.int16, np.int32, np.uint32, np.bool_]
 CAST_FLOATS = np.array([0.0, -0.0, 0.5, -0.5, 1.7, -1.7, 127.9, 128.0, -129.0, 32767.5,
                         -40000.9, 70000.2, 3e9, -3e9, np.nan, np.inf, -np.inf, 16777217.0],
                        np.float32)
+# LiteRT's reference kernels also cast these (TFLM refuses them)
+CAST_TFLITE_ONLY = [np.uint8, np.int64]
+# and the floats around their ranges: -1, 255.5, 256, -NaN, +-2^63 and the float32 below it
+WIDE_FLOATS = np.array([-1.0, -0.9, 255.5, 256.0, -np.nan, 2.0 ** 63, -2.0 ** 63,
+                        9.2233715e18, -9.2233715e18, 1e19, -1e19, 3e38], np.float32)
 
 
-def _cast_data(rng, dtype, shape):
+def _cast_data(rng, dtype, shape, specials=CAST_FLOATS):
     dtype = np.dtype(dtype)
     if dtype == np.bool_:
         return np.array(rng.integers(0, 2, size=shape), bool).reshape(shape)
     x = np.array(random_data(rng, dtype, shape, float_scale=1000.0), dtype).reshape(shape)
     if dtype == np.float32:
         flat = x.reshape(-1)
-        k = min(flat.size, len(CAST_FLOATS))
-        flat[rng.choice(flat.size, k, replace=False)] = rng.choice(CAST_FLOATS, k)
+        k = min(flat.size, len(specials))
+        flat[rng.choice(flat.size, k, replace=False)] = rng.choice(specials, k)
     return x
 
 
@@ -38,6 +54,38 @@ def test_cast(src, dst, shape, seed):
     model = single_op_model("CAST", [T(src, shape)], [T(dst, shape)])
     with np.errstate(all="ignore"):
         assert_matches_tflm(model, [_cast_data(np.random.default_rng(seed), src, shape)])
+
+
+@settings(CI, max_examples=400)
+@given(st.sampled_from(CAST_TYPES + CAST_TFLITE_ONLY), st.sampled_from(CAST_TYPES + CAST_TFLITE_ONLY),
+       st.lists(st.integers(1, 6), min_size=1, max_size=4), seeds)
+def test_cast_tflite_matches_litert(src, dst, shape, seed):
+    rng = np.random.default_rng(seed)
+    x = _cast_data(rng, src, shape, np.concatenate([CAST_FLOATS, WIDE_FLOATS]))
+    model = single_op_model("CAST", [T(src, shape)], [T(dst, shape)])
+    with np.errstate(all="ignore"):
+        assert_matches_litert(model, [x])
+
+
+@pytest.mark.parametrize("src,dst", [(s, d) for s in CAST_TYPES + CAST_TFLITE_ONLY
+                                     for d in CAST_TYPES + CAST_TFLITE_ONLY
+                                     if s != d and (s in CAST_TFLITE_ONLY or d in CAST_TFLITE_ONLY)])
+def test_cast_pairs_only_litert_runs(src, dst):
+    model = single_op_model("CAST", [T(src, [30])], [T(dst, [30])])
+    x = _cast_data(np.random.default_rng(0), src, [30], WIDE_FLOATS)
+    with np.errstate(all="ignore"):
+        assert_tflite_only(model, [x], "CAST")
+
+
+def test_cast_float_to_int64_and_uint8_saturate_nan_to_the_maximum_like_litert():
+    x = np.array([2.0 ** 63, 9.2233715e18, -1e19, np.nan, -np.nan, 255.9, 256.0, -0.9, -1.0],
+                 np.float32)
+    for dst, expected in [
+            (np.int64, [2 ** 63 - 1, 9223371487098961920, -2 ** 63, 2 ** 63 - 1, 2 ** 63 - 1,
+                        255, 256, 0, -1]),
+            (np.uint8, [255, 255, 0, 255, 255, 255, 255, 0, 0])]:
+        model = single_op_model("CAST", [T(np.float32, [x.size])], [T(dst, [x.size])])
+        assert assert_matches_litert(model, [x])[0].tolist() == expected
 
 
 def test_cast_float_to_int_saturates():

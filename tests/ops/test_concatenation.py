@@ -1,4 +1,6 @@
-"""CONCATENATION against the TFLM runtime."""
+"""CONCATENATION against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels, which also run uint8 (requantizing inputs whose quantization differs
+from the output's)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +8,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model, zero_points
+from reference import run_litert
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    random_data,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
 from typed_data import fixed_quant as _q
 
 from interpreter.errors import ModelError, UnsupportedOpError
@@ -33,13 +46,14 @@ def concatenations(draw, max_rank=4):
     return in_shapes, axis, tuple(out)
 
 
-def _check_concatenation(case, dtype, zp, seed):
+def _check_concatenation(case, dtype, zp, seed, check=assert_matches_tflm, in_qs=None):
     in_shapes, axis, out_shape = case
-    q = (0.3, zp) if np.dtype(dtype) == np.int8 else _q(dtype)
-    model = single_op_model("CONCATENATION", [T(dtype, s, *q) for s in in_shapes],
+    q = (0.3, zp) if np.dtype(dtype) in (np.int8, np.uint8) else _q(dtype)
+    in_qs = in_qs or [q] * len(in_shapes)
+    model = single_op_model("CONCATENATION", [T(dtype, s, *iq) for s, iq in zip(in_shapes, in_qs)],
                             [T(dtype, out_shape, *q)], {"axis": axis})
     rng = np.random.default_rng(seed)
-    assert_matches_tflm(model, [random_data(rng, dtype, s) for s in in_shapes])
+    check(model, [random_data(rng, dtype, s) for s in in_shapes])
 
 
 @CI
@@ -57,12 +71,35 @@ def test_concatenation_slow(case, dtype, zp, seed):
     _check_concatenation(case, dtype, zp, seed)
 
 
+@CI
+@given(concatenations(), zero_points(np.uint8), seeds, st.data())
+def test_concatenation_uint8_tflite_matches_litert(case, zp, seed, data):
+    # each input keeps the output's quantization or has its own: LiteRT requantizes those in
+    # float32 (ConcatenationWithScaling)
+    keep = st.just((0.3, zp))
+    own = st.tuples(scales(-2, 1), zero_points(np.uint8))
+    in_qs = [data.draw(st.one_of(keep, own)) for _ in case[0]]
+    _check_concatenation(case, np.uint8, zp, seed, assert_matches_litert, in_qs)
+
+
+def test_concatenation_uint8_only_litert_runs():
+    case = ([(2, 3), (2, 2)], 1, (2, 5))
+    _check_concatenation(case, np.uint8, 120, 0,
+                         lambda model, feeds: assert_tflite_only(model, feeds, "CONCATENATION"),
+                         [(0.3, 120), (0.05, 128)])
+
+
 def test_concatenation_rejects_int8_requantization():
     # TFLM copies bytes: int8 inputs must already have the output's scale and zero point.
+    # LiteRT's reference kernel refuses them too (it requantizes uint8 only).
     model = single_op_model("CONCATENATION", [T(np.int8, [2], 0.1, 0), T(np.int8, [2], 0.2, 0)],
                             [T(np.int8, [4], 0.1, 0)], {"axis": 0})
-    with pytest.raises(ModelError, match="CONCATENATION.*scale"):
-        run_model(model, [np.zeros(2, np.int8), np.zeros(2, np.int8)])
+    feeds = [np.zeros(2, np.int8), np.zeros(2, np.int8)]
+    for semantics in ("tflm", "tflite"):
+        with pytest.raises(ModelError, match="CONCATENATION.*scale"):
+            run_model(model, feeds, semantics=semantics)
+    with pytest.raises(RuntimeError):
+        run_litert(model, feeds)
 
 
 def test_concatenation_rejects_fused_activation_and_bad_shapes():
@@ -75,3 +112,16 @@ def test_concatenation_rejects_fused_activation_and_bad_shapes():
                             [T(np.float32, [4, 3])], {"axis": 0})
     with pytest.raises(ModelError, match="CONCATENATION.*shape"):
         run_model(model, [np.zeros((2, 3), np.float32), np.zeros((2, 2), np.float32)])
+
+
+def test_concatenation_uint8_requantization_rounds_halves_away_from_zero_like_litert():
+    # scale 0.5 / 1.0 and input zero point 3: every odd input lands on a half, negative
+    # ones included (q = round(0.5 * x - 1.5) + 10)
+    x = np.arange(256, dtype=np.uint8).reshape(1, 256)
+    model = single_op_model("CONCATENATION", [T(np.uint8, [1, 256], 0.5, 3),
+                                              T(np.uint8, [1, 256], 1.0, 10)],
+                            [T(np.uint8, [2, 256], 1.0, 10)], {"axis": 0})
+    ours = assert_matches_litert(model, [x, x])[0]
+    v = 0.5 * np.arange(256) - 1.5
+    expected = np.clip(np.sign(v) * np.floor(np.abs(v) + 0.5) + 10, 0, 255)
+    assert ours[0].tolist() == expected.tolist() and ours[1].tolist() == x[0].tolist()

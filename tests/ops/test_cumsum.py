@@ -1,12 +1,22 @@
-"""CUMSUM against the TFLM runtime."""
+"""CUMSUM against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's reference
+kernels (which also run int32 and int64, wrapping, and refuse int8)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
-from typed_data import F32, I8, I32, SLOW, ci, const, data, special_floats
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
+from typed_data import F32, I8, I32, I64, SLOW, ci, const, data, special_floats
 
 
 @st.composite
@@ -27,14 +37,14 @@ def cumsum_types(draw):
     return dtype, (s_in, draw(zero_points())), (s_out, draw(zero_points()))
 
 
-def run_cumsum(case, dq, seed, constant):
+def run_cumsum(case, dq, seed, constant, check=assert_matches_tflm):
     shape, axis, exclusive, reverse = case
     dtype, q_in, q_out = dq
     axis_t = const(axis) if constant else T(I32, [])
     model = single_op_model("CUMSUM", [T(dtype, shape, *q_in), axis_t], [T(dtype, shape, *q_out)],
                             {"exclusive": exclusive, "reverse": reverse})
     x = special_floats(data(seed, dtype, shape), seed)
-    assert_matches_tflm(model, [x] + ([] if constant else [np.array(axis, I32)]))
+    check(model, [x] + ([] if constant else [np.array(axis, I32)]))
 
 
 @ci(2)
@@ -48,3 +58,16 @@ def test_cumsum(case, dq, seed, constant):
 @given(cumsum_cases(), cumsum_types(), seeds, st.booleans())
 def test_cumsum_slow(case, dq, seed, constant):
     run_cumsum(case, dq, seed, constant)
+
+
+@ci(3)
+@given(cumsum_cases(), st.sampled_from([F32, I32, I64]), seeds, st.booleans())
+def test_cumsum_tflite_matches_litert(case, dtype, seed, constant):
+    # full-range int32 / int64 values: the running sums wrap in both
+    run_cumsum(case, (dtype, (None, 0), (None, 0)), seed, constant, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", [I32, I64])
+def test_cumsum_types_only_litert_runs(dtype):
+    run_cumsum(((2, 3, 4), 1, False, False), (dtype, (None, 0), (None, 0)), 0, True,
+               lambda model, feeds: assert_tflite_only(model, feeds, "CUMSUM"))

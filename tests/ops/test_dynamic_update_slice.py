@@ -6,7 +6,8 @@ fed at run time, mostly out of range (TFLM clamps them into the operand),
 including the index types' extremes. Quantized operands, updates and outputs
 get unrelated parameters: TFLM copies bytes without rescaling. Validation:
 models TFLM refuses raise a typed error naming the op, and TFLM refuses them
-too.
+too. ``semantics="tflite"`` against LiteRT's reference kernels, which also run
+bool, uint8 and int64 operands.
 """
 from __future__ import annotations
 
@@ -16,7 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_tflm
-from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
 
 from interpreter.errors import ModelError, UnsupportedOpError
 
@@ -24,6 +34,7 @@ CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthChec
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TYPES = [np.float32, np.int8, np.int16, np.int32]
+TFLITE_ONLY = [np.bool_, np.uint8, np.int64]    # LiteRT runs them, TFLM refuses them
 INDEX_TYPES = [np.int32, np.int64]
 OP = "DYNAMIC_UPDATE_SLICE"
 
@@ -49,7 +60,7 @@ def cases(draw, max_rank=6, max_dim=5):
 @st.composite
 def quantizations(draw, dtype):
     """Three unrelated (scale, zero point) pairs for operand, update and output, or none."""
-    if dtype not in (np.int8, np.int16):
+    if dtype not in (np.int8, np.uint8, np.int16):
         return [(None, 0)] * 3
     return [(draw(scales(-3, 0)), draw(zero_points(dtype))) for _ in range(3)]
 
@@ -61,11 +72,13 @@ def values(rng, dtype, shape):
         specials = np.array([np.nan, np.inf, -np.inf, -0.0], dtype)[:flat.size]
         flat[:len(specials)] = specials
         return x
+    if np.dtype(dtype) == np.bool_:
+        return rng.integers(0, 2, size=shape).astype(bool)
     info = np.iinfo(dtype)
     return rng.integers(int(info.min), int(info.max) + 1, size=shape).astype(dtype)
 
 
-def check(case, dtype, quant, constant, seed):
+def check(case, dtype, quant, constant, seed, compare=assert_matches_tflm):
     shape, ushape, start, index_type = case
     (s0, z0), (s1, z1), (s2, z2) = quant
     start = np.array(start, index_type)
@@ -76,7 +89,7 @@ def check(case, dtype, quant, constant, seed):
     feeds = [values(rng, dtype, shape), values(rng, dtype, ushape)]
     if not constant:
         feeds.append(start)
-    ours = assert_matches_tflm(model, feeds)[0]
+    ours = compare(model, feeds)[0]
     # and the semantics, independently: the clamped box holds the update
     if 0 not in ushape:
         lo = [min(max(0, int(s)), d - u) for s, d, u in zip(start, shape, ushape)]
@@ -88,6 +101,14 @@ def check(case, dtype, quant, constant, seed):
 @given(cases(), st.sampled_from(TYPES), st.data(), st.booleans(), seeds)
 def test_dynamic_update_slice(case, dtype, data, constant, seed):
     check(case, dtype, data.draw(quantizations(dtype)), constant, seed)
+
+
+@CI
+@given(cases(), st.sampled_from(TYPES + TFLITE_ONLY), st.data(), st.booleans(), seeds)
+def test_dynamic_update_slice_tflite_matches_litert(case, dtype, data, constant, seed):
+    if 0 in case[1]:
+        return       # LiteRT's Python API cannot feed an empty update
+    check(case, dtype, data.draw(quantizations(dtype)), constant, seed, assert_matches_litert)
 
 
 @pytest.mark.slow
@@ -174,14 +195,14 @@ def test_models_tflm_refuses_raise_model_error(what):
         run_tflm(model, _feeds(kw))
 
 
-@pytest.mark.parametrize("dtype", [np.bool_, np.int64, np.uint8])
-def test_types_tflm_fails_to_invoke_are_unsupported(dtype):
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_types_only_litert_runs(dtype):
+    # semantics="tflm" refuses them as TFLM does; LiteRT runs them, and so does "tflite"
     kw = {"operand": (dtype, (3, 4)), "update": (dtype, (2, 2)), "output": (dtype, (3, 4))}
     model = _model(**kw)
     with pytest.raises(UnsupportedOpError, match=f"{OP}.*{np.dtype(dtype)}"):
         run_model(model, _feeds(kw))
-    with pytest.raises(RuntimeError):
-        run_tflm(model, _feeds(kw))
+    assert_tflite_only(model, _feeds(kw), OP)
 
 
 @pytest.mark.parametrize("output", [(np.float32, (4, 4)), (np.float32, (2, 4)),

@@ -1,4 +1,5 @@
-"""EMBEDDING_LOOKUP against the TFLM runtime."""
+"""EMBEDDING_LOOKUP against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels (which also copy rows of bool, uint8, int16, int32 and int64)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_tflm
-from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
-from typed_data import F32, I8, I32, SLOW, ci, data
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, data, example_quant, typed
 
 from interpreter.errors import ModelError
 
@@ -39,6 +49,30 @@ def run_embedding_lookup(case, seed, scale, zp):
 @given(embedding_lookups(), seeds, scales(), zero_points())
 def test_embedding_lookup(case, seed, scale, zp):
     run_embedding_lookup(case, seed, scale, zp)
+
+
+TFLITE_ONLY = [BOOL, U8, I16, I32, I64]   # LiteRT's reference kernels run them, TFLM refuses them
+
+
+def run_row_copy(value_shape, n, dtype, q, seed, check):
+    """A value tensor and an output of the same type: rows copied as bytes."""
+    ids = np.random.default_rng(seed).integers(0, value_shape[0], size=n).astype(np.int32)
+    model = single_op_model("EMBEDDING_LOOKUP", [T(I32, [n]), T(dtype, value_shape, *q)],
+                            [T(dtype, (n,) + value_shape[1:], *q)])
+    check(model, [ids, data(seed, dtype, value_shape)])
+
+
+@ci(7)
+@given(embedding_lookups(), typed([F32, I8] + TFLITE_ONLY), seeds)
+def test_embedding_lookup_tflite_matches_litert(case, dq, seed):
+    value_shape, n, _ = case
+    run_row_copy(value_shape, n, *dq, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_embedding_lookup_types_only_litert_runs(dtype):
+    run_row_copy((4, 3), 3, dtype, example_quant(dtype), 0,
+                 lambda model, feeds: assert_tflite_only(model, feeds, "EMBEDDING_LOOKUP"))
 
 
 @pytest.mark.slow

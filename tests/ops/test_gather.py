@@ -1,4 +1,6 @@
-"""GATHER and GATHER_ND against the TFLM runtime."""
+"""GATHER and GATHER_ND against the TFLM runtime, and ``semantics="tflite"`` against
+LiteRT's reference kernels (which also run bool, uint8, int16, int32 and int64 tensors, and
+int16 and int64 indices)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,11 +8,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_tflm
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import F32, I8, I32, SLOW, ci, data, quant
+from reference import run_litert, run_tflm
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    SLOW,
+    U8,
+    ci,
+    data,
+    example_quant,
+    quant,
+    typed,
+)
 
 from interpreter.errors import ModelError
+
+TFLITE_ONLY = [BOOL, U8, I16, I32, I64]   # LiteRT's reference kernels run them, TFLM refuses them
+INDEX_TYPES = [I16, I32, I64]             # LiteRT's; TFLM takes int32 only
 
 
 @st.composite
@@ -28,16 +54,18 @@ def gathers(draw):
     return shape, axis, batch_dims, coords_shape, axis_opt, bd_opt
 
 
-def run_gather(case, dtype, q, seed, constant_coords):
+def run_gather(case, dtype, q, seed, constant_coords, check=assert_matches_tflm,
+               index_type=I32):
     shape, axis, batch_dims, coords_shape, axis_opt, bd_opt = case
     rng = np.random.default_rng(seed)
-    coords = rng.integers(0, shape[axis], size=coords_shape).astype(np.int32)
+    coords = rng.integers(0, shape[axis], size=coords_shape).astype(index_type)
     out_shape = shape[:axis] + coords_shape[batch_dims:] + shape[axis + 1:]
-    coords_t = T(I32, coords_shape, data=coords) if constant_coords else T(I32, coords_shape)
+    coords_t = (T(index_type, coords_shape, data=coords) if constant_coords
+                else T(index_type, coords_shape))
     model = single_op_model("GATHER", [T(dtype, shape, *q), coords_t], [T(dtype, out_shape, *q)],
                             {"axis": axis_opt, "batch_dims": bd_opt})
     feeds = [data(seed, dtype, shape)] + ([] if constant_coords else [coords])
-    assert_matches_tflm(model, feeds)
+    check(model, feeds)
 
 
 @ci(2)
@@ -53,6 +81,20 @@ def test_gather(case, dq, seed, constant_coords):
        seeds, st.booleans())
 def test_gather_slow(case, dq, seed, constant_coords):
     run_gather(case, dq[0], dq[1], seed, constant_coords)
+
+
+@ci(7)
+@given(gathers(), typed([F32, I8] + TFLITE_ONLY), seeds, st.booleans(),
+       st.sampled_from(INDEX_TYPES))
+def test_gather_tflite_matches_litert(case, dq, seed, constant_coords, index_type):
+    run_gather(case, *dq, seed, constant_coords, assert_matches_litert, index_type)
+
+
+@pytest.mark.parametrize("dtype,index_type", [(t, I32) for t in TFLITE_ONLY]
+                         + [(F32, I16), (F32, I64)])
+def test_gather_types_only_litert_runs(dtype, index_type):
+    run_gather(((4, 3), 0, 0, (3,), 0, 0), dtype, example_quant(dtype), 0, False,
+               lambda model, feeds: assert_tflite_only(model, feeds, "GATHER"), index_type)
 
 
 @pytest.mark.parametrize("bad", [3, -1])
@@ -75,15 +117,15 @@ def gather_nds(draw):
     return params, nd, batch
 
 
-def run_gather_nd(case, dtype, q, seed):
+def run_gather_nd(case, dtype, q, seed, check=assert_matches_tflm, index_type=I32):
     params, nd, batch = case
     rng = np.random.default_rng(seed)
     idx = np.stack([rng.integers(0, params[j], size=batch) for j in range(nd)], axis=-1)
-    idx = idx.astype(np.int32).reshape(batch + (nd,))
+    idx = idx.astype(index_type).reshape(batch + (nd,))
     out_shape = batch + params[nd:]
-    model = single_op_model("GATHER_ND", [T(dtype, params, *q), T(I32, idx.shape)],
+    model = single_op_model("GATHER_ND", [T(dtype, params, *q), T(index_type, idx.shape)],
                             [T(dtype, out_shape, *q)])
-    assert_matches_tflm(model, [data(seed, dtype, params), idx])
+    check(model, [data(seed, dtype, params), idx])
 
 
 @ci(2)
@@ -101,6 +143,19 @@ def test_gather_nd_slow(case, dq, seed):
     run_gather_nd(case, dq[0], dq[1], seed)
 
 
+@ci(7)
+@given(gather_nds(), typed([F32, I8] + TFLITE_ONLY), seeds, st.sampled_from(INDEX_TYPES))
+def test_gather_nd_tflite_matches_litert(case, dq, seed, index_type):
+    run_gather_nd(case, *dq, seed, assert_matches_litert, index_type)
+
+
+@pytest.mark.parametrize("dtype,index_type", [(t, I32) for t in TFLITE_ONLY]
+                         + [(F32, I16), (F32, I64)])
+def test_gather_nd_types_only_litert_runs(dtype, index_type):
+    run_gather_nd(((3, 2), 1, (2,)), dtype, example_quant(dtype), 0,
+                  lambda model, feeds: assert_tflite_only(model, feeds, "GATHER_ND"), index_type)
+
+
 def test_gather_nd_checks_only_the_flat_position_like_tflm():
     model = single_op_model("GATHER_ND", [T(F32, [2, 3]), T(I32, [1, 2])], [T(F32, [1])])
     x = np.arange(6, dtype=F32).reshape(2, 3)
@@ -115,3 +170,15 @@ def test_gather_nd_checks_only_the_flat_position_like_tflm():
         run_tflm(model, feeds)
     with pytest.raises(ModelError, match="GATHER_ND.*outside the params"):
         run_model(model, feeds)
+
+
+@pytest.mark.parametrize("idx", [[0, 5], [-1, 4], [2, 0]])
+def test_gather_nd_tflite_checks_every_dimension_like_litert(idx):
+    # LiteRT's GatherNd fails on an index outside its dimension, even where the flat
+    # position lands inside the tensor (which TFLM reads); semantics="tflite" raises too.
+    model = single_op_model("GATHER_ND", [T(F32, [2, 3]), T(I32, [1, 2])], [T(F32, [1])])
+    feeds = [np.arange(6, dtype=F32).reshape(2, 3), np.array([idx], I32)]
+    with pytest.raises(RuntimeError):
+        run_litert(model, feeds)
+    with pytest.raises(ModelError, match="GATHER_ND.*out of range for the params shape"):
+        run_model(model, feeds, semantics="tflite")

@@ -1,7 +1,10 @@
 """MEAN against the TFLM runtime.
 
 Also documented: LiteRT's default (optimized) MEAN gives other int8 bytes than
-TFLM, while LiteRT's reference MEAN agrees with it in this LiteRT version.
+TFLM, while LiteRT's reference MEAN agrees with it in this LiteRT version. And
+``semantics="tflite"`` against LiteRT's reference MEAN on the types only LiteRT runs:
+uint8 (TFLM's arithmetic, uint8 range), int32 and int64 (an int64 sum divided with C's
+truncation).
 """
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from hypothesis import strategies as st
 from op_harness import run_model
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
+    assert_tflite_only,
     random_data,
     scales,
     seeds,
@@ -125,3 +130,38 @@ def test_mean_rejects_wrong_output_size_and_axis():
     case = ((2, 3), [2], False, (2,))
     with pytest.raises(ModelError, match="MEAN.*axis 2"):
         run_model(_mean_model(np.float32, case, (None, 0), (None, 0)), [x])
+
+
+@st.composite
+def mean_tflite_only_types(draw):
+    """uint8 with equal or different quantization, or int32 / int64 (full range: the int64
+    sums wrap)."""
+    dtype = draw(st.sampled_from([np.uint8, np.int32, np.int64]))
+    if dtype != np.uint8:
+        return dtype, (None, 0), (None, 0)
+    in_q = (draw(scales(-3, 0)), draw(zero_points(np.uint8)))
+    out_q = in_q if draw(st.booleans()) else (draw(scales(-3, 0)), draw(zero_points(np.uint8)))
+    return dtype, in_q, out_q
+
+
+@CI
+@given(means(), mean_tflite_only_types(), seeds)
+def test_mean_tflite_matches_litert(case, dq, seed):
+    dtype, in_q, out_q = dq
+    model = _mean_model(dtype, case, in_q, out_q)
+    assert_matches_litert(model, [random_data(np.random.default_rng(seed), dtype, case[0])])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.int64])
+def test_mean_types_only_litert_runs(dtype):
+    q = (0.05, 128) if dtype == np.uint8 else (None, 0)
+    model = _mean_model(dtype, ((2, 3, 4), [1], False, (2, 4)), q, q)
+    x = random_data(np.random.default_rng(0), dtype, (2, 3, 4))
+    assert_tflite_only(model, [x], "MEAN")
+
+
+def test_mean_int32_truncates_toward_zero_like_litert():
+    # reference_ops::Mean: an int64 sum, then C division (-7 / 2 == -3, not floor's -4)
+    model = _mean_model(np.int32, ((2, 2), [1], False, (2,)), (None, 0), (None, 0))
+    ours = assert_matches_litert(model, [np.array([[-3, -4], [3, 4]], np.int32)])[0]
+    assert ours.tolist() == [-3, 3]

@@ -1,4 +1,6 @@
-"""MIRROR_PAD and REVERSE_V2 against the TFLM runtime (their slow runs share one test)."""
+"""MIRROR_PAD and REVERSE_V2 against the TFLM runtime (their slow runs share one test), and
+MIRROR_PAD under ``semantics="tflite"`` against LiteRT's reference kernels (which also run
+bool, uint8, int16, int32 and int64)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_tflm
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, ci, const, data, shapes, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, const, data, example_quant, shapes, typed
 
 from interpreter.errors import ModelError
 
@@ -57,14 +66,30 @@ def mirror_pads(draw):
     return shape, mode, pads
 
 
-def run_mirror_pad(case, dtype, q, seed, constant, pad_type):
+MIRROR_TFLITE_ONLY = [BOOL, U8, I16, I32, I64]   # LiteRT runs them, TFLM refuses them
+
+
+def run_mirror_pad(case, dtype, q, seed, constant, pad_type, check=assert_matches_tflm):
     shape, mode, pads = case
     out = tuple(d + a + b for d, (a, b) in zip(shape, pads))
     pads_t = const(pads, pad_type) if constant else T(pad_type, [len(shape), 2])
     model = single_op_model("MIRROR_PAD", [T(dtype, shape, *q), pads_t], [T(dtype, out, *q)],
                             {"mode": mode})
     feeds = [data(seed, dtype, shape)] + ([] if constant else [np.array(pads, pad_type)])
-    assert_matches_tflm(model, feeds)
+    check(model, feeds)
+
+
+@ci(7)
+@given(mirror_pads(), typed([F32, I8] + MIRROR_TFLITE_ONLY), seeds, st.booleans(),
+       st.sampled_from([I32, I64]))
+def test_mirror_pad_tflite_matches_litert(case, dq, seed, constant, pad_type):
+    run_mirror_pad(case, *dq, seed, constant, pad_type, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", MIRROR_TFLITE_ONLY)
+def test_mirror_pad_types_only_litert_runs(dtype):
+    run_mirror_pad(((2, 3), "REFLECT", [[1, 1], [1, 1]]), dtype, example_quant(dtype), 0, True, I32,
+                   lambda model, feeds: assert_tflite_only(model, feeds, "MIRROR_PAD"))
 
 
 @ci(2)

@@ -1,4 +1,5 @@
-"""PAD and PADV2 against the TFLM runtime."""
+"""PAD and PADV2 against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels (which also run bool, uint8 and int64; uint8 pads with the zero point)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model, zero_points
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+    zero_points,
+)
+from typed_data import data
 from typed_data import fixed_quant as _q
 
 from interpreter.errors import ModelError, UnsupportedOpError
@@ -22,17 +32,42 @@ def paddings(draw, max_rank=5):
     return shape, np.array(pads, np.int32), out
 
 
-@CI
-@given(paddings(), st.sampled_from([np.int8, np.int16, np.int32, np.float32]),
-       st.sampled_from(["PAD", "PAD+constant", "PADV2"]), zero_points(), seeds)
-def test_pad(case, dtype, variant, zp, seed):
+TYPES = [np.int8, np.int16, np.int32, np.float32]
+TFLITE_ONLY = [np.bool_, np.uint8, np.int64]   # LiteRT runs them, TFLM refuses them
+
+
+def run_pad(case, dtype, variant, zp, seed, check=assert_matches_tflm):
     shape, pads, out_shape = case
-    q = (0.5, zp) if np.dtype(dtype) == np.int8 else _q(dtype)
+    q = (0.5, zp) if np.dtype(dtype) in (np.int8, np.uint8) else _q(dtype)
     inputs = [T(dtype, shape, *q), T(np.int32, pads.shape, data=pads)]
     if variant != "PAD":
         inputs.append(T(dtype, [1], *q, data=np.array([7], dtype)))
     model = single_op_model(variant.split("+")[0], inputs, [T(dtype, out_shape, *q)])
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), dtype, shape)])
+    check(model, [data(seed, dtype, shape)])
+
+
+@CI
+@given(paddings(), st.sampled_from(TYPES), st.sampled_from(["PAD", "PAD+constant", "PADV2"]),
+       zero_points(), seeds)
+def test_pad(case, dtype, variant, zp, seed):
+    run_pad(case, dtype, variant, zp, seed)
+
+
+@settings(CI, max_examples=300)
+@given(paddings(), st.sampled_from(TYPES + TFLITE_ONLY),
+       st.sampled_from(["PAD", "PAD+constant", "PADV2"]), zero_points(np.uint8), seeds)
+def test_pad_tflite_matches_litert(case, dtype, variant, zp, seed):
+    # int8 gets a uint8 zero point shifted into its range; uint8 and int16 pad with theirs
+    run_pad(case, dtype, variant, zp - 128 if dtype == np.int8 else zp, seed,
+            assert_matches_litert)
+
+
+@pytest.mark.parametrize("variant", ["PAD", "PADV2"])
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_pad_types_only_litert_runs(dtype, variant):
+    case = ((2, 3), np.array([[0, 1], [2, 0]], np.int32), (3, 5))
+    run_pad(case, dtype, variant, 200, 0,
+            lambda model, feeds: assert_tflite_only(model, feeds, variant))
 
 
 def test_pad_int16_pads_with_zero_not_the_zero_point():

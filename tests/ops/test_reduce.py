@@ -1,15 +1,33 @@
 """REDUCE_MAX, REDUCE_MIN and SUM against the TFLM runtime; and the empty axis list, which
-these and MEAN reduce over nothing."""
+these and MEAN reduce over nothing. ``semantics="tflite"`` against LiteRT's reference
+kernels, which also run REDUCE_MAX / REDUCE_MIN bool, uint8, int16, int32, int64 and SUM
+bool, uint8, int32, int64 (and SUM int16 with uninitialized output bytes, which the
+flavor refuses)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import T, assert_matches_tflm, scales, seeds, single_op_model, zero_points
-from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats
+from op_harness import run_model
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    scales,
+    seeds,
+    single_op_model,
+    zero_points,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, const, data, special_floats
 
 from interpreter.builder import ModelBuilder
+from interpreter.errors import UnsupportedOpError
+
+# LiteRT's reference kernels run them, TFLM refuses them
+EXTREMUM_TFLITE_ONLY = [BOOL, U8, I16, I32, I64]
+SUM_TFLITE_ONLY = [BOOL, U8, I32, I64]
 
 
 @st.composite
@@ -20,22 +38,23 @@ def reductions(draw):
     return shape, axes, draw(st.booleans())
 
 
-def run_reduce(op, case, dtype, q_in, q_out, seed):
+def run_reduce(op, case, dtype, q_in, q_out, seed, check=assert_matches_tflm):
     shape, axes, keep_dims = case
     reduced = {a % len(shape) for a in axes}
     out = tuple(1 if i in reduced else d for i, d in enumerate(shape)) if keep_dims \
         else tuple(d for i, d in enumerate(shape) if i not in reduced)
     model = single_op_model(op, [T(dtype, shape, *q_in), const(axes)], [T(dtype, out, *q_out)],
                             {"keep_dims": keep_dims})
-    assert_matches_tflm(model, [special_floats(data(seed, dtype, shape), seed)])
+    check(model, [special_floats(data(seed, dtype, shape), seed)])
 
 
 @st.composite
-def extremum_types(draw):
-    dtype = draw(st.sampled_from([F32, I8]))
-    if dtype == F32:
-        return dtype, (None, 0)
-    return dtype, (draw(scales()), draw(zero_points()))    # TFLM needs equal in/out params
+def extremum_types(draw, types=(F32, I8)):
+    dtype = draw(st.sampled_from(types))
+    if dtype in (I8, U8):
+        # TFLM (and LiteRT) need equal in/out params
+        return dtype, (draw(scales()), draw(zero_points(dtype)))
+    return dtype, (draw(scales()), 0) if dtype == I16 else (None, 0)
 
 
 @ci(4)
@@ -45,11 +64,11 @@ def test_reduce_max_min(case, dq, seed, op):
 
 
 @st.composite
-def sum_types(draw):
-    dtype = draw(st.sampled_from([F32, I8, I16]))
-    if dtype == F32:
+def sum_types(draw, types=(F32, I8, I16)):
+    dtype = draw(st.sampled_from(types))
+    if dtype not in (I8, U8, I16):
         return dtype, (None, 0), (None, 0)
-    zp = zero_points(np.int8) if dtype == I8 else st.just(0)
+    zp = zero_points(dtype) if dtype != I16 else st.just(0)
     return dtype, (draw(scales()), draw(zp)), (draw(scales()), draw(zp))
 
 
@@ -66,6 +85,37 @@ def test_sum(case, dq, seed):
 def test_reduce_slow(case, dq, dq_sum, seed, op):
     run_reduce(op, case, dq[0], dq[1], dq[1], seed)
     run_reduce("SUM", case, dq_sum[0], dq_sum[1], dq_sum[2], seed)
+
+
+@ci(6)
+@given(reductions(), extremum_types((F32, I8, *EXTREMUM_TFLITE_ONLY)),
+       sum_types((F32, I8, *SUM_TFLITE_ONLY)), seeds,
+       st.sampled_from(["REDUCE_MAX", "REDUCE_MIN"]))
+def test_reduce_tflite_matches_litert(case, dq, dq_sum, seed, op):
+    # full-range int32 / int64 values: the sums wrap in both
+    run_reduce(op, case, dq[0], dq[1], dq[1], seed, assert_matches_litert)
+    run_reduce("SUM", case, *dq_sum, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("op,dtype", [(op, t) for op in ("REDUCE_MAX", "REDUCE_MIN")
+                                      for t in EXTREMUM_TFLITE_ONLY]
+                         + [("SUM", t) for t in SUM_TFLITE_ONLY])
+def test_reduce_types_only_litert_runs(op, dtype):
+    q = (0.05, 3) if dtype in (U8, I16) and op != "SUM" else (None, 0)
+    q = (0.05, 0) if dtype == I16 else (0.05, 128) if dtype == U8 else q
+    run_reduce(op, ((2, 3, 4), [1], False), dtype, q, q, 0,
+               lambda model, feeds: assert_tflite_only(model, feeds, op))
+
+
+def test_sum_int16_tflite_refuses_what_litert_leaves_uninitialized():
+    # LiteRT's reference SUM int16 runs its uint8 code on the first bytes of the input and
+    # writes only the first bytes of the output (tests/test_semantics_tflite.py::
+    # test_divergence_sum_int16_is_not_reproducible): semantics="tflite" refuses it.
+    model = single_op_model("SUM", [T(I16, [2, 3], 0.05, 0), const([1])], [T(I16, [2], 0.05, 0)])
+    x = np.ones((2, 3), I16)
+    assert_matches_tflm(model, [x])
+    with pytest.raises(UnsupportedOpError, match="SUM.*uninitialized memory"):
+        run_model(model, [x], semantics="tflite")
 
 
 def test_reduce_max_of_all_minus_inf_is_lowest_float_like_tflm():

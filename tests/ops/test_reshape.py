@@ -1,4 +1,6 @@
-"""RESHAPE, SQUEEZE and EXPAND_DIMS against the TFLM runtime."""
+"""RESHAPE, SQUEEZE and EXPAND_DIMS against the TFLM runtime, and EXPAND_DIMS under
+``semantics="tflite"`` against LiteRT's reference kernels (which also run bool, uint8,
+int32 and int64)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, random_data, seeds, single_op_model
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    random_data,
+    seeds,
+    single_op_model,
+)
+from typed_data import data as typed_data
 from typed_data import fixed_quant as _q
 
 from interpreter.errors import ModelError, UnsupportedOpError
@@ -95,17 +106,39 @@ def test_squeeze_rejects_dimension_not_one():
         run_model(model, [np.zeros((1, 3), np.float32)])
 
 
-@CI
-@given(shapes, st.sampled_from([np.int8, np.int16, np.float32]), st.data(), seeds)
-def test_expand_dims(shape, dtype, data, seed):
+EXPAND_TYPES = [np.int8, np.int16, np.float32]
+# LiteRT's reference kernels run them, TFLM refuses them
+EXPAND_TFLITE_ONLY = [np.bool_, np.uint8, np.int32, np.int64]
+
+
+def run_expand_dims(shape, axis, dtype, seed, check=assert_matches_tflm, axis_type=np.int32):
     rank = len(shape)
-    axis = data.draw(st.integers(-rank - 1, rank))
     position = axis + rank + 1 if axis < 0 else axis
     out_shape = shape[:position] + (1,) + shape[position:]
     model = single_op_model(
-        "EXPAND_DIMS", [T(dtype, shape, *_q(dtype)), T(np.int32, [1], data=np.array([axis]))],
+        "EXPAND_DIMS", [T(dtype, shape, *_q(dtype)), T(axis_type, [1], data=np.array([axis]))],
         [T(dtype, out_shape, *_q(dtype))])
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), dtype, shape)])
+    check(model, [typed_data(seed, dtype, shape)])
+
+
+@CI
+@given(shapes, st.sampled_from(EXPAND_TYPES), st.data(), seeds)
+def test_expand_dims(shape, dtype, data, seed):
+    run_expand_dims(shape, data.draw(st.integers(-len(shape) - 1, len(shape))), dtype, seed)
+
+
+@CI
+@given(shapes, st.sampled_from(EXPAND_TYPES + EXPAND_TFLITE_ONLY), st.data(), seeds,
+       st.sampled_from([np.int32, np.int64]))
+def test_expand_dims_tflite_matches_litert(shape, dtype, data, seed, axis_type):
+    run_expand_dims(shape, data.draw(st.integers(-len(shape) - 1, len(shape))), dtype, seed,
+                    assert_matches_litert, axis_type)
+
+
+@pytest.mark.parametrize("dtype", EXPAND_TFLITE_ONLY)
+def test_expand_dims_types_only_litert_runs(dtype):
+    run_expand_dims((2, 3), 1, dtype, 0,
+                    lambda model, feeds: assert_tflite_only(model, feeds, "EXPAND_DIMS"))
 
 
 def test_expand_dims_rejects_wrong_output_and_int32():

@@ -1,6 +1,6 @@
-"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime; and
-``semantics="tflite"`` RESIZE_BILINEAR on int16 and uint8, which only LiteRT's
-reference kernels run."""
+"""RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR against the TFLM runtime; under
+``semantics="tflite"`` against LiteRT's reference kernels, on the types only they run
+(RESIZE_BILINEAR int16 and uint8; RESIZE_NEAREST_NEIGHBOR bool, uint8 and int32)."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,13 +12,31 @@ from single_op import (
     T,
     assert_matches_litert,
     assert_matches_tflm,
+    assert_tflite_only,
     assert_tflm_refuses,
     seeds,
     single_op_model,
 )
-from typed_data import F32, I8, I16, SLOW, ci, const, data, special_floats, typed
+from typed_data import (
+    BOOL,
+    F32,
+    I8,
+    I16,
+    I32,
+    SLOW,
+    U8,
+    ci,
+    const,
+    data,
+    example_quant,
+    special_floats,
+    typed,
+)
 
 from interpreter.errors import UnsupportedOpError
+
+NN_TYPES = [F32, I8, I16]
+NN_TFLITE_ONLY = [BOOL, U8, I32]     # LiteRT's reference kernels run them, TFLM refuses them
 
 
 @st.composite
@@ -46,9 +64,22 @@ def test_resize_bilinear(case, dq, seed):
 
 
 @ci(3)
-@given(resizes(False), typed([F32, I8, I16]), seeds)
+@given(resizes(False), typed(NN_TYPES), seeds)
 def test_resize_nearest_neighbor(case, dq, seed):
     run_resize("RESIZE_NEAREST_NEIGHBOR", case, dq[0], dq[1], seed)
+
+
+@ci(6)
+@given(resizes(False), typed(NN_TYPES + NN_TFLITE_ONLY), seeds)
+def test_resize_nearest_neighbor_tflite_matches_litert(case, dq, seed):
+    run_resize("RESIZE_NEAREST_NEIGHBOR", case, *dq, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", NN_TFLITE_ONLY)
+def test_resize_nearest_neighbor_types_only_litert_runs(dtype):
+    run_resize("RESIZE_NEAREST_NEIGHBOR", (1, 2, 2, 3, 4, 5, "none"), dtype,
+               example_quant(dtype), 0,
+               lambda model, feeds: assert_tflite_only(model, feeds, "RESIZE_NEAREST_NEIGHBOR"))
 
 
 @pytest.mark.slow

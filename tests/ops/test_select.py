@@ -1,4 +1,5 @@
-"""SELECT_V2 against the TFLM runtime, byte for byte."""
+"""SELECT_V2 against the TFLM runtime, byte for byte, and ``semantics="tflite"`` against
+LiteRT's reference kernels (which also run bool, uint8, int32 and int64)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,13 +9,16 @@ from hypothesis import strategies as st
 from op_harness import run_model
 from single_op import (
     T,
+    assert_matches_litert,
     assert_matches_tflm,
     assert_same,
+    assert_tflite_only,
     random_data,
     seeds,
     single_op_model,
     tflm_and_litert,
 )
+from typed_data import data
 
 from interpreter.errors import ModelError, UnsupportedOpError
 
@@ -34,26 +38,40 @@ def three_way_shapes(draw, max_rank=4):
     return (*picks, tuple(np.broadcast_shapes(*picks)))
 
 
-def _check_select(dtype, shapes, seed):
+TYPES = [np.float32, np.int8, np.int16]
+# LiteRT's reference kernels run them, TFLM refuses them
+TFLITE_ONLY = [np.bool_, np.uint8, np.int32, np.int64]
+
+
+def _check_select(dtype, shapes, seed, check=assert_matches_tflm):
     sc, sx, sy, so = shapes
-    rng = np.random.default_rng(seed)
     model = single_op_model("SELECT_V2", [T(np.bool_, sc), T(dtype, sx, 0.1, 2),
                                           T(dtype, sy, 0.1, 2)], [T(dtype, so, 0.1, 2)])
-    feeds = [np.array(rng.integers(0, 2, size=sc), bool).reshape(sc),
-             np.array(random_data(rng, dtype, sx), dtype).reshape(sx),
-             np.array(random_data(rng, dtype, sy), dtype).reshape(sy)]
-    assert_matches_tflm(model, feeds)
+    feeds = [data(seed, np.bool_, sc), data(seed + 1, dtype, sx), data(seed + 2, dtype, sy)]
+    check(model, feeds)
 
 
 @CI
-@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(), seeds)
+@given(st.sampled_from(TYPES), three_way_shapes(), seeds)
 def test_select_v2(dtype, shapes, seed):
     _check_select(dtype, shapes, seed)
 
 
+@settings(CI, max_examples=280)
+@given(st.sampled_from(TYPES + TFLITE_ONLY), three_way_shapes(), seeds)
+def test_select_v2_tflite_matches_litert(dtype, shapes, seed):
+    _check_select(dtype, shapes, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_select_v2_types_only_litert_runs(dtype):
+    _check_select(dtype, ((2, 1), (3,), (2, 3), (2, 3)), 0,
+                  lambda model, feeds: assert_tflite_only(model, feeds, "SELECT_V2"))
+
+
 @pytest.mark.slow
 @SLOW
-@given(st.sampled_from([np.float32, np.int8, np.int16]), three_way_shapes(max_rank=6), seeds)
+@given(st.sampled_from(TYPES), three_way_shapes(max_rank=6), seeds)
 def test_select_v2_slow(dtype, shapes, seed):
     _check_select(dtype, shapes, seed)
 

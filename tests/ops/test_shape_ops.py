@@ -1,4 +1,6 @@
-"""SHAPE, FILL, BROADCAST_TO and BROADCAST_ARGS against the TFLM runtime."""
+"""SHAPE, FILL, BROADCAST_TO and BROADCAST_ARGS against the TFLM runtime, and SHAPE and
+FILL under ``semantics="tflite"`` against LiteRT's reference kernels (which also run an
+int64 SHAPE and bool, uint8, int16 and int64 FILL)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import BOOL, F32, I8, I16, I32, I64, ci, const, data, shapes, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, U8, ci, const, data, shapes, typed
 
 from interpreter.errors import ModelError
 
@@ -20,13 +29,55 @@ def test_shape(shape, dtype, seed):
     assert_matches_tflm(model, [data(seed, dtype, shape)])
 
 
-@ci(3)
-@given(shapes, typed([F32, I8, I32]), st.sampled_from([I32, I64]), seeds)
-def test_fill(shape, dq, dims_type, seed):
-    dtype, q = dq
+def shape_model(shape, dtype, out_type):
+    return single_op_model("SHAPE", [T(dtype, shape)], [T(out_type, [len(shape)])],
+                           {"out_type": np.dtype(out_type).name.upper()})
+
+
+@ci(2)       # rank >= 1: LiteRT's Python API cannot read an empty output
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5).map(tuple),
+       st.sampled_from([F32, I8, U8, I16, I32, I64, BOOL]), st.sampled_from([I32, I64]), seeds)
+def test_shape_tflite_matches_litert(shape, dtype, out_type, seed):
+    assert_matches_litert(shape_model(shape, dtype, out_type), [data(seed, dtype, shape)])
+
+
+def test_shape_int64_only_litert_runs():
+    assert_tflite_only(shape_model((2, 3), F32, I64), [np.zeros((2, 3), F32)], "SHAPE")
+
+
+def test_shape_tflite_requires_out_type_to_match_the_output():
+    # LiteRT gives the output out_type's type (and fails on the default, FLOAT32)
+    model = single_op_model("SHAPE", [T(F32, [2, 3])], [T(I64, [2])], {"out_type": "INT32"})
+    with pytest.raises(ModelError, match="SHAPE.*out_type"):
+        run_model(model, [np.zeros((2, 3), F32)], semantics="tflite")
+
+
+FILL_TYPES = [F32, I8, I32]
+FILL_TFLITE_ONLY = [BOOL, U8, I16, I64]   # LiteRT's reference kernels run them, TFLM refuses
+
+
+def run_fill(shape, dtype, q, dims_type, seed, check=assert_matches_tflm):
     model = single_op_model("FILL", [const(shape, dims_type), T(dtype, [], *q)],
                             [T(dtype, shape, *q)])
-    assert_matches_tflm(model, [data(seed, dtype, ())])
+    check(model, [data(seed, dtype, ())])
+
+
+@ci(3)
+@given(shapes, typed(FILL_TYPES), st.sampled_from([I32, I64]), seeds)
+def test_fill(shape, dq, dims_type, seed):
+    run_fill(shape, *dq, dims_type, seed)
+
+
+@ci(7)
+@given(shapes, typed(FILL_TYPES + FILL_TFLITE_ONLY), st.sampled_from([I32, I64]), seeds)
+def test_fill_tflite_matches_litert(shape, dq, dims_type, seed):
+    run_fill(shape, *dq, dims_type, seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", FILL_TFLITE_ONLY)
+def test_fill_types_only_litert_runs(dtype):
+    run_fill((2, 3), dtype, (0.5, 3) if dtype == U8 else (None, 0), I32, 0,
+             lambda model, feeds: assert_tflite_only(model, feeds, "FILL"))
 
 
 @st.composite

@@ -1,4 +1,5 @@
-"""SLICE and STRIDED_SLICE against the TFLM runtime."""
+"""SLICE and STRIDED_SLICE against the TFLM runtime, and ``semantics="tflite"`` against
+LiteRT's reference kernels (which also run uint8 and int64)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,12 +8,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
-from single_op import T, assert_matches_tflm, assert_same, seeds, single_op_model
-from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, ci, const, data, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_same,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, const, data, example_quant, typed
 
 from interpreter.errors import ModelError
 
 SLICE_TYPES = [F32, I8, I16, I32, BOOL]
+TFLITE_ONLY = [U8, I64]          # LiteRT's reference kernels run them, TFLM refuses them
 
 
 # -- SLICE ---------------------------------------------------------------------------------
@@ -29,7 +39,7 @@ def slices(draw, max_rank=5):
     return shape, begin, size
 
 
-def run_slice(case, dtype, q, seed, index_type, constant):
+def run_slice(case, dtype, q, seed, index_type, constant, check=assert_matches_tflm):
     shape, begin, size = case
     out = [d - b if s == -1 else s for d, b, s in zip(shape, begin, size)]
     if 0 in out:
@@ -40,7 +50,7 @@ def run_slice(case, dtype, q, seed, index_type, constant):
     feeds = [data(seed, dtype, shape)]
     if not constant:
         feeds += [np.array(begin, index_type), np.array(size, index_type)]
-    assert_matches_tflm(model, feeds)
+    check(model, feeds)
 
 
 @ci(5)
@@ -54,6 +64,19 @@ def test_slice(case, dq, seed, index_type, constant):
 @given(slices(), typed(SLICE_TYPES), seeds, st.sampled_from([I32, I64]), st.booleans())
 def test_slice_slow(case, dq, seed, index_type, constant):
     run_slice(case, dq[0], dq[1], seed, index_type, constant)
+
+
+@ci(7)
+@given(slices(), typed(SLICE_TYPES + TFLITE_ONLY), seeds, st.sampled_from([I32, I64]),
+       st.booleans())
+def test_slice_tflite_matches_litert(case, dq, seed, index_type, constant):
+    run_slice(case, dq[0], dq[1], seed, index_type, constant, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_slice_types_only_litert_runs(dtype):
+    run_slice(((3, 4), [1, 1], [2, -1]), dtype, example_quant(dtype), 0, I32, True,
+              lambda model, feeds: assert_tflite_only(model, feeds, "SLICE"))
 
 
 def test_slice_writes_the_box_whatever_the_output_shape():
@@ -117,11 +140,11 @@ def strided_model(dtype, q, case, extra_options=None):
                                              const(strides)], [T(dtype, out, *q)], options), out
 
 
-def run_strided_slice(case, dtype, q, seed):
+def run_strided_slice(case, dtype, q, seed, check=assert_matches_tflm):
     model, out = strided_model(dtype, q, case)
     if 0 in out:
         return
-    assert_matches_tflm(model, [data(seed, dtype, case[0])])
+    check(model, [data(seed, dtype, case[0])])
 
 
 @ci(5)
@@ -135,6 +158,18 @@ def test_strided_slice(case, dq, seed):
 @given(strided_slices(), typed(SLICE_TYPES), seeds)
 def test_strided_slice_slow(case, dq, seed):
     run_strided_slice(case, dq[0], dq[1], seed)
+
+
+@ci(7)
+@given(strided_slices(), typed(SLICE_TYPES + TFLITE_ONLY), seeds)
+def test_strided_slice_tflite_matches_litert(case, dq, seed):
+    run_strided_slice(case, dq[0], dq[1], seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_strided_slice_types_only_litert_runs(dtype):
+    run_strided_slice(((3, 4), [0, 1], [3, 4], [2, 2], 0, 0, 0), dtype, example_quant(dtype), 0,
+                      lambda model, feeds: assert_tflite_only(model, feeds, "STRIDED_SLICE"))
 
 
 @pytest.mark.parametrize("flag,litert_result", [

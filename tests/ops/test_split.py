@@ -1,13 +1,22 @@
-"""SPLIT and SPLIT_V against the TFLM runtime."""
+"""SPLIT and SPLIT_V against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels (which also run uint8 and int64)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from op_harness import run_model
-from reference import run_tflm
-from single_op import T, assert_same, seeds, single_op_model
-from typed_data import F32, I8, I16, I32, SLOW, ci, const, data, typed
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import F32, I8, I16, I32, I64, SLOW, U8, ci, const, data, example_quant, typed
+
+TYPES = [F32, I8, I16, I32]
+TFLITE_ONLY = [U8, I64]          # LiteRT's reference kernels run them, TFLM refuses them
 
 
 @st.composite
@@ -25,23 +34,15 @@ def splits(draw, equal):
     return tuple(shape), axis, axis_opt, sizes
 
 
-def check_outputs(model, feeds, n):
-    ours = run_model(model, feeds)
-    ref = run_tflm(model, feeds, n_outputs=n)
-    assert len(ours) == n
-    for i, (a, r) in enumerate(zip(ours, ref)):
-        assert_same(a, r, f"output {i} vs TFLM")
-
-
-def run_split(case, dtype, q, seed):
+def run_split(case, dtype, q, seed, check=assert_matches_tflm):
     shape, axis, axis_opt, sizes = case
     outs = [T(dtype, shape[:axis] + (s,) + shape[axis + 1:], *q) for s in sizes]
     model = single_op_model("SPLIT", [const(axis_opt), T(dtype, shape, *q)], outs,
                             {"num_splits": len(sizes)})
-    check_outputs(model, [data(seed, dtype, shape)], len(sizes))
+    check(model, [data(seed, dtype, shape)], len(sizes))
 
 
-def run_split_v(case, dtype, q, seed, stretch):
+def run_split_v(case, dtype, q, seed, stretch, check=assert_matches_tflm):
     shape, axis, axis_opt, sizes = case
     requested = list(sizes)
     if stretch is not None:
@@ -49,17 +50,17 @@ def run_split_v(case, dtype, q, seed, stretch):
     outs = [T(dtype, shape[:axis] + (s,) + shape[axis + 1:], *q) for s in sizes]
     model = single_op_model("SPLIT_V", [T(dtype, shape, *q), const(requested), const(axis_opt)],
                             outs, {"num_splits": len(sizes)})
-    check_outputs(model, [data(seed, dtype, shape)], len(sizes))
+    check(model, [data(seed, dtype, shape)], len(sizes))
 
 
 @ci(4)
-@given(splits(equal=True), typed([F32, I8, I16, I32]), seeds)
+@given(splits(equal=True), typed(TYPES), seeds)
 def test_split(case, dq, seed):
     run_split(case, dq[0], dq[1], seed)
 
 
 @ci(4)
-@given(splits(equal=False), typed([F32, I8, I16, I32]), seeds,
+@given(splits(equal=False), typed(TYPES), seeds,
        st.one_of(st.none(), st.integers(0, 3)))
 def test_split_v(case, dq, seed, stretch):
     run_split_v(case, dq[0], dq[1], seed, stretch)
@@ -67,8 +68,24 @@ def test_split_v(case, dq, seed, stretch):
 
 @pytest.mark.slow
 @SLOW
-@given(splits(equal=True), splits(equal=False), typed([F32, I8, I16, I32]), seeds,
+@given(splits(equal=True), splits(equal=False), typed(TYPES), seeds,
        st.one_of(st.none(), st.integers(0, 3)))
 def test_split_slow(case, case_v, dq, seed, stretch):
     run_split(case, dq[0], dq[1], seed)
     run_split_v(case_v, dq[0], dq[1], seed, stretch)
+
+
+@ci(6)
+@given(splits(equal=True), splits(equal=False), typed(TYPES + TFLITE_ONLY), seeds,
+       st.one_of(st.none(), st.integers(0, 3)))
+def test_split_tflite_matches_litert(case, case_v, dq, seed, stretch):
+    run_split(case, dq[0], dq[1], seed, assert_matches_litert)
+    run_split_v(case_v, dq[0], dq[1], seed, stretch, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_split_types_only_litert_runs(dtype):
+    run_split(((2, 4), 1, 1, [2, 2]), dtype, example_quant(dtype), 0,
+              lambda model, feeds, n: assert_tflite_only(model, feeds, "SPLIT", n))
+    run_split_v(((2, 5), 1, 1, [2, 3]), dtype, example_quant(dtype), 0, None,
+                lambda model, feeds, n: assert_tflite_only(model, feeds, "SPLIT_V", n))

@@ -1,4 +1,5 @@
-"""TRANSPOSE against the TFLM runtime.
+"""TRANSPOSE against the TFLM runtime, and ``semantics="tflite"`` against LiteRT's
+reference kernels (which also run bool, uint8, int32 and int64).
 
 Like the other data-movement op tests, each randomized test draws the op's legal domain
 (shapes, axes, indices, options, quantization) and requires byte-identical outputs; the
@@ -11,8 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import F32, I8, I16, I32, SLOW, ci, const, data, quant
+from single_op import (
+    T,
+    assert_matches_litert,
+    assert_matches_tflm,
+    assert_tflite_only,
+    seeds,
+    single_op_model,
+)
+from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, const, data, example_quant, quant, typed
 
 from interpreter.errors import UnsupportedOpError
 
@@ -23,12 +31,15 @@ def transposes(draw):
     return shape, draw(st.permutations(range(len(shape))))
 
 
-def run_transpose(case, dtype, q, seed):
+TFLITE_ONLY = [BOOL, U8, I32, I64]      # LiteRT's reference kernels run them, TFLM refuses them
+
+
+def run_transpose(case, dtype, q, seed, check=assert_matches_tflm):
     shape, perm = case
     out_shape = [shape[p] for p in perm]
     model = single_op_model("TRANSPOSE", [T(dtype, shape, *q), const(perm)],
                             [T(dtype, out_shape, *q)])
-    assert_matches_tflm(model, [data(seed, dtype, shape)])
+    check(model, [data(seed, dtype, shape)])
 
 
 @ci(3)
@@ -44,6 +55,18 @@ def test_transpose(case, dq, seed):
     lambda d: st.tuples(st.just(d), quant(d))), seeds)
 def test_transpose_slow(case, dq, seed):
     run_transpose(case, dq[0], dq[1], seed)
+
+
+@ci(7)
+@given(transposes(), typed([F32, I8, I16] + TFLITE_ONLY), seeds)
+def test_transpose_tflite_matches_litert(case, dq, seed):
+    run_transpose(case, dq[0], dq[1], seed, assert_matches_litert)
+
+
+@pytest.mark.parametrize("dtype", TFLITE_ONLY)
+def test_transpose_types_only_litert_runs(dtype):
+    run_transpose(((2, 3, 4), (2, 0, 1)), dtype, example_quant(dtype), 0,
+                  lambda model, feeds: assert_tflite_only(model, feeds, "TRANSPOSE"))
 
 
 def test_transpose_refuses_int32_and_computed_perm():

@@ -373,6 +373,18 @@ def test_data_kernels_under_tflite_semantics():
         assert (it._ops[0].kernel is not None) == kernel
 
 
+@pytest.mark.parametrize("op,label", [
+    ("PAD", "bool"), ("PAD", "uint8"), ("PAD", "int64"), ("PADV2", "bool"),
+    ("CONCATENATION", "uint8"), ("EXPAND_DIMS", "bool"), ("RESIZE_NEAREST_NEIGHBOR", "int32"),
+    ("SLICE", "int64"), ("STRIDED_SLICE", "uint8"), ("TRANSPOSE", "bool"), ("TRANSPOSE", "int64")])
+def test_data_kernels_run_the_types_only_litert_runs(op, label):
+    """Under semantics="tflite" these ops also take types TFLM refuses (the type probe's
+    models): the kernels copy them as bytes (a bool or uint8 pad value as its byte)."""
+    from type_probe import build_case
+    case = build_case(op, label)
+    check_same(case.model, case.feeds, "double", semantics="tflite")
+
+
 def test_data_kernel_boxes_are_merged():
     """Prepare merges what is contiguous: a slice of whole rows is one copy, a transpose that
     keeps the channels innermost copies runs of channels."""

@@ -4,7 +4,7 @@ Op tests describe tensors with ``T(...)``, build a one-operator model with
 ``single_op_model`` and compare this interpreter with TFLM through
 ``assert_matches_tflm`` (same dtype, same shape, same bytes), and its
 ``semantics="tflite"`` flavor with LiteRT's reference kernels through
-``assert_matches_litert``. The Hypothesis
+``assert_matches_litert`` (``assert_tflite_only`` for the types only LiteRT runs). The Hypothesis
 strategies here draw the quantization parameters and shapes the op tests
 share.
 """
@@ -20,6 +20,7 @@ from op_harness import run_model
 from reference import run_litert, run_tflm
 
 from interpreter.builder import ModelBuilder
+from interpreter.errors import UnsupportedOpError
 
 INT8_MIN, INT8_MAX = -128, 127
 
@@ -90,12 +91,13 @@ def assert_matches_tflm(model: bytes, feeds: Sequence[np.ndarray], n_outputs: in
     return ours
 
 
-def assert_matches_litert(model: bytes, feeds: Sequence[np.ndarray]) -> list:
-    """Run this interpreter with ``semantics="tflite"`` and LiteRT's reference kernels
-    (BUILTIN_REF); every output must be identical. Returns ours."""
+def assert_matches_litert(model: bytes, feeds: Sequence[np.ndarray],
+                          n_outputs: int | None = None) -> list:
+    """Run ``semantics="tflite"`` and LiteRT's reference kernels (BUILTIN_REF); every output
+    (``n_outputs`` of them, if given) must be identical. Returns ours."""
     ours = run_model(model, list(feeds), semantics="tflite")
     ref = run_litert(model, list(feeds))
-    assert len(ours) == len(ref)
+    assert len(ours) == len(ref) == (n_outputs or len(ref))
     for i, (a, r) in enumerate(zip(ours, ref)):
         assert_same(a, r, f"output {i}: semantics='tflite' vs LiteRT")
     return ours
@@ -109,6 +111,15 @@ def assert_tflm_refuses(model: bytes, feeds: Sequence[np.ndarray], error: type[E
         run_model(model, list(feeds))
     with pytest.raises(RuntimeError):
         run_tflm(model, list(feeds))
+
+
+def assert_tflite_only(model: bytes, feeds: Sequence[np.ndarray], op: str,
+                       n_outputs: int | None = None) -> list:
+    """A model of a type TFLM refuses and LiteRT's reference kernels run: the TFLM runtime
+    fails on it, ``semantics="tflm"`` refuses it (UnsupportedOpError naming ``op``) and
+    ``semantics="tflite"`` gives LiteRT's bytes. Returns ours."""
+    assert_tflm_refuses(model, feeds, UnsupportedOpError, rf"{op} \(operator 0\)")
+    return assert_matches_litert(model, feeds, n_outputs)
 
 
 def tflm_and_litert(model: bytes, feeds: Sequence[np.ndarray], reference: bool = True):

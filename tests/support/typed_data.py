@@ -7,7 +7,8 @@ ops (test_reshape.py, test_concatenation.py, test_pad.py).
 
 Each randomized test draws the op's legal domain (shapes, axes, indices, options,
 quantization) and requires byte-identical outputs; the types are those the TFLM kernels
-accept (others are refused by TFLM and here). ``ci(n)`` is the CI budget for a test
+accept (others are refused by TFLM and here), and for the ``semantics="tflite"`` tests
+(against LiteRT's reference kernels) those LiteRT runs. ``ci(n)`` is the CI budget for a test
 drawing ``n`` types; ``typed(types)`` draws a type and its quantization.
 """
 from __future__ import annotations
@@ -28,14 +29,15 @@ SLOW = settings(max_examples=1000, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 F32, I8, I16, I32, I64, BOOL = np.float32, np.int8, np.int16, np.int32, np.int64, np.bool_
+U8 = np.uint8
 shapes = st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple)
 
 
 @st.composite
 def quant(draw, dtype):
-    """(scale, zero_point) for int8/int16 tensors, (None, 0) for the others."""
-    if np.dtype(dtype) == np.int8:
-        return draw(scales()), draw(zero_points(np.int8))
+    """(scale, zero_point) for int8/uint8/int16 tensors, (None, 0) for the others."""
+    if np.dtype(dtype) in (np.dtype(np.int8), np.dtype(np.uint8)):
+        return draw(scales()), draw(zero_points(dtype))
     if np.dtype(dtype) == np.int16:
         return draw(scales()), 0
     return None, 0
@@ -46,8 +48,17 @@ def typed(types):
 
 
 def fixed_quant(dtype, scale=0.25, zp=0):
-    """Quantization for integer tensors that carry it (int8/int16), none otherwise."""
-    return (scale, zp) if np.dtype(dtype) in (np.dtype(np.int8), np.dtype(np.int16)) else (None, 0)
+    """Quantization for integer tensors that carry it (int8/uint8/int16), none otherwise."""
+    quantized = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.int16))
+    return (scale, zp) if np.dtype(dtype) in quantized else (None, 0)
+
+
+def example_quant(dtype):
+    """A fixed quantization for one-off models: int8/uint8 (0.5, 3), int16 (0.5, 0) (LiteRT
+    wants int16 zero points 0), none for the other types."""
+    if np.dtype(dtype) == np.int16:
+        return 0.5, 0
+    return (0.5, 3) if np.dtype(dtype) in (np.dtype(np.int8), np.dtype(np.uint8)) else (None, 0)
 
 
 def data(seed, dtype, shape):
