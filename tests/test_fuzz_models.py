@@ -3,8 +3,8 @@ error, crash, hang, out-of-memory or backend mismatch in 5,000 mutated models.
 
 Each case is a type-probe model (one per operator and type) with a few of its fields
 a kernel reads mutated through the flatc object API (and sometimes bytes damaged),
-loaded, allocated and invoked on both backends in a worker process with a memory and
-a time limit. ``-m slow`` runs 100,000 cases. A failure names the case, which
+loaded, allocated and invoked on both backends and under ``semantics="tflite"`` in a
+worker process with a memory and a time limit. ``-m slow`` runs 100,000 cases. A failure names the case, which
 ``python tools/fuzz_models.py --replay SEED:N`` reproduces with its traceback.
 """
 from __future__ import annotations

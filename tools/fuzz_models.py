@@ -9,9 +9,11 @@ buffers, buffer bytes, builtin option fields, operator inputs/outputs, opcode
 indices and codes, operator order, subgraph inputs/outputs), re-encodes it,
 and sometimes flips or truncates bytes of the result. A worker process then
 loads it, allocates it and invokes it on random inputs with the NumPy and the
-C backend, under a memory limit, while the parent enforces a time limit.
+C backend, and with the NumPy backend under ``semantics="tflite"`` (which takes
+more types than TFLM's), under a memory limit, while the parent enforces a time
+limit.
 
-Outcomes, per backend: ``ran``, ``typed`` (ModelError / UnsupportedOpError),
+Outcomes, per configuration: ``ran``, ``typed`` (ModelError / UnsupportedOpError),
 ``untyped`` (any other exception), ``crash`` (the worker died), ``hang`` (over
 the time limit), ``oom`` (MemoryError or the address-space limit), and
 ``mismatch`` (both backends ran but their outputs differ). The target is no
@@ -44,7 +46,10 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 OUTCOMES = ("ran", "typed", "untyped", "crash", "hang", "oom", "mismatch")
 BAD = ("untyped", "crash", "hang", "oom", "mismatch")
-BACKENDS = ("numpy", "c")
+#: the interpreter configurations every case runs on (Interpreter keyword arguments)
+CONFIGS = {"numpy": {"backend": "numpy"}, "c": {"backend": "c"},
+           "tflite": {"backend": "numpy", "semantics": "tflite"}}
+BACKENDS = tuple(CONFIGS)
 #: the worker's address-space limit (bytes) and the per-case time limit (seconds)
 MEMORY_LIMIT = 4 << 30
 TIME_LIMIT = 20.0
@@ -303,23 +308,28 @@ def make_case(seed: Seed, number: int) -> tuple[bytes, list[str]]:
 
 # -- running a case (in the worker) ------------------------------------------------------------
 
-def run_backend(model: bytes, backend: str, rng) -> tuple[str, str, list[np.ndarray] | None]:
-    """(outcome, message, outputs) of loading, allocating and invoking on one backend."""
+def invoke(model: bytes, config: str, rng) -> list[np.ndarray]:
+    """Load, allocate and invoke ``model`` in one configuration (CONFIGS) on random
+    inputs; its outputs."""
     import warnings
 
     from interpreter import Interpreter
     from interpreter.debug.inputs import random_input
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        interp = Interpreter(model_content=model, **CONFIGS[config])
+        interp.allocate_tensors()
+        for d in interp.get_input_details():
+            interp.set_tensor(d["index"], random_input(d, rng))
+        interp.invoke()
+        return [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
+
+
+def run_backend(model: bytes, backend: str, rng) -> tuple[str, str, list[np.ndarray] | None]:
+    """(outcome, message, outputs) of one configuration."""
     from interpreter.errors import ModelError, UnsupportedOpError
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            interp = Interpreter(model_content=model, backend=backend)
-            interp.allocate_tensors()
-            for d in interp.get_input_details():
-                interp.set_tensor(d["index"], random_input(d, rng))
-            interp.invoke()
-            outputs = [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
-        return "ran", "", outputs
+        return "ran", "", invoke(model, backend, rng)
     except (ModelError, UnsupportedOpError) as e:
         return "typed", f"{type(e).__name__}: {e}"[:300], None
     except MemoryError as e:
@@ -490,19 +500,8 @@ def replay(spec: str) -> int:
     model, done = make_case(by_name[name], int(number))
     print(f"mutations: {done}")
     for backend in BACKENDS:
-        import warnings
-
-        from interpreter import Interpreter
-        from interpreter.debug.inputs import random_input
-        rng = np.random.default_rng(int(number))
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                interp = Interpreter(model_content=model, backend=backend)
-                interp.allocate_tensors()
-                for d in interp.get_input_details():
-                    interp.set_tensor(d["index"], random_input(d, rng))
-                interp.invoke()
+            invoke(model, backend, np.random.default_rng(int(number)))
             print(f"{backend}: ran")
         except Exception:  # noqa: BLE001 - shown in full
             print(f"{backend}:")
