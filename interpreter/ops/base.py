@@ -28,6 +28,12 @@ class OpConfig:
 DEFAULT_CONFIG = OpConfig()
 
 
+#: the element types of tensors the ops take (of the TFLite types, those LiteRT's reference
+#: kernels run)
+ELEMENT_TYPES = tuple(np.dtype(t) for t in (np.bool_, np.uint8, np.int8, np.int16, np.int32,
+                                             np.int64, np.float32))
+
+
 @dataclass(frozen=True)
 class Types:
     """The element types an operand takes: ``tflm``, those of TFLM's kernel, and
@@ -42,6 +48,14 @@ class Types:
     def __post_init__(self) -> None:
         object.__setattr__(self, "tflm", tuple(np.dtype(t) for t in self.tflm))
         object.__setattr__(self, "tflite", tuple(np.dtype(t) for t in self.tflite))
+
+    @classmethod
+    def tflite_any(cls, *tflm) -> "Types":
+        """TFLM's ``tflm`` types, and under ``semantics="tflite"`` every element type
+        (``ELEMENT_TYPES``): LiteRT's reference kernels of the ops that move or compare
+        raw values take them all."""
+        tflm = tuple(np.dtype(t) for t in tflm)
+        return cls(tflm, tflite=tuple(t for t in ELEMENT_TYPES if t not in tflm))
 
     def allowed(self, semantics: str) -> tuple[np.dtype, ...]:
         return self.tflm + self.tflite if semantics == "tflite" else self.tflm

@@ -24,10 +24,10 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Op, Types
-from .layout_common import BOOL, F32, I8, I16, I32, I64, INDEX_TYPES, U8, check_type, type_names
+from .layout_common import F32, I8, I16, I32, INDEX_TYPES, check_type, type_names
 from .registry import register
 
-_SUPPORTED = Types((F32, I8, I16, I32), tflite=(BOOL, U8, I64))
+_SUPPORTED = Types.tflite_any(F32, I8, I16, I32)
 MAX_RANK = 6     # RuntimeShape::kMaxSmallSize
 
 

@@ -14,13 +14,9 @@ import numpy as np
 from .base import Op, Types
 from .gather import check_index_range, check_index_type
 from .layout_common import (
-    BOOL,
     F32,
     I8,
-    I16,
     I32,
-    I64,
-    U8,
     check_output_shape,
     check_type,
     quant_params,
@@ -30,7 +26,7 @@ from .registry import register
 
 @register("EMBEDDING_LOOKUP")
 class EmbeddingLookup(Op):
-    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
+    TYPES = Types.tflite_any(F32, I8)
 
     def prepare(self) -> None:
         self.check_io_count(2)

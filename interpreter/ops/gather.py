@@ -22,13 +22,11 @@ import numpy as np
 
 from .base import Op, Types
 from .layout_common import (
-    BOOL,
     F32,
     I8,
     I16,
     I32,
     I64,
-    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -37,7 +35,7 @@ from .registry import register
 
 MAX_INDICES_ND = 5
 #: the tensors GATHER and GATHER_ND copy from, and their index types
-PARAMS_TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
+PARAMS_TYPES = Types.tflite_any(F32, I8)
 POSITION_TYPES = Types((I32,), tflite=(I16, I64))
 
 

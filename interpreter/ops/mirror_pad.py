@@ -13,13 +13,8 @@ import numpy as np
 
 from .base import Op, Types
 from .layout_common import (
-    BOOL,
     F32,
     I8,
-    I16,
-    I32,
-    I64,
-    U8,
     check_same_type,
     check_type,
     constant_ints,
@@ -31,7 +26,7 @@ _MODES = {0: "reflect", 1: "symmetric"}   # schema MirrorPadMode: REFLECT, SYMME
 
 @register("MIRROR_PAD")
 class MirrorPad(Op):
-    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
+    TYPES = Types.tflite_any(F32, I8)
 
     def prepare(self) -> None:
         self.check_io_count(2)

@@ -50,14 +50,14 @@ from dataclasses import replace
 import numpy as np
 
 from .base import Types
-from .layout_common import BOOL, F32, I8, I16, I32, I64, U8, check_same_quantization
+from .layout_common import BOOL, F32, I8, I16, check_same_quantization
 from .mean import QUANTIZED, Mean
 from .registry import register
 
 
 @register("SUM")
 class Sum(Mean):
-    TYPES = Types((F32, I8, I16), tflite=(BOOL, U8, I32, I64))
+    TYPES = Types.tflite_any(F32, I8, I16)
     folds_count = False
 
     def prepare(self) -> None:
@@ -87,7 +87,7 @@ class Sum(Mean):
 
 
 class _ReduceExtremum(Mean):
-    TYPES = Types((F32, I8), tflite=(BOOL, U8, I16, I32, I64))
+    TYPES = Types.tflite_any(F32, I8)
     folds_count = None
     #: numpy comparison deciding whether the incoming value replaces the accumulator
     better = None

@@ -23,14 +23,11 @@ import numpy as np
 from ..parse.loader import NUMPY_DTYPES
 from .base import Op, Types
 from .layout_common import (
-    BOOL,
     F32,
     I8,
-    I16,
     I32,
     I64,
     INDEX_TYPES,
-    U8,
     check_output_shape,
     check_same_type,
     check_type,
@@ -63,7 +60,7 @@ class Shape(Op):
 
 @register("FILL")
 class Fill(Op):
-    TYPES = Types((F32, I8, I32), tflite=(BOOL, U8, I16, I64))
+    TYPES = Types.tflite_any(F32, I8, I32)
 
     def prepare(self) -> None:
         self.check_io_count(2)

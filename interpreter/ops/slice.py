@@ -49,9 +49,7 @@ from .layout_common import (
     I8,
     I16,
     I32,
-    I64,
     INDEX_TYPES,
-    U8,
     check_max_rank,
     check_output_shape,
     check_same_type,
@@ -62,7 +60,7 @@ from .layout_common import (
 from .params import AxisWalkParams, WalkAxis
 from .registry import register
 
-_SUPPORTED = Types((F32, I8, I16, I32, BOOL), tflite=(U8, I64))
+_SUPPORTED = Types.tflite_any(F32, I8, I16, I32, BOOL)
 
 
 def _vector_of_rank(op: Op, index: int, what: str, rank: int) -> None:

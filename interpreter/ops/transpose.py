@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from .base import Op, Types
 from .layout_common import (
-    BOOL,
     F32,
     I8,
     I16,
     I32,
-    I64,
-    U8,
     check_max_rank,
     check_same_type,
     check_type,
@@ -32,7 +29,7 @@ MAX_RANK = 5
 
 @register("TRANSPOSE")
 class Transpose(Op):
-    TYPES = Types((F32, I8, I16), tflite=(BOOL, U8, I32, I64))
+    TYPES = Types.tflite_any(F32, I8, I16)
 
     def prepare(self) -> None:
         self.check_io_count(2)
