@@ -56,9 +56,9 @@ class DepthwiseConv2D(Op):
                    f"{multiplier}")
         window = conv_window(self, input_, filter_h, filter_w, out_depth)
         request_int4_scratch(self, filter_)   # (DepthwiseConvPrepare: before the rest)
-        if dtype == np.int8:
-            filter_q = filter_.quantization
-            self.check(filter_q is None or filter_q.scale.size == filter_q.zero_point.size,
+        filter_q = filter_.quantization
+        if dtype == np.int8 and filter_q is not None:   # (none: refused by conv_stage)
+            self.check(filter_q.scale.size == filter_q.zero_point.size,
                        f"filter has {filter_q.scale.size} scales but {filter_q.zero_point.size} "
                        "zero points")
         # 16x8: TFLM reads the bias as int64, so only an int64 bias or none

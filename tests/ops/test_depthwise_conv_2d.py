@@ -64,6 +64,7 @@ def test_depthwise_output_channel_order():
     (dict(filter_scale=[0.01] * 3, quantized_dimension=1), "3 per-channel scales but 4 output"),
     (dict(filter_shape=(1, 4, 4, 4), out_shape=(1, 2, 2, 4), filter_scale=[0.01] * 4,
           quantized_dimension=1), "quantized along dimension 1, expected 3"),
+    (dict(filter_scale=None), "int8 filter tensor 'w' has no quantization parameters"),
 ])
 def test_depthwise_rejects_inconsistent_models(kwargs, message):
     base = dict(op="DEPTHWISE_CONV_2D", filter_shape=(1, 3, 3, 4), out_shape=(1, 3, 3, 4),

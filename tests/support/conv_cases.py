@@ -468,7 +468,7 @@ def conv_model(op="CONV_2D", in_shape=(1, 5, 5, 4), filter_shape=(3, 3, 3, 4),
     q = dict(scale=0.1, zero_point=0) if dtype != np.float32 else {}
     x = b.add_tensor("x", dtype, in_shape, **q)
     qw = {}
-    if filter_dtype != np.float32:
+    if filter_dtype != np.float32 and filter_scale is not None:   # None: unquantized
         scales = filter_scale if isinstance(filter_scale, list) else [filter_scale]
         qw = dict(scale=scales, quantized_dimension=quantized_dimension,
                   zero_point=filter_zero_point or [0] * len(scales))
