@@ -1,13 +1,14 @@
 """``evaluate``: a whole dataset through the model, as the device computes it."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from ..errors import EvalError
+from ..errors import EvalError, ModelError
 from .data import Dataset, load_dataset, read_labels
 from .inputs import ModelInputs, dequantize, describe, input_params, prepare_inputs, quantize
 from .report import EvalResult, classes_of, ranking
@@ -50,9 +51,7 @@ def evaluate(model: str | os.PathLike | bytes, data: str | os.PathLike | Dataset
     if top_k < 1:
         raise EvalError(f"top_k must be at least 1, got {top_k}")
     if isinstance(data, Dataset):
-        ds = data
-        if labels is not None:
-            ds.class_names = read_labels(labels)
+        ds = data if labels is None else dataclasses.replace(data, class_names=read_labels(labels))
     else:
         ds = load_dataset(data, labels)
     classes = classes_of(outs)
@@ -128,13 +127,15 @@ def _check_labels(ds: Dataset, classes: int | None, outs: list[dict]) -> list[st
 def _reference_inputs(ref: bytes, ref_name: str, inputs: ModelInputs, detail: dict,
                       outs: list[dict]) -> np.ndarray:
     """What the float model is fed: the data's floats, or the quantized inputs' reals."""
-    require_litert()
-    from ai_edge_litert import interpreter as lite
+    from ..interpreter import Interpreter
 
+    require_litert()
+    # Its details from this project's parser: LiteRT itself (and its threads) stays out of
+    # this process, which forks the workers.
     try:
-        li = lite.Interpreter(model_content=ref)
-    except (ValueError, RuntimeError) as e:
-        raise EvalError(f"reference model {ref_name}: LiteRT cannot load it ({e})") from None
+        li = Interpreter(model_content=ref)
+    except ModelError as e:
+        raise EvalError(f"reference model {ref_name}: {e}") from None
     r_ins, r_outs = li.get_input_details(), li.get_output_details()
     if len(r_ins) != 1:
         raise EvalError(f"reference model {ref_name}: {len(r_ins)} inputs; eval feeds one")

@@ -7,11 +7,18 @@ Before each example every runtime is reset (``reset_all_variables``, TFLM's
 ``Reset``), so examples are independent and any split into chunks gives the
 same numbers. Results are put back by example index: the outputs do not
 depend on the number of workers. One worker runs in this process, no pool.
+
+On Linux the workers are forked: they start at once and read the examples
+from the parent's memory (chunks are index ranges). Elsewhere they are
+spawned (so, as with any ``multiprocessing`` code there, a script calling
+``evaluate`` with several workers needs ``if __name__ == "__main__":``) and
+each chunk's examples travel to its worker through a pipe.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -127,6 +134,7 @@ def _same_bytes(ours: np.ndarray, theirs: np.ndarray) -> bool:
 
 
 _runner: Runner | None = None
+_shared: tuple[np.ndarray, np.ndarray | None] | None = None   # the data forked workers inherit
 
 
 def _init_worker(opts: RunOptions) -> None:
@@ -135,7 +143,17 @@ def _init_worker(opts: RunOptions) -> None:
 
 
 def _run_chunk(task):
-    return _runner.run(*task)
+    start, stop, x, ref_x = task
+    if x is None:   # a forked worker: the parent's arrays, inherited (no copy through a pipe)
+        x, ref_x = _shared
+        x, ref_x = x[start:stop], None if ref_x is None else ref_x[start:stop]
+    return _runner.run(start, x, ref_x)
+
+
+def start_method() -> str:
+    """fork on Linux: workers start at once, inherit the data and do not re-run the
+    caller's main module; elsewhere spawn (Python's default there)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def chunk_size(n: int, workers: int) -> int:
@@ -160,23 +178,33 @@ def run(opts: RunOptions, x: np.ndarray, ref_x: np.ndarray | None = None,
     n = len(x)
     workers = max(1, min(workers or default_workers(), n))
     size = chunk_size(n, workers)
-    tasks = [(s, x[s:s + size], None if ref_x is None else ref_x[s:s + size])
-             for s in range(0, n, size)]
     results = []
     t0 = time.perf_counter()
     if workers == 1:
         runner = Runner(opts)
-        for task in tasks:
-            results.append(runner.run(*task))
+        for s in range(0, n, size):
+            results.append(runner.run(s, x[s:s + size],
+                                      None if ref_x is None else ref_x[s:s + size]))
             if progress:
-                progress(len(task[1]))
+                progress(len(x[s:s + size]))
     else:
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(opts,)) as pool:
-            for r in pool.imap_unordered(_run_chunk, tasks):
-                results.append(r)
-                if progress:
-                    progress(len(r[1][0]))
+        global _shared
+        method = start_method()
+        if method == "fork":
+            _shared = (x, ref_x)
+            tasks = [(s, min(s + size, n), None, None) for s in range(0, n, size)]
+        else:
+            tasks = [(s, min(s + size, n), x[s:s + size],
+                      None if ref_x is None else ref_x[s:s + size]) for s in range(0, n, size)]
+        try:
+            ctx = multiprocessing.get_context(method)
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(opts,)) as pool:
+                for r in pool.imap_unordered(_run_chunk, tasks):
+                    results.append(r)
+                    if progress:
+                        progress(len(r[1][0]))
+        finally:
+            _shared = None
     wall = time.perf_counter() - t0
     results.sort(key=lambda r: r[0])
     outputs = [np.concatenate([r[1][j] for r in results]) for j in range(len(results[0][1]))]

@@ -82,3 +82,16 @@ def test_differing_outputs_are_counted_and_listed(tmp_path, monkeypatch):
     d = r.to_dict()["tflm_check"]
     assert d == {"differing": 13, "share": 13 / 30, "first_differing": sorted(bad)[:10]}
     assert "tflm check: 13/30 example(s)" in r.text() and "first: [3, 7, 8, 20," in r.text()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_both_start_methods(monkeypatch, method):
+    """Forked workers read the parent's arrays; spawned ones (other systems) get each chunk
+    through a pipe: the same outputs."""
+    if method == "fork" and not hasattr(__import__("os"), "fork"):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(run_mod, "start_method", lambda: method)
+    x, _ = quantized_blobs(30)
+    got = run(RunOptions(classifier()[0]), x.reshape(30, 1, 8), workers=2)
+    assert got.workers == 2 and np.array_equal(got.outputs[0], run_each(classifier()[0], x))
+    assert run_mod._shared is None
