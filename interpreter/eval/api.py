@@ -12,7 +12,7 @@ from ..errors import EvalError, ModelError
 from .data import Dataset, load_dataset, read_labels
 from .inputs import ModelInputs, dequantize, describe, input_params, prepare_inputs, quantize
 from .report import EvalResult, classes_of, ranking
-from .run import RunOptions, require_litert, run
+from .run import RunOptions, require_litert, require_tflm, run
 
 
 def _model(model: str | os.PathLike | bytes, what: str) -> tuple[bytes, str]:
@@ -43,13 +43,17 @@ def evaluate(model: str | os.PathLike | bytes, data: str | os.PathLike | Dataset
     from ..interpreter import Interpreter
 
     blob, model_name = _model(model, "model")
-    interp = Interpreter(model_content=blob)
+    interp = Interpreter(model_content=blob, backend=backend)   # checks the backend, too
+    if check_tflm:
+        require_tflm()
     ins, outs = interp.get_input_details(), interp.get_output_details()
     if len(ins) != 1:
         raise EvalError(f"{model_name}: the model has {len(ins)} inputs "
                         f"({', '.join(describe(d) for d in ins)}); eval feeds models of one input")
     if top_k < 1:
         raise EvalError(f"top_k must be at least 1, got {top_k}")
+    if workers is not None and workers < 1:
+        raise EvalError(f"workers must be at least 1, got {workers}")
     if isinstance(data, Dataset):
         ds = data if labels is None else dataclasses.replace(data, class_names=read_labels(labels))
     else:

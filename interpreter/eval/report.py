@@ -93,6 +93,9 @@ class EvalResult:
         d = {"model": self.model, "data": self.data, "count": self.count,
              "backend": self.backend, "classes": self.classes,
              "class_names": self.class_names, "labelled": self.labelled}
+        if self.predictions is not None:   # a classifier: how often each class is predicted
+            d["predicted_counts"] = np.bincount(self.predictions,
+                                                minlength=self.classes).tolist()
         if self.top1_correct is not None:
             d["accuracy"] = {"top1": self.top1_accuracy, "top1_correct": self.top1_correct,
                              "top_k": self.top_k, "topk": self.topk_accuracy,
@@ -122,6 +125,10 @@ class EvalResult:
     def text(self) -> str:
         lines = [f"{self.model} on {self.data}: {self.count} example(s), backend "
                  f"{self.backend}, {self.workers} worker(s)"]
+        if self.predictions is not None and self.top1_correct is None:
+            counts = np.bincount(self.predictions, minlength=self.classes)
+            lines.append("predicted (no labels): " + ", ".join(
+                f"{self.name(k)} {int(c)}" for k, c in enumerate(counts)))
         if self.top1_correct is not None:
             lines.append(f"top-1 accuracy   {self.top1_accuracy:.4f} "
                          f"({self.top1_correct}/{self.count})")

@@ -63,6 +63,17 @@ def test_ties_go_to_the_first_class(tmp_path):
     assert np.array_equal(r.predictions, scores.argmax(axis=1))
 
 
+def test_unlabelled_data_report_what_is_predicted(tmp_path):
+    x, _ = quantized_blobs(50)
+    np.save(tmp_path / "x.npy", x)
+    r = evaluate(classifier()[0], tmp_path / "x.npy", labels=["n", "e", "s", "w"], workers=1)
+    counts = np.bincount(run_each(classifier()[0], x).reshape(50, 4).argmax(1), minlength=4)
+    assert r.top1_correct is None and not r.labelled
+    d = r.to_dict()
+    assert d["predicted_counts"] == counts.tolist() and "accuracy" not in d
+    assert "predicted (no labels): n %d, e %d, s %d, w %d" % tuple(counts) in r.text()
+
+
 def test_top_k_not_below_the_classes_is_not_reported(tmp_path):
     x, y = quantized_blobs(20)
     r = evaluate(classifier()[0], _npz(tmp_path, x, y), top_k=5, workers=1)
@@ -152,6 +163,7 @@ def test_not_a_classifier(tmp_path):
     ("reference", r"reference model <reference model bytes>: outputs int8\[1, 1\] do not match "
                   r"the model's int8\[1, 4\]"),
     ("top_k", "top_k must be at least 1"),
+    ("workers", "workers must be at least 1, got 0"),
 ])
 def test_errors(tmp_path, case, match):
     x, y = quantized_blobs(10)
@@ -168,8 +180,9 @@ def test_errors(tmp_path, case, match):
         kw["reference"] = regressor()
     elif case == "top_k":
         kw["top_k"] = 0
+    kw.setdefault("workers", 0 if case == "workers" else 1)
     with pytest.raises(EvalError, match=match):
-        evaluate(model, path, workers=1, **kw)
+        evaluate(model, path, **kw)
 
 
 def test_micro_speech_wavs_from_class_folders(tmp_path):
