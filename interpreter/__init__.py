@@ -7,10 +7,10 @@
     interp.invoke()
     y = interp.get_tensor(interp.get_output_details()[0]["index"])
 """
-from .errors import ModelError, PlanError, TflmQuirkWarning, UnsupportedOpError
+from .errors import EvalError, ModelError, PlanError, TflmQuirkWarning, UnsupportedOpError
 from .interpreter import Interpreter
 from .parse.loader import load_model, load_model_file
 
 __version__ = "0.1.0"
-__all__ = ["Interpreter", "ModelError", "PlanError", "TflmQuirkWarning", "UnsupportedOpError",
+__all__ = ["EvalError", "Interpreter", "ModelError", "PlanError", "TflmQuirkWarning", "UnsupportedOpError",
            "load_model", "load_model_file", "__version__"]

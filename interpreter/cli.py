@@ -1,6 +1,7 @@
 """The ``tinyml`` command line: demo, run, inspect, plan, the golden-model tools
-(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``) and
-listen (keyword spotting from a WAV; ``interpreter/audio/``)."""
+(verify, dump, profile, analyze; their logic lives in ``interpreter/debug/``),
+listen (keyword spotting from a WAV; ``interpreter/audio/``) and eval (a whole
+dataset; ``interpreter/eval/``)."""
 from __future__ import annotations
 
 import argparse
@@ -316,6 +317,28 @@ def cmd_listen(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from .eval import evaluate
+
+    result = evaluate(args.model, args.data, labels=args.labels, reference=args.reference,
+                      check_tflm=args.check == "tflm", workers=args.workers, top_k=args.top_k,
+                      backend=args.backend, frontend=args.frontend,
+                      progress=False if args.quiet else None)
+    if args.png and result.confusion is None:
+        raise ValueError("--png draws the confusion matrix: it needs labelled data and a "
+                         "classifier")
+    print(result.text())
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        print(f"wrote {args.json}")
+    if args.png:
+        from .eval.report import confusion_png
+
+        confusion_png(result, args.png)
+        print(f"wrote {args.png}")
+    return 1 if result.tflm_mismatches else 0
+
+
 ROUNDING_HELP = ("requantization rounding: double (TFLM's default) or single "
                  "(builds with TFLITE_SINGLE_ROUNDING)")
 SEMANTICS_HELP = ("whose arithmetic to follow where the runtimes differ: tflm (default: the "
@@ -528,6 +551,52 @@ def build_parser() -> argparse.ArgumentParser:
     li.add_argument("--png", metavar="OUT.png",
                     help="also draw the feature map and the scores (needs matplotlib)")
     li.set_defaults(func=cmd_listen)
+
+    from .eval.data import __doc__ as data_doc
+
+    ev = sub.add_parser(
+        "eval", help="run a whole dataset: accuracy, confusion, float reference, TFLM check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run every example of a dataset through the model as the device computes "
+                    "it (on a pool of worker processes; the results do not depend on their "
+                    "number) and report the count, top-1 and top-k accuracy and the confusion "
+                    "matrix (with labels), the agreement with the float model run on LiteRT "
+                    "(--reference: the quantization loss), the examples whose outputs differ "
+                    "from the tflite-micro runtime (--check tflm; exit status 1 if any), and "
+                    "the throughput. docs/EVAL.md has the details.",
+        epilog="examples:\n"
+               "  tinyml eval model.tflite --data test.npz --reference float.tflite\n"
+               "  tinyml eval model.tflite --data images/ --labels labels.txt --check tflm "
+               "--json out.json --png confusion.png\n\ndatasets:\n"
+               + data_doc.split("\n\n", 1)[1].split("\n\nNothing here")[0])
+    ev.add_argument("model")
+    ev.add_argument("--data", required=True, metavar="DATA",
+                    help="an .npz (x, optional y), an .npy of inputs, or a directory of .npy, "
+                         ".wav or image files (below)")
+    ev.add_argument("--labels", metavar="LABELS.txt",
+                    help="class names, one per line (with class folders: their names)")
+    ev.add_argument("--reference", metavar="FLOAT.tflite",
+                    help="the float model: run on LiteRT with the float inputs, to measure "
+                         "the quantization loss (top-1 agreement, output differences)")
+    ev.add_argument("--check", choices=("tflm",),
+                    help="tflm: also run every example on the tflite-micro runtime and count "
+                         "outputs that differ byte-wise")
+    ev.add_argument("--frontend", metavar="FRONTEND.tflite",
+                    help="the audio front end that makes the model's features from WAV files "
+                         "(as tinyml listen)")
+    ev.add_argument("--workers", type=int, metavar="N",
+                    help="worker processes (default: every core)")
+    ev.add_argument("--top-k", type=int, default=5, metavar="K",
+                    help="also report top-K accuracy (default 5; only when K is below the number "
+                         "of classes)")
+    ev.add_argument("--backend", choices=("numpy", "c"), default="c",
+                    help="this interpreter's kernels (default c)")
+    ev.add_argument("--json", metavar="OUT.json",
+                    help="write every metric and the per-class statistics")
+    ev.add_argument("--png", metavar="CONFUSION.png",
+                    help="draw the confusion matrix (needs matplotlib)")
+    ev.add_argument("--quiet", action="store_true", help="no progress bar")
+    ev.set_defaults(func=cmd_eval)
     return p
 
 

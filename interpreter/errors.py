@@ -25,3 +25,11 @@ class TflmQuirkWarning(UserWarning):
     The interpreter then computes what TFLM computes (its outputs are the
     golden answer for a device running TFLM) and says so with this warning.
     """
+
+
+class EvalError(ValueError):
+    """``tinyml eval``: the data, labels and model do not fit together.
+
+    The message names the file (and the example's index) at fault, and what
+    was expected against what was found.
+    """
