@@ -346,12 +346,24 @@ SEMANTICS_HELP = ("whose arithmetic to follow where the runtimes differ: tflm (d
                   "BUILTIN_REF); the differences are listed in docs/TFLM_VS_TFLITE.md")
 
 
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """--input (repeatable) and --seed: the model's inputs, given or seeded random."""
+    parser.add_argument("--input", action="append", metavar="X.npy",
+                        help="input array (.npy); repeat for several inputs (default: seeded "
+                             "random input)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
+
+
+def add_rounding_option(parser: argparse.ArgumentParser, extra_help: str = "") -> None:
+    parser.add_argument("--rounding", choices=("double", "single"), default="double",
+                        help=ROUNDING_HELP + extra_help)
+
+
 def add_arithmetic_options(parser: argparse.ArgumentParser, semantics_default: str | None = "tflm",
                            semantics_help: str = SEMANTICS_HELP) -> None:
     """--backend, --rounding, --semantics: the Interpreter's arithmetic choices."""
     parser.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    parser.add_argument("--rounding", choices=("double", "single"), default="double",
-                        help=ROUNDING_HELP)
+    add_rounding_option(parser)
     parser.add_argument("--semantics", choices=("tflm", "tflite"), default=semantics_default,
                         help=semantics_help)
 
@@ -381,10 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a model on given or random inputs")
     r.add_argument("model")
-    r.add_argument("--input", action="append", metavar="X.npy",
-                   help="input array (.npy); repeat for several inputs")
+    add_input_options(r)
     r.add_argument("--output", metavar="Y.npy", help="write the output(s) here")
-    r.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
     add_arithmetic_options(r)
     r.set_defaults(func=cmd_run)
 
@@ -445,10 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  tinyml dump model.tflite --input x.npy -o dump.npz\n\n"
                + dump_doc.split("\n\n", 1)[1])
     du.add_argument("model")
-    du.add_argument("--input", action="append", metavar="X.npy",
-                    help="input array (.npy); repeat for several inputs (default: random)")
+    add_input_options(du)
     du.add_argument("-o", "--output", required=True, metavar="DUMP.npz")
-    du.add_argument("--seed", type=int, default=0, help="seed for random input (default 0)")
     add_arithmetic_options(du)
     du.set_defaults(func=cmd_dump)
 
@@ -464,17 +472,14 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("model")
     pr.add_argument("--runs", type=int, default=10, help="timed runs (default 10)")
     pr.add_argument("--backend", choices=("numpy", "c"), default="numpy")
-    pr.add_argument("--input", action="append", metavar="X.npy",
-                    help="input array (.npy); default: seeded random input")
-    pr.add_argument("--seed", type=int, default=0)
+    add_input_options(pr)
     pr.add_argument("--png", metavar="OUT.png", help="bar chart (needs matplotlib)")
     pr.add_argument("--json", action="store_true", help="machine-readable output")
     pr.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
     add_board_options(pr, required=False,
                       board_help="instead of host timing: run the generated firmware on this "
                                  "QEMU board and count each operator's executed instructions")
-    pr.add_argument("--rounding", choices=("double", "single"), default="double",
-                    help=ROUNDING_HELP + " (with --board)")
+    add_rounding_option(pr, " (with --board)")
     pr.set_defaults(func=cmd_profile)
 
     cg = sub.add_parser(
@@ -493,8 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     cg.add_argument("-o", "--output", required=True, metavar="DIR")
     cg.add_argument("--prefix", default="model",
                     help="C name prefix of the generated symbols (default model)")
-    cg.add_argument("--rounding", choices=("double", "single"), default="double",
-                    help=ROUNDING_HELP)
+    add_rounding_option(cg)
     cg.set_defaults(func=cmd_codegen)
 
     ex = sub.add_parser(
@@ -510,11 +514,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("model")
     ex.add_argument("--op", type=int, required=True, metavar="N", help="operator index")
     ex.add_argument("--element", metavar="I,J,...", help="output index (default: the first)")
-    ex.add_argument("--input", action="append", metavar="X.npy",
-                    help="input array (.npy); default: seeded random input")
-    ex.add_argument("--seed", type=int, default=0)
-    ex.add_argument("--rounding", choices=("double", "single"), default="double",
-                    help=ROUNDING_HELP)
+    add_input_options(ex)
+    add_rounding_option(ex)
     ex.set_defaults(func=cmd_explain)
 
     an = sub.add_parser(
