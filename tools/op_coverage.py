@@ -132,11 +132,6 @@ NOTES: dict[tuple[str, str], str] = {
         "options say quantized_bias_type INT32 (measured: outputs saturate), so "
         "semantics=\"tflite\" refuses it; with quantized_bias_type INT32 it runs it as LiteRT "
         "does (tests/ops/test_fully_connected.py)"),
-    ("UNIDIRECTIONAL_SEQUENCE_LSTM", "float32"): (
-        "LiteRT's float LSTM takes its gates' matrix products from Eigen's vectorized GEMV / "
-        "GEMM and its sigmoid and tanh from Eigen's vectorized approximations: last-bit "
-        "differences, not reproduced (semantics=\"tflite\" runs TFLM's float arithmetic; "
-        "tests/ops/test_lstm.py::test_float_litert_activations_are_not_libm)"),
 }
 
 #: the table's note for a row where TFLM runs the type and this interpreter does not

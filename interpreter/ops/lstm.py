@@ -58,11 +58,29 @@ but reads memory it did not set up, so there is no arithmetic to reproduce):
 Like TFLM, prepare asks for four scratch buffers of batch x state x the cell
 state's element size (TFLM keeps its gate outputs there).
 
-``semantics="tflite"``, float32: this computes TFLM's float arithmetic, which LiteRT's
-float LSTM differs from in the last bits: LiteRT takes its gates' matrix products from
-Eigen's vectorized GEMV / GEMM (``cpu_backend_gemm``) and its sigmoid and tanh from
-Eigen's vectorized polynomial approximations, whose bytes depend on the build's packet
-width and fused multiply-adds; that is not reproduced (docs/TFLM_VS_TFLITE.md).
+``semantics="tflite"``, float32: LiteRT's ``lstm_eval.cc`` (``EvalFloat``), byte for
+byte as the ``ai-edge-litert`` x86-64 wheel computes it (``_eval_float_litert``):
+
+* time major, each step runs all batch rows together; batch major, each row runs
+  through all its steps before the next row (so every product is matrix-vector);
+* per gate, the scratch buffer starts as the bias; unless the step's input is all
+  zeros (``IsZeroVector``: -0.0 counts, and so does a NaN outside the last
+  ``n mod 4`` values) ``W_x x`` is added, then ``W_h h``: each a
+  ``FullyConnected`` through Eigen (``arith/eigen_float.product``: the summation order
+  of Eigen's GEMV, dot product, lazy product or blocked GEMM, chosen by the sizes), the
+  previous partial sum added before (one row) or after (several rows) the clamp to
+  [-FLT_MAX, FLT_MAX];
+* the sigmoid is Eigen's logistic: its packet code on the 16-byte aligned 4-float
+  blocks of the gate's scratch buffer and libm's ``expf`` (``e / (1 + e)``) on the
+  elements around them, so the split follows each gate's offset in LiteRT's scratch
+  tensor (input, cell, forget and output gates, ``batches x n`` each, 64-byte
+  aligned); tanh (cell gate and ``tanh(c)``) is Eigen's rational approximation;
+* ``c = f * c``, ``c += g * i``, clipped with ``min(clip, c)`` then
+  ``max(-clip, c)`` when ``cell_clip`` > 0; ``h = o * tanh(c)``.
+
+LiteRT fails to prepare a negative ``cell_clip`` (TFLM reads it as no clipping), so
+``semantics="tflite"`` refuses it. The integer LSTM runs TFLM's arithmetic under both
+flavors (LiteRT's integer LSTM needs the converter's intermediate tensors).
 
 The integer forms' prepared form is ``params.LstmParams``: per gate and product the
 multiplier, the offsets, the constant weights and their kernel sums (the zero-point
@@ -76,7 +94,7 @@ import math
 
 import numpy as np
 
-from ..arith import fixedpoint
+from ..arith import eigen_float, fixedpoint
 from ..arith.float_math import cpp_clamp, float_output, has_nan, tanhf
 from ..arith.matmul import accumulate_float32, folded_matmul, kernel_sums
 from ..arith.requantize import MAX_SHIFT_INT64, channel_multipliers
@@ -178,6 +196,10 @@ class UnidirectionalSequenceLstm(Op):
             self.check(self.input(i).dtype == b_type, "all gate biases must have one type")
 
         opts = self.options
+        if self.tflite:
+            # LiteRT's CheckInputTensorDimensions: TF_LITE_ENSURE(cell_clip >= 0)
+            self.check(opts.cell_clip >= 0, f"cell_clip {opts.cell_clip} is negative (LiteRT "
+                       "fails to prepare it; TFLM reads it as no clipping)")
         act = int(opts.fused_activation_function)
         if act not in (common.ACT_TANH,):
             raise self.unsupported(f"cell gate activation {act} (TFLM's kernel runs TANH only; "
@@ -217,7 +239,7 @@ class UnidirectionalSequenceLstm(Op):
         if kernel == "float":
             # CreateLstmCellStateInfoFloat: clipping only when cell_clip > 0
             self.cell_clip = np.float32(opts.cell_clip)
-            self.eval = self._eval_float
+            self.eval = self._eval_float_litert if self.tflite else self._eval_float
         else:
             self._prepare_integer(input_, hidden, cell, np.float32(opts.cell_clip))
             self.eval = self._eval_integer
@@ -364,3 +386,92 @@ class UnidirectionalSequenceLstm(Op):
                 out[t] = h
         hidden[...] = h
         cell[...] = c
+
+    # -- float32, semantics="tflite": LiteRT's lstm_eval.cc ----------------------
+    def _eval_float_litert(self, inputs, outputs, scratch) -> None:
+        """LiteRT's ``EvalFloat``: time major, every batch row per step together;
+        batch major, each row through all its steps before the next row (one row per
+        step, so its products are matrix-vector ones)."""
+        steps, batches, n = self.steps, self.batches, self.n_state
+        f32 = np.float32
+        w_in = [np.asarray(inputs[i], f32) for i in INPUT_WEIGHTS]
+        w_rec = [np.asarray(inputs[i], f32) for i in RECURRENT_WEIGHTS]
+        bias = [np.asarray(inputs[i], f32).reshape(n) for i in BIASES]
+        hidden = inputs[OUTPUT_STATE].reshape(batches, n)
+        cell = inputs[CELL_STATE].reshape(batches, n)
+        x = np.asarray(inputs[INPUT], f32)
+        out = outputs[0]
+        # The gate scratch buffers: one 64-byte aligned arena tensor holding the input,
+        # cell, forget and output gates (then the accumulator), batches x n each.
+        slot = {GATE_I: 0, GATE_C: 1, GATE_F: 2, GATE_O: 3}
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.time_major:
+                offsets = {g: k * n * batches for g, k in slot.items()}
+                h, c = hidden.copy(), cell.copy()
+                for t in range(steps):
+                    h, c = self._litert_step(x[t], h, c, w_in, w_rec, bias, offsets)
+                    out[t] = h
+                hidden[...], cell[...] = h, c
+                return
+            for b in range(batches):
+                offsets = {g: k * n * batches + b * n for g, k in slot.items()}
+                h, c = hidden[b:b + 1].copy(), cell[b:b + 1].copy()
+                for t in range(steps):
+                    h, c = self._litert_step(x[b, t:t + 1], h, c, w_in, w_rec, bias, offsets)
+                    out[b, t] = h[0]
+                hidden[b], cell[b] = h[0], c[0]
+
+    def _litert_step(self, x, h, c, w_in, w_rec, bias, offsets):
+        """One ``LstmStepFloat``: x (rows, n_input), h and c (rows, n) float32."""
+        rows, n = h.shape
+        input_is_zero = _litert_is_zero_vector(x)
+        gates = {}
+        for g in (GATE_I, GATE_F, GATE_C, GATE_O):
+            acc = np.broadcast_to(bias[g], (rows, n)).astype(np.float32)
+            if not input_is_zero:
+                acc = _litert_accumulate(w_in[g], x, acc)
+            acc = _litert_accumulate(w_rec[g], h, acc).reshape(-1)
+            if g == GATE_C:
+                gates[g] = eigen_float.tanh_float(acc)
+            else:
+                gates[g] = eigen_float.logistic_float(acc, offsets[g])
+            gates[g] = gates[g].reshape(rows, n)
+        # UpdateLstmCellFloat: c = f * c; c += g * i; CwiseClipping
+        c = gates[GATE_F] * c
+        c = c + gates[GATE_C] * gates[GATE_I]
+        clip = self.cell_clip
+        if clip > 0:
+            # min(clip, c) then max(-clip, .): a NaN cell state becomes clip
+            c = np.where(c < clip, c, clip)
+            c = np.where(-clip > c, -clip, c).astype(np.float32)
+        # CalculateLstmOutputFloat: h = o * tanh(c)
+        h = gates[GATE_O] * eigen_float.tanh_float(c.reshape(-1)).reshape(rows, n)
+        return h.astype(np.float32, copy=False), c.astype(np.float32, copy=False)
+
+
+_FLT_MAX = np.float32(np.finfo(np.float32).max)
+
+
+def _litert_is_zero_vector(x: np.ndarray) -> bool:
+    """``tensor_utils::IsZeroVector`` as the wheel runs it (``NeonIsZeroVector`` through
+    NEON_2_SSE): over the full blocks of 4 a lane counts as zero when it is not
+    ``!= 0 and ordered``, so -0.0 *and NaN* do; the last ``n mod 4`` values must
+    compare equal to 0 (a NaN there does not)."""
+    flat = x.reshape(-1)
+    full = flat.size // 4 * 4
+    head, tail = flat[:full], flat[full:]
+    return bool(np.all((head == 0) | np.isnan(head)) and np.all(tail == 0))
+
+
+def _litert_accumulate(weights: np.ndarray, rows: np.ndarray, partial: np.ndarray) -> np.ndarray:
+    """lstm_eval.cc's ``MatrixBatchVectorMultiplyAccumulate``: ``optimized_ops::
+    FullyConnected`` with the activation range [lowest, max] (an infinite sum clamps to
+    +-FLT_MAX). One row: the previous partial sum is the FC's bias, added before the
+    clamp; several rows: added after it."""
+    y = eigen_float.product(weights, rows)
+    if rows.shape[0] == 1:
+        y = y + partial
+    y = np.where(y < -_FLT_MAX, -_FLT_MAX, y)
+    y = np.where(y > _FLT_MAX, _FLT_MAX, y).astype(np.float32)
+    return y if rows.shape[0] == 1 else y + partial
+

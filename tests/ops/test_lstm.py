@@ -26,17 +26,20 @@ ModelError where the model is malformed). The arena plan, with the kernel's
 four scratch buffers, must have TFLM's size.
 
 LiteRT: its float kernel (``lstm_eval.cc``) computes each gate's matrix
-products with Eigen's vectorized GEMV / GEMM (``optimized_ops::FullyConnected``
-through ``cpu_backend_gemm``, whatever the op resolver) and its sigmoid and tanh
-with Eigen's vectorized polynomial approximations, not libm's: float results
-differ in the last bits even where no sum is reordered (a 1x1 LSTM:
-test_float_litert_activations_are_not_libm), and
-test_float_vs_litert_differs_only_by_rounding records the size of the
-differences. semantics="tflite" does not reproduce this (it runs TFLM's float
-arithmetic): the bytes depend on Eigen's blocking, packet width and fused
-multiply-adds in LiteRT's build. LiteRT's integer kernels need converter-made
-intermediate tensors and a different arithmetic (the 8x8_16 path with
-effective scales), so they are not compared.
+products with Eigen (``optimized_ops::FullyConnected`` through
+``cpu_backend_gemm``, whatever the op resolver) and its sigmoid and tanh with
+Eigen's approximations, not libm's, so TFLM's and LiteRT's float LSTMs differ
+in the last bits even where no sum is reordered (test_divergence_float_lstm).
+semantics="tflite" reproduces LiteRT's bytes (interpreter/arith/eigen_float.py):
+seeded and hypothesis cases (sizes up to 40, 100 with -m slow, up to 9 batch
+rows, both layouts, cell clips, inputs and weights of several magnitudes)
+stream against LiteRT as the TFLM cases do against TFLM (``against="litert"``),
+the shapes of LITERT_PATHS take each of Eigen's product paths and the
+logistic's packet / scalar split, and special inputs (all-zero steps, inf,
+NaN, overflowing sums, denormals) give LiteRT's bytes too. LiteRT refuses a
+negative cell_clip, and so does semantics="tflite". LiteRT's integer kernels
+need converter-made intermediate tensors and a different arithmetic (the
+8x8_16 path with effective scales), so they are not compared.
 
     pytest tests/ops/test_lstm.py              # CI budget
     pytest tests/ops/test_lstm.py -m slow      # many more cases
@@ -53,7 +56,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lstm_cases import FLOAT32, Lstm
 from op_harness import run_model
-from reference import run_litert
+from reference import run_litert, run_tflm
+from single_op import assert_matches_litert, assert_same
 from streaming import tflm_interpreter
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
@@ -179,41 +183,146 @@ def test_refuses_lstm_variants_tflm_refuses(extra):
         tflm_interpreter(_float_lstm(extra))
 
 
-def test_float_vs_litert_differs_only_by_rounding():
-    """LiteRT's float LSTM sums bias + W_x x + W_h h in one accumulator; TFLM (and we) add
-    two FC results. Outputs agree to float rounding; exact equality is not promised."""
-    differ = 0
-    for seed in range(6):
-        case = LstmCase.draw(seed, np.float32)
-        model, _ = case.model()
+# -- float32 under semantics="tflite": LiteRT's arithmetic ---------------------------------
+
+def check_litert_streaming(case: Lstm) -> None:
+    """``semantics="tflite"`` against LiteRT (BUILTIN_REF): output and both states after
+    each of ``INVOKES`` invokes, then after a reset."""
+    model, (h_id, c_id) = case.model()
+    streaming.check_streaming(model, {"hidden state": h_id, "cell state": c_id}, case.inputs,
+                              str(case), INVOKES, against="litert")
+
+
+@pytest.mark.parametrize("seed", FLOAT_SEEDS)
+def test_float_tflite_streaming_matches_litert(seed):
+    check_litert_streaming(LstmCase.draw(seed, np.float32))
+
+
+@st.composite
+def float_cases(draw, max_size: int = 40) -> Lstm:
+    """A float LSTM: sizes up to ``max_size`` (most not multiples of the 4-float packet),
+    up to 9 batch rows, either layout, a cell clip or none, inputs and weights of several
+    magnitudes (gate sums past the logistic's cut-offs and tanh's clamp)."""
+    return Lstm(
+        batches=draw(st.integers(1, 9)), steps=draw(st.integers(1, 4)),
+        n_input=draw(st.integers(1, max_size)), n_state=draw(st.integers(1, max_size)),
+        time_major=draw(st.booleans()),
+        cell_clip=draw(st.sampled_from([0.0, 0.0, 0.5, 3.0])),
+        input_std=draw(st.sampled_from([0.5, 2.0, 10.0])),
+        weight_std=draw(st.sampled_from([0.1, 0.6, 2.0])),
+        bias_std=draw(st.sampled_from([0.5, 4.0])),
+        seed=draw(st.integers(0, 2**31)), **FLOAT32)
+
+
+FLOAT_CI = settings(max_examples=150, deadline=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FLOAT_CI
+@given(float_cases())
+def test_float_tflite_matches_litert(case):
+    check_litert_streaming(case)
+
+
+@pytest.mark.slow
+@settings(FLOAT_CI, max_examples=3000)
+@given(float_cases(max_size=100))
+def test_float_tflite_matches_litert_slow(case):
+    check_litert_streaming(case)
+
+
+# Shapes that take each of LiteRT's code paths (interpreter/arith/eigen_float.py): with one
+# batch row per step (batch major, or time major with one row) the products are Eigen
+# matrix-vector ones, with several rows (time major) matrix-matrix ones; the sigmoid's
+# packet code covers the 16-byte aligned 4-float blocks of each gate's scratch buffer.
+LITERT_PATHS = {
+    "1x1: dot products, scalar sigmoids": dict(n_input=1, n_state=1),
+    "dot product: 4 packet accumulators": dict(n_input=37, n_state=1),
+    "GEMV rows with tail columns": dict(n_input=13, n_state=7),
+    "GEMV, sigmoid head and tail per batch row": dict(batches=3, n_input=6, n_state=5),
+    "time major, one cell: transposed GEMV": dict(batches=5, n_input=23, n_state=1,
+                                                  time_major=True),
+    "time major, lazy coefficient-wise product": dict(batches=3, n_input=6, n_state=7,
+                                                      time_major=True),
+    "time major, GEMM 8-row, 4-row blocks and remaining rows": dict(
+        batches=6, n_input=19, n_state=15, time_major=True),
+    "time major, GEMM 4-column panels and remaining columns": dict(
+        batches=7, n_input=9, n_state=13, time_major=True),
+    "time major, GEMM depth blocks (input size past Eigen's L1 block)": dict(
+        batches=4, n_input=1100, n_state=6, time_major=True),
+}
+
+
+@pytest.mark.parametrize("shape", LITERT_PATHS.values(), ids=LITERT_PATHS.keys())
+@pytest.mark.parametrize("seed", range(3))
+def test_float_tflite_code_paths_match_litert(shape, seed):
+    check_litert_streaming(Lstm(**{"steps": 3, **shape}, seed=seed, input_std=2.0,
+                                weight_std=0.6, bias_std=0.5, **FLOAT32))
+
+
+SPECIAL_INPUTS = {
+    "zero step": lambda x, step: step.fill(0.0),                  # skips the input products
+    "negative zero step": lambda x, step: step.fill(-0.0),
+    # IsZeroVector's 4-wide code counts a NaN as zero (the products are skipped), its
+    # scalar tail does not
+    "zero step, NaN first": lambda x, step: (step.fill(0.0), step.flat.__setitem__(0, np.nan)),
+    "zero step, NaN last": lambda x, step: (step.fill(0.0),
+                                            step.flat.__setitem__(step.size - 1, np.nan)),
+    "inf": lambda x, step: x.reshape(-1).__setitem__(3, np.inf),
+    "-inf": lambda x, step: x.reshape(-1).__setitem__(3, -np.inf),
+    "nan": lambda x, step: x.reshape(-1).__setitem__(2, np.nan),
+    "huge": lambda x, step: np.multiply(x, np.float32(1e20), out=x),   # sums clamp to FLT_MAX
+    "denormal": lambda x, step: np.multiply(x, np.float32(1e-40), out=x),
+}
+
+
+@pytest.mark.parametrize("time_major", [False, True], ids=["batch_major", "time_major"])
+@pytest.mark.parametrize("kind", SPECIAL_INPUTS)
+def test_float_tflite_special_inputs_match_litert(kind, time_major):
+    # with a cell clip, a NaN cell state is clipped to +clip (min(clip, NaN) is clip)
+    for batches, n_input, n_state, clip in [(1, 3, 4, 0.0), (3, 5, 7, 3.0), (5, 9, 6, 0.0),
+                                            (2, 30, 5, 0.5)]:
+        case = Lstm(batches=batches, steps=4, n_input=n_input, n_state=n_state,
+                    time_major=time_major, cell_clip=clip, seed=11, input_std=2.0,
+                    weight_std=0.6, bias_std=0.5, **FLOAT32)
         x = case.inputs(0)
-        ours = Interpreter(model_content=model)
-        ours.allocate_tensors()
-        ours.set_tensor(ours.get_input_details()[0]["index"], x)
-        ours.invoke()
-        mine = ours.get_tensor(ours.get_output_details()[0]["index"])
-        lite = run_litert(model, [x])[0]
-        np.testing.assert_allclose(mine, lite, rtol=1e-4, atol=1e-5)
-        differ += not np.array_equal(mine, lite)
-    # record, not require: how many of the 6 cases were not bit-equal
-    print(f"float LSTM: {differ}/6 cases differ from LiteRT in the last bits")
+        with np.errstate(over="ignore"):
+            SPECIAL_INPUTS[kind](x, x[1] if time_major else x[:, 1])
+        assert_matches_litert(case.model()[0], [x])
 
 
-def test_float_litert_activations_are_not_libm():
-    """One input, one cell: every gate is a single product plus the bias, summed in the
-    same order by both runtimes, yet LiteRT's outputs differ in the last bits: its sigmoid
-    and tanh are Eigen's vectorized approximations (semantics="tflite" keeps libm's)."""
-    differ = 0
+@pytest.mark.parametrize("kind", ["float32", "int8"])
+def test_tflite_refuses_negative_cell_clip_like_litert(kind):
+    """LiteRT fails to prepare an LSTM with a negative cell_clip (TFLM runs it, reading it as
+    no clipping: test_cell_clip_like_tflm), so semantics="tflite" refuses it."""
+    case = replace(KINDS[kind], cell_clip=-0.5)
+    model, _ = case.model()
+    x = case.inputs(0)
+    with pytest.raises(RuntimeError, match="cell_clip >= 0"):
+        run_litert(model, [x])
+    with pytest.raises(ModelError, match="cell_clip -0.5 is negative"):
+        run_model(model, [x], semantics="tflite")
+
+
+def test_divergence_float_lstm():
+    """TFLM and LiteRT compute the float LSTM differently even where no sum is reordered: a
+    one-input, one-cell LSTM (every gate one product plus its bias) differs in the last bits
+    in most outputs (TFLM: libm's expf / tanhf; LiteRT: Eigen's tanh, and its logistic via
+    ``e / (1 + e)``). Each flavor gives its runtime's bytes."""
+    differ = total = 0
     for seed in range(10):
         case = Lstm(batches=1, steps=6, n_input=1, n_state=1, seed=seed, input_std=2.0,
                     weight_std=1.5, **FLOAT32)
         model, _ = case.model()
         x = case.inputs(0)
-        ours = run_model(model, [x], semantics="tflite")[0]
-        lite = run_litert(model, [x])[0]
-        np.testing.assert_allclose(ours, lite, rtol=1e-5, atol=1e-7)
-        differ += int((ours != lite).sum())
-    assert differ > 0
+        tflm, lite = run_tflm(model, [x])[0], run_litert(model, [x])[0]
+        assert_same(run_model(model, [x])[0], tflm, "semantics='tflm' vs TFLM")
+        assert_same(run_model(model, [x], semantics="tflite")[0], lite,
+                    "semantics='tflite' vs LiteRT")
+        np.testing.assert_allclose(tflm, lite, rtol=1e-5, atol=1e-7)
+        differ += int((tflm != lite).sum())
+        total += tflm.size
+    assert differ > total // 4, f"{differ} of {total}"
 
 
 # -- int16 activations (16x8->16) --------------------------------------------------------

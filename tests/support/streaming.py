@@ -1,8 +1,9 @@
 """Stateful models (LSTM, SVDF) against the TFLM runtime, invoke by invoke.
 
 Each invoke feeds a new input and compares the output and every variable state
-tensor with TFLM's (or with another backend of this interpreter's); then both
-sides reset their variables and run once more.
+tensor with TFLM's (or with another backend of this interpreter's, or with LiteRT's
+reference kernels for ``semantics="tflite"``); then both sides reset their variables
+and run once more.
 """
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ def tflm_interpreter(model: bytes):
         intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
 
 
-def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str):
+def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str,
+          semantics: str = "tflm"):
     """(step, reset) of this interpreter: step(x) -> (output, {state name: values})."""
-    it = Interpreter(model_content=model, backend=backend, rounding=rounding)
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding,
+                     semantics=semantics)
     it.allocate_tensors()
     in_index = it.get_input_details()[0]["index"]
     out_index = it.get_output_details()[0]["index"]
@@ -52,16 +55,39 @@ def _tflm(model: bytes, states: Mapping[str, int]):
     return step, ref.reset
 
 
+def _litert(model: bytes, states: Mapping[str, int]):
+    """(step, reset) of LiteRT with its reference kernels (BUILTIN_REF), one thread."""
+    lite = pytest.importorskip("ai_edge_litert.interpreter",
+                               reason="ai-edge-litert not installed (pip install '.[test]')")
+    it = lite.Interpreter(model_content=bytes(model), num_threads=1,
+                          experimental_op_resolver_type=lite.OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    in_index = it.get_input_details()[0]["index"]
+    out_index = it.get_output_details()[0]["index"]
+
+    def step(x: np.ndarray):
+        it.set_tensor(in_index, x)
+        it.invoke()
+        return (it.get_tensor(out_index).copy(),
+                {name: it.get_tensor(tid).copy() for name, tid in states.items()})
+    return step, it.reset_all_variables
+
+
 def check_streaming(model: bytes, states: Mapping[str, int], inputs: Callable[[int], np.ndarray],
                     label: str, invokes: int, backend: str = "numpy", rounding: str = "double",
                     against: str = "tflm") -> None:
     """``invokes`` invokes on ``inputs(k)``, then reset and one more; ``states`` names
     the variable tensors (by index) compared after each invoke. This interpreter runs
-    with ``backend`` and ``rounding``; ``against`` is "tflm" (the runtime) or a backend
-    of this interpreter ("numpy": the reference)."""
-    ours, reset_ours = _ours(model, states, backend, rounding)
-    ref, reset_ref = (_tflm(model, states) if against == "tflm"
-                      else _ours(model, states, against, rounding))
+    with ``backend`` and ``rounding``; ``against`` is "tflm" (the runtime), "litert"
+    (LiteRT's reference kernels, against ``semantics="tflite"``) or a backend of this
+    interpreter ("numpy": the reference)."""
+    if against == "litert":
+        ours, reset_ours = _ours(model, states, backend, rounding, semantics="tflite")
+        ref, reset_ref = _litert(model, states)
+    else:
+        ours, reset_ours = _ours(model, states, backend, rounding)
+        ref, reset_ref = (_tflm(model, states) if against == "tflm"
+                          else _ours(model, states, against, rounding))
 
     def step(k: int, what: str) -> None:
         x = inputs(k)
