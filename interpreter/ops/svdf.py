@@ -21,6 +21,18 @@ formed as TFLM does, in float32: ``s_in * s_wf / s_state`` and
 Scratch: int8 asks for batch x filters and batch x units int32 buffers,
 float for batch x filters floats, like TFLM's prepare.
 
+``semantics="tflite"``, float32: LiteRT's ``reference_ops::EvalFloatSVDF`` as the
+``ai-edge-litert`` 2.3.0 wheel runs it (read from its disassembly; the same shift and
+state layout as TFLM's): ``scratch = 0``, ``MatrixBatchVectorMultiplyAccumulate``
+(``W_feature``, input) into it, copied into the last memory slots;
+``scratch[b, f] = VectorVectorDotProduct(W_time[f], state[b, f])``;
+``out = ReductionSumVector(scratch, rank)``; then ``out + bias`` (the bias after the
+reduction: ``out + bias`` over each row's blocks of 8 units, ``bias + out`` after them,
+which only shows when two NaNs meet); then ``ApplyActivationToVector`` (tanh: Eigen's,
+``arith/eigen_float.tanh_float``; the RELUs ``ApplyRelu*ToVector``, ``maxps`` / ``minps``
+against the bounds, which ``_activate`` computes: NaN gives 0, 0 and -1). The three sums
+are the NEON ``tensor_utils`` through NEON_2_SSE, ``arith/litert_tensor_utils``.
+
 ``semantics="tflite"`` refuses the int8 state (and time weights): LiteRT's
 ``EvalIntegerSVDF`` reads them as int16 whatever their type, past the end of the
 int8 buffers (its outputs change from run to run).
@@ -29,7 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith import fixedpoint
+from ..arith import eigen_float, fixedpoint
+from ..arith import litert_tensor_utils as tensor_utils
 from ..arith.float_math import has_nan, tanhf
 from ..arith.matmul import accumulate_float32
 from . import common
@@ -89,7 +102,7 @@ class Svdf(Op):
                 raise self.unsupported(f"fused activation {act}")
             self.activation = act
             self.request_scratch(batches * filters * 4)
-            self.eval = self._eval_float
+            self.eval = self._eval_float_tflite if self.tflite else self._eval_float
         else:
             raise self.unsupported(f"input type {input_.dtype} (supported: int8, float32)")
 
@@ -167,6 +180,31 @@ class Svdf(Op):
             for r in range(R):
                 out += grouped[:, :, r]
             outputs[0][...] = self._activate(out)
+
+    def _eval_float_tflite(self, inputs, outputs, scratch) -> None:
+        """LiteRT's ``reference_ops::EvalFloatSVDF`` as the wheel runs it (module docstring)."""
+        B, F, M, U, R = self.batches, self.filters, self.memory, self.units, self.rank
+        state = inputs[STATE].reshape(-1)
+        state[:-1] = state[1:].copy()
+        state3 = inputs[STATE].reshape(B, F, M)
+        x, wf, wt = inputs[INPUT], inputs[WEIGHTS_FEATURE], inputs[WEIGHTS_TIME]
+        with np.errstate(over="ignore", invalid="ignore"):
+            state3[:, :, M - 1] = tensor_utils.matrix_batch_vector_multiply_accumulate(
+                wf, x, np.zeros((B, F), np.float32))
+            time = tensor_utils.vector_vector_dot_product(wt[None, :, :], state3)
+            out = tensor_utils.reduction_sum_vector(time, R).reshape(B, U)
+            bias = inputs[BIAS] if len(inputs) > BIAS and inputs[BIAS] is not None else None
+            if bias is not None:
+                # addps out, bias over each row's blocks of 8, then addss bias, out
+                bias = np.asarray(bias, np.float32).reshape(1, U)
+                vec = U // 8 * 8
+                out = np.concatenate([tensor_utils.add(out[:, :vec], bias[:, :vec]),
+                                      tensor_utils.add(bias[:, vec:], out[:, vec:])], axis=1)
+            if self.activation == common.ACT_TANH:
+                out = eigen_float.tanh_float(out)
+            else:
+                out = self._activate(out)
+            outputs[0][...] = out
 
     def _activate(self, a: np.ndarray) -> np.ndarray:
         """ActivationValFloat (TfLiteMax(x, y) is ``x < y ? y : x``, TfLiteMin ``y < x ? y : x``)."""

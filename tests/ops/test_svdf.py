@@ -8,10 +8,11 @@ each kind is invoked several times with new inputs and no reset, and after
 each invoke the output and the state must equal TFLM's; then
 ``reset_all_variables`` must match TFLM's ``reset()``.
 
-LiteRT (BUILTIN_REF) is compared for float: its reference SVDF sums in a
-different order (test_float_vs_litert records the size of the difference); and
-``semantics="tflite"`` for int8 with an int16 state. LiteRT reads an int8 state and
-time weights as int16, past their ends: ``semantics="tflite"`` refuses them.
+``semantics="tflite"`` is compared with LiteRT (BUILTIN_REF): float32 byte for byte,
+output and state over streams of invokes, with wider sizes (past LiteRT's 4-lane
+packets and 8-wide bias add), SVDFs without bias, and NaN / inf / denormal / -0.0
+data; int8 with an int16 state. LiteRT reads an int8 state and time weights as int16,
+past their ends: ``semantics="tflite"`` refuses them.
 
     pytest tests/ops/test_svdf.py              # CI budget
     pytest tests/ops/test_svdf.py -m slow      # many more cases
@@ -25,12 +26,17 @@ import numpy as np
 import pytest
 import streaming
 from reference import run_litert
+from single_op import assert_matches_litert, assert_matches_tflm
 
 from interpreter import Interpreter, ModelError, UnsupportedOpError
 from interpreter.builder import ModelBuilder
 
 INVOKES = 4
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1", "TANH"]
+# NaNs of both signs and several payloads, infinities, denormals, signed zeros, huge values
+SPECIAL = np.array([0x7FC00000, 0xFFC00000, 0x7FC01234, 0xFFD00001, 0x7F800000, 0xFF800000,
+                    0x00000001, 0x80000001, 0x007FFFFF, 0x00012345, 0x80000000, 0x00000000,
+                    0x7F7FFFFF, 0xFF000000], np.uint32).view(np.float32)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class SvdfCase:
     memory: int
     activation: str
     seed: int
+    bias: bool = True
+    special: bool = False       # float: NaN (several payloads), inf, denormals, -0.0 in the data
 
     @staticmethod
     def draw(seed: int, dtype) -> SvdfCase:
@@ -52,6 +60,16 @@ class SvdfCase:
         return SvdfCase(dtype, state, int(rng.integers(1, 4)), int(rng.integers(1, 10)),
                         int(rng.integers(1, 4)), int(rng.integers(1, 6)),
                         int(rng.integers(1, 8)), str(rng.choice(ACTIVATIONS)), seed)
+
+    @staticmethod
+    def draw_wide(seed: int, special: bool = False) -> SvdfCase:
+        """float32 with sizes reaching past LiteRT's 4-lane packets and 8-wide bias adds:
+        input size, rank and memory size from 1 to beyond 8, units up to 19."""
+        rng = np.random.default_rng(seed)
+        return SvdfCase(np.float32, np.float32, int(rng.integers(1, 5)), int(rng.integers(1, 40)),
+                        int(rng.integers(1, 11)), int(rng.integers(1, 20)),
+                        int(rng.integers(1, 20)), str(rng.choice(ACTIVATIONS)), seed,
+                        bias=bool(rng.random() < 0.8), special=special)
 
     @property
     def filters(self) -> int:
@@ -64,12 +82,10 @@ class SvdfCase:
         B, I, F, M, U = self.batches, self.n_input, self.filters, self.memory, self.units
         if self.dtype == np.float32:
             x = b.add_tensor("input", np.float32, (B, I))
-            wf = b.add_tensor("wf", np.float32, (F, I),
-                              data=rng.standard_normal((F, I)).astype(np.float32))
-            wt = b.add_tensor("wt", np.float32, (F, M),
-                              data=rng.standard_normal((F, M)).astype(np.float32))
-            bias = b.add_tensor("bias", np.float32, (U,),
-                                data=rng.standard_normal(U).astype(np.float32))
+            wf = b.add_tensor("wf", np.float32, (F, I), data=self._floats(rng, (F, I)))
+            wt = b.add_tensor("wt", np.float32, (F, M), data=self._floats(rng, (F, M)))
+            bias = b.add_tensor("bias", np.float32, (U,), data=self._floats(rng, (U,))) \
+                if self.bias else -1
             state = b.add_tensor("state", np.float32, (B, M * F), is_variable=True)
             out = b.add_tensor("output", np.float32, (B, U))
         else:
@@ -100,11 +116,18 @@ class SvdfCase:
         b.set_outputs([out])
         return b.build(), state
 
+    def _floats(self, rng: np.random.Generator, shape) -> np.ndarray:
+        x = rng.standard_normal(shape).astype(np.float32)
+        if self.special:
+            hit = rng.random(shape) < 0.08
+            x[hit] = rng.choice(SPECIAL, size=int(hit.sum()))
+        return x
+
     def inputs(self, k: int) -> np.ndarray:
         rng = np.random.default_rng(self.seed * 37 + k)
         shape = (self.batches, self.n_input)
         if self.dtype == np.float32:
-            return rng.standard_normal(shape).astype(np.float32)
+            return self._floats(rng, shape)
         return rng.integers(-128, 128, shape).astype(np.int8)
 
 
@@ -150,22 +173,56 @@ def test_state_must_be_variable():
         Interpreter(model_content=b.build()).allocate_tensors()
 
 
-def test_float_vs_litert():
-    """LiteRT's float SVDF agrees to float rounding (its sums run in another order)."""
-    differ = 0
+def check_streaming_litert(case: SvdfCase, invokes: int = INVOKES) -> None:
+    """``semantics="tflite"`` against LiteRT's BUILTIN_REF, output and state, invoke by
+    invoke (the state carried), then after a reset."""
+    model, state_id = case.model()
+    streaming.check_streaming(model, {"state": state_id}, case.inputs, str(case), invokes,
+                              against="litert")
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_float_tflite_streaming_matches_litert(seed):
+    check_streaming_litert(SvdfCase.draw(seed, np.float32))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_float_tflite_wide_streaming_matches_litert(seed):
+    # sizes past the 4-lane packets (input size, memory size, rank) and the 8-wide bias add,
+    # and SVDFs without bias; 8 invokes
+    check_streaming_litert(SvdfCase.draw_wide(seed), invokes=8)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_float_tflite_special_values_match_litert(seed):
+    # NaNs of several payloads in the weights and inputs meet each other in the sums: the
+    # bits LiteRT keeps pin the operand order of every add and multiply
+    check_streaming_litert(SvdfCase.draw_wide(seed, special=True), invokes=8)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100, 400))
+def test_float_tflite_streaming_matches_litert_slow(seed):
+    check_streaming_litert(SvdfCase.draw_wide(seed, special=seed % 2 == 1), invokes=8)
+
+
+def test_float_tflite_single_invoke_matches_litert():
     for seed in range(6):
-        case = SvdfCase.draw(seed, np.float32)
+        case = SvdfCase.draw_wide(seed)
         model, _ = case.model()
-        x = case.inputs(0)
-        ours = Interpreter(model_content=model)
-        ours.allocate_tensors()
-        ours.set_tensor(ours.get_input_details()[0]["index"], x)
-        ours.invoke()
-        mine = ours.get_tensor(ours.get_output_details()[0]["index"])
-        lite = run_litert(model, [x])[0]
-        np.testing.assert_allclose(mine, lite, rtol=1e-4, atol=1e-5)
-        differ += not np.array_equal(mine, lite)
-    print(f"float SVDF: {differ}/6 cases differ from LiteRT in the last bits")
+        assert_matches_litert(model, [case.inputs(0)])
+
+
+def test_float_flavors_sum_in_their_runtimes_orders():
+    """TFLM and LiteRT sum the feature, time and rank reductions in other orders (and
+    take tanh from libm vs Eigen): each flavor equals its runtime, and they differ."""
+    case = SvdfCase.draw(59, np.float32)        # batches 3, input 6, rank 3, memory 5
+    model, _ = case.model()
+    x = case.inputs(0)
+    tflm = assert_matches_tflm(model, [x])[0]
+    tflite = assert_matches_litert(model, [x])[0]
+    assert not np.array_equal(tflm, tflite)
+    np.testing.assert_allclose(tflm, tflite, rtol=1e-5, atol=1e-6)
 
 
 def _first_seeds(state_dtype, n: int):
