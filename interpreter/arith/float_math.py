@@ -125,6 +125,18 @@ def quiet(x: np.ndarray) -> np.ndarray:
     return (np.asarray(x, np.float32).view(np.uint32) | _QUIET_BIT).view(np.float32)
 
 
+def first_nan_product(a: np.ndarray, b: np.ndarray, keep_nan: bool) -> np.ndarray:
+    """``a * b`` (broadcast) as the compiled C product with ``a`` first: where both are
+    NaN, x86 returns ``a``'s bits, quieted; NumPy's vector loops return either. Only
+    inputs holding NaN can make both operands NaN, so callers pass ``keep_nan`` only
+    then."""
+    product = np.multiply(a, b)
+    if keep_nan:
+        a_nan = np.broadcast_to(np.isnan(a), product.shape)
+        np.copyto(product, quiet(np.broadcast_to(a, product.shape)), where=a_nan)
+    return product
+
+
 def add_into(total: np.ndarray, term: np.ndarray, keep_nan: bool) -> None:
     """``total += term`` as the C loops' ``total += x`` leaves a NaN total: unchanged.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .float_math import add_into, quiet
+from .float_math import add_into, first_nan_product
 
 
 def exact_int_matmul(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -34,14 +34,9 @@ def accumulate_float32(lhs: np.ndarray, rhs: np.ndarray, keep_nan: bool) -> np.n
     FULLY_CONNECTED and CONV_2D); NumPy's vector loops return either operand's.
     """
     total = np.zeros((lhs.shape[0], rhs.shape[1]), np.float32)
-    product = np.empty_like(total)
-    lhs_nan = np.isnan(lhs) if keep_nan else None
     with np.errstate(over="ignore", invalid="ignore"):   # inf and NaN are results here
         for k in range(lhs.shape[1]):
-            np.multiply(lhs[:, k:k + 1], rhs[k], out=product)
-            if keep_nan:
-                np.copyto(product, quiet(lhs[:, k:k + 1]), where=lhs_nan[:, k:k + 1])
-            add_into(total, product, keep_nan)
+            add_into(total, first_nan_product(lhs[:, k:k + 1], rhs[k], keep_nan), keep_nan)
     return total
 
 

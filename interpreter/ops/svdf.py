@@ -43,7 +43,7 @@ import numpy as np
 
 from ..arith import eigen_float, fixedpoint
 from ..arith import litert_tensor_utils as tensor_utils
-from ..arith.float_math import has_nan, tanhf
+from ..arith.float_math import add_into, first_nan_product, has_nan, tanhf
 from ..arith.matmul import accumulate_float32
 from . import common
 from .base import Op
@@ -97,6 +97,11 @@ class Svdf(Op):
                 self.check(t.dtype == np.float32, f"{what} must be float32, is {t.dtype}")
             if bias is not None:
                 self.check(bias.dtype == np.float32, f"bias must be float32, is {bias.dtype}")
+            elif not self.tflite:
+                # EvalFloatSvdfReference reads the bias tensor's data unconditionally (TFLM
+                # issue 1751): without one, TFLM crashes.
+                raise self.unsupported("a float32 SVDF without bias (TFLM dereferences the "
+                                       "missing bias tensor)")
             act = int(self.options.fused_activation_function)
             if act not in FLOAT_ACTIVATIONS:
                 raise self.unsupported(f"fused activation {act}")
@@ -168,18 +173,19 @@ class Svdf(Op):
         state3 = inputs[STATE].reshape(B, F, M)
         x, wf, wt = inputs[INPUT], inputs[WEIGHTS_FEATURE], inputs[WEIGHTS_TIME]
         with np.errstate(over="ignore", invalid="ignore"):
-            state3[:, :, M - 1] = accumulate_float32(x, wf.T, has_nan(x) or has_nan(wf))
+            # ``dot_prod += weight * input``: where both are NaN, the weight's bits
+            state3[:, :, M - 1] = accumulate_float32(wf, x.T, has_nan(x) or has_nan(wf)).T
             # scratch[b, f] = sum_m wt[f, m] * state[b, f, m], left to right from 0.0f
+            keep_nan = has_nan(wt) or has_nan(state3)
             total = np.zeros((B, F), np.float32)
             for m in range(M):
-                total += wt[:, m] * state3[:, :, m]
-            bias = inputs[BIAS] if len(inputs) > BIAS and inputs[BIAS] is not None else None
-            out = np.zeros((B, U), np.float32) if bias is None else \
-                np.tile(np.asarray(bias, np.float32).reshape(1, U), (B, 1))
+                add_into(total, first_nan_product(wt[None, :, m], state3[:, :, m], keep_nan),
+                         keep_nan)
+            out = np.tile(np.asarray(inputs[BIAS], np.float32).reshape(1, U), (B, 1))
             grouped = total.reshape(B, U, R)
             for r in range(R):
-                out += grouped[:, :, r]
-            outputs[0][...] = self._activate(out)
+                add_into(out, grouped[:, :, r], keep_nan=True)
+            outputs[0][...] = self._activate(out, nan_takes_bound=True)
 
     def _eval_float_tflite(self, inputs, outputs, scratch) -> None:
         """LiteRT's ``reference_ops::EvalFloatSVDF`` as the wheel runs it (module docstring)."""
@@ -206,17 +212,21 @@ class Svdf(Op):
                 out = self._activate(out)
             outputs[0][...] = out
 
-    def _activate(self, a: np.ndarray) -> np.ndarray:
-        """ActivationValFloat (TfLiteMax(x, y) is ``x < y ? y : x``, TfLiteMin ``y < x ? y : x``)."""
+    def _activate(self, a: np.ndarray, nan_takes_bound: bool = False) -> np.ndarray:
+        """The fused activation: ``max(lo, min(a, hi))`` as ``lo < m ? m : lo`` of
+        ``hi < a ? hi : a`` (LiteRT's ``minps`` / ``maxps``: a NaN ends at ``lo``). TFLM's
+        ``ActivationValFloat`` uses ``std::fmin`` / ``std::fmax``, which pass over a NaN:
+        with ``nan_takes_bound`` a NaN becomes ``hi`` (RELU6: 6, RELU_N1_TO_1: 1; RELU:
+        0 either way)."""
         act, zero = self.activation, np.float32(0)
         if act == common.ACT_RELU:
             return np.where(zero < a, a, zero)
-        if act == common.ACT_RELU6:
-            m = np.where(np.float32(6) < a, np.float32(6), a)
-            return np.where(zero < m, m, zero)
-        if act == common.ACT_RELU_N1_TO_1:
-            m = np.where(np.float32(1) < a, np.float32(1), a)
-            return np.where(np.float32(-1) < m, m, np.float32(-1))
+        if act in (common.ACT_RELU6, common.ACT_RELU_N1_TO_1):
+            lo, hi = ((zero, np.float32(6)) if act == common.ACT_RELU6
+                      else (np.float32(-1), np.float32(1)))
+            m = np.where(hi < a, hi, a)
+            out = np.where(lo < m, m, lo)
+            return np.where(np.isnan(a), hi, out) if nan_takes_bound else out
         if act == common.ACT_TANH:
             return tanhf(a)
         return a

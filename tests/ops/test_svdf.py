@@ -158,6 +158,24 @@ def test_float_streaming_matches_tflm_slow(seed):
     check_streaming(SvdfCase.draw(seed, np.float32))
 
 
+@pytest.mark.parametrize("seed", range(16))
+def test_float_special_values_match_tflm(seed):
+    # NaNs of several payloads, inf, denormals and -0.0 in the weights and inputs: the
+    # bits TFLM keeps pin the operand order of each product and sum (the weight first),
+    # and its std::fmin/fmax activations (RELU6(NaN) = 6, RELU_N1_TO_1(NaN) = 1)
+    check_streaming(dataclasses.replace(SvdfCase.draw_wide(seed, special=True), bias=True))
+
+
+def test_float_without_bias_refused_as_tflm_crashes_litert_runs_it():
+    """TFLM's EvalFloatSvdfReference reads the missing bias tensor (and crashes), so
+    semantics="tflm" refuses it; LiteRT runs it, and so does semantics="tflite"."""
+    case = dataclasses.replace(SvdfCase.draw(3, np.float32), bias=False)
+    model, _ = case.model()
+    with pytest.raises(UnsupportedOpError, match=r"SVDF \(operator 0\).*without bias"):
+        Interpreter(model_content=model).allocate_tensors()
+    assert_matches_litert(model, [case.inputs(0)])
+
+
 def test_state_must_be_variable():
     b = ModelBuilder()
     x = b.add_tensor("input", np.float32, (1, 3))
