@@ -39,7 +39,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+# single-threaded numerics everywhere: OpenBLAS worker threads (numpy) would otherwise
+# keep spinning after the numpy backend's matrix products and steal a core from the
+# runtime measured next
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))

@@ -44,6 +44,10 @@ class _SameShapeInt8(CKernel):
 class AddKernel(_SameShapeInt8):
     function = "tnn_add_s8"
 
+    def host_call(self) -> KernelCall:
+        # same arguments; tnnh_add_s8 hands what its vector code does not take to tnn_add_s8
+        return KernelCall("tnnh_add_s8", self.call().args)
+
     def struct(self) -> StructArg:
         p = self.params
         return StructArg.of(
