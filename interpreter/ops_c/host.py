@@ -40,8 +40,8 @@ def aligned_empty(nbytes: int, align: int = 64) -> np.ndarray:
 
 def pack_weights(kernel, weights: np.ndarray, kernel_sum: np.ndarray, stage) -> np.ndarray | None:
     """``tnnh_pack`` of int8 weights [cols, depth] with their kernel sums and the
-    per-channel requantization of ``stage``; None if the packer refuses them (shifts
-    outside what the host kernels take: the portable kernel runs)."""
+    per-channel requantization and output offset of ``stage``; None if the packer
+    refuses them (shifts outside what the host kernels take: the portable kernel runs)."""
     cols = weights.shape[0]
     depth = int(np.prod(weights.shape[1:]))
     size = kernel.prepare_call("tnnh_pack_size", cols, depth)
@@ -51,5 +51,6 @@ def pack_weights(kernel, weights: np.ndarray, kernel_sum: np.ndarray, stage) -> 
 
     packed = aligned_empty(size)
     status = kernel.prepare_call("tnnh_pack", np.ascontiguousarray(weights, np.int8), cols, depth,
-                                 kernel_sum, per_channel_quant(stage), packed)
+                                 kernel_sum, per_channel_quant(stage), int(stage.zero_point),
+                                 packed)
     return packed if status == 0 else None

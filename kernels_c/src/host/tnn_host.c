@@ -19,16 +19,6 @@ int32_t tnnh_level(void)
     return level;
 }
 
-/* Whether this build's vector requantization takes (multiplier, shift). */
-static int tnnh_quant_ok(int32_t m, int32_t s)
-{
-#if defined(TNN_SINGLE_ROUNDING)
-    return s >= -31 && s <= 30 && m != INT32_MIN;
-#else
-    return s >= -31 && s <= 31 && m != INT32_MIN;
-#endif
-}
-
 int32_t tnnh_pack_size(int32_t cols, int32_t depth)
 {
     const int64_t blocks = ((int64_t)cols + TNNH_NR - 1) / TNNH_NR;
@@ -42,7 +32,7 @@ int32_t tnnh_pack_size(int32_t cols, int32_t depth)
 }
 
 int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32_t *kernel_sum,
-                  const tnn_per_channel_quant_params *quant, void *packed)
+                  const tnn_per_channel_quant_params *quant, int32_t output_offset, void *packed)
 {
     tnnh_header h;
     int8_t *w;
@@ -63,6 +53,11 @@ int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32
     h.depth = depth;
     h.groups = (depth + 3) / 4;
     h.blocks = (cols + TNNH_NR - 1) / TNNH_NR;
+    h.output_offset = output_offset;
+    h.folded = tnnh_can_fold(quant->shift, cols);
+    for (j = 0; j < cols; j++) {
+        h.any_left |= quant->shift[j] > 0 && TNNH_ROUNDING == 0;
+    }
     memcpy(packed, &h, sizeof(h));
     w = (int8_t *)packed + sizeof(tnnh_header);
     for (b = 0; b < h.blocks; b++) {
@@ -90,9 +85,9 @@ int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32
                     sum += (uint32_t)(int32_t)filter[(intptr_t)c * depth + k];
                 }
                 tnnh_rq_set(&r, j, (int32_t)((uint32_t)(kernel_sum ? kernel_sum[c] : 0) - 128u * sum),
-                            quant->multiplier[c], quant->shift[c]);
+                            quant->multiplier[c], quant->shift[c], h.folded ? output_offset : 0);
             } else {
-                tnnh_rq_set(&r, j, 0, 0, 0);
+                tnnh_rq_set(&r, j, 0, 0, 0, 0);
             }
         }
         memcpy(rq + b, &r, sizeof(r));
@@ -107,8 +102,9 @@ int32_t tnnh_convolve_s8_get_buffer_size(const tnn_conv_params *params,
 {
     const tnnh_conv_geometry g =
         tnnh_conv_geometry_of(params, input_dims, filter_dims, output_dims);
+    /* the canvas, the im2col rows, 64 bytes of slack past each (tnnh_gather), alignment */
     const int64_t size = (int64_t)g.h * g.w * g.channels + 64 +
-                         (int64_t)g.im2col_rows * g.depth4;
+                         (g.im2col ? (int64_t)g.im2col_rows * g.depth4 + 128 : 0);
     return size > INT32_MAX ? -1 : (int32_t)size;
 }
 
@@ -124,7 +120,8 @@ int32_t tnnh_convolve_s8(const tnn_context *ctx, const tnn_conv_params *params,
         params->stride.h < 1 || params->stride.w < 1 || params->dilation.h < 1 ||
         params->dilation.w < 1 || params->padding.h < 0 || params->padding.w < 0 ||
         params->input_offset < -127 || params->input_offset > 128 ||
-        !tnnh_packed_ok(packed, output_dims->c, filter_dims->h * filter_dims->w * input_dims->c)) {
+        !tnnh_packed_ok(packed, output_dims->c, filter_dims->h * filter_dims->w * input_dims->c,
+                        params->output_offset)) {
         return TNN_ARG_ERROR;
     }
     return tnnh_convolve_s8_avx512(ctx, params, input_dims, input, filter_dims, packed,
@@ -145,7 +142,8 @@ int32_t tnnh_fully_connected_s8(const tnn_context *ctx, const tnn_fc_params *par
     const int32_t size = tnnh_fully_connected_s8_get_buffer_size(input_dims);
     const tnnh_header *h = (const tnnh_header *)packed;
     if (tnnh_level() < 1 || size < 0 || !tnnh_ctx_ok(ctx, size) ||
-        params->filter_offset != 0 || h == NULL || !tnnh_packed_ok(packed, h->cols, input_dims->c)) {
+        params->filter_offset != 0 || h == NULL ||
+        !tnnh_packed_ok(packed, h->cols, input_dims->c, params->output_offset)) {
         return TNN_ARG_ERROR;
     }
     return tnnh_fully_connected_s8_avx512(ctx, params, input_dims, input, packed, output);
@@ -218,6 +216,11 @@ int32_t tnnh_dw_pack(const tnn_dw_conv_params *params, const tnn_dims *input_dim
     h.chunks = h.flat ? 1 : (c_n + 63) / 64;
     h.input_offset = params->input_offset;
     h.stride_w = params->stride.w;
+    h.output_offset = params->output_offset;
+    h.folded = tnnh_can_fold(quant->shift, c_n);
+    for (c = 0; c < c_n; c++) {
+        h.any_left |= quant->shift[c] > 0 && TNNH_ROUNDING == 0;
+    }
     memcpy(packed, &h, sizeof(h));
     w = (int8_t *)packed + sizeof(h);
     rq = (tnnh_rq *)(w + (intptr_t)h.chunks * h.groups * 256);
@@ -244,9 +247,10 @@ int32_t tnnh_dw_pack(const tnn_dw_conv_params *params, const tnn_dims *input_dim
                     tnnh_rq_set(&r, d,
                                 (int32_t)((uint32_t)(bias ? bias[ch] : 0) +
                                           (uint32_t)(params->input_offset - 128) * sum),
-                                quant->multiplier[ch], quant->shift[ch]);
+                                quant->multiplier[ch], quant->shift[ch],
+                                h.folded ? params->output_offset : 0);
                 } else {
-                    tnnh_rq_set(&r, d, 0, 0, 0);
+                    tnnh_rq_set(&r, d, 0, 0, 0, 0);
                 }
             }
             memcpy(rq + (intptr_t)j * 4 + v, &r, sizeof(r));
@@ -280,6 +284,7 @@ int32_t tnnh_depthwise_conv_s8(const tnn_context *ctx, const tnn_dw_conv_params 
         output_dims->c != input_dims->c || output_dims->n != input_dims->n ||
         h->kh != filter_dims->h || h->kw != filter_dims->w ||
         h->input_offset != params->input_offset || h->stride_w != params->stride.w ||
+        h->output_offset != params->output_offset ||
         h->flat != tnnh_dw_flat(params, input_dims->c)) {
         return TNN_ARG_ERROR;
     }

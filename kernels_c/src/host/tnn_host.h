@@ -37,13 +37,14 @@ int32_t tnnh_pack_size(int32_t cols, int32_t depth);
 
 /* Packs weights [cols][depth] (OHWI filters flattened per output channel, or
  * fully connected weights) with their kernel sums (tnn_convolve_s8_kernel_sum;
- * NULL: zeros) and requantization constants (cols pairs; the shifts within
- * what this build's rounding accepts: [-31, 31] double, [-31, 30] single;
- * multipliers other than INT32_MIN) into `packed` (tnnh_pack_size bytes, any
- * alignment, 64 bytes fastest). Returns TNN_OK, or TNN_ARG_ERROR (nothing
- * usable written) for arguments outside those ranges. */
+ * NULL: zeros), requantization constants (cols pairs; the shifts within what
+ * this build's rounding accepts: [-31, 31] double, [-31, 30] single;
+ * multipliers other than INT32_MIN) and the output offset the calls will pass,
+ * into `packed` (tnnh_pack_size bytes, any alignment, 64 bytes fastest).
+ * Returns TNN_OK, or TNN_ARG_ERROR (nothing usable written) for arguments
+ * outside those ranges. */
 int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32_t *kernel_sum,
-                  const tnn_per_channel_quant_params *quant, void *packed);
+                  const tnn_per_channel_quant_params *quant, int32_t output_offset, void *packed);
 
 /* CONV_2D as tnn_convolve_wrapper_s8 computes it, any geometry, with the
  * filter packed by tnnh_pack (cols = output channels, depth = kh * kw * C_in). */

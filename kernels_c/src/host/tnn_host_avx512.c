@@ -44,6 +44,7 @@ TNNH_INLINE void tnnh_tile(const int MR, const int NB, const uint8_t *const *bas
         for (i = 0; i < MR; i++) {
             a[i] = base[i] + off;
         }
+#pragma GCC unroll 2
         for (g = 0; g < gpt; g++) {
             __m512i wv[4];
 #pragma GCC unroll 4
@@ -67,7 +68,7 @@ TNNH_INLINE void tnnh_tile(const int MR, const int NB, const uint8_t *const *bas
 #pragma GCC unroll 8
         for (i = 0; i < MR; i++) {
             const __m512i y = tnnh_requant16(acc[i][n], rq + n, o);
-            _mm512_mask_cvtepi32_storeu_epi8(out + i * out_stride + 16 * n, m, y);
+            _mm512_mask_cvtsepi32_storeu_epi8(out + i * out_stride + 16 * n, m, y);
         }
     }
 }
@@ -79,10 +80,11 @@ static void tnnh_gather(uint8_t *dst, const uint8_t *src, int32_t k_h, int32_t k
     const int32_t run = k_w * c;
     int32_t ky, kx;
     if (dx == c && run <= 64) {
-        /* dilation 1: each window row is one run of at most 64 bytes */
-        const __mmask64 m = run == 64 ? ~(__mmask64)0 : ((__mmask64)1 << run) - 1;
+        /* dilation 1: each window row is one run of at most 64 bytes, copied as 64
+         * (what lands past the run is overwritten by the next run, or is the row's
+         * tail, which meets zero weights; the buffers have 64 bytes of slack) */
         for (ky = 0; ky < k_h; ky++) {
-            _mm512_mask_storeu_epi8(dst, m, _mm512_maskz_loadu_epi8(m, src));
+            _mm512_storeu_si512(dst, _mm512_loadu_si512(src));
             dst += run;
             src += dy;
         }
@@ -179,9 +181,10 @@ int32_t tnnh_convolve_s8_avx512(const tnn_context *ctx, const tnn_conv_params *p
     const int32_t pixels = out_h * out_w;
     const intptr_t row_bytes = (intptr_t)g.w * c;
     const uint8_t pad = (uint8_t)(-params->input_offset + 128);
-    const tnnh_out o = tnnh_out_of(params->output_offset, params->activation);
+    const tnnh_out o =
+        tnnh_out_of(params->output_offset, params->activation, h->folded, h->any_left);
     uint8_t *canvas = tnnh_align64(ctx->buf);
-    uint8_t *cols = canvas + g.canvas_bytes;
+    uint8_t *cols = canvas + g.canvas_bytes + 64;
     const uint8_t *base[TNNH_IM2COL_ROWS];
     intptr_t offs[TNNH_MAX_TAPS];
     const intptr_t step_row = (intptr_t)params->stride.h * row_bytes;
@@ -198,8 +201,8 @@ int32_t tnnh_convolve_s8_avx512(const tnn_context *ctx, const tnn_conv_params *p
         }
     }
     if (g.im2col) {
-        /* the rows' tails past the window (to a multiple of 4) stay zero */
-        memset(cols, 0, (size_t)g.im2col_rows * g.depth4);
+        /* defined bytes everywhere the gathers read or write past their runs */
+        memset(canvas + g.canvas_bytes, 0, 64 + (size_t)g.im2col_rows * g.depth4 + 64);
     }
     for (n = 0; n < input_dims->n; n++) {
         const int8_t *image = input + (intptr_t)n * in_h * in_w * c;
@@ -245,7 +248,8 @@ int32_t tnnh_fully_connected_s8_avx512(const tnn_context *ctx, const tnn_fc_para
 {
     const tnnh_header *h = (const tnnh_header *)packed;
     const int32_t depth = input_dims->c, depth4 = (depth + 3) & ~3, units = h->cols;
-    const tnnh_out o = tnnh_out_of(params->output_offset, params->activation);
+    const tnnh_out o =
+        tnnh_out_of(params->output_offset, params->activation, h->folded, h->any_left);
     uint8_t *rows_u8 = tnnh_align64(ctx->buf);
     const uint8_t *base[TNNH_IM2COL_ROWS];
     const intptr_t zero = 0;

@@ -19,49 +19,52 @@
 
 #define TNNH_INLINE static inline __attribute__((always_inline))
 
+/* The output stage of a call: offset (unless the records fold it), clamp bounds, and
+ * which of these steps (and the left shift) it needs. */
 typedef struct {
     __m512i out_off, lo, hi;
+    int left, add_off, clamp_lo, clamp_hi;
 } tnnh_out;
 
-/* tnn_requantize(acc, multiplier, shift) of 16 channels (record q). */
-TNNH_INLINE __m512i tnnh_mbqm16(__m512i acc, const tnnh_rq *q)
+/* tnn_requantize(acc, multiplier, shift) of 16 channels (record q; plus the output
+ * offset when the record folds it), in 64-bit lanes as tnnh_rq describes; left:
+ * some lane shifts left first. */
+TNNH_INLINE __m512i tnnh_mbqm16(__m512i acc, const tnnh_rq *q, int left)
 {
-    const __m512i mult = _mm512_loadu_si512(q->mult);
-    const __m512i mult_odd = _mm512_loadu_si512(q->mult_odd);
-    __m512i y;
-#if defined(TNN_SINGLE_ROUNDING)
-    /* (x * m + 2^(total - 1)) >> total in 64-bit lanes, even and odd channels apart */
-    const __m512i pe = _mm512_mul_epi32(acc, mult);
-    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), mult_odd);
-    const __m512i re = _mm512_srav_epi64(_mm512_add_epi64(pe, _mm512_loadu_si512(q->round_even)),
-                                         _mm512_loadu_si512(q->shift_even));
-    const __m512i ro = _mm512_srav_epi64(_mm512_add_epi64(po, _mm512_loadu_si512(q->round_odd)),
-                                         _mm512_loadu_si512(q->shift_odd));
-    y = _mm512_mask_blend_epi32(0xAAAA, re, _mm512_slli_epi64(ro, 32));
-#else
-    /* SaturatingRoundingDoublingHighMul: bits 31..62 of x * m + 2^30 (the saturating
-     * case, both INT32_MIN, cannot occur: tnnh_pack refuses INT32_MIN multipliers) */
-    const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
-    const __m512i a = _mm512_sllv_epi32(acc, _mm512_loadu_si512(q->left));
-    const __m512i pe = _mm512_mul_epi32(a, mult);
-    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), mult_odd);
-    const __m512i he = _mm512_srli_epi64(_mm512_add_epi64(pe, nudge), 31);
-    const __m512i ho = _mm512_slli_epi64(_mm512_add_epi64(po, nudge), 1);
-    const __m512i h = _mm512_mask_blend_epi32(0xAAAA, he, ho);
-    /* RoundingDivideByPOT: (h >> r) + (remainder > (mask >> 1) + (h < 0)) */
-    const __m512i rem = _mm512_and_si512(h, _mm512_loadu_si512(q->mask));
-    const __m512i thr = _mm512_sub_epi32(_mm512_loadu_si512(q->half), _mm512_srai_epi32(h, 31));
-    y = _mm512_srav_epi32(h, _mm512_loadu_si512(q->right));
-    y = _mm512_mask_sub_epi32(y, _mm512_cmpgt_epi32_mask(rem, thr), y, _mm512_set1_epi32(-1));
+    const __m512i a = left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(q->left)) : acc;
+    const __m512i pe = _mm512_mul_epi32(a, _mm512_loadu_si512(q->mult));
+    const __m512i po =
+        _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_loadu_si512(q->mult_odd));
+    __m512i ve = _mm512_add_epi64(pe, _mm512_loadu_si512(q->k_even));
+    __m512i vo = _mm512_add_epi64(po, _mm512_loadu_si512(q->k_odd));
+#if !defined(TNN_SINGLE_ROUNDING)
+    const __m512i two31 = _mm512_set1_epi64((int64_t)1 << 31);
+    ve = _mm512_mask_sub_epi64(ve, _mm512_cmplt_epi64_mask(pe, _mm512_loadu_si512(q->t_even)),
+                               ve, two31);
+    vo = _mm512_mask_sub_epi64(vo, _mm512_cmplt_epi64_mask(po, _mm512_loadu_si512(q->t_odd)),
+                               vo, two31);
 #endif
-    return y;
+    ve = _mm512_srav_epi64(ve, _mm512_loadu_si512(q->s_even));
+    vo = _mm512_srav_epi64(vo, _mm512_loadu_si512(q->s_odd));
+    return _mm512_mask_blend_epi32(0xAAAA, ve, _mm512_slli_epi64(vo, 32));
 }
 
-/* clamp(requantize(acc) + output offset), 16 channels (record q), as tnn_requantize_s8. */
+/* clamp(requantize(acc) + output offset), 16 channels (record q), as tnn_requantize_s8,
+ * but for the clamps at -128 and 127, which the saturating narrowing that follows
+ * every use (VPMOVSDB, VPACKSS*) makes. */
 TNNH_INLINE __m512i tnnh_requant16(__m512i acc, const tnnh_rq *q, const tnnh_out *o)
 {
-    const __m512i y = _mm512_add_epi32(tnnh_mbqm16(acc, q), o->out_off);
-    return _mm512_min_epi32(_mm512_max_epi32(y, o->lo), o->hi);
+    __m512i y = tnnh_mbqm16(acc, q, o->left);
+    if (o->add_off) {
+        y = _mm512_add_epi32(y, o->out_off);
+    }
+    if (o->clamp_lo) {
+        y = _mm512_max_epi32(y, o->lo);
+    }
+    if (o->clamp_hi) {
+        y = _mm512_min_epi32(y, o->hi);
+    }
+    return y;
 }
 
 /* acc + the 4-product sums of u8 x and s8 w per int32 lane (VPDPBUSD, wrapping). As
@@ -100,12 +103,18 @@ TNNH_INLINE uint8_t *tnnh_align64(void *p)
     return (uint8_t *)p + ((64 - ((uintptr_t)p & 63)) & 63);
 }
 
-TNNH_INLINE tnnh_out tnnh_out_of(int32_t offset, tnn_activation act)
+/* The output stage: `offset` added unless `folded` into the records; any_left: some
+ * channel shifts left. */
+TNNH_INLINE tnnh_out tnnh_out_of(int32_t offset, tnn_activation act, int folded, int any_left)
 {
     tnnh_out o;
     o.out_off = _mm512_set1_epi32(offset);
     o.lo = _mm512_set1_epi32(act.min);
     o.hi = _mm512_set1_epi32(act.max);
+    o.left = any_left;
+    o.add_off = !folded;
+    o.clamp_lo = act.min > -128;
+    o.clamp_hi = act.max < 127;
     return o;
 }
 

@@ -141,7 +141,8 @@ int32_t tnnh_depthwise_conv_s8_avx512(const tnn_context *ctx, const tnn_dw_conv_
                                                input_dims, filter_dims, output_dims);
     const int32_t in_h = input_dims->h, in_w = input_dims->w, c = input_dims->c;
     const uint8_t pad = (uint8_t)(-params->input_offset + 128);
-    const tnnh_out o = tnnh_out_of(params->output_offset, params->activation);
+    const tnnh_out o =
+        tnnh_out_of(params->output_offset, params->activation, h->folded, h->any_left);
     uint8_t *canvas = tnnh_align64(ctx->buf);
     intptr_t offs[TNNH_MAX_TAPS];
     int32_t n, ky, kx;

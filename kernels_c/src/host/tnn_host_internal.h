@@ -32,54 +32,109 @@ typedef struct {
     int32_t depth;
     int32_t groups;      /* ceil(depth / 4) */
     int32_t blocks;      /* ceil(cols / 16) */
-    int32_t reserved[10];
+    int32_t output_offset;  /* folded into the records' k (folded = 1) */
+    int32_t folded;
+    int32_t any_left;    /* some channel shifts left (double rounding) */
+    int32_t reserved[7];
 } tnnh_header;
 
-/* Requantization constants of 16 channels, as the vector code reads them. */
+/* Requantization constants of 16 channels, as the vector code reads them.
+ *
+ * MultiplyByQuantizedMultiplier(x, m, shift) is computed in 64-bit lanes, even
+ * and odd channels apart, as one arithmetic shift of p = (x << left) * m:
+ *   y = (p + k - (p < t ? 2^31 : 0)) >> s
+ * Single rounding: k = 2^(30 - shift), s = 31 - shift, no t (INT64_MIN).
+ * TFLM's double rounding, SaturatingRoundingDoublingHighMul h = floor((p +
+ * 2^30) / 2^31) then RoundingDivideByPOT by e = max(-shift, 0), which rounds
+ * h / 2^e half away from zero, i.e. floor((h + 2^(e-1) - [h < 0]) / 2^e) for
+ * e >= 1: since floor((floor(z) + c) / 2^e) = floor((z + c) / 2^e) for an
+ * integer c, and h < 0 exactly when p < -2^30, that is one shift by s = 31 +
+ * e of p + k with k = 2^30 + 2^(30+e), less 2^31 when p < t = -2^30 (e = 0: k =
+ * 2^30, s = 31, no t). |p| <= 2^62, so nothing leaves int64. (The saturating
+ * case, x = m = INT32_MIN, is excluded: the packers refuse that multiplier.)
+ * When every s <= 53, the output offset is folded into k as offset * 2^s
+ * (exact: a multiple of 2^s passes through the shift; |k| stays below 2^61).
+ */
 typedef struct {
-    int32_t bias[16];       /* kernel sum - 128 * sum(w) (int32, wrapping) */
+    int32_t bias[16];       /* kernel sum - 128 * sum(w) (int32, wrapping), or as documented */
     int32_t mult[16];       /* multiplier */
     int64_t mult_odd[8];    /* multiplier of channel 2i + 1 (low half of lane i) */
-#if defined(TNN_SINGLE_ROUNDING)
-    int64_t shift_even[8];  /* 31 - shift of channel 2i */
-    int64_t shift_odd[8];   /* 31 - shift of channel 2i + 1 */
-    int64_t round_even[8];  /* 2^(30 - shift) of channel 2i */
-    int64_t round_odd[8];
-    int32_t unused[16];
-#else
-    int32_t left[16];       /* max(shift, 0) */
-    int32_t right[16];      /* max(-shift, 0) */
-    int32_t mask[16];       /* 2^right - 1 */
-    int32_t half[16];       /* mask >> 1 */
-    int32_t unused[16];
-#endif
+    int32_t left[16];       /* max(shift, 0) (double rounding), else 0 */
+    int64_t k_even[8];      /* k of channel 2i */
+    int64_t k_odd[8];       /* k of channel 2i + 1 */
+    int64_t t_even[8];
+    int64_t t_odd[8];
+    int64_t s_even[8];
+    int64_t s_odd[8];
+    int32_t unused[16 * 6];
 } tnnh_rq;
 
-typedef char tnnh_rq_is_512_bytes[sizeof(tnnh_rq) == 512 ? 1 : -1];
+typedef char tnnh_rq_is_1024_bytes[sizeof(tnnh_rq) == 1024 ? 1 : -1];
 typedef char tnnh_header_is_64_bytes[sizeof(tnnh_header) == 64 ? 1 : -1];
 
-/* Lane j of record r: bias, multiplier and shift. */
-static inline void tnnh_rq_set(tnnh_rq *r, int32_t j, int32_t bias, int32_t m, int32_t s)
+/* Whether this build's vector requantization takes (multiplier, shift). */
+static inline int tnnh_quant_ok(int32_t m, int32_t s)
 {
+#if defined(TNN_SINGLE_ROUNDING)
+    return s >= -31 && s <= 30 && m != INT32_MIN;
+#else
+    return s >= -31 && s <= 31 && m != INT32_MIN;
+#endif
+}
+
+/* The total right shift s of (multiplier, shift), as above. */
+static inline int32_t tnnh_rq_shift(int32_t s)
+{
+#if defined(TNN_SINGLE_ROUNDING)
+    return 31 - s;
+#else
+    return s > 0 ? 31 : 31 - s;
+#endif
+}
+
+/* Whether an output offset can be folded into k for every shift of `shift` (n values). */
+static inline int tnnh_can_fold(const int32_t *shift, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        if (tnnh_rq_shift(shift[i]) > 53) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Lane j of record r: bias, multiplier, shift, and the output offset folded into k
+ * (0: none). */
+static inline void tnnh_rq_set(tnnh_rq *r, int32_t j, int32_t bias, int32_t m, int32_t s,
+                               int32_t fold)
+{
+    const int32_t total = tnnh_rq_shift(s);
+    int64_t k, t = INT64_MIN;
+#if defined(TNN_SINGLE_ROUNDING)
+    k = (int64_t)1 << (total - 1);
+    r->left[j] = 0;
+#else
+    const int32_t e = s > 0 ? 0 : -s;
+    k = ((int64_t)1 << 30) + (e >= 1 ? (int64_t)1 << (30 + e) : 0);
+    if (e >= 1) {
+        t = -((int64_t)1 << 30);
+    }
+    r->left[j] = s > 0 ? s : 0;
+#endif
+    k += (int64_t)fold * ((int64_t)1 << total);
     r->bias[j] = bias;
     r->mult[j] = m;
     if (j & 1) {
         r->mult_odd[j / 2] = m;
-    }
-#if defined(TNN_SINGLE_ROUNDING)
-    if (j & 1) {
-        r->shift_odd[j / 2] = 31 - s;
-        r->round_odd[j / 2] = (int64_t)1 << (30 - s);
+        r->k_odd[j / 2] = k;
+        r->t_odd[j / 2] = t;
+        r->s_odd[j / 2] = total;
     } else {
-        r->shift_even[j / 2] = 31 - s;
-        r->round_even[j / 2] = (int64_t)1 << (30 - s);
+        r->k_even[j / 2] = k;
+        r->t_even[j / 2] = t;
+        r->s_even[j / 2] = total;
     }
-#else
-    r->left[j] = s > 0 ? s : 0;
-    r->right[j] = s > 0 ? 0 : -s;
-    r->mask[j] = (int32_t)(((uint32_t)1 << r->right[j]) - 1u);
-    r->half[j] = r->mask[j] >> 1;
-#endif
 }
 
 static inline const int8_t *tnnh_weights(const tnnh_header *h)
@@ -92,12 +147,14 @@ static inline const tnnh_rq *tnnh_records(const tnnh_header *h)
     return (const tnnh_rq *)(tnnh_weights(h) + (intptr_t)h->blocks * h->groups * 64);
 }
 
-/* Whether `packed` was made by this build's tnnh_pack for cols x depth. */
-static inline int tnnh_packed_ok(const void *packed, int32_t cols, int32_t depth)
+/* Whether `packed` was made by this build's tnnh_pack for cols x depth and this output
+ * offset. */
+static inline int tnnh_packed_ok(const void *packed, int32_t cols, int32_t depth,
+                                 int32_t output_offset)
 {
     const tnnh_header *h = (const tnnh_header *)packed;
     return h != 0 && h->magic == TNNH_MAGIC && h->rounding == TNNH_ROUNDING && h->cols == cols &&
-           h->depth == depth;
+           h->depth == depth && h->output_offset == output_offset;
 }
 
 /* Whether ctx provides `needed` bytes (as tnn_ctx_ok). */
@@ -180,7 +237,10 @@ typedef struct {
     int32_t flat;          /* pixels per chunk in the flat layout, else 0 */
     int32_t input_offset;  /* folded into the biases */
     int32_t stride_w;
-    int32_t reserved[5];
+    int32_t output_offset; /* folded into the records' k (folded = 1) */
+    int32_t folded;
+    int32_t any_left;
+    int32_t reserved[2];
 } tnnh_dw_header;
 
 typedef char tnnh_dw_header_is_64_bytes[sizeof(tnnh_dw_header) == 64 ? 1 : -1];
