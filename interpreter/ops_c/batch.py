@@ -44,8 +44,13 @@ class Batch:
 
 
 def batchable(call) -> bool:
+    """A call bound by binding.bind_call on one of the compiled modules themselves (not
+    on a wrapper of their functions, such as cortex_m's call recorder)."""
+    from . import _tnn, _tnn_single
+
     c_call = getattr(call, "c_call", None)
-    return c_call is not None and hasattr(c_call[0].lib, "tnnx_run")
+    return (c_call is not None and any(c_call[0] is m for m in (_tnn, _tnn_single))
+            and hasattr(c_call[0].lib, "tnnx_run"))
 
 
 def program(calls: Sequence[Callable[[], int]]) -> list[tuple]:
