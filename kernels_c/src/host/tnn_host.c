@@ -292,16 +292,39 @@ int32_t tnnh_depthwise_conv_s8(const tnn_context *ctx, const tnn_dw_conv_params 
                                          output_dims, output);
 }
 
-int32_t tnnh_add_s8(const tnn_add_params *params, const int8_t *input1, const int8_t *input2,
-                    int8_t *output, int32_t size)
+/* What the vector ADD takes (else the portable kernel runs). */
+static int tnnh_add_ok(const tnn_add_params *params, int32_t size)
 {
+    return tnnh_level() >= 1 && params->left_shift >= 0 && params->left_shift <= 22 &&
+           (params->subtract == 0 || params->subtract == 1) && size >= 0 &&
+           tnnh_quant_ok(params->input1_quant.multiplier, params->input1_quant.shift) &&
+           tnnh_quant_ok(params->input2_quant.multiplier, params->input2_quant.shift) &&
+           tnnh_quant_ok(params->output_quant.multiplier, params->output_quant.shift);
+}
+
+int32_t tnnh_add_pack_size(void)
+{
+    return tnnh_add_state_size() + 64;
+}
+
+int32_t tnnh_add_pack(const tnn_add_params *params, void *packed)
+{
+    if (!tnnh_add_ok(params, 0) || packed == NULL) {
+        return TNN_ARG_ERROR;
+    }
+    tnnh_add_prepare(params, (uint8_t *)packed + ((64 - ((uintptr_t)packed & 63)) & 63));
+    return TNN_OK;
+}
+
+int32_t tnnh_add_s8_packed(const tnn_add_params *params, const void *packed,
+                           const int8_t *input1, const int8_t *input2, int8_t *output,
+                           int32_t size)
+{
+    const void *state =
+        packed ? (const uint8_t *)packed + ((64 - ((uintptr_t)packed & 63)) & 63) : NULL;
     /* what the vector code does not take, the portable kernel computes (or refuses) */
-    if (tnnh_level() < 1 || params->left_shift < 0 || params->left_shift > 22 ||
-        (params->subtract != 0 && params->subtract != 1) || size < 0 ||
-        !tnnh_quant_ok(params->input1_quant.multiplier, params->input1_quant.shift) ||
-        !tnnh_quant_ok(params->input2_quant.multiplier, params->input2_quant.shift) ||
-        !tnnh_quant_ok(params->output_quant.multiplier, params->output_quant.shift)) {
+    if (!tnnh_add_ok(params, size) || state == NULL || !tnnh_add_state_ok(state, params)) {
         return tnn_add_s8(params, input1, input2, output, size);
     }
-    return tnnh_add_s8_avx512(params, input1, input2, output, size);
+    return tnnh_add_s8_avx512(params, state, input1, input2, output, size);
 }

@@ -83,9 +83,16 @@ int32_t tnnh_depthwise_conv_s8(const tnn_context *ctx, const tnn_dw_conv_params 
                                const tnn_dims *filter_dims, const void *packed,
                                const tnn_dims *output_dims, int8_t *output);
 
-/* ADD / SUB as tnn_add_s8 computes them (same arguments). */
-int32_t tnnh_add_s8(const tnn_add_params *params, const int8_t *input1, const int8_t *input2,
-                    int8_t *output, int32_t size);
+/* ADD / SUB as tnn_add_s8 computes them, with what depends on the params alone
+ * (requantization records, the inputs' scaled values tabulated) prepared by
+ * tnnh_add_pack into `packed` (tnnh_add_pack_size bytes). tnnh_add_s8_packed
+ * hands what its vector code does not take (or params other than the packed
+ * ones) to tnn_add_s8. */
+int32_t tnnh_add_pack_size(void);
+int32_t tnnh_add_pack(const tnn_add_params *params, void *packed);
+int32_t tnnh_add_s8_packed(const tnn_add_params *params, const void *packed,
+                           const int8_t *input1, const int8_t *input2, int8_t *output,
+                           int32_t size);
 
 #ifdef __cplusplus
 }

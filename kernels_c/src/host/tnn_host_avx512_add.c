@@ -92,30 +92,72 @@ __attribute__((target("avx512vbmi"))) static int32_t tnnh_add_lut(
     return i;
 }
 
-int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const int8_t *input1,
-                           const int8_t *input2, int8_t *output, int32_t size)
-{
+/* What tnnh_add_pack computes once: the records of the three requantizations and the
+ * two input tables. */
+typedef struct {
+    int32_t magic;
+    int32_t rounding;
+    int32_t tables;       /* 1: t1 and t2 hold the input tables (VBMI) */
+    int32_t folded;       /* the output offset is folded into qo */
+    tnn_add_params params;
     tnnh_rq q1, q2, qo;
+    tnnh_lut32 t1, t2;
+} tnnh_add_state;
+
+static int tnnh_add_left(tnn_per_tensor_quant_params q)
+{
+    return q.shift > 0 && TNNH_ROUNDING == 0;
+}
+
+int32_t tnnh_add_state_size(void)
+{
+    return (int32_t)sizeof(tnnh_add_state);
+}
+
+void tnnh_add_prepare(const tnn_add_params *params, void *state)
+{
+    tnnh_add_state *st = (tnnh_add_state *)state;
+    memset(st, 0, sizeof(*st));
+    st->magic = TNNH_MAGIC;
+    st->rounding = TNNH_ROUNDING;
+    st->params = *params;
+    st->folded = tnnh_can_fold(&params->output_quant.shift, 1);
+    tnnh_rq_fill(&st->q1, params->input1_quant, 0);
+    tnnh_rq_fill(&st->q2, params->input2_quant, 0);
+    tnnh_rq_fill(&st->qo, params->output_quant, st->folded ? params->output_offset : 0);
+    st->tables = __builtin_cpu_supports("avx512vbmi");
+    if (st->tables) {
+        const __m128i ls = _mm_cvtsi32_si128(params->left_shift);
+        tnnh_lut_build(&st->t1, _mm512_set1_epi32(params->input1_offset), ls, &st->q1,
+                       tnnh_add_left(params->input1_quant));
+        tnnh_lut_build(&st->t2, _mm512_set1_epi32(params->input2_offset), ls, &st->q2,
+                       tnnh_add_left(params->input2_quant));
+    }
+}
+
+int tnnh_add_state_ok(const void *state, const tnn_add_params *params)
+{
+    const tnnh_add_state *st = (const tnnh_add_state *)state;
+    return st->magic == TNNH_MAGIC && st->rounding == TNNH_ROUNDING &&
+           memcmp(&st->params, params, sizeof(*params)) == 0;
+}
+
+int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const void *state,
+                           const int8_t *input1, const int8_t *input2, int8_t *output,
+                           int32_t size)
+{
+    const tnnh_add_state *st = (const tnnh_add_state *)state;
     const __m512i off1 = _mm512_set1_epi32(params->input1_offset);
     const __m512i off2 = _mm512_set1_epi32(params->input2_offset);
     const __m128i ls = _mm_cvtsi32_si128(params->left_shift);
-    const tnn_activation act = params->activation;
-    const int folded = tnnh_can_fold(&params->output_quant.shift, 1);
-    const tnnh_out o = tnnh_out_of(params->output_offset, act, folded,
-                                   params->output_quant.shift > 0 && TNNH_ROUNDING == 0);
-    const int left1 = params->input1_quant.shift > 0 && TNNH_ROUNDING == 0;
-    const int left2 = params->input2_quant.shift > 0 && TNNH_ROUNDING == 0;
+    const tnnh_out o = tnnh_out_of(params->output_offset, params->activation, st->folded,
+                                   tnnh_add_left(params->output_quant));
+    const int left1 = tnnh_add_left(params->input1_quant);
+    const int left2 = tnnh_add_left(params->input2_quant);
     const int sub = params->subtract;
-    int32_t i;
-    tnnh_rq_fill(&q1, params->input1_quant, 0);
-    tnnh_rq_fill(&q2, params->input2_quant, 0);
-    tnnh_rq_fill(&qo, params->output_quant, folded ? params->output_offset : 0);
-    i = 0;
-    if (size >= 256 && __builtin_cpu_supports("avx512vbmi")) {
-        tnnh_lut32 t1, t2;
-        tnnh_lut_build(&t1, off1, ls, &q1, left1);
-        tnnh_lut_build(&t2, off2, ls, &q2, left2);
-        i = tnnh_add_lut(&t1, &t2, &qo, &o, sub, input1, input2, output, size);
+    int32_t i = 0;
+    if (size >= 64 && st->tables) {
+        i = tnnh_add_lut(&st->t1, &st->t2, &st->qo, &o, sub, input1, input2, output, size);
     }
     for (; i < size; i += 16) {
         const int32_t n = size - i < 16 ? size - i : 16;
@@ -124,10 +166,10 @@ int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const int8_t *input1,
         const __m512i x2 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, input2 + i));
         const __m512i a = _mm512_sll_epi32(_mm512_add_epi32(x1, off1), ls);
         const __m512i b = _mm512_sll_epi32(_mm512_add_epi32(x2, off2), ls);
-        const __m512i sa = tnnh_mbqm16(a, &q1, left1);
-        const __m512i sb = tnnh_mbqm16(b, &q2, left2);
+        const __m512i sa = tnnh_mbqm16(a, &st->q1, left1);
+        const __m512i sb = tnnh_mbqm16(b, &st->q2, left2);
         const __m512i s = sub ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
-        _mm512_mask_cvtsepi32_storeu_epi8(output + i, m, tnnh_requant16(s, &qo, &o));
+        _mm512_mask_cvtsepi32_storeu_epi8(output + i, m, tnnh_requant16(s, &st->qo, &o));
     }
     return TNN_OK;
 }

@@ -251,7 +251,12 @@ int32_t tnnh_depthwise_conv_s8_avx512(const tnn_context *ctx, const tnn_dw_conv_
                                       const tnn_dims *input_dims, const int8_t *input,
                                       const tnn_dims *filter_dims, const void *packed,
                                       const tnn_dims *output_dims, int8_t *output);
-int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const int8_t *input1,
-                           const int8_t *input2, int8_t *output, int32_t size);
+/* ADD / SUB: the prepared state (records, input tables) and the kernel. */
+int32_t tnnh_add_state_size(void);
+void tnnh_add_prepare(const tnn_add_params *params, void *state);
+int tnnh_add_state_ok(const void *state, const tnn_add_params *params);
+int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const void *state,
+                           const int8_t *input1, const int8_t *input2, int8_t *output,
+                           int32_t size);
 
 #endif /* TNN_HOST_INTERNAL_H */
