@@ -7,6 +7,7 @@ invoke() is timed (inputs are set before the clock starts).
     python tools/bench.py                      # table + JSON (bench.json)
     python tools/bench.py --rounds 30 --models vww_96_int8 --json out.json
     python tools/bench.py --runtimes c tflm litert   # a subset
+    python tools/bench.py --layers --runtimes c litert --rounds 200   # single layers
 
 Runtimes:
 
@@ -186,6 +187,59 @@ def bench_dispatch(runtimes: list[str], rounds: int, n_ops: int = 200) -> dict[s
     return {k: v / n_ops for k, v in result.items() if v is not None}
 
 
+def layer_model(op: str, h: int, w: int, cin: int, cout: int = 0, k: int = 1, stride: int = 1,
+                seed: int = 0) -> bytes:
+    """One int8 layer as real models quantize it (per-channel filters, int32 bias, RELU):
+    CONV_2D (cout filters k x k, SAME), DEPTHWISE_CONV_2D (k x k, multiplier 1) or ADD of
+    two [1, h, w, cin] tensors."""
+    from interpreter.builder import ModelBuilder
+
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder(description=f"{op} {h}x{w}x{cin}")
+    x = b.add_tensor("x", np.int8, [1, h, w, cin], scale=0.05, zero_point=-3)
+    if op == "ADD":
+        z = b.add_tensor("z", np.int8, [1, h, w, cin], scale=0.07, zero_point=2)
+        y = b.add_tensor("y", np.int8, [1, h, w, cin], scale=0.1, zero_point=-1)
+        b.add_operator("ADD", [x, z], [y], options={"fused_activation_function": "RELU"})
+        b.set_inputs([x, z])
+        b.set_outputs([y])
+        return b.build()
+    depthwise = op == "DEPTHWISE_CONV_2D"
+    nch = cin if depthwise else cout
+    shape = [1, k, k, cin] if depthwise else [cout, k, k, cin]
+    scales = list(rng.uniform(0.002, 0.01, nch))
+    wt = b.add_tensor("w", np.int8, shape, data=rng.integers(-127, 128, shape), scale=scales,
+                      zero_point=[0] * nch, quantized_dimension=3 if depthwise else 0)
+    bt = b.add_tensor("b", np.int32, [nch], data=rng.integers(-1000, 1000, nch),
+                      scale=[0.05 * s for s in scales], zero_point=[0] * nch)
+    depth = k * k * (1 if depthwise else cin)
+    y = b.add_tensor("y", np.int8, [1, -(-h // stride), -(-w // stride), nch],
+                     scale=0.05 * 0.006 * float(np.sqrt(depth)) * 60, zero_point=5)
+    options = {"padding": "SAME", "stride_h": stride, "stride_w": stride,
+               "fused_activation_function": "RELU"}
+    if depthwise:
+        options["depth_multiplier"] = 1
+    b.add_operator(op, [x, wt, bt], [y], options=options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+#: single layers of the benchmark models' kinds: (label, op, h, w, cin, cout, k, stride)
+LAYERS = [
+    ("conv 3x3 3->16, 32x32 (resnet first)", "CONV_2D", 32, 32, 3, 16, 3, 1),
+    ("conv 3x3 16->16, 32x32 (resnet)", "CONV_2D", 32, 32, 16, 16, 3, 1),
+    ("conv 3x3 64->64, 8x8 (resnet)", "CONV_2D", 8, 8, 64, 64, 3, 1),
+    ("conv 1x1 8->16, 48x48 (vww)", "CONV_2D", 48, 48, 8, 16, 1, 1),
+    ("conv 1x1 64->64, 56x56 (mobilenet)", "CONV_2D", 56, 56, 64, 64, 1, 1),
+    ("conv 1x1 256->256, 14x14 (mobilenet)", "CONV_2D", 14, 14, 256, 256, 1, 1),
+    ("depthwise 3x3 x16, 112x112 (mobilenet)", "DEPTHWISE_CONV_2D", 112, 112, 16, 0, 3, 1),
+    ("depthwise 3x3 x64, 56x56 (mobilenet)", "DEPTHWISE_CONV_2D", 56, 56, 64, 0, 3, 1),
+    ("depthwise 3x3 x256, 14x14 (mobilenet)", "DEPTHWISE_CONV_2D", 14, 14, 256, 0, 3, 1),
+    ("add 32x32x16 (resnet)", "ADD", 32, 32, 16, 0, 1, 1),
+]
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="*", default=list(DEFAULT_MODELS), choices=list(DEFAULT_MODELS))
@@ -195,6 +249,8 @@ def main(argv=None) -> int:
     p.add_argument("--json", default="bench.json", help="where to write the results")
     p.add_argument("--dispatch", action="store_true",
                    help="measure per-op dispatch overhead on 200 chained tiny ADDs instead")
+    p.add_argument("--layers", action="store_true",
+                   help="time single layers (LAYERS) instead of whole models")
     args = p.parse_args(argv)
 
     if args.dispatch:
@@ -202,6 +258,30 @@ def main(argv=None) -> int:
         for k, v in per_op.items():
             print(f"{k:<12} {v * 1e6:10.2f} us per op (median of {args.rounds} invokes of 200 ADDs)")
         Path(args.json).write_text(json.dumps({"dispatch_seconds_per_op": per_op}, indent=2))
+        print(f"wrote {args.json}")
+        return 0
+
+    if args.layers:
+        load_before = os.getloadavg()
+        rows = {}
+        for label, op, h, w, cin, cout, k, stride in LAYERS:
+            rows[label] = bench_model(layer_model(op, h, w, cin, cout, k, stride),
+                                      args.runtimes, args.rounds, args.seed)
+        load_after = os.getloadavg()
+        print(f"{'layer':<42}" + "".join(f"{k + ' us':>22}" for k in args.runtimes)
+              + (f"{'c/litert':>10}" if {"c", "litert"} <= set(args.runtimes) else ""))
+        for label, row in rows.items():
+            line = f"{label:<42}" + "".join(
+                f"{row[k] * 1e6:22.2f}" if row[k] else f"{'n/a':>22}" for k in args.runtimes)
+            if {"c", "litert"} <= set(args.runtimes) and row["c"] and row["litert"]:
+                line += f"{row['c'] / row['litert']:10.2f}"
+            print(line)
+        print(f"\nload average (1, 5, 15 min): before {load_before[0]:.2f} {load_before[1]:.2f} "
+              f"{load_before[2]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
+              f"{load_after[2]:.2f}")
+        Path(args.json).write_text(json.dumps({"rounds": args.rounds, "median_seconds": rows,
+                                               "load_average_before": load_before,
+                                               "load_average_after": load_after}, indent=2))
         print(f"wrote {args.json}")
         return 0
 

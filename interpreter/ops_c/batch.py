@@ -55,7 +55,7 @@ def batchable(call) -> bool:
 
 def program(calls: Sequence[Callable[[], int]]) -> list[tuple]:
     """``calls`` as steps ``(start, n, run, status)``: a Batch's run (n calls) or, with
-    n None, a single call of any kind (status None)."""
+    n None, the single call ``calls[start]`` of any kind (run and status unused)."""
     steps: list[tuple] = []
     k = 0
     while k < len(calls):

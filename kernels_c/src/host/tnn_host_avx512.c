@@ -62,13 +62,23 @@ TNNH_INLINE void tnnh_tile(const int MR, const int NB, const uint8_t *const *bas
             }
         }
     }
+    {
+        /* the output stage, block by block, its flags tested once per block */
+        const tnnh_out oo = *o;
 #pragma GCC unroll 4
-    for (n = 0; n < NB; n++) {
-        const __mmask16 m = n < NB - 1 || last >= 16 ? 0xFFFF : (__mmask16)((1u << last) - 1u);
+        for (n = 0; n < NB; n++) {
+            const __mmask16 m =
+                n < NB - 1 || last >= 16 ? 0xFFFF : (__mmask16)((1u << last) - 1u);
+            __m512i y[TNNH_MR];
 #pragma GCC unroll 8
-        for (i = 0; i < MR; i++) {
-            const __m512i y = tnnh_requant16(acc[i][n], rq + n, o);
-            _mm512_mask_cvtsepi32_storeu_epi8(out + i * out_stride + 16 * n, m, y);
+            for (i = 0; i < MR; i++) {
+                y[i] = tnnh_mbqm16(oo.left ? tnnh_left16(acc[i][n], rq + n) : acc[i][n], rq + n);
+            }
+            tnnh_finish(y, MR, &oo);
+#pragma GCC unroll 8
+            for (i = 0; i < MR; i++) {
+                _mm512_mask_cvtsepi32_storeu_epi8(out + i * out_stride + 16 * n, m, y[i]);
+            }
         }
     }
 }

@@ -27,11 +27,10 @@ typedef struct {
 } tnnh_out;
 
 /* tnn_requantize(acc, multiplier, shift) of 16 channels (record q; plus the output
- * offset when the record folds it), in 64-bit lanes as tnnh_rq describes; left:
- * some lane shifts left first. */
-TNNH_INLINE __m512i tnnh_mbqm16(__m512i acc, const tnnh_rq *q, int left)
+ * offset when the record folds it), in 64-bit lanes as tnnh_rq describes, for a
+ * record without left shifts (tnnh_left16 applies them first). */
+TNNH_INLINE __m512i tnnh_mbqm16(__m512i a, const tnnh_rq *q)
 {
-    const __m512i a = left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(q->left)) : acc;
     const __m512i pe = _mm512_mul_epi32(a, _mm512_loadu_si512(q->mult));
     const __m512i po =
         _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_loadu_si512(q->mult_odd));
@@ -49,21 +48,41 @@ TNNH_INLINE __m512i tnnh_mbqm16(__m512i acc, const tnnh_rq *q, int left)
     return _mm512_mask_blend_epi32(0xAAAA, ve, _mm512_slli_epi64(vo, 32));
 }
 
-/* clamp(requantize(acc) + output offset), 16 channels (record q), as tnn_requantize_s8,
- * but for the clamps at -128 and 127, which the saturating narrowing that follows
- * every use (VPMOVSDB, VPACKSS*) makes. */
-TNNH_INLINE __m512i tnnh_requant16(__m512i acc, const tnnh_rq *q, const tnnh_out *o)
+/* acc << left of record q's channels (double rounding's multipliers above one). */
+TNNH_INLINE __m512i tnnh_left16(__m512i acc, const tnnh_rq *q)
 {
-    __m512i y = tnnh_mbqm16(acc, q, o->left);
+    return _mm512_sllv_epi32(acc, _mm512_loadu_si512(q->left));
+}
+
+/* The output stage after tnnh_mbqm16 (offset unless folded, clamps other than at -128
+ * and 127, which the saturating narrowing that follows every use makes: VPMOVSDB,
+ * VPACKSS*), on n vectors in place. The flags are tested once for all of them. */
+TNNH_INLINE void tnnh_finish(__m512i *y, int n, const tnnh_out *o)
+{
+    int i;
     if (o->add_off) {
-        y = _mm512_add_epi32(y, o->out_off);
+        for (i = 0; i < n; i++) {
+            y[i] = _mm512_add_epi32(y[i], o->out_off);
+        }
     }
     if (o->clamp_lo) {
-        y = _mm512_max_epi32(y, o->lo);
+        for (i = 0; i < n; i++) {
+            y[i] = _mm512_max_epi32(y[i], o->lo);
+        }
     }
     if (o->clamp_hi) {
-        y = _mm512_min_epi32(y, o->hi);
+        for (i = 0; i < n; i++) {
+            y[i] = _mm512_min_epi32(y[i], o->hi);
+        }
     }
+}
+
+/* clamp(requantize(acc) + output offset) of one vector (as tnn_requantize_s8, but for
+ * the clamps at -128 and 127: see tnnh_finish). */
+TNNH_INLINE __m512i tnnh_requant16(__m512i acc, const tnnh_rq *q, const tnnh_out *o)
+{
+    __m512i y = tnnh_mbqm16(o->left ? tnnh_left16(acc, q) : acc, q);
+    tnnh_finish(&y, 1, o);
     return y;
 }
 

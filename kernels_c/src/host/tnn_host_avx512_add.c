@@ -36,7 +36,8 @@ static void tnnh_lut_build(tnnh_lut32 *t, __m512i offset, __m128i ls, const tnnh
             (int8_t)(i + 11), (int8_t)(i + 10), (int8_t)(i + 9), (int8_t)(i + 8),
             (int8_t)(i + 7), (int8_t)(i + 6), (int8_t)(i + 5), (int8_t)(i + 4),
             (int8_t)(i + 3), (int8_t)(i + 2), (int8_t)(i + 1), (int8_t)i), offset);
-        const __m512i v = tnnh_mbqm16(_mm512_sll_epi32(x, ls), q, left);
+        const __m512i a = _mm512_sll_epi32(x, ls);
+        const __m512i v = tnnh_mbqm16(left ? tnnh_left16(a, q) : a, q);
         for (p = 0; p < 4; p++) {
             _mm_storeu_si128((__m128i *)(t->plane[p] + i),
                              _mm512_cvtepi32_epi8(_mm512_srli_epi32(v, 8 * p)));
@@ -166,8 +167,8 @@ int32_t tnnh_add_s8_avx512(const tnn_add_params *params, const void *state,
         const __m512i x2 = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, input2 + i));
         const __m512i a = _mm512_sll_epi32(_mm512_add_epi32(x1, off1), ls);
         const __m512i b = _mm512_sll_epi32(_mm512_add_epi32(x2, off2), ls);
-        const __m512i sa = tnnh_mbqm16(a, &st->q1, left1);
-        const __m512i sb = tnnh_mbqm16(b, &st->q2, left2);
+        const __m512i sa = tnnh_mbqm16(left1 ? tnnh_left16(a, &st->q1) : a, &st->q1);
+        const __m512i sb = tnnh_mbqm16(left2 ? tnnh_left16(b, &st->q2) : b, &st->q2);
         const __m512i s = sub ? _mm512_sub_epi32(sa, sb) : _mm512_add_epi32(sa, sb);
         _mm512_mask_cvtsepi32_storeu_epi8(output + i, m, tnnh_requant16(s, &st->qo, &o));
     }

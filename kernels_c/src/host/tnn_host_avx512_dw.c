@@ -70,13 +70,24 @@ TNNH_INLINE void tnnh_dw_vector(const int G, const uint8_t *p, const intptr_t *o
         acc3 = tnnh_dpbusd(acc3, _mm512_unpackhi_epi16(h01, h23), w3);
     }
     {
-        const __m512i y01 = _mm512_packs_epi32(tnnh_requant16(acc0, rq, o),
-                                               tnnh_requant16(acc1, rq + 1, o));
-        const __m512i y23 = _mm512_packs_epi32(tnnh_requant16(acc2, rq + 2, o),
-                                               tnnh_requant16(acc3, rq + 3, o));
-        const __m512i y = _mm512_packs_epi16(y01, y23);
-        const __mmask64 m = valid >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << valid) - 1;
-        _mm512_mask_storeu_epi8(out, m, y);
+        __m512i y[4];
+        if (o->left) {
+            acc0 = tnnh_left16(acc0, rq);
+            acc1 = tnnh_left16(acc1, rq + 1);
+            acc2 = tnnh_left16(acc2, rq + 2);
+            acc3 = tnnh_left16(acc3, rq + 3);
+        }
+        y[0] = tnnh_mbqm16(acc0, rq);
+        y[1] = tnnh_mbqm16(acc1, rq + 1);
+        y[2] = tnnh_mbqm16(acc2, rq + 2);
+        y[3] = tnnh_mbqm16(acc3, rq + 3);
+        tnnh_finish(y, 4, o);
+        {
+            const __m512i r = _mm512_packs_epi16(_mm512_packs_epi32(y[0], y[1]),
+                                                 _mm512_packs_epi32(y[2], y[3]));
+            const __mmask64 m = valid >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << valid) - 1;
+            _mm512_mask_storeu_epi8(out, m, r);
+        }
     }
 }
 
