@@ -118,7 +118,9 @@ class _RecordingLib:
 
 @contextlib.contextmanager
 def recording():
-    """Record every kernel call the C backend makes inside the block."""
+    """Record every kernel call the C backend makes inside the block: the portable
+    kernels', as firmware makes them (the host-only SIMD kernels are turned off)."""
+    import os
     from types import SimpleNamespace
 
     from interpreter.ops_c import binding, kernel
@@ -137,12 +139,18 @@ def recording():
             rec.arrays[_address(self.ffi, p)] = array
         return p
 
+    host_simd = os.environ.get("TINYML_HOST_SIMD")
     try:
         binding.module_for = kernel.module_for = module_for
         binding.Keep.ptr = ptr
+        os.environ["TINYML_HOST_SIMD"] = "0"
         yield rec
     finally:
         binding.module_for, kernel.module_for, binding.Keep.ptr = saved
+        if host_simd is None:
+            os.environ.pop("TINYML_HOST_SIMD", None)
+        else:
+            os.environ["TINYML_HOST_SIMD"] = host_simd
 
 
 def run_model(model: bytes, feeds, backend: str, rounding: str):

@@ -159,6 +159,7 @@ class SubgraphRunner:
             self.ops.append(op)
         self.arrays: dict[int, np.ndarray] = {}
         self.calls: list[Callable[[], None]] = []
+        self.program: list[tuple] = []
         self.inputs: list[np.ndarray] = []
         self.outputs: list[np.ndarray] = []
 
@@ -227,17 +228,25 @@ class SubgraphRunner:
                      [arrays[i] for i in op.node.outputs], scratch.get(op.node.index, []))
             self.calls.append(op.kernel.bind(*views) if op.kernel is not None
                               else op.bind(*views))
+        self.program = _batch_program(self.calls)
 
     def invoke(self) -> None:
-        """Run every op in order (a backend kernel's non-zero status raises its error)."""
+        """Run every op in order (a backend kernel's non-zero status raises its error).
+        Consecutive C kernel calls run as one C call (ops_c.batch)."""
         if self.graph.observer is not None:
             for step in self.steps():
                 self.graph.observer(self.subgraph.index, *step)
             return
-        for call in self.calls:
-            status = call()
-            if status:
-                self._failed(self.calls.index(call), status)
+        calls = self.calls
+        for start, n, run, status in self.program:
+            if n is None:           # one call, looked up so that calls[k] may be replaced
+                done = calls[start]()
+                if done:
+                    self._failed(start, done)
+            else:
+                done = run()
+                if done != n:
+                    self._failed(start + done, status[0])
 
     def run_op(self, k: int) -> None:
         """Run op ``k`` alone."""
@@ -270,6 +279,18 @@ class SubgraphRunner:
                     t.quantization is not None and t.dtype == np.int8
                     and t.quantization.zero_point.size) else 0
                 self.arrays[t.index][...] = zp
+
+
+def _batch_program(calls: list) -> list[tuple]:
+    """``ops_c.batch.program`` of the bound calls (each call a step of its own without
+    the compiled C kernels)."""
+    from . import ops_c
+
+    if not ops_c.AVAILABLE:
+        return [(k, None, call, None) for k, call in enumerate(calls)]
+    from .ops_c.batch import program
+
+    return program(calls)
 
 
 class Graph:

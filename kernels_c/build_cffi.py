@@ -31,6 +31,10 @@ HERE = Path(__file__).resolve().parent
 INCLUDE = HERE / "include"
 SOURCES = sorted((HERE / "src").glob("*.c"))
 HEADERS = sorted(INCLUDE.glob("*.h")) + sorted((HERE / "src").glob("*.h"))
+#: host-only SIMD kernels (tnn_host.h), built with TNN_HOST_MULTIVERSION only
+HOST = HERE / "src" / "host"
+HOST_SOURCES = sorted(HOST.glob("*.c"))
+HOST_HEADERS = sorted(HOST.glob("*.h"))
 MODULE = "interpreter.ops_c._tnn"
 # -fno-wrapv: Python's own CFLAGS (sysconfig) carry -fwrapv, which stops gcc
 # from vectorizing the int16 tap products and the int32 sums (a 4x slowdown of
@@ -51,9 +55,12 @@ def host_macros() -> list[tuple[str, str]]:
     return []
 
 
-def cdef_text() -> str:
-    """The public header as cffi's cdef: no preprocessor lines, no C++ guards."""
+def cdef_text(host: bool = False) -> str:
+    """The public header (and with ``host`` the host kernels' tnn_host.h) as cffi's
+    cdef: no preprocessor lines, no C++ guards."""
     text = (INCLUDE / "tinyml_nn.h").read_text()
+    if host:
+        text += (HOST / "tnn_host.h").read_text()
     text = re.sub(r"#ifdef __cplusplus.*?#endif", "", text, flags=re.S)
     lines = []
     for line in text.splitlines():
@@ -63,6 +70,69 @@ def cdef_text() -> str:
         elif not line.lstrip().startswith("#"):
             lines.append(line)
     return "\n".join(lines)
+
+
+#: the op-list runner's entry points (dispatch_source), declared for cffi
+DISPATCH_CDEF = """
+int32_t tnnx_lookup(const char *name);
+int32_t tnnx_run(const int32_t *fns, const intptr_t *const *args, int32_t n, int32_t *status);
+"""
+
+
+def dispatch_source(host: bool = False) -> str:
+    """C source of ``tnnx_run``: a run of kernel calls in one C call, for the interpreter's
+    invoke (no firmware sees it: a generated firmware calls its kernels directly).
+
+    Every kernel of the public header (and of tnn_host.h with ``host``) gets a thunk
+    ``int32_t tnnx_<name>(const intptr_t *a)`` that converts its arguments, each held
+    as an ``intptr_t`` (pointers and int32 values alike), back to their declared types
+    and calls it; ``tnnx_lookup`` gives a kernel's index, and ``tnnx_run`` calls
+    ``n`` thunks in order, stopping at the first non-zero status (it returns the
+    index of that call, with the status in ``*status``; ``n`` when all succeed)."""
+    text = (INCLUDE / "tinyml_nn.h").read_text()
+    if host:
+        text += (HOST / "tnn_host.h").read_text()
+    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
+    names, thunks = [], []
+    for ret, name, params in re.findall(r"\b(void|int32_t)\s+(tnn\w+)\s*\(([^)]*)\)\s*;", text):
+        params = [" ".join(p.split()) for p in params.split(",")] if params.strip() != "void" else []
+        types = [re.match(r"(.*?)\w+$", p).group(1).strip() for p in params]
+        call = f"{name}({', '.join(f'({t})a[{k}]' for k, t in enumerate(types))})"
+        body = f"return {call};" if ret == "int32_t" else f"{call}; return 0;"
+        unused = "" if types else "(void)a; "
+        thunks.append(f"static int32_t tnnx_{name}(const intptr_t *a) {{ {unused}{body} }}")
+        names.append(name)
+    table = ",\n    ".join(f"tnnx_{n}" for n in names)
+    strings = ",\n    ".join(f'"{n}"' for n in names)
+    return "\n".join([
+        "#include <string.h>",
+        *thunks,
+        "typedef int32_t (*tnnx_thunk)(const intptr_t *);",
+        f"static const tnnx_thunk tnnx_table[] = {{\n    {table}\n}};",
+        f"static const char *const tnnx_names[] = {{\n    {strings}\n}};",
+        "int32_t tnnx_lookup(const char *name)",
+        "{",
+        "    int32_t i;",
+        f"    for (i = 0; i < {len(names)}; i++) {{",
+        "        if (strcmp(tnnx_names[i], name) == 0) {",
+        "            return i;",
+        "        }",
+        "    }",
+        "    return -1;",
+        "}",
+        "int32_t tnnx_run(const int32_t *fns, const intptr_t *const *args, int32_t n, int32_t *status)",
+        "{",
+        "    int32_t i;",
+        "    for (i = 0; i < n; i++) {",
+        "        const int32_t s = tnnx_table[fns[i]](args[i]);",
+        "        if (s != 0) {",
+        "            *status = s;",
+        "            return i;",
+        "        }",
+        "    }",
+        "    return n;",
+        "}",
+        ""])
 
 
 def _relative(path: Path) -> str:
@@ -79,14 +149,17 @@ def make_builder(module: str = MODULE, extra_compile_args=(), extra_link_args=()
     """A cffi builder of the kernels; ``absolute_paths`` for ``ffi.compile(tmpdir=...)``;
     ``multiversion=False`` builds the portable code only (as on a microcontroller)."""
     _rel = str if absolute_paths else _relative
+    macros = host_macros() if multiversion else []
+    host = bool(macros)   # the host SIMD kernels come with the multiversioned build
     ffi = FFI()
-    ffi.cdef(cdef_text())
+    ffi.cdef(cdef_text(host) + DISPATCH_CDEF)
     ffi.set_source(
-        module, '#include "tinyml_nn.h"',
-        sources=[_rel(p) for p in SOURCES],
-        include_dirs=[_rel(INCLUDE)],
-        depends=[_rel(p) for p in HEADERS],
-        define_macros=(host_macros() if multiversion else []) + list(define_macros),
+        module, '#include "tinyml_nn.h"\n' + ('#include "tnn_host.h"\n' if host else "")
+        + dispatch_source(host),
+        sources=[_rel(p) for p in SOURCES + (HOST_SOURCES if host else [])],
+        include_dirs=[_rel(INCLUDE)] + ([_rel(HOST)] if host else []),
+        depends=[_rel(p) for p in HEADERS + (HOST_HEADERS if host else [])],
+        define_macros=macros + list(define_macros),
         extra_compile_args=CFLAGS + shlex.split(os.environ.get("TINYML_CFLAGS", ""))
         + list(extra_compile_args),
         extra_link_args=list(extra_link_args))

@@ -18,7 +18,9 @@ kernels' working memory). The generator writes those calls as C:
 
 Since the host C backend binds the very same ``KernelCall`` objects, the
 generated firmware computes what ``Interpreter(backend="c")`` computes, which
-the tests hold equal to the NumPy reference and to TFLM.
+the tests hold equal to the NumPy reference and to TFLM. (Where the host has
+them, the backend binds a host-only kernel's ``host_call()`` instead; the
+generator writes ``call()``, whose bytes the tests hold equal.)
 
 After each op the generated code expands ``TINYML_AFTER_OP(index)`` (nothing
 unless defined), a hook for harnesses that inspect the arena op by op.

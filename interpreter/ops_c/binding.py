@@ -14,7 +14,16 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import _tnn, _tnn_single
-from .call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg, TensorListArg
+from .call import (
+    CTYPES,
+    ConstArg,
+    ContextArg,
+    HostContextArg,
+    KernelCall,
+    StructArg,
+    TensorArg,
+    TensorListArg,
+)
 
 
 def module_for(rounding: str):
@@ -106,8 +115,14 @@ def bind_call(op, call: KernelCall, inputs: Sequence[np.ndarray | None],
                          f"scratch buffer {value.index} of {value.size} bytes was not planned")
                 buf = keep.ptr("void *", scratch[value.index])
             return keep(ffi.new("tnn_context *", {"buf": buf, "size": value.size}))
+        if isinstance(value, HostContextArg):
+            buf = keep.ptr("void *", np.zeros(max(value.size, 1), np.uint8))
+            return keep(ffi.new("tnn_context *", {"buf": buf, "size": value.size}))
         return int(value)
 
-    bound = partial(getattr(module.lib, call.function), *[arg(a) for a in call.args])
+    args = [arg(a) for a in call.args]
+    bound = partial(getattr(module.lib, call.function), *args)
     bound.keep = keep   # every buffer the pointers reach stays alive with the call
+    # what batch.py needs to run this call among others in one C call
+    bound.c_call = (module, call.function, args)
     return bound

@@ -79,6 +79,15 @@ class ContextArg:
 
 
 @dataclass(frozen=True)
+class HostContextArg:
+    """A ``tnn_context *`` over ``size`` bytes of working memory outside the arena,
+    owned by the bound call: for the host-only kernels (``kernel.CKernel.host_call``),
+    which firmware never runs, so that the arena plan stays the firmware's."""
+
+    size: int
+
+
+@dataclass(frozen=True)
 class StructArg:
     """A parameter struct, passed by const pointer; a field is an int, a float32
     (``np.float32``: a ``float`` field), a nested struct (by value) or a ConstArg (a
@@ -94,7 +103,7 @@ class StructArg:
 
 
 Field = Union[int, np.float32, StructArg, ConstArg]
-Arg = Union[int, None, TensorArg, TensorListArg, ConstArg, ContextArg, StructArg]
+Arg = Union[int, None, TensorArg, TensorListArg, ConstArg, ContextArg, HostContextArg, StructArg]
 
 
 def tile(h: int, w: int) -> StructArg:

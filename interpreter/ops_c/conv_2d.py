@@ -11,7 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, tile
+from . import host
+from .call import (
+    ConstArg,
+    HostContextArg,
+    KernelCall,
+    StructArg,
+    TensorArg,
+    activation,
+    dims,
+    tile,
+)
 from .kernel import CKernel
 
 CONV_VARIANTS = {0: "1x1", 1: "1xn", 2: "general"}
@@ -57,6 +67,21 @@ class ConvolveCall(CKernel):
         shapes = (self.conv_params, self.in_dims, self.filter_dims, self.out_dims)
         self.variant = CONV_VARIANTS[self.prepare_call("tnn_convolve_wrapper_s8_select", *shapes)]
         self.request_scratch(self.prepare_call("tnn_convolve_wrapper_s8_get_buffer_size", *shapes))
+
+    def host_call(self) -> KernelCall | None:
+        packed = host.pack_weights(self, self.filter.reshape(self.filter.shape[0], -1),
+                                   self.kernel_sum, self.params.stage)
+        if packed is None:
+            return None
+        shapes = (self.conv_params, self.in_dims, self.filter_dims, self.out_dims)
+        size = self.prepare_call("tnnh_convolve_s8_get_buffer_size", *shapes)
+        if size < 0:
+            return None
+        return KernelCall("tnnh_convolve_s8", (
+            HostContextArg(size), self.conv_params,
+            self.in_dims, TensorArg("input", 0, "int8_t"),
+            self.filter_dims, ConstArg("packed", "uint8_t", packed),
+            self.out_dims, TensorArg("output", 0, "int8_t")))
 
     def call(self) -> KernelCall:
         return KernelCall("tnn_convolve_wrapper_s8", (

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, TensorArg, dims
+from . import host
+from .call import ConstArg, HostContextArg, KernelCall, TensorArg, dims
 from .conv_2d import ConvolveCall, WindowS16Kernel, per_channel_quant, window_params
 
 DW_VARIANTS = {0: "3x3", 1: "mult1", 2: "general"}
@@ -54,6 +55,30 @@ class DepthwiseConv2DKernel(ConvolveCall):
                                                      *shapes)]
         self.request_scratch(self.prepare_call("tnn_depthwise_conv_wrapper_s8_get_buffer_size",
                                                *shapes))
+
+    def host_call(self) -> KernelCall | None:
+        if self.as_convolution:
+            return super().host_call()
+        p = self.params
+        if p.depth_multiplier != 1 or p.filter is None or (p.has_bias and p.bias is None):
+            return None
+        shapes = (self.dw_params, self.in_dims, self.filter_dims)
+        size = self.prepare_call("tnnh_dw_pack_size", *shapes)
+        if size < 0:
+            return None
+        packed = host.aligned_empty(size)
+        bias = None if not p.has_bias else np.ascontiguousarray(p.bias, np.int32).reshape(-1)
+        if self.prepare_call("tnnh_dw_pack", *shapes, np.ascontiguousarray(p.filter, np.int8),
+                             bias, per_channel_quant(p.stage), packed) != 0:
+            return None
+        scratch = self.prepare_call("tnnh_depthwise_conv_s8_get_buffer_size", *shapes,
+                                    self.out_dims)
+        if scratch < 0:
+            return None
+        return KernelCall("tnnh_depthwise_conv_s8", (
+            HostContextArg(scratch), self.dw_params, self.in_dims, TensorArg("input", 0, "int8_t"),
+            self.filter_dims, ConstArg("packed", "uint8_t", packed),
+            self.out_dims, TensorArg("output", 0, "int8_t")))
 
     def call(self) -> KernelCall:
         if self.as_convolution:

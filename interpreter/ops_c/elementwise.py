@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import KernelCall, StructArg, TensorArg, activation
+from . import host
+from .call import ConstArg, KernelCall, StructArg, TensorArg, activation
 from .kernel import CKernel
 
 
@@ -43,6 +44,16 @@ class _SameShapeInt8(CKernel):
 @register_kernel("ADD", "SUB", backend="c")
 class AddKernel(_SameShapeInt8):
     function = "tnn_add_s8"
+
+    def host_call(self) -> KernelCall | None:
+        struct = self.struct()
+        packed = host.aligned_empty(self.prepare_call("tnnh_add_pack_size"))
+        if self.prepare_call("tnnh_add_pack", struct, packed) != 0:
+            return None
+        # tnnh_add_s8_packed hands what its vector code does not take to tnn_add_s8
+        args = self.call().args
+        return KernelCall("tnnh_add_s8_packed",
+                          (args[0], ConstArg("packed", "uint8_t", packed), *args[1:]))
 
     def struct(self) -> StructArg:
         p = self.params

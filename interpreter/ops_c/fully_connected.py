@@ -13,7 +13,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, float_activation
+from . import host
+from .call import (
+    ConstArg,
+    HostContextArg,
+    KernelCall,
+    StructArg,
+    TensorArg,
+    activation,
+    dims,
+    float_activation,
+)
 from .conv_2d import per_channel_quant
 from .kernel import CKernel
 
@@ -43,6 +53,18 @@ class FullyConnectedKernel(CKernel):
         self.variant = "fc"
         self.request_scratch(self.prepare_call("tnn_fully_connected_s8_get_buffer_size",
                                                self.fc_params, self.filter_dims))
+
+    def host_call(self) -> KernelCall | None:
+        if self.params.filter_offset != 0:
+            return None
+        packed = host.pack_weights(self, self.filter, self.kernel_sum, self.params.stage)
+        if packed is None:
+            return None
+        return KernelCall("tnnh_fully_connected_s8", (
+            HostContextArg(self.prepare_call("tnnh_fully_connected_s8_get_buffer_size",
+                                             self.in_dims)),
+            self.fc_params, self.in_dims, TensorArg("input", 0, "int8_t"),
+            ConstArg("packed", "uint8_t", packed), TensorArg("output", 0, "int8_t")))
 
     def call(self) -> KernelCall:
         return KernelCall("tnn_fully_connected_s8", (

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..arith.fixedpoint import ROUNDING_MODES
 from ..ops.registry import SEMANTICS
+from . import host
 from .binding import Keep, bind_call, module_for, new_struct
 from .call import C_NAMES, ContextArg, KernelCall, StructArg
 
@@ -37,6 +38,7 @@ class CKernel:
         self.variant = ""
         self.scratch_index: int | None = None
         self.scratch_size = 0
+        self.host = False
 
     @classmethod
     def accepts(cls, op) -> bool:
@@ -48,6 +50,12 @@ class CKernel:
     def call(self) -> KernelCall:
         """The C call this op makes on every invoke."""
         raise NotImplementedError
+
+    def host_call(self) -> KernelCall | None:
+        """A host-only kernel's call computing what ``call()`` computes (``host.py``),
+        or None. Only the interpreter's binding runs it, when the host kernels are
+        enabled; firmware runs ``call()``. Override."""
+        return None
 
     # -- helpers ------------------------------------------------------------------
     def request_scratch(self, size: int) -> None:
@@ -79,7 +87,10 @@ class CKernel:
              scratch: Sequence[np.ndarray]) -> Callable[[], int]:
         """The call on the arena views; it returns the kernel's status (0: success)."""
         self.bound_arrays = (inputs, outputs, scratch)
-        return bind_call(self.op, self.call(), inputs, outputs, scratch)
+        call = self.host_call() if host.enabled(self.lib) else None
+        #: whether the bound call runs a host-only kernel (host.py)
+        self.host = call is not None
+        return bind_call(self.op, call or self.call(), inputs, outputs, scratch)
 
     def failure(self, status: int) -> Exception:
         """The error to raise for a non-zero status. The Python side validates every
