@@ -119,7 +119,8 @@ def bench_calls():
 
 
 def symbol_address(elf: Path, name: str) -> int:
-    from interpreter.deploy.toolchain import run, tool
+    from interpreter.deploy.toolchain import run
+    from interpreter.deploy.toolchain import tool
     for line in run([tool("nm"), elf]).splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[2] == name:

@@ -16,16 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interpreter.deploy.qemu import run_qemu
-from interpreter.deploy.toolchain import (
-    BOARDS,
-    BOARDS_DIR,
-    INCLUDE,
-    RUNTIME,
-    cflags,
-    compile_objects,
-    run,
-    tool,
-)
+from interpreter.deploy.toolchain import BOARDS
+from interpreter.deploy.toolchain import BOARDS_DIR
+from interpreter.deploy.toolchain import INCLUDE
+from interpreter.deploy.toolchain import RUNTIME
+from interpreter.deploy.toolchain import cflags
+from interpreter.deploy.toolchain import compile_objects
+from interpreter.deploy.toolchain import run
+from interpreter.deploy.toolchain import tool
 
 HARNESS = Path(__file__).resolve().parent
 

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from interpreter.deploy.codegen import c_float
-from interpreter.deploy.sources import Proto, prototypes
+from interpreter.deploy.sources import Proto
+from interpreter.deploy.sources import prototypes
 from interpreter.ops_c.call import CTYPES
 
 # ---------------------------------------------------------------- recording
@@ -123,7 +124,8 @@ def recording():
     import os
     from types import SimpleNamespace
 
-    from interpreter.ops_c import binding, kernel
+    from interpreter.ops_c import binding
+    from interpreter.ops_c import kernel
     rec, protos = _Recording(), prototypes()
     saved = binding.module_for, kernel.module_for, binding.Keep.ptr
     real_module_for, real_ptr = binding.module_for, binding.Keep.ptr

@@ -7,9 +7,14 @@
     interp.invoke()
     y = interp.get_tensor(interp.get_output_details()[0]["index"])
 """
-from .errors import EvalError, ModelError, PlanError, TflmQuirkWarning, UnsupportedOpError
+from .errors import EvalError
+from .errors import ModelError
+from .errors import PlanError
+from .errors import TflmQuirkWarning
+from .errors import UnsupportedOpError
 from .interpreter import Interpreter
-from .parse.loader import load_model, load_model_file
+from .parse.loader import load_model
+from .parse.loader import load_model_file
 
 __version__ = "0.1.0"
 __all__ = ["EvalError", "Interpreter", "ModelError", "PlanError", "TflmQuirkWarning", "UnsupportedOpError",

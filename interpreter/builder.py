@@ -19,23 +19,24 @@ checks only what it needs to lay out the data; validation is the loader's job.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
+from typing import Iterable
+from typing import Mapping
+from typing import Sequence
 
 import flatbuffers
 import numpy as np
 
 from .parse.loader import NUMPY_DTYPES
-from .parse.schema import (
-    ENUMS,
-    FILE_IDENTIFIER,
-    OPERATOR_OPTIONS,
-    ROOT_TABLE,
-    TABLES,
-    UNIONS,
-    BuiltinOperator,
-    Field,
-    TensorType,
-)
+from .parse.schema import ENUMS
+from .parse.schema import FILE_IDENTIFIER
+from .parse.schema import OPERATOR_OPTIONS
+from .parse.schema import ROOT_TABLE
+from .parse.schema import TABLES
+from .parse.schema import UNIONS
+from .parse.schema import BuiltinOperator
+from .parse.schema import Field
+from .parse.schema import TensorType
 
 SCHEMA_VERSION = 3
 _TENSOR_TYPES = {dtype: tensor_type for tensor_type, dtype in NUMPY_DTYPES.items()}

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from .debug.inputs import random_input
-from .errors import ModelError, UnsupportedOpError
+from .errors import ModelError
+from .errors import UnsupportedOpError
 
 
 def _interpreter(model: str, backend: str = "numpy", rounding: str = "double",
@@ -26,7 +27,9 @@ def _interpreter(model: str, backend: str = "numpy", rounding: str = "double",
 
 
 def cmd_demo(args) -> int:
-    from .examples.sine import build_sine_model, forward_float, quantize
+    from .examples.sine import build_sine_model
+    from .examples.sine import forward_float
+    from .examples.sine import quantize
     from .interpreter import Interpreter
 
     model, params = build_sine_model(seed=0)
@@ -151,7 +154,10 @@ def _load_arrays(paths: list[str], details: list[dict]) -> list[np.ndarray]:
 
 
 def cmd_verify(args) -> int:
-    from .debug.verify import FIRMWARE, REFERENCES, random_input_sets, verify
+    from .debug.verify import FIRMWARE
+    from .debug.verify import REFERENCES
+    from .debug.verify import random_input_sets
+    from .debug.verify import verify
     from .interpreter import Interpreter
 
     data = Path(args.model).read_bytes()
@@ -293,7 +299,8 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_listen(args) -> int:
-    from .audio import KeywordSpotter, read_wav
+    from .audio import KeywordSpotter
+    from .audio import read_wav
     from .audio.pipeline import SAMPLE_RATE
 
     labels = [x.strip() for x in args.labels.split(",")]

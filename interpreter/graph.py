@@ -13,17 +13,24 @@ kept across ``invoke`` calls and reset by ``reset_variables``.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable
+from typing import Iterator
 
 import numpy as np
 
 from . import ops as _ops
 from .arith.fixedpoint import InvalidMultiplier
-from .errors import ModelError, UnsupportedOpError
-from .ops.base import DEFAULT_CONFIG, Op, OpConfig
-from .parse.model import Model, Subgraph, Tensor
+from .errors import ModelError
+from .errors import UnsupportedOpError
+from .ops.base import DEFAULT_CONFIG
+from .ops.base import Op
+from .ops.base import OpConfig
+from .parse.model import Model
+from .parse.model import Subgraph
+from .parse.model import Tensor
 from .parse.schema import TensorType
-from .plan import MemoryPlan, plan_model
+from .plan import MemoryPlan
+from .plan import plan_model
 
 #: schema TensorType RESOURCE: a resource id, held as one int32 (as in TFLM)
 RESOURCE_TYPE = 13

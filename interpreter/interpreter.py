@@ -20,17 +20,23 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, Iterator, Sequence
+from typing import Callable
+from typing import Iterator
+from typing import Sequence
 
 import numpy as np
 
 from .arith.fixedpoint import ROUNDING_MODES
 from .errors import ModelError
-from .graph import Graph, SubgraphRunner
-from .ops.base import Op, OpConfig
+from .graph import Graph
+from .graph import SubgraphRunner
+from .ops.base import Op
+from .ops.base import OpConfig
 from .ops.registry import SEMANTICS
 from .parse.loader import load_model
-from .parse.model import Model, Subgraph, Tensor
+from .parse.model import Model
+from .parse.model import Subgraph
+from .parse.model import Tensor
 from .plan import MemoryPlan
 
 BACKENDS = ("numpy", "c")

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference import run_litert, run_tflm
+from reference import run_litert
+from reference import run_tflm
 
-from interpreter.builder import ModelBuilder, encode, tensor_type
+from interpreter.builder import ModelBuilder
+from interpreter.builder import encode
+from interpreter.builder import tensor_type
 from interpreter.parse.flatbuffer import read_root
 from interpreter.parse.loader import load_model
-from interpreter.parse.schema import ENUMS, TABLES, UNIONS, BuiltinOperator, TensorType
+from interpreter.parse.schema import ENUMS
+from interpreter.parse.schema import TABLES
+from interpreter.parse.schema import UNIONS
+from interpreter.parse.schema import BuiltinOperator
+from interpreter.parse.schema import TensorType
 
 RNG = np.random.default_rng(20240501)
 

@@ -8,7 +8,9 @@ import sys
 import numpy as np
 
 from interpreter.cli import main
-from interpreter.examples.sine import X_RANGE, build_sine_model, forward_float
+from interpreter.examples.sine import X_RANGE
+from interpreter.examples.sine import build_sine_model
+from interpreter.examples.sine import forward_float
 
 
 def test_demo_runs_and_prints_plan(capsys):

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from reference import corpus_model
 
-from interpreter import Interpreter, ModelError
+from interpreter import Interpreter
+from interpreter import ModelError
 from interpreter.examples.sine import build_sine_model
 
 

@@ -11,9 +11,15 @@ import re
 
 import numpy as np
 import pytest
-from reference import LSTM_MODEL, MODELS, TFLM_HEAD, corpus_model, run_litert, run_tflm
+from reference import LSTM_MODEL
+from reference import MODELS
+from reference import TFLM_HEAD
+from reference import corpus_model
+from reference import run_litert
+from reference import run_tflm
 
-from interpreter import Interpreter, load_model_file
+from interpreter import Interpreter
+from interpreter import load_model_file
 
 # Kept out of TFLM_HEAD (reference.py), which other test files import (tools' estimates
 # calibrated without the LSTM); its head includes the LSTM kernel's four scratch buffers.

@@ -27,27 +27,33 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from reference import corpus_model, run_litert, run_tflm
-from single_op import (
-    T,
-    activations,
-    all_int8_values,
-    assert_same,
-    broadcast_shapes,
-    random_data,
-    scales,
-    seeds,
-    single_op_model,
-    zero_points,
-)
+from reference import corpus_model
+from reference import run_litert
+from reference import run_tflm
+from single_op import T
+from single_op import activations
+from single_op import all_int8_values
+from single_op import assert_same
+from single_op import broadcast_shapes
+from single_op import random_data
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import zero_points
 
-from interpreter import Interpreter, ops_c
-from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from interpreter import Interpreter
+from interpreter import ops_c
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
+from interpreter.arith.fixedpoint import quantize_multiplier
 from interpreter.builder import ModelBuilder
 from interpreter.cli import main
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 from interpreter.ops.registry import SEMANTICS
 
 CI = settings(max_examples=200, deadline=None, database=None,

@@ -27,7 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interpreter.deploy.toolchain import CORES, ToolMissing, berkeley_size, compile_objects, run, tool  # noqa: E402
+from interpreter.deploy.toolchain import CORES  # noqa: E402
+from interpreter.deploy.toolchain import ToolMissing  # noqa: E402
+from interpreter.deploy.toolchain import berkeley_size  # noqa: E402
+from interpreter.deploy.toolchain import compile_objects  # noqa: E402
+from interpreter.deploy.toolchain import run  # noqa: E402
+from interpreter.deploy.toolchain import tool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -32,9 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 from interpreter import Interpreter  # noqa: E402
 from interpreter.debug.inputs import random_input  # noqa: E402
-from interpreter.debug.verify import compare, run_ours  # noqa: E402
-from interpreter.deploy.codegen import NoCKernelError, prepare  # noqa: E402
-from interpreter.deploy.firmware import DoesNotFit, run_firmware  # noqa: E402
+from interpreter.debug.verify import compare  # noqa: E402
+from interpreter.debug.verify import run_ours  # noqa: E402
+from interpreter.deploy.codegen import NoCKernelError  # noqa: E402
+from interpreter.deploy.codegen import prepare  # noqa: E402
+from interpreter.deploy.firmware import DoesNotFit  # noqa: E402
+from interpreter.deploy.firmware import run_firmware  # noqa: E402
 from interpreter.deploy.host import tensors_from_bytes  # noqa: E402
 from interpreter.deploy.report import totals  # noqa: E402
 from interpreter.deploy.toolchain import BOARDS  # noqa: E402

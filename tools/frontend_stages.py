@@ -20,7 +20,8 @@ sys.path.insert(0, str(REPO))
 
 from interpreter import Interpreter  # noqa: E402
 from interpreter.audio import read_wav  # noqa: E402
-from interpreter.audio.pipeline import STRIDE, WINDOW  # noqa: E402
+from interpreter.audio.pipeline import STRIDE  # noqa: E402
+from interpreter.audio.pipeline import WINDOW  # noqa: E402
 from interpreter.debug.plot import _pyplot  # noqa: E402
 
 

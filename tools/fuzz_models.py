@@ -34,8 +34,10 @@ import subprocess
 import sys
 import time
 import traceback
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import numpy as np
@@ -327,7 +329,8 @@ def invoke(model: bytes, config: str, rng) -> list[np.ndarray]:
 
 def run_backend(model: bytes, backend: str, rng) -> tuple[str, str, list[np.ndarray] | None]:
     """(outcome, message, outputs) of one configuration."""
-    from interpreter.errors import ModelError, UnsupportedOpError
+    from interpreter.errors import ModelError
+    from interpreter.errors import UnsupportedOpError
     try:
         return "ran", "", invoke(model, backend, rng)
     except (ModelError, UnsupportedOpError) as e:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from interpreter.examples.classifier import build_classifier, make_blobs
+from interpreter.examples.classifier import build_classifier
+from interpreter.examples.classifier import make_blobs
 
 NAMES = ("north", "east", "south", "west")
 

@@ -22,13 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interpreter.deploy.toolchain import BOARDS, missing_tools  # noqa: E402
+from interpreter.deploy.toolchain import BOARDS  # noqa: E402
+from interpreter.deploy.toolchain import missing_tools  # noqa: E402
 
 
 def check(boards, seed: int, per_kernel: int, rounding: str, opt: str, timeout: float,
           workdir: Path, verbose: bool = False, edge: bool = True):
     from cortex_m.models import record_cases
-    from cortex_m.qemu import build_image, run_image
+    from cortex_m.qemu import build_image
+    from cortex_m.qemu import run_image
     from cortex_m.vectors import emit_c
     calls = record_cases(seed, per_kernel, rounding, edge=edge)
     source = emit_c(calls)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interpreter.deploy.toolchain import BOARDS, missing_tools  # noqa: E402
+from interpreter.deploy.toolchain import BOARDS  # noqa: E402
+from interpreter.deploy.toolchain import missing_tools  # noqa: E402
 
 
 def main(argv=None) -> int:

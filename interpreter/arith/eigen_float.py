@@ -63,7 +63,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .float_math import expf, sequential_sum
+from .float_math import expf
+from .float_math import sequential_sum
 
 F32 = np.float32
 PACKET = 4                    # SSE: 4 floats per packet

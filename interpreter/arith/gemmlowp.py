@@ -23,14 +23,12 @@ import math
 
 import numpy as np
 
-from .fixedpoint import (
-    INT32_MAX,
-    INT32_MIN,
-    quantize_multiplier,
-    rounding_divide_by_pot,
-    saturating_rounding_doubling_high_mul,
-    wrap_int32,
-)
+from .fixedpoint import INT32_MAX
+from .fixedpoint import INT32_MIN
+from .fixedpoint import quantize_multiplier
+from .fixedpoint import rounding_divide_by_pot
+from .fixedpoint import saturating_rounding_doubling_high_mul
+from .fixedpoint import wrap_int32
 
 _srdhm = saturating_rounding_doubling_high_mul
 

@@ -35,7 +35,8 @@ import numpy as np
 
 from .fixedpoint import round_half_away
 from .float_math import float_to_int32
-from .gemmlowp import count_leading_zeros_u32, wrap_int16
+from .gemmlowp import count_leading_zeros_u32
+from .gemmlowp import wrap_int16
 
 INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
 INT16_LUT_STEPS = 512          # steps of an int16-input table

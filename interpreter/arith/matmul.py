@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .float_math import add_into, first_nan_product
+from .float_math import add_into
+from .float_math import first_nan_product
 
 
 def exact_int_matmul(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:

@@ -27,7 +27,9 @@ from typing import Literal
 import numpy as np
 
 from . import fixedpoint
-from .fixedpoint import INT32_MAX, INT32_MIN, wrap_int32
+from .fixedpoint import INT32_MAX
+from .fixedpoint import INT32_MIN
+from .fixedpoint import wrap_int32
 
 #: the largest shift the int64 MultiplyByQuantizedMultiplier is defined for: it
 #: rounds with ``1 << (14 - shift)``, undefined in C from shift 15 on

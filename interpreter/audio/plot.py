@@ -7,7 +7,8 @@ from typing import Sequence
 import numpy as np
 
 from ..debug.plot import _pyplot
-from .pipeline import STRIDE_MS, Clip
+from .pipeline import STRIDE_MS
+from .pipeline import Clip
 
 
 def listen_png(clips: Sequence[Clip], labels: Sequence[str], path: str | os.PathLike,

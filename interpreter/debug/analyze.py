@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..parse.model import Subgraph
 from ..plan import align_up
-from .profile import live_arena_bytes, op_macs
+from .profile import live_arena_bytes
+from .profile import op_macs
 
 EVAL_TENSOR_BYTES = 24
 PERSISTENT_TENSOR_BYTES = 64

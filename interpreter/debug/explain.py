@@ -17,7 +17,8 @@ SOFTMAX (int8 -> int8), and every int8 op whose prepared form is a lookup table
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Sequence
 
 import numpy as np

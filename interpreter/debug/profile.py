@@ -1,12 +1,14 @@
 """Per-op cost: host latency, MACs, bytes moved, and arena bytes live at each op."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ..parse.model import Operator, Subgraph
+from ..parse.model import Operator
+from ..parse.model import Subgraph
 from ..plan import MemoryPlan
 from .progress import Progress
 

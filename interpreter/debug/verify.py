@@ -14,12 +14,16 @@ This interpreter runs with the reference's semantics unless told otherwise
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Sequence
 
 import numpy as np
 
-from ..parse.model import Quantization, Subgraph, Tensor
+from ..parse.model import Quantization
+from ..parse.model import Subgraph
+from ..parse.model import Tensor
 from .dump import read_dump
 from .inputs import random_input
 

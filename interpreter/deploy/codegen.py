@@ -30,16 +30,27 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelError, UnsupportedOpError
-from ..ops_c.call import CTYPES, ConstArg, ContextArg, KernelCall, StructArg, TensorArg, TensorListArg
+from ..errors import ModelError
+from ..errors import UnsupportedOpError
+from ..ops_c.call import CTYPES
+from ..ops_c.call import ConstArg
+from ..ops_c.call import ContextArg
+from ..ops_c.call import KernelCall
+from ..ops_c.call import StructArg
+from ..ops_c.call import TensorArg
+from ..ops_c.call import TensorListArg
 from ..parse.model import Tensor
 from ..parse.schema import TensorType
-from .sources import headers, kernel_tree, needed_sources, prototypes
+from .sources import headers
+from .sources import kernel_tree
+from .sources import needed_sources
+from .sources import prototypes
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: the arena's alignment (TFLM's MicroArenaBufferAlignment): every planned offset is a

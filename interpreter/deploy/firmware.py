@@ -23,15 +23,24 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .codegen import GeneratedModel, c_array_body, generate
+from .codegen import GeneratedModel
+from .codegen import c_array_body
+from .codegen import generate
 from .qemu import run_qemu
-from .toolchain import BOARDS, BOARDS_DIR, RUNTIME, berkeley_size, cflags, run, tool
+from .toolchain import BOARDS
+from .toolchain import BOARDS_DIR
+from .toolchain import RUNTIME
+from .toolchain import berkeley_size
+from .toolchain import cflags
+from .toolchain import run
+from .toolchain import tool
 
 #: QEMU -icount shift: 2^6 ns of virtual time per instruction (1.3 to 2 SysTick ticks per
 #: instruction on the MPS2/MPS3 boards' 20-32 MHz clocks: sub-instruction resolution)

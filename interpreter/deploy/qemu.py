@@ -11,7 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .toolchain import BOARDS, qemu
+from .toolchain import BOARDS
+from .toolchain import qemu
 
 
 @dataclass

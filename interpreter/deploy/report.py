@@ -2,7 +2,8 @@
 --board`` and the totals of the cost table (docs/DEPLOY.md)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 
 from ..debug.profile import op_macs
 from .firmware import FirmwareRun

@@ -9,7 +9,9 @@
 and prints them, ``api.py`` ties them together. docs/EVAL.md explains it all.
 """
 from .api import evaluate
-from .data import Dataset, load_dataset, read_labels
+from .data import Dataset
+from .data import load_dataset
+from .data import read_labels
 from .inputs import MissingPillow
 from .report import EvalResult
 

@@ -8,11 +8,24 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import EvalError, ModelError
-from .data import Dataset, load_dataset, read_labels
-from .inputs import ModelInputs, dequantize, describe, input_params, prepare_inputs, quantize
-from .report import EvalResult, classes_of, ranking
-from .run import RunOptions, require_litert, require_tflm, run
+from ..errors import EvalError
+from ..errors import ModelError
+from .data import Dataset
+from .data import load_dataset
+from .data import read_labels
+from .inputs import ModelInputs
+from .inputs import dequantize
+from .inputs import describe
+from .inputs import input_params
+from .inputs import prepare_inputs
+from .inputs import quantize
+from .report import EvalResult
+from .report import classes_of
+from .report import ranking
+from .run import RunOptions
+from .run import require_litert
+from .run import require_tflm
+from .run import run
 
 
 def _model(model: str | os.PathLike | bytes, what: str) -> tuple[bytes, str]:

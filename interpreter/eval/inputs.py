@@ -30,7 +30,11 @@ import numpy as np
 
 from ..arith.fixedpoint import round_half_away
 from ..errors import EvalError
-from .data import ARRAY_EXTS, AUDIO_EXTS, IMAGE_EXTS, Dataset, load_npy
+from .data import ARRAY_EXTS
+from .data import AUDIO_EXTS
+from .data import IMAGE_EXTS
+from .data import Dataset
+from .data import load_npy
 
 _INT_TYPES = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.int16))
 
@@ -157,8 +161,12 @@ class _Audio:
         self.spotter = None
 
     def features(self, path: Path, where: str) -> np.ndarray:
-        from ..audio import PipelineError, WavFormatError, read_wav
-        from ..audio.pipeline import CLIP, SAMPLE_RATE, WINDOW
+        from ..audio import PipelineError
+        from ..audio import WavFormatError
+        from ..audio import read_wav
+        from ..audio.pipeline import CLIP
+        from ..audio.pipeline import SAMPLE_RATE
+        from ..audio.pipeline import WINDOW
 
         if self.spotter is None:
             self.spotter = self._spotter()
@@ -180,7 +188,8 @@ class _Audio:
         return features
 
     def _spotter(self):
-        from ..audio import KeywordSpotter, PipelineError
+        from ..audio import KeywordSpotter
+        from ..audio import PipelineError
         from ..interpreter import Interpreter
 
         if self.frontend is None:

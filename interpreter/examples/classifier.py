@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import ModelBuilder
-from .sine import affine_params, quantize
+from .sine import affine_params
+from .sine import quantize
 
 HIDDEN = 16
 

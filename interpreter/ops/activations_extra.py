@@ -29,11 +29,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
 from .base import Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16, BroadcastBinaryOp
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
+from .elementwise_common import INT16
+from .elementwise_common import BroadcastBinaryOp
 from .layout_common import quant_params
 from .math_unary import ElementwiseUnaryOp
 from .params import LookupTable

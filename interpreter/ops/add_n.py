@@ -38,12 +38,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import ChannelMultiplier, wrap_int32
-from ..arith.float_math import add_into, has_nan
-from .base import Op, Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from ..arith.fixedpoint import ChannelMultiplier
+from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import add_into
+from ..arith.float_math import has_nan
+from .base import Op
+from .base import Types
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT32
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
+from .elementwise_common import INT32
 from .registry import register
 
 LEFT_SHIFT = 20

@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith.fixedpoint import ChannelMultiplier
-from .common import scale_of, zero_point_of
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import BinaryElementwiseOp
 from .params import AddParams
 from .registry import register

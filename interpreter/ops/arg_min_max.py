@@ -34,19 +34,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import (
-    BOOL,
-    F32,
-    I8,
-    I32,
-    I64,
-    U8,
-    check_output_shape,
-    check_type,
-    constant_ints,
-    normalize_axis,
-)
+from .base import Op
+from .base import Types
+from .layout_common import BOOL
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import I64
+from .layout_common import U8
+from .layout_common import check_output_shape
+from .layout_common import check_type
+from .layout_common import constant_ints
+from .layout_common import normalize_axis
 from .registry import register
 
 

@@ -9,12 +9,16 @@ reads input arrays and writes into output arrays that are views of the arena.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 import numpy as np
 
-from ..errors import ModelError, UnsupportedOpError
-from ..parse.model import Operator, Subgraph, Tensor
+from ..errors import ModelError
+from ..errors import UnsupportedOpError
+from ..parse.model import Operator
+from ..parse.model import Subgraph
+from ..parse.model import Tensor
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import ChannelMultiplier, multiply_by_quantized_multiplier_int64, wrap_int32
-from ..arith.float_math import add_into, has_nan
+from ..arith.fixedpoint import ChannelMultiplier
+from ..arith.fixedpoint import multiply_by_quantized_multiplier_int64
+from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import add_into
+from ..arith.float_math import has_nan
 from ..arith.requantize import channel_multipliers
 from .base import Op
-from .common import INT_RANGES, scale_of, zero_point_of
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
+from .elementwise_common import INT16
 from .registry import register
 
 

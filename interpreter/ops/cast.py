@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
+from .base import Op
+from .base import Types
 from .common import INT_RANGES
-from .elementwise_common import BOOL, FLOAT32
+from .elementwise_common import BOOL
+from .elementwise_common import FLOAT32
 from .registry import register
 
 _CAST_TYPES = Types((np.float32, np.int8, np.int16, np.int32, np.uint32, np.bool_),

@@ -5,7 +5,8 @@ import warnings
 
 import numpy as np
 
-from ..errors import ModelError, TflmQuirkWarning
+from ..errors import ModelError
+from ..errors import TflmQuirkWarning
 from ..parse.model import Tensor
 
 # schema ActivationFunctionType values

@@ -32,9 +32,12 @@ import numpy as np
 
 from ..arith.fixedpoint import multiply_by_quantized_multiplier
 from .base import Types
-from .common import scale_of, zero_point_of
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import INT16, QUANTIZED, BroadcastBinaryOp
+from .elementwise_common import INT16
+from .elementwise_common import QUANTIZED
+from .elementwise_common import BroadcastBinaryOp
 from .registry import register
 
 LEFT_SHIFT = 8

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .common import ACT_NONE, scale_of, zero_point_of
-from .elementwise import fused_activation_field, require_per_tensor_quantization
+from .base import Op
+from .base import Types
+from .common import ACT_NONE
+from .common import scale_of
+from .common import zero_point_of
+from .elementwise import fused_activation_field
+from .elementwise import require_per_tensor_quantization
 from .layout_common import quant_params
 from .params import ConcatParams
 from .registry import register

@@ -16,20 +16,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.float_math import float_output, has_nan
-from ..arith.matmul import accumulate_float32, exact_int_matmul
+from ..arith.float_math import float_output
+from ..arith.float_math import has_nan
+from ..arith.matmul import accumulate_float32
+from ..arith.matmul import exact_int_matmul
 from ..arith.requantize import requantizer
 from .base import Op
-from .operands import (
-    Derived,
-    accumulator_bound,
-    accumulator_bound_16x8,
-    constant_data,
-    conv_operands,
-    conv_stage,
-    conv_window,
-    request_int4_scratch,
-)
+from .operands import Derived
+from .operands import accumulator_bound
+from .operands import accumulator_bound_16x8
+from .operands import constant_data
+from .operands import conv_operands
+from .operands import conv_stage
+from .operands import conv_window
+from .operands import request_int4_scratch
 from .params import ConvParams
 from .registry import register
 from .window import PaddedImage

@@ -20,25 +20,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    wrap_int32,
-)
-from .base import Op, Types
-from .common import scale_of, zero_point_of
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import wrap_int32
+from .base import Op
+from .base import Types
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .layout_common import (
-    F32,
-    I8,
-    I32,
-    I64,
-    check_output_shape,
-    check_same_type,
-    check_type,
-    constant_ints,
-    normalize_axis,
-)
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import I64
+from .layout_common import check_output_shape
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
+from .layout_common import normalize_axis
 from .registry import register
 
 LEFT_SHIFT = 20

@@ -24,18 +24,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.float_math import add_into, float_output, has_nan
+from ..arith.float_math import add_into
+from ..arith.float_math import float_output
+from ..arith.float_math import has_nan
 from ..arith.requantize import requantizer
 from .base import Op
-from .operands import (
-    Derived,
-    accumulator_bound,
-    constant_data,
-    conv_operands,
-    conv_stage,
-    conv_window,
-    request_int4_scratch,
-)
+from .operands import Derived
+from .operands import accumulator_bound
+from .operands import constant_data
+from .operands import conv_operands
+from .operands import conv_stage
+from .operands import conv_window
+from .operands import request_int4_scratch
 from .params import ConvParams
 from .registry import register
 from .window import PaddedImage

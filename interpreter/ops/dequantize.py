@@ -16,7 +16,8 @@ import numpy as np
 
 from ..arith.fixedpoint import wrap_int32
 from .base import Op
-from .common import scale_of, zero_point_of
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .params import LookupTable
 from .registry import register

@@ -82,7 +82,8 @@ from typing import Any
 import numpy as np
 from flatbuffers import flexbuffers
 
-from .base import Op, Types
+from .base import Op
+from .base import Types
 from .layout_common import quant_params
 from .registry import register
 

@@ -36,26 +36,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    INT32_MIN,
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    rounding_divide_by_pot,
-    saturating_rounding_doubling_high_mul,
-    wrap_int32,
-)
+from ..arith.fixedpoint import INT32_MIN
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import rounding_divide_by_pot
+from ..arith.fixedpoint import saturating_rounding_doubling_high_mul
+from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import cpp_clamp
-from ..arith.gemmlowp import count_leading_zeros_u32, get_reciprocal
+from ..arith.gemmlowp import count_leading_zeros_u32
+from ..arith.gemmlowp import get_reciprocal
 from .base import Types
-from .common import (
-    activation_range_float,
-    activation_range_quantized,
-    fused_activation,
-    scale_of,
-    zero_point_of,
-)
+from .common import activation_range_float
+from .common import activation_range_quantized
+from .common import fused_activation
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import activation_range_int32
-from .elementwise_common import FLOAT32, INT32, INT64, BroadcastBinaryOp
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT32
+from .elementwise_common import INT64
+from .elementwise_common import BroadcastBinaryOp
 from .registry import register
 
 

@@ -23,8 +23,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import F32, I8, I16, I32, INDEX_TYPES, check_type, type_names
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I16
+from .layout_common import I32
+from .layout_common import INDEX_TYPES
+from .layout_common import check_type
+from .layout_common import type_names
 from .registry import register
 
 _SUPPORTED = Types.tflite_any(F32, I8, I16, I32)

@@ -15,17 +15,16 @@ import numpy as np
 
 from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import cpp_clamp
-from .base import Op, Types
-from .common import (
-    ACT_NONE,
-    ACT_RELU,
-    ACT_RELU6,
-    ACT_RELU_N1_TO_1,
-    INT_RANGES,
-    activation_range_float,
-    activation_range_quantized,
-    fused_activation,
-)
+from .base import Op
+from .base import Types
+from .common import ACT_NONE
+from .common import ACT_RELU
+from .common import ACT_RELU6
+from .common import ACT_RELU_N1_TO_1
+from .common import INT_RANGES
+from .common import activation_range_float
+from .common import activation_range_quantized
+from .common import fused_activation
 
 QUANTIZED_TYPES = (np.dtype(np.int8), np.dtype(np.int16))
 UINT8, INT64 = np.dtype(np.uint8), np.dtype(np.int64)

@@ -16,8 +16,10 @@ from typing import Sequence
 import numpy as np
 
 from ..arith import float_math
-from .base import Op, Types
-from .elementwise import broadcast_output_shape, require_per_tensor_quantization
+from .base import Op
+from .base import Types
+from .elementwise import broadcast_output_shape
+from .elementwise import require_per_tensor_quantization
 
 _D = np.dtype
 FLOAT32, INT8, INT16, INT32, INT64, BOOL, UINT8 = (

@@ -19,8 +19,11 @@ import numpy as np
 
 from ..arith.float_math import expf
 from ..arith.lut import lut_populate_8bit
-from .common import INT_RANGES, scale_of, zero_point_of
-from .elementwise_common import FLOAT32, libm_unary
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
+from .elementwise_common import FLOAT32
+from .elementwise_common import libm_unary
 from .math_unary import ElementwiseUnaryOp
 from .params import LookupTable
 from .registry import register

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .gather import check_index_range, check_index_type
-from .layout_common import (
-    F32,
-    I8,
-    I32,
-    check_output_shape,
-    check_type,
-    quant_params,
-)
+from .base import Op
+from .base import Types
+from .gather import check_index_range
+from .gather import check_index_type
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import check_output_shape
+from .layout_common import check_type
+from .layout_common import quant_params
 from .registry import register
 
 

@@ -52,30 +52,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.float_math import float_output, has_nan
-from ..arith.matmul import accumulate_float32, exact_int_matmul
-from ..arith.requantize import channel_multipliers, real_multiplier, requantizer
+from ..arith.float_math import float_output
+from ..arith.float_math import has_nan
+from ..arith.matmul import accumulate_float32
+from ..arith.matmul import exact_int_matmul
+from ..arith.requantize import channel_multipliers
+from ..arith.requantize import real_multiplier
+from ..arith.requantize import requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .operands import (
-    Derived,
-    accumulator_bound,
-    check_bias,
-    check_litert_16x8_bias,
-    check_quantized,
-    check_rank,
-    check_symmetric_filter,
-    check_types,
-    check_zero_points_16x8,
-    constant_data,
-    filter_scales,
-    float_output_stage,
-    int8_output_stage,
-    litert_int32_bias,
-    output_stage,
-    request_int4_scratch,
-)
+from .operands import Derived
+from .operands import accumulator_bound
+from .operands import check_bias
+from .operands import check_litert_16x8_bias
+from .operands import check_quantized
+from .operands import check_rank
+from .operands import check_symmetric_filter
+from .operands import check_types
+from .operands import check_zero_points_16x8
+from .operands import constant_data
+from .operands import filter_scales
+from .operands import float_output_stage
+from .operands import int8_output_stage
+from .operands import litert_int32_bias
+from .operands import output_stage
+from .operands import request_int4_scratch
 from .params import FullyConnectedParams
 from .registry import register
 

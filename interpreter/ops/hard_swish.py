@@ -32,16 +32,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith.fixedpoint import quantize_multiplier
-from ..arith.gemmlowp import (
-    downscale_multiplier_to_int16,
-    rdbpot16,
-    saturating_left_shift16,
-    sdhm16,
-    srdhm16,
-    wrap_int16,
-)
+from ..arith.gemmlowp import downscale_multiplier_to_int16
+from ..arith.gemmlowp import rdbpot16
+from ..arith.gemmlowp import saturating_left_shift16
+from ..arith.gemmlowp import sdhm16
+from ..arith.gemmlowp import srdhm16
+from ..arith.gemmlowp import wrap_int16
 from .base import Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise_common import FLOAT32
 from .math_unary import ElementwiseUnaryOp
 from .params import LookupTable

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, wrap_int32
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import sequential_sum
 from .base import Op
-from .common import ACT_NONE, zero_point_of
+from .common import ACT_NONE
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
 from .math_unary import inv_sqrt_quantized_multiplier_exp
 from .registry import register
 

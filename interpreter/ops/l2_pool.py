@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.float_math import add_into, cpp_clamp, has_nan
-from .pooling import _Pool2D, valid_tap_counts
+from ..arith.float_math import add_into
+from ..arith.float_math import cpp_clamp
+from ..arith.float_math import has_nan
+from .pooling import _Pool2D
+from .pooling import valid_tap_counts
 from .registry import register
 
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .base import Op, Types
+from .base import Op
+from .base import Types
 
 F32, I8, U8, I16, I32, I64, BOOL = (np.dtype(t) for t in (np.float32, np.int8, np.uint8, np.int16,
                                                            np.int32, np.int64, np.bool_))

@@ -26,24 +26,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    INT32_MIN,
-    multiply_by_quantized_multiplier,
-    rounding_divide_by_pot,
-    wrap_int32,
-)
-from ..arith.float_math import add_into, expf, has_nan
-from ..arith.gemmlowp import (
-    calculate_input_radius,
-    exp_on_negative_values,
-    log_x_for_x_greater_than_or_equal_to_1,
-    preprocess_softmax_scaling,
-    rescale,
-)
+from ..arith.fixedpoint import INT32_MIN
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import rounding_divide_by_pot
+from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import add_into
+from ..arith.float_math import expf
+from ..arith.float_math import has_nan
+from ..arith.gemmlowp import calculate_input_radius
+from ..arith.gemmlowp import exp_on_negative_values
+from ..arith.gemmlowp import log_x_for_x_greater_than_or_equal_to_1
+from ..arith.gemmlowp import preprocess_softmax_scaling
+from ..arith.gemmlowp import rescale
 from .base import Op
-from .common import scale_of, zero_point_of
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, libm_unary
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
+from .elementwise_common import libm_unary
 from .registry import register
 
 SCALED_DIFF_INTEGER_BITS = 5

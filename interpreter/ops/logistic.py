@@ -28,12 +28,16 @@ import numpy as np
 
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import expf
-from ..arith.gemmlowp import logistic, sigmoid_lut_int16
+from ..arith.gemmlowp import logistic
+from ..arith.gemmlowp import sigmoid_lut_int16
 from .common import zero_point_of
 from .elu import float_lookup_table
 from .params import LookupTable
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int16LutScaling, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS
+from .unary import Int16LutScaling
+from .unary import Q4InputScaling
+from .unary import UnaryOp
 
 OUTPUT_INTEGER_BITS = 8
 CUTOFF_UPPER = np.float32(16.619047164916992188)

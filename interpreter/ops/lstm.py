@@ -94,26 +94,32 @@ import math
 
 import numpy as np
 
-from ..arith import eigen_float, fixedpoint
-from ..arith.float_math import cpp_clamp, float_output, has_nan, tanhf
-from ..arith.matmul import accumulate_float32, folded_matmul, kernel_sums
-from ..arith.requantize import MAX_SHIFT_INT64, channel_multipliers
+from ..arith import eigen_float
+from ..arith import fixedpoint
+from ..arith.float_math import cpp_clamp
+from ..arith.float_math import float_output
+from ..arith.float_math import has_nan
+from ..arith.float_math import tanhf
+from ..arith.matmul import accumulate_float32
+from ..arith.matmul import folded_matmul
+from ..arith.matmul import kernel_sums
+from ..arith.requantize import MAX_SHIFT_INT64
+from ..arith.requantize import channel_multipliers
 from . import common
 from .base import Op
 from .logistic import logistic_float32
-from .lstm_fixed import (
-    INT16_MAX,
-    INT16_MIN,
-    ElementwiseMul,
-    inter_gate_multiplier,
-    logistic_int16,
-    lstm_tanh_int16,
-    lstm_tanh_stage,
-    saturating_add_int16,
-    tanh_int16,
-)
+from .lstm_fixed import INT16_MAX
+from .lstm_fixed import INT16_MIN
+from .lstm_fixed import ElementwiseMul
+from .lstm_fixed import inter_gate_multiplier
+from .lstm_fixed import logistic_int16
+from .lstm_fixed import lstm_tanh_int16
+from .lstm_fixed import lstm_tanh_stage
+from .lstm_fixed import saturating_add_int16
+from .lstm_fixed import tanh_int16
 from .operands import constant_data
-from .params import LstmGateFC, LstmParams
+from .params import LstmGateFC
+from .params import LstmParams
 from .registry import register
 
 # lstm_shared.h tensor indices

@@ -16,13 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith import fixedpoint
-from ..arith.gemmlowp import (
-    lut_input,
-    lut_input_int16,
-    lut_input_stage,
-    sigmoid_lut_int16,
-    tanh_lut_int16,
-)
+from ..arith.gemmlowp import lut_input
+from ..arith.gemmlowp import lut_input_int16
+from ..arith.gemmlowp import lut_input_stage
+from ..arith.gemmlowp import sigmoid_lut_int16
+from ..arith.gemmlowp import tanh_lut_int16
 
 INT16_MIN, INT16_MAX = -32768, 32767
 

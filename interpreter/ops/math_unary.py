@@ -60,20 +60,29 @@ import math
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    INT32_MAX,
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    wrap_int32,
-)
+from ..arith.fixedpoint import INT32_MAX
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
-from ..arith.float_math import expf, float_to_int32
-from ..arith.gemmlowp import count_leading_zeros_u32, saturating_rounding_multiply_by_pot
-from ..arith.lut import lut_lookup_int16, lut_populate_8bit, lut_populate_int16
-from .base import Op, Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import expf
+from ..arith.float_math import float_to_int32
+from ..arith.gemmlowp import count_leading_zeros_u32
+from ..arith.gemmlowp import saturating_rounding_multiply_by_pot
+from ..arith.lut import lut_lookup_int16
+from ..arith.lut import lut_populate_8bit
+from ..arith.lut import lut_populate_int16
+from .base import Op
+from .base import Types
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .elementwise_common import FLOAT32, INT8, INT16, UINT8, libm_unary
+from .elementwise_common import FLOAT32
+from .elementwise_common import INT8
+from .elementwise_common import INT16
+from .elementwise_common import UINT8
+from .elementwise_common import libm_unary
 from .params import LookupTable
 from .registry import register
 

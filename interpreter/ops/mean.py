@@ -25,10 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import sequential_sum
-from .base import Op, Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from .base import Op
+from .base import Types
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .params import ReduceParams
 from .registry import register

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import (
-    F32,
-    I8,
-    check_same_type,
-    check_type,
-    constant_ints,
-)
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
 from .registry import register
 
 _MODES = {0: "reflect", 1: "symmetric"}   # schema MirrorPadMode: REFLECT, SYMMETRIC

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
-from .common import scale_of, zero_point_of
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import wrap_int32
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import BinaryElementwiseOp
 from .params import MulParams
 from .registry import register

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.requantize import MAX_SHIFT_INT64, OutputStage, channel_multipliers
+from ..arith.requantize import MAX_SHIFT_INT64
+from ..arith.requantize import OutputStage
+from ..arith.requantize import channel_multipliers
 from ..parse.model import Tensor
 from ..parse.schema import TensorType
 from . import common
 from .base import Op
 from .common import fused_activation
-from .window import Window, check_output_shape, compute_window
+from .window import Window
+from .window import check_output_shape
+from .window import compute_window
 
 
 def constant_data(tensor: Tensor | None) -> np.ndarray | None:

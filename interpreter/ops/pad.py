@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .common import scale_of, zero_point_of
+from .base import Op
+from .base import Types
+from .common import scale_of
+from .common import zero_point_of
 from .params import PadParams
 from .registry import register
 

@@ -21,14 +21,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.float_math import add_into, float_output, has_nan
+from ..arith.float_math import add_into
+from ..arith.float_math import float_output
+from ..arith.float_math import has_nan
 from . import common
-from .base import Op, Types
-from .common import FLOAT32_LOWEST, fused_activation
-from .operands import check_quantized, check_rank
+from .base import Op
+from .base import Types
+from .common import FLOAT32_LOWEST
+from .common import fused_activation
+from .operands import check_quantized
+from .operands import check_rank
 from .params import PoolParams
 from .registry import register
-from .window import PaddedImage, Window, check_output_shape, compute_window
+from .window import PaddedImage
+from .window import Window
+from .window import check_output_shape
+from .window import compute_window
 
 _SUPPORTED = Types((np.int8, np.int16, np.float32), tflite=(np.uint8,))
 # int16 taps sum in an int32 accumulator: exact below this many taps

@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    round_half_away,
-    wrap_int32,
-)
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import round_half_away
+from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import float_to_int32
-from .base import Op, Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from .base import Op
+from .base import Types
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
-from .params import AffineQuantizeParams, LookupTable
+from .params import AffineQuantizeParams
+from .params import LookupTable
 from .registry import register
 
 _D = np.dtype

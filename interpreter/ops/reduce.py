@@ -50,8 +50,13 @@ from dataclasses import replace
 import numpy as np
 
 from .base import Types
-from .layout_common import BOOL, F32, I8, I16, check_same_quantization
-from .mean import QUANTIZED, Mean
+from .layout_common import BOOL
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I16
+from .layout_common import check_same_quantization
+from .mean import QUANTIZED
+from .mean import Mean
 from .registry import register
 
 

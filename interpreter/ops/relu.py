@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    round_half_away,
-)
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import round_half_away
 from ..arith.float_math import float_to_int32
 from .base import Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .params import LookupTable
 from .registry import register
 from .unary import UnaryOp

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
+from .base import Op
+from .base import Types
 from .params import CopyParams
 from .registry import register
 

@@ -35,19 +35,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import (
-    BOOL,
-    F32,
-    I8,
-    I16,
-    I32,
-    U8,
-    check_output_shape,
-    check_same_type,
-    check_type,
-    constant_ints,
-)
+from .base import Op
+from .base import Types
+from .layout_common import BOOL
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I16
+from .layout_common import I32
+from .layout_common import U8
+from .layout_common import check_output_shape
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
 from .params import NearestNeighborParams
 from .registry import register
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
+from .base import Op
+from .base import Types
 from .elementwise_common import BOOL
 from .registry import register
 

@@ -21,18 +21,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..parse.loader import NUMPY_DTYPES
-from .base import Op, Types
-from .layout_common import (
-    F32,
-    I8,
-    I32,
-    I64,
-    INDEX_TYPES,
-    check_output_shape,
-    check_same_type,
-    check_type,
-    constant_ints,
-)
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import I64
+from .layout_common import INDEX_TYPES
+from .layout_common import check_output_shape
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
 from .registry import register
 
 MAX_BROADCAST_RANK = 5

@@ -42,22 +42,22 @@ import math
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import (
-    BOOL,
-    F32,
-    I8,
-    I16,
-    I32,
-    INDEX_TYPES,
-    check_max_rank,
-    check_output_shape,
-    check_same_type,
-    check_type,
-    constant_ints,
-    walk_view,
-)
-from .params import AxisWalkParams, WalkAxis
+from .base import Op
+from .base import Types
+from .layout_common import BOOL
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I16
+from .layout_common import I32
+from .layout_common import INDEX_TYPES
+from .layout_common import check_max_rank
+from .layout_common import check_output_shape
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
+from .layout_common import walk_view
+from .params import AxisWalkParams
+from .params import WalkAxis
 from .registry import register
 
 _SUPPORTED = Types.tflite_any(F32, I8, I16, I32, BOOL)

@@ -42,30 +42,28 @@ from functools import cache
 
 import numpy as np
 
-from ..arith.fixedpoint import (
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    rounding_divide_by_pot,
-    wrap_int32,
-)
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.fixedpoint import saturating_rounding_doubling_high_mul as srdhm
-from ..arith.float_math import expf, sequential_sum
-from ..arith.gemmlowp import (
-    calculate_input_radius,
-    exp_on_negative_values,
-    get_reciprocal,
-    preprocess_softmax_scaling,
-    rescale,
-)
-from ..arith.lut import (
-    clamp_to_int16,
-    gen_lut_int16,
-    lut_lookup_int16,
-    reciprocal_int16_lut,
-    round_half_up_shift,
-)
-from .base import Op, Types
-from .common import INT_RANGES, scale_of, zero_point_of
+from ..arith.fixedpoint import wrap_int32
+from ..arith.float_math import expf
+from ..arith.float_math import sequential_sum
+from ..arith.gemmlowp import calculate_input_radius
+from ..arith.gemmlowp import exp_on_negative_values
+from ..arith.gemmlowp import get_reciprocal
+from ..arith.gemmlowp import preprocess_softmax_scaling
+from ..arith.gemmlowp import rescale
+from ..arith.lut import clamp_to_int16
+from ..arith.lut import gen_lut_int16
+from ..arith.lut import lut_lookup_int16
+from ..arith.lut import reciprocal_int16_lut
+from ..arith.lut import round_half_up_shift
+from .base import Op
+from .base import Types
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .layout_common import quant_params
 from .params import SoftmaxParams

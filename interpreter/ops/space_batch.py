@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, Types
-from .layout_common import (
-    F32,
-    I8,
-    I32,
-    check_same_type,
-    check_type,
-    constant_ints,
-    quant_params,
-)
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
+from .layout_common import quant_params
 from .registry import register
 
 

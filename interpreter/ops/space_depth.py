@@ -9,8 +9,16 @@ parameters pass through unchecked, as in TFLM.
 """
 from __future__ import annotations
 
-from .base import Op, Types
-from .layout_common import F32, I8, I32, I64, U8, check_output_shape, check_same_type, check_type
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I32
+from .layout_common import I64
+from .layout_common import U8
+from .layout_common import check_output_shape
+from .layout_common import check_same_type
+from .layout_common import check_type
 from .registry import register
 
 

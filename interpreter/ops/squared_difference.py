@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier, wrap_int32
-from .common import INT_RANGES, scale_of, zero_point_of
-from .elementwise_common import INT16, INT32, QUANTIZED, BroadcastBinaryOp
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import quantize_multiplier
+from ..arith.fixedpoint import wrap_int32
+from .common import INT_RANGES
+from .common import scale_of
+from .common import zero_point_of
+from .elementwise_common import INT16
+from .elementwise_common import INT32
+from .elementwise_common import QUANTIZED
+from .elementwise_common import BroadcastBinaryOp
 from .registry import register
 
 

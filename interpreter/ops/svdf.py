@@ -41,9 +41,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arith import eigen_float, fixedpoint
+from ..arith import eigen_float
+from ..arith import fixedpoint
 from ..arith import litert_tensor_utils as tensor_utils
-from ..arith.float_math import add_into, first_nan_product, has_nan, tanhf
+from ..arith.float_math import add_into
+from ..arith.float_math import first_nan_product
+from ..arith.float_math import has_nan
+from ..arith.float_math import tanhf
 from ..arith.matmul import accumulate_float32
 from . import common
 from .base import Op

@@ -27,12 +27,16 @@ import numpy as np
 
 from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
-from ..arith.gemmlowp import tanh, tanh_lut_int16
+from ..arith.gemmlowp import tanh
+from ..arith.gemmlowp import tanh_lut_int16
 from .base import Types
 from .elu import float_lookup_table
 from .params import LookupTable
 from .registry import register
-from .unary import INPUT_INTEGER_BITS, Int16LutScaling, Q4InputScaling, UnaryOp
+from .unary import INPUT_INTEGER_BITS
+from .unary import Int16LutScaling
+from .unary import Q4InputScaling
+from .unary import UnaryOp
 
 OUTPUT_FRACTIONAL_BITS = 7
 # input scales 2^(shift - 12) that TANH's Prepare takes as powers of two

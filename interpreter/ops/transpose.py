@@ -9,19 +9,19 @@ in TFLM (no requantization happens).
 """
 from __future__ import annotations
 
-from .base import Op, Types
-from .layout_common import (
-    F32,
-    I8,
-    I16,
-    I32,
-    check_max_rank,
-    check_same_type,
-    check_type,
-    constant_ints,
-    walk_view,
-)
-from .params import AxisWalkParams, WalkAxis
+from .base import Op
+from .base import Types
+from .layout_common import F32
+from .layout_common import I8
+from .layout_common import I16
+from .layout_common import I32
+from .layout_common import check_max_rank
+from .layout_common import check_same_type
+from .layout_common import check_type
+from .layout_common import constant_ints
+from .layout_common import walk_view
+from .params import AxisWalkParams
+from .params import WalkAxis
 from .registry import register
 
 MAX_RANK = 5

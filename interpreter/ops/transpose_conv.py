@@ -29,25 +29,27 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith.float_math import float_output
-from ..arith.requantize import channel_multipliers, requantizer
+from ..arith.requantize import channel_multipliers
+from ..arith.requantize import requantizer
 from . import common
 from .base import Op
 from .common import fused_activation
-from .operands import (
-    check_bias,
-    check_litert_16x8_bias,
-    check_rank,
-    check_symmetric_filter,
-    check_types,
-    constant_data,
-    filter_scales,
-    int16_output_stage,
-    litert_int32_bias,
-    output_stage,
-)
+from .operands import check_bias
+from .operands import check_litert_16x8_bias
+from .operands import check_rank
+from .operands import check_symmetric_filter
+from .operands import check_types
+from .operands import constant_data
+from .operands import filter_scales
+from .operands import int16_output_stage
+from .operands import litert_int32_bias
+from .operands import output_stage
 from .params import TransposeConvParams
 from .registry import register
-from .window import PADDING_SAME, PADDING_VALID, compute_out_size, compute_padding
+from .window import PADDING_SAME
+from .window import PADDING_VALID
+from .window import compute_out_size
+from .window import compute_padding
 
 OUTPUT_SHAPE, FILTER, INPUT, BIAS = range(4)
 

@@ -20,12 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arith.fixedpoint import multiply_by_quantized_multiplier, round_half_away, wrap_int32
+from ..arith.fixedpoint import multiply_by_quantized_multiplier
+from ..arith.fixedpoint import round_half_away
+from ..arith.fixedpoint import wrap_int32
 from ..arith.float_math import float_to_int32
-from ..arith.gemmlowp import calculate_input_radius, lut_input_int16
+from ..arith.gemmlowp import calculate_input_radius
+from ..arith.gemmlowp import lut_input_int16
 from ..errors import ModelError
-from .base import Op, Types
-from .common import scale_of, zero_point_of
+from .base import Op
+from .base import Types
+from .common import scale_of
+from .common import zero_point_of
 from .elementwise import require_per_tensor_quantization
 from .elementwise_common import libm_unary
 from .params import LookupTable

@@ -21,7 +21,8 @@ import importlib
 import pkgutil
 
 try:
-    from . import _tnn, _tnn_single  # type: ignore[attr-defined]
+    from . import _tnn  # type: ignore[attr-defined]
+    from . import _tnn_single  # type: ignore[attr-defined]
 except ImportError as exc:  # not built: no C compiler at install time
     _tnn = _tnn_single = None
     IMPORT_ERROR: ImportError | None = exc

@@ -13,7 +13,8 @@ those of the per-op calls, which the profilers and tracers still use.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 
 class Batch:
@@ -46,7 +47,8 @@ class Batch:
 def batchable(call) -> bool:
     """A call bound by binding.bind_call on one of the compiled modules themselves (not
     on a wrapper of their functions, such as cortex_m's call recorder)."""
-    from . import _tnn, _tnn_single
+    from . import _tnn
+    from . import _tnn_single
 
     c_call = getattr(call, "c_call", None)
     return (c_call is not None and any(c_call[0] is m for m in (_tnn, _tnn_single))

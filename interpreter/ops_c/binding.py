@@ -9,21 +9,21 @@ call per op and no Python frame.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 import numpy as np
 
-from . import _tnn, _tnn_single
-from .call import (
-    CTYPES,
-    ConstArg,
-    ContextArg,
-    HostContextArg,
-    KernelCall,
-    StructArg,
-    TensorArg,
-    TensorListArg,
-)
+from . import _tnn
+from . import _tnn_single
+from .call import CTYPES
+from .call import ConstArg
+from .call import ContextArg
+from .call import HostContextArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import TensorListArg
 
 
 def module_for(rounding: str):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .call import ConstArg, StructArg
+from .call import ConstArg
+from .call import StructArg
 
 #: TNN_MAX_RANK of tinyml_nn.h
 MAX_RANK = 6

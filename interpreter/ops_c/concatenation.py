@@ -13,7 +13,11 @@ import numpy as np
 from ..ops.params import ConcatParams
 from ..ops.registry import register_kernel
 from .box import nonempty
-from .call import ConstArg, KernelCall, StructArg, TensorArg, TensorListArg
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import TensorListArg
 from .kernel import CKernel
 
 

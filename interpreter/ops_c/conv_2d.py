@@ -12,16 +12,14 @@ import numpy as np
 
 from ..ops.registry import register_kernel
 from . import host
-from .call import (
-    ConstArg,
-    HostContextArg,
-    KernelCall,
-    StructArg,
-    TensorArg,
-    activation,
-    dims,
-    tile,
-)
+from .call import ConstArg
+from .call import HostContextArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
+from .call import dims
+from .call import tile
 from .kernel import CKernel
 
 CONV_VARIANTS = {0: "1x1", 1: "1xn", 2: "general"}

@@ -15,8 +15,15 @@ import numpy as np
 
 from ..ops.registry import register_kernel
 from . import host
-from .call import ConstArg, HostContextArg, KernelCall, TensorArg, dims
-from .conv_2d import ConvolveCall, WindowS16Kernel, per_channel_quant, window_params
+from .call import ConstArg
+from .call import HostContextArg
+from .call import KernelCall
+from .call import TensorArg
+from .call import dims
+from .conv_2d import ConvolveCall
+from .conv_2d import WindowS16Kernel
+from .conv_2d import per_channel_quant
+from .conv_2d import window_params
 
 DW_VARIANTS = {0: "3x3", 1: "mult1", 2: "general"}
 

@@ -12,7 +12,11 @@ import numpy as np
 
 from ..ops.registry import register_kernel
 from . import host
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
 from .kernel import CKernel
 
 

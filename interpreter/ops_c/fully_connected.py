@@ -14,16 +14,14 @@ import numpy as np
 
 from ..ops.registry import register_kernel
 from . import host
-from .call import (
-    ConstArg,
-    HostContextArg,
-    KernelCall,
-    StructArg,
-    TensorArg,
-    activation,
-    dims,
-    float_activation,
-)
+from .call import ConstArg
+from .call import HostContextArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
+from .call import dims
+from .call import float_activation
 from .conv_2d import per_channel_quant
 from .kernel import CKernel
 

@@ -10,15 +10,22 @@ and computes its constants once, and ``call`` describes the C call
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 import numpy as np
 
 from ..arith.fixedpoint import ROUNDING_MODES
 from ..ops.registry import SEMANTICS
 from . import host
-from .binding import Keep, bind_call, module_for, new_struct
-from .call import C_NAMES, ContextArg, KernelCall, StructArg
+from .binding import Keep
+from .binding import bind_call
+from .binding import module_for
+from .binding import new_struct
+from .call import C_NAMES
+from .call import ContextArg
+from .call import KernelCall
+from .call import StructArg
 
 
 class CKernel:

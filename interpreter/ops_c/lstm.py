@@ -18,10 +18,17 @@ import numpy as np
 
 from ..arith.gemmlowp import SIGMOID_TABLE_Q16
 from ..arith.requantize import MAX_SHIFT_INT64
-from ..ops.lstm import CELL_STATE, INPUT, OUTPUT_STATE
-from ..ops.params import LstmGateFC, LstmParams
+from ..ops.lstm import CELL_STATE
+from ..ops.lstm import INPUT
+from ..ops.lstm import OUTPUT_STATE
+from ..ops.params import LstmGateFC
+from ..ops.params import LstmParams
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
 from .kernel import CKernel
 
 MAX_DEPTH = 1 << 16     # n_input, n_state (documented in tinyml_nn.h)

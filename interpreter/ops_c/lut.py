@@ -15,7 +15,9 @@ import numpy as np
 
 from ..ops.params import LookupTable
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, TensorArg
+from .call import ConstArg
+from .call import KernelCall
+from .call import TensorArg
 from .kernel import CKernel
 
 INT8_TABLE_OPS = ("LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU", "ABS", "RELU", "RELU6",

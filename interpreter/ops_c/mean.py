@@ -15,8 +15,13 @@ import numpy as np
 
 from ..ops.params import ReduceParams
 from ..ops.registry import register_kernel
-from .box import Box, nonempty, row_major_strides
-from .call import KernelCall, StructArg, TensorArg, activation
+from .box import Box
+from .box import nonempty
+from .box import row_major_strides
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
 from .kernel import CKernel
 
 

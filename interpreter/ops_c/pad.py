@@ -13,8 +13,14 @@ import numpy as np
 
 from ..ops.params import PadParams
 from ..ops.registry import register_kernel
-from .box import Box, nonempty, row_major_strides
-from .call import C_NAMES, ConstArg, KernelCall, StructArg, TensorArg
+from .box import Box
+from .box import nonempty
+from .box import row_major_strides
+from .call import C_NAMES
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
 from .kernel import CKernel
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import KernelCall, StructArg, TensorArg, activation, dims, tile
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
+from .call import dims
+from .call import tile
 from .kernel import CKernel
 
 

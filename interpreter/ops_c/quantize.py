@@ -8,7 +8,9 @@ import numpy as np
 
 from ..ops.params import AffineQuantizeParams
 from ..ops.registry import register_kernel
-from .call import KernelCall, StructArg, TensorArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
 from .kernel import CKernel
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..ops.registry import register_kernel
-from .call import KernelCall, TensorArg
+from .call import KernelCall
+from .call import TensorArg
 from .kernel import CKernel
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from ..ops.params import NearestNeighborParams
 from ..ops.registry import register_kernel
 from .box import nonempty
-from .call import ConstArg, KernelCall, StructArg, TensorArg, dims
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import dims
 from .kernel import CKernel
 
 

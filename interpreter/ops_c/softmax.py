@@ -6,7 +6,9 @@ more) with a non-zero status; the NumPy eval then raises the op's error.
 from __future__ import annotations
 
 from ..ops.registry import register_kernel
-from .call import KernelCall, StructArg, TensorArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
 from .kernel import CKernel
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from ..ops.params import AxisWalkParams
 from ..ops.registry import register_kernel
-from .box import Box, nonempty
-from .call import KernelCall, StructArg, TensorArg
+from .box import Box
+from .box import nonempty
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
 from .kernel import CKernel
 
 

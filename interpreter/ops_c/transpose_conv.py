@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.registry import register_kernel
-from .call import ConstArg, KernelCall, StructArg, TensorArg, activation, dims, tile
+from .call import ConstArg
+from .call import KernelCall
+from .call import StructArg
+from .call import TensorArg
+from .call import activation
+from .call import dims
+from .call import tile
 from .conv_2d import per_channel_quant
 from .kernel import CKernel
 

@@ -52,30 +52,28 @@ from __future__ import annotations
 import dataclasses
 import os
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any
+from typing import Iterable
 
 import numpy as np
 
 from ..errors import ModelError
-from .flatbuffer import default_values, read_root
-from .model import (
-    Model,
-    Operator,
-    OperatorCode,
-    Options,
-    Quantization,
-    SignatureDef,
-    Subgraph,
-    Tensor,
-)
-from .schema import (
-    FILE_IDENTIFIER,
-    OPERATOR_OPTIONS,
-    ROOT_TABLE,
-    TABLES,
-    BuiltinOperator,
-    TensorType,
-)
+from .flatbuffer import default_values
+from .flatbuffer import read_root
+from .model import Model
+from .model import Operator
+from .model import OperatorCode
+from .model import Options
+from .model import Quantization
+from .model import SignatureDef
+from .model import Subgraph
+from .model import Tensor
+from .schema import FILE_IDENTIFIER
+from .schema import OPERATOR_OPTIONS
+from .schema import ROOT_TABLE
+from .schema import TABLES
+from .schema import BuiltinOperator
+from .schema import TensorType
 
 SCHEMA_VERSION = 3           # the only version TFLM accepts
 MAX_TENSOR_BYTES = 2 ** 31   # tensor sizes are int32 in TFLite: must stay below this

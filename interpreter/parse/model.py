@@ -6,8 +6,11 @@ tensor data are read-only NumPy views of the model file's bytes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Iterator
+from typing import Mapping
 
 import numpy as np
 

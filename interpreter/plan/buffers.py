@@ -21,10 +21,16 @@ whole call. A subgraph that nothing calls keeps untouched lifetimes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Collection, Literal, Mapping, Sequence
+from typing import Collection
+from typing import Literal
+from typing import Mapping
+from typing import Sequence
 
-from ..errors import ModelError, UnsupportedOpError
-from ..parse.model import Operator, Subgraph, Tensor
+from ..errors import ModelError
+from ..errors import UnsupportedOpError
+from ..parse.model import Operator
+from ..parse.model import Subgraph
+from ..parse.model import Tensor
 
 #: time of the subgraph's entry: inputs (and unproduced outputs) are created here
 SUBGRAPH_ENTRY = -1

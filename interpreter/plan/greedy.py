@@ -10,7 +10,9 @@ from bisect import bisect_right
 from typing import Sequence
 
 from .buffers import BufferRequest
-from .types import MemoryPlan, PlannedBuffer, align_up
+from .types import MemoryPlan
+from .types import PlannedBuffer
+from .types import align_up
 
 
 def placement_order(requests: Sequence[BufferRequest], sizes: Sequence[int]) -> list[int]:

@@ -11,7 +11,9 @@ from typing import Sequence
 
 from ..errors import PlanError
 from .buffers import BufferRequest
-from .types import MemoryPlan, PlannedBuffer, align_up
+from .types import MemoryPlan
+from .types import PlannedBuffer
+from .types import align_up
 
 
 def plan_linear(requests: Sequence[BufferRequest], alignment: int = 16) -> MemoryPlan:

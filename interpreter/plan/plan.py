@@ -1,15 +1,24 @@
 """The planning entry points: buffer requests in, a checked ``MemoryPlan`` out."""
 from __future__ import annotations
 
-from typing import Collection, Literal, Mapping, Sequence
+from typing import Collection
+from typing import Literal
+from typing import Mapping
+from typing import Sequence
 
 from ..errors import ModelError
-from ..parse.model import Model, Subgraph
-from .buffers import BufferRequest, buffer_requests, model_buffer_requests
+from ..parse.model import Model
+from ..parse.model import Subgraph
+from .buffers import BufferRequest
+from .buffers import buffer_requests
+from .buffers import model_buffer_requests
 from .greedy import plan_greedy
 from .linear import plan_linear
-from .offline import METADATA_NAME, offline_offsets, parse_offline_plan
-from .types import ARENA_ALIGNMENT, MemoryPlan
+from .offline import METADATA_NAME
+from .offline import offline_offsets
+from .offline import parse_offline_plan
+from .types import ARENA_ALIGNMENT
+from .types import MemoryPlan
 
 
 def check_offline_requests(requests: Sequence[BufferRequest]) -> None:

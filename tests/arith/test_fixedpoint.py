@@ -15,22 +15,23 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from single_op import seeds
 
-from interpreter.arith import fixedpoint, float_math, gemmlowp
-from interpreter.arith.fixedpoint import (
-    INT32_MAX,
-    INT32_MIN,
-    ChannelMultiplier,
-    multiply_by_quantized_multiplier,
-    quantize_multiplier,
-    round_half_away,
-    rounding_divide_by_pot,
-    saturating_rounding_doubling_high_mul,
-    wrap_int32,
-)
+from interpreter.arith import fixedpoint
+from interpreter.arith import float_math
+from interpreter.arith import gemmlowp
+from interpreter.arith.fixedpoint import INT32_MAX
+from interpreter.arith.fixedpoint import INT32_MIN
+from interpreter.arith.fixedpoint import ChannelMultiplier
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
+from interpreter.arith.fixedpoint import quantize_multiplier
+from interpreter.arith.fixedpoint import round_half_away
+from interpreter.arith.fixedpoint import rounding_divide_by_pot
+from interpreter.arith.fixedpoint import saturating_rounding_doubling_high_mul
+from interpreter.arith.fixedpoint import wrap_int32
 
 srdhm = saturating_rounding_doubling_high_mul
 rdbpot = rounding_divide_by_pot

@@ -11,17 +11,16 @@ convolutions) are compared with TFLM in their own test files.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from interpreter.arith.fixedpoint import (
-    INT32_MAX,
-    SINGLE,
-    multiply_by_quantized_multiplier,
-    multiply_by_quantized_multiplier_int64,
-    quantize_multiplier,
-    reduce_multiplier_int64,
-)
+from interpreter.arith.fixedpoint import INT32_MAX
+from interpreter.arith.fixedpoint import SINGLE
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier_int64
+from interpreter.arith.fixedpoint import quantize_multiplier
+from interpreter.arith.fixedpoint import reduce_multiplier_int64
 
 mbqm64 = multiply_by_quantized_multiplier_int64
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from math_cases import check_quietly as _check
-from single_op import T, single_op_model
+from single_op import T
+from single_op import single_op_model
 
 
 def test_float_nan_signs_follow_x86():

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from audio_cases import FRONTEND, WAVS, random_clip, wav_path, wav_samples
+from audio_cases import FRONTEND
+from audio_cases import WAVS
+from audio_cases import random_clip
+from audio_cases import wav_path
+from audio_cases import wav_samples
 from reference import corpus_model
 from signal_cases import tflm_runtime
 from single_op import assert_same
@@ -85,7 +89,8 @@ def test_state_carried_over_a_long_stream_then_reset(frontends):
 
 
 def test_arena_plan_equals_tflm(capfd):
-    from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
+    from tflm_arena import tflm_head_bytes
+    from tflm_arena import tflm_tensor_offsets
     data = corpus_model(FRONTEND).read_bytes()
     ours = Interpreter(model_content=data)
     ours.allocate_tensors()

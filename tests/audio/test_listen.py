@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from audio_cases import (
-    CLASSIFIER,
-    FRONTEND,
-    random_clip,
-    tflm_pipeline,
-    wav_path,
-    wav_samples,
-    write_wav,
-)
+from audio_cases import CLASSIFIER
+from audio_cases import FRONTEND
+from audio_cases import random_clip
+from audio_cases import tflm_pipeline
+from audio_cases import wav_path
+from audio_cases import wav_samples
+from audio_cases import write_wav
 from reference import corpus_model
 from single_op import assert_same
 
-from interpreter.audio import (
-    KeywordSpotter,
-    PipelineError,
-    WavFormatError,
-    listen,
-    read_wav,
-)
+from interpreter.audio import KeywordSpotter
+from interpreter.audio import PipelineError
+from interpreter.audio import WavFormatError
+from interpreter.audio import listen
+from interpreter.audio import read_wav
 from interpreter.cli import main
 
 #: micro_speech_test.cc's expected label per clip

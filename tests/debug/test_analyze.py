@@ -5,7 +5,9 @@ import json
 import re
 
 import pytest
-from reference import MODELS, TFLM_HEAD, corpus_model
+from reference import MODELS
+from reference import TFLM_HEAD
+from reference import corpus_model
 from tools_models import build_mlp
 
 from interpreter.cli import main

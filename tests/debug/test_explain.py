@@ -10,7 +10,8 @@ from reference import corpus_model
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
 from interpreter.cli import main
-from interpreter.debug.explain import NotExplained, explain
+from interpreter.debug.explain import NotExplained
+from interpreter.debug.explain import explain
 from interpreter.errors import ModelError
 
 FAMILIES = [("CONV_2D", "general"), ("CONV_2D", "1x1"), ("CONV_2D", "s16"),

@@ -8,7 +8,8 @@ from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
-from interpreter.debug.plot import SYMBOLS, ascii_plan
+from interpreter.debug.plot import SYMBOLS
+from interpreter.debug.plot import ascii_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

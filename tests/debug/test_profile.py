@@ -6,11 +6,14 @@ import json
 
 import pytest
 from reference import corpus_model
-from tools_models import WIDTHS, build_mlp
+from tools_models import WIDTHS
+from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
-from interpreter.debug.profile import live_arena_bytes, op_macs, profile
+from interpreter.debug.profile import live_arena_bytes
+from interpreter.debug.profile import op_macs
+from interpreter.debug.profile import profile
 from interpreter.debug.progress import Progress
 
 

@@ -5,13 +5,19 @@ import json
 
 import numpy as np
 import pytest
-from reference import LSTM_MODEL, TFLM_HEAD, corpus_model
+from reference import LSTM_MODEL
+from reference import TFLM_HEAD
+from reference import corpus_model
 from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
-from interpreter.debug.dump import DUMP_FORMAT, read_dump, tensor_keys, write_dump
-from interpreter.debug.verify import compare, verify
+from interpreter.debug.dump import DUMP_FORMAT
+from interpreter.debug.dump import read_dump
+from interpreter.debug.dump import tensor_keys
+from interpreter.debug.dump import write_dump
+from interpreter.debug.verify import compare
+from interpreter.debug.verify import verify
 
 
 @pytest.fixture

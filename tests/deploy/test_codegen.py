@@ -17,12 +17,19 @@ import numpy as np
 import pytest
 from reference import corpus_model
 
-from interpreter import Interpreter, ops_c
+from interpreter import Interpreter
+from interpreter import ops_c
 from interpreter.builder import ModelBuilder
 from interpreter.debug.inputs import random_input
-from interpreter.debug.verify import compare, run_ours, set_inputs
-from interpreter.deploy.codegen import NoCKernelError, generate
-from interpreter.deploy.host import HostModel, build_library, host_compiler, tensors_from_bytes
+from interpreter.debug.verify import compare
+from interpreter.debug.verify import run_ours
+from interpreter.debug.verify import set_inputs
+from interpreter.deploy.codegen import NoCKernelError
+from interpreter.deploy.codegen import generate
+from interpreter.deploy.host import HostModel
+from interpreter.deploy.host import build_library
+from interpreter.deploy.host import host_compiler
+from interpreter.deploy.host import tensors_from_bytes
 
 pytestmark = [
     pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built on the host"),

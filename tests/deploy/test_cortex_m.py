@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from interpreter import ops_c  # noqa: E402
-from interpreter.deploy.toolchain import BOARDS, CORES, SOURCES, missing_tools  # noqa: E402
+from interpreter.deploy.toolchain import BOARDS  # noqa: E402
+from interpreter.deploy.toolchain import CORES  # noqa: E402
+from interpreter.deploy.toolchain import SOURCES  # noqa: E402
+from interpreter.deploy.toolchain import missing_tools  # noqa: E402
 
 WHY = missing_tools()
 pytestmark = [pytest.mark.skipif(WHY is not None, reason=f"Cortex-M toolchain: {WHY}"),
@@ -29,7 +32,8 @@ pytestmark = [pytest.mark.skipif(WHY is not None, reason=f"Cortex-M toolchain: {
 
 def _run(board, tmp_path, seed, per_kernel, rounding, opt):
     from cortex_m.models import record_cases
-    from cortex_m.qemu import build_image, run_image
+    from cortex_m.qemu import build_image
+    from cortex_m.qemu import run_image
     from cortex_m.vectors import emit_c
     calls = record_cases(seed, per_kernel, rounding, edge=True)
     elf = build_image(board, emit_c(calls), tmp_path / board, opt, rounding)
@@ -64,7 +68,9 @@ def test_kernels_bit_exact_on_board(board, rounding, opt, seed, tmp_path):
 def test_dsp_path_is_what_the_core_runs(core, dsp, tmp_path):
     """Cores with the DSP extension compile the SIMD inner loops (SMLAD, SXTB16,
     SXTAB16, SMLABB), the others only the portable C."""
-    from interpreter.deploy.toolchain import cflags, run, tool
+    from interpreter.deploy.toolchain import cflags
+    from interpreter.deploy.toolchain import run
+    from interpreter.deploy.toolchain import tool
     for name, insn in [("tnn_nn_mat_mult_s8", "smlad"), ("tnn_depthwise_conv_s8", "sxtab16")]:
         obj = tmp_path / f"{name}.o"
         run([tool("gcc"), *cflags(core, "O2"), "-c", SOURCES / f"{name}.c", "-o", obj])
@@ -75,7 +81,8 @@ def test_dsp_path_is_what_the_core_runs(core, dsp, tmp_path):
 def test_harness_reports_a_wrong_byte(tmp_path):
     """A corrupted expected byte makes the run fail: the comparison is real."""
     from cortex_m.models import record_cases
-    from cortex_m.qemu import build_image, run_image
+    from cortex_m.qemu import build_image
+    from cortex_m.qemu import run_image
     from cortex_m.vectors import emit_c
     calls = record_cases(5, 1, kernels=[("CONV_2D", "general")])
     main = [c for c in calls if c.name == "tnn_convolve_wrapper_s8"][0]

@@ -10,13 +10,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from reference import corpus_model
-from test_codegen import CORPUS, seeded_inputs
+from test_codegen import CORPUS
+from test_codegen import seeded_inputs
 
 from interpreter import ops_c
 from interpreter.builder import ModelBuilder
-from interpreter.debug.verify import compare, run_generated, run_ours, verify
+from interpreter.debug.verify import compare
+from interpreter.debug.verify import run_generated
+from interpreter.debug.verify import run_ours
+from interpreter.debug.verify import verify
 from interpreter.deploy.firmware import run_firmware
-from interpreter.deploy.toolchain import BOARDS, missing_tools
+from interpreter.deploy.toolchain import BOARDS
+from interpreter.deploy.toolchain import missing_tools
 
 WHY = missing_tools()
 pytestmark = [pytest.mark.skipif(WHY is not None, reason=f"Cortex-M toolchain: {WHY}"),

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from eval_cases import (
-    CLASSES,
-    blobs,
-    classifier,
-    input_detail,
-    quantized_blobs,
-    regressor,
-    run_each,
-    two_inputs,
-)
-from reference import corpus_model, run_litert, run_tflm
+from eval_cases import CLASSES
+from eval_cases import blobs
+from eval_cases import classifier
+from eval_cases import input_detail
+from eval_cases import quantized_blobs
+from eval_cases import regressor
+from eval_cases import run_each
+from eval_cases import two_inputs
+from reference import corpus_model
+from reference import run_litert
+from reference import run_tflm
 
 from interpreter.errors import EvalError
 from interpreter.eval import evaluate

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from interpreter.errors import EvalError
-from interpreter.eval import load_dataset, read_labels
+from interpreter.eval import load_dataset
+from interpreter.eval import read_labels
 
 
 def test_npz_with_labels(tmp_path):

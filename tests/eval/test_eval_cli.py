@@ -10,7 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from eval_cases import CLASSES, classifier, quantized_blobs, regressor, run_each
+from eval_cases import CLASSES
+from eval_cases import classifier
+from eval_cases import quantized_blobs
+from eval_cases import regressor
+from eval_cases import run_each
 
 from interpreter.cli import main
 

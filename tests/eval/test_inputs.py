@@ -5,20 +5,22 @@ import sys
 
 import numpy as np
 import pytest
-from eval_cases import (
-    classifier,
-    fake_frontend,
-    image_classifier,
-    input_detail,
-    keyword_classifier,
-    write_wav,
-)
+from eval_cases import classifier
+from eval_cases import fake_frontend
+from eval_cases import image_classifier
+from eval_cases import input_detail
+from eval_cases import keyword_classifier
+from eval_cases import write_wav
 from reference import run_tflm
-from single_op import T, single_op_model
+from single_op import T
+from single_op import single_op_model
 
 from interpreter.errors import EvalError
-from interpreter.eval import MissingPillow, load_dataset
-from interpreter.eval.inputs import dequantize, prepare_inputs, quantize
+from interpreter.eval import MissingPillow
+from interpreter.eval import load_dataset
+from interpreter.eval.inputs import dequantize
+from interpreter.eval.inputs import prepare_inputs
+from interpreter.eval.inputs import quantize
 
 
 def detail(dtype, shape, scale=None, zero_point=0, name="x"):

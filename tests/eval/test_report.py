@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.eval.report import EvalResult, classes_of, confusion_png, format_confusion, ranking
+from interpreter.eval.report import EvalResult
+from interpreter.eval.report import classes_of
+from interpreter.eval.report import confusion_png
+from interpreter.eval.report import format_confusion
+from interpreter.eval.report import ranking
 
 
 def _out(shape):

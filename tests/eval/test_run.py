@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from eval_cases import classifier, quantized_blobs, run_each
+from eval_cases import classifier
+from eval_cases import quantized_blobs
+from eval_cases import run_each
 
 from interpreter.eval import evaluate
 from interpreter.eval import run as run_mod
-from interpreter.eval.run import RunOptions, chunk_size, run
+from interpreter.eval.run import RunOptions
+from interpreter.eval.run import chunk_size
+from interpreter.eval.run import run
 
 
 def test_chunks_cover_every_example_in_order():

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import (
-    T,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_same,
-    assert_tflm_refuses,
-    broadcast_shapes,
-    random_data,
-    scales,
-    seeds,
-    single_op_model,
-    tflm_and_litert,
-    zero_points,
-)
+from single_op import T
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import broadcast_shapes
+from single_op import random_data
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
+from single_op import zero_points
 
 from interpreter.errors import UnsupportedOpError
 

@@ -13,24 +13,25 @@ import numpy as np
 import pytest
 from binary_cases import binary_feeds as _feeds
 from binary_cases import fused_binary_model as _binary_model
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import (
-    T,
-    activations,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_tflm_refuses,
-    broadcast_shapes,
-    scales,
-    seeds,
-    single_op_model,
-    zero_points,
-)
+from single_op import T
+from single_op import activations
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_tflm_refuses
+from single_op import broadcast_shapes
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import zero_points
 
 from interpreter.arith.fixedpoint import quantize_multiplier
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,29 +6,25 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import (
-    T,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_tflite_only,
-    seeds,
-    single_op_model,
-)
-from typed_data import (
-    BOOL,
-    F32,
-    I8,
-    I32,
-    I64,
-    SLOW,
-    U8,
-    ci,
-    const,
-    data,
-    example_quant,
-    special_floats,
-    typed,
-)
+from single_op import T
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_tflite_only
+from single_op import seeds
+from single_op import single_op_model
+from typed_data import BOOL
+from typed_data import F32
+from typed_data import I8
+from typed_data import I32
+from typed_data import I64
+from typed_data import SLOW
+from typed_data import U8
+from typed_data import ci
+from typed_data import const
+from typed_data import data
+from typed_data import example_quant
+from typed_data import special_floats
+from typed_data import typed
 
 TFLITE_ONLY = [BOOL, U8, I32]      # LiteRT's reference kernels run them, TFLM refuses them
 

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import feed as _feed
 from op_harness import run_model
 from reference import run_tflm
-from single_op import (
-    T,
-    assert_same,
-    random_data,
-    scales,
-    seeds,
-    single_op_model,
-    tflm_and_litert,
-    zero_points,
-)
+from single_op import T
+from single_op import assert_same
+from single_op import random_data
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
+from single_op import zero_points
 
 from interpreter.errors import ModelError
 

@@ -13,25 +13,26 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
-from single_op import (
-    T,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_same,
-    assert_tflm_refuses,
-    broadcast_shapes,
-    scales,
-    seeds,
-    single_op_model,
-    tflm_and_litert,
-    zero_points,
-)
+from single_op import T
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import broadcast_shapes
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
+from single_op import zero_points
 
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

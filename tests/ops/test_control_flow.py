@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from subgraph_models import check_plan_against_tflm, run_both
+from subgraph_models import check_plan_against_tflm
+from subgraph_models import run_both
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
 from interpreter.errors import ModelError
 from interpreter.parse.loader import load_model
-from interpreter.plan import model_buffer_requests, plan_model
+from interpreter.plan import model_buffer_requests
+from interpreter.plan import plan_model
 
 F32 = np.float32
 

@@ -34,16 +34,27 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conv_cases import BIASES_16X8, SLOW_16X8, Conv16x8Case, ConvCase, cases_16x8, conv_cases, conv_model
+from conv_cases import BIASES_16X8
+from conv_cases import SLOW_16X8
+from conv_cases import Conv16x8Case
+from conv_cases import ConvCase
+from conv_cases import cases_16x8
 from conv_cases import check_16x8 as check
 from conv_cases import check_conv_case as check_case
-from hypothesis import HealthCheck, given, settings
+from conv_cases import conv_cases
+from conv_cases import conv_model
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from op_harness import prepare, run_model
+from op_harness import prepare
+from op_harness import run_model
 from reference import run_tflm
-from single_op import assert_matches_litert, assert_same
+from single_op import assert_matches_litert
+from single_op import assert_same
 
-from interpreter import ModelError, UnsupportedOpError
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 from interpreter.builder import ModelBuilder
 
 CI = settings(max_examples=200, deadline=None, print_blob=True,

@@ -32,14 +32,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from flatbuffers import flexbuffers
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck
+from hypothesis import event
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_litert, run_tflm
+from reference import run_litert
+from reference import run_tflm
 from single_op import assert_same
 
 from interpreter.builder import ModelBuilder
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 from interpreter.interpreter import Interpreter
 
 CODE = "TFLite_Detection_PostProcess"

@@ -7,28 +7,31 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import float_data as _float_data
 from math_cases import shapes
 from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import (
-    T,
-    all_int8_values,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_same,
-    assert_tflm_refuses,
-    scales,
-    seeds,
-    single_op_model,
-    tflm_and_litert,
-    zero_points,
-)
+from reference import run_litert
+from reference import run_tflm
+from single_op import T
+from single_op import all_int8_values
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
+from single_op import zero_points
 
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

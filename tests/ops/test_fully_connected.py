@@ -54,18 +54,27 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from conv_cases import Fc16x8Case
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from op_harness import prepare, run_model
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, assert_same_but_nan_bits, scales, seeds, zero_points
+from op_harness import prepare
+from op_harness import run_model
+from reference import run_litert
+from reference import run_tflm
+from single_op import activations
+from single_op import assert_same
+from single_op import assert_same_but_nan_bits
+from single_op import scales
+from single_op import seeds
+from single_op import zero_points
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
-from interpreter.arith.fixedpoint import (
-    multiply_by_quantized_multiplier,
-    multiply_by_quantized_multiplier_int64,
-    quantize_multiplier,
-)
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
+from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier_int64
+from interpreter.arith.fixedpoint import quantize_multiplier
 from interpreter.builder import ModelBuilder
 
 SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)

@@ -12,12 +12,16 @@ import warnings
 
 import numpy as np
 import pytest
-from conv_cases import conv_model, pool_model
+from conv_cases import conv_model
+from conv_cases import pool_model
 from op_harness import run_model
 from reference import run_tflm
-from single_op import T, assert_same, single_op_model
+from single_op import T
+from single_op import assert_same
+from single_op import single_op_model
 
-from interpreter.errors import ModelError, TflmQuirkWarning
+from interpreter.errors import ModelError
+from interpreter.errors import TflmQuirkWarning
 
 
 def _models(op: str, activation: str) -> tuple[bytes, list[np.ndarray]]:

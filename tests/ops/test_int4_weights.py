@@ -29,13 +29,23 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, scales, seeds, zero_points
+from reference import run_litert
+from reference import run_tflm
+from single_op import activations
+from single_op import assert_same
+from single_op import scales
+from single_op import seeds
+from single_op import zero_points
 from subgraph_models import check_plan_against_tflm
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError, ops_c
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
+from interpreter import ops_c
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 from interpreter.parse.loader import load_model

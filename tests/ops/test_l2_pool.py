@@ -4,8 +4,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import T, assert_matches_tflm, seeds, single_op_model
-from typed_data import F32, SLOW, ci, data, special_floats
+from single_op import T
+from single_op import assert_matches_tflm
+from single_op import seeds
+from single_op import single_op_model
+from typed_data import F32
+from typed_data import SLOW
+from typed_data import ci
+from typed_data import data
+from typed_data import special_floats
 
 
 @st.composite

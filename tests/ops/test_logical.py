@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import T, assert_matches_tflm, broadcast_shapes, seeds, single_op_model
+from single_op import T
+from single_op import assert_matches_tflm
+from single_op import broadcast_shapes
+from single_op import seeds
+from single_op import single_op_model
 
 from interpreter.errors import UnsupportedOpError
 

@@ -11,27 +11,28 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_tflm
-from single_op import (
-    all_int8_values,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_same,
-    assert_tflm_refuses,
-    random_data,
-    scales,
-    seeds,
-    tflm_and_litert,
-    zero_points,
-)
+from single_op import all_int8_values
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import random_data
+from single_op import scales
+from single_op import seeds
+from single_op import tflm_and_litert
 from single_op import unary_model as _unary
+from single_op import zero_points
 
 from interpreter import Interpreter
 from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -52,18 +52,26 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import streaming
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from lstm_cases import FLOAT32, Lstm
+from lstm_cases import FLOAT32
+from lstm_cases import Lstm
 from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import assert_matches_litert, assert_same
+from reference import run_litert
+from reference import run_tflm
+from single_op import assert_matches_litert
+from single_op import assert_same
 from streaming import tflm_interpreter
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 from interpreter.arith.gemmlowp import SIGMOID_TABLE_Q16
 from interpreter.builder import ModelBuilder
-from interpreter.ops.lstm_fixed import logistic_int16, lstm_tanh_int16
+from interpreter.ops.lstm_fixed import logistic_int16
+from interpreter.ops.lstm_fixed import lstm_tanh_int16
 
 INVOKES = 3
 

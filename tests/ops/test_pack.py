@@ -5,15 +5,25 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from single_op import (
-    T,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_tflite_only,
-    seeds,
-    single_op_model,
-)
-from typed_data import BOOL, F32, I8, I16, I32, I64, SLOW, U8, ci, data, example_quant, shapes, typed
+from single_op import T
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_tflite_only
+from single_op import seeds
+from single_op import single_op_model
+from typed_data import BOOL
+from typed_data import F32
+from typed_data import I8
+from typed_data import I16
+from typed_data import I32
+from typed_data import I64
+from typed_data import SLOW
+from typed_data import U8
+from typed_data import ci
+from typed_data import data
+from typed_data import example_quant
+from typed_data import shapes
+from typed_data import typed
 
 PACK_TYPES, UNPACK_TYPES = [F32, I8, I16, I32, I64], [F32, I8, I16, I32]
 # LiteRT's reference kernels run them, TFLM refuses them

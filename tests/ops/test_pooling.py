@@ -18,21 +18,24 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from conv_cases import pool_model
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from op_harness import prepare, run_model
-from reference import run_litert, run_tflm
-from single_op import (
-    activations,
-    assert_matches_litert,
-    assert_same,
-    assert_tflm_refuses,
-    scales,
-    seeds,
-    zero_points,
-)
+from op_harness import prepare
+from op_harness import run_model
+from reference import run_litert
+from reference import run_tflm
+from single_op import activations
+from single_op import assert_matches_litert
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import scales
+from single_op import seeds
+from single_op import zero_points
 
-from interpreter import ModelError, UnsupportedOpError
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 from interpreter.ops.window import compute_out_size
 
 OPS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from single_op import T, assert_matches_tflm, assert_same, seeds, single_op_model, tflm_and_litert
+from single_op import T
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
 
 CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from single_op import (
-    T,
-    assert_matches_litert,
-    assert_matches_tflm,
-    assert_tflite_only,
-    random_data,
-    seeds,
-    single_op_model,
-)
+from single_op import T
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
+from single_op import assert_tflite_only
+from single_op import random_data
+from single_op import seeds
+from single_op import single_op_model
 from typed_data import data as typed_data
 from typed_data import fixed_quant as _q
 
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

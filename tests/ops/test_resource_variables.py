@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from subgraph_models import RESET, check_plan_against_tflm, float_accumulator, run_both
+from subgraph_models import RESET
+from subgraph_models import check_plan_against_tflm
+from subgraph_models import float_accumulator
+from subgraph_models import run_both
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder

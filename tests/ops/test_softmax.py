@@ -20,27 +20,31 @@ import signal
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import (
-    T,
-    assert_matches_tflm,
-    assert_same,
-    assert_tflm_refuses,
-    random_data,
-    scales,
-    seeds,
-    single_op_model,
-    tflm_and_litert,
-    zero_points,
-)
+from reference import run_litert
+from reference import run_tflm
+from single_op import T
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import assert_tflm_refuses
+from single_op import random_data
+from single_op import scales
+from single_op import seeds
+from single_op import single_op_model
+from single_op import tflm_and_litert
 from single_op import unary_model as _unary
+from single_op import zero_points
 
 from interpreter import Interpreter
-from interpreter.arith.lut import gen_lut_int16, lut_lookup_int16, round_half_up_shift
-from interpreter.errors import ModelError, UnsupportedOpError
+from interpreter.arith.lut import gen_lut_int16
+from interpreter.arith.lut import lut_lookup_int16
+from interpreter.arith.lut import round_half_up_shift
+from interpreter.errors import ModelError
+from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,17 +7,17 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from single_op import (
-    assert_matches_tflm,
-    assert_same,
-    broadcast_shapes,
-    scales,
-    seeds,
-    tflm_and_litert,
-    zero_points,
-)
+from single_op import assert_matches_tflm
+from single_op import assert_same
+from single_op import broadcast_shapes
+from single_op import scales
+from single_op import seeds
+from single_op import tflm_and_litert
+from single_op import zero_points
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

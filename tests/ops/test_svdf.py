@@ -26,9 +26,12 @@ import numpy as np
 import pytest
 import streaming
 from reference import run_litert
-from single_op import assert_matches_litert, assert_matches_tflm
+from single_op import assert_matches_litert
+from single_op import assert_matches_tflm
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 from interpreter.builder import ModelBuilder
 
 INVOKES = 4

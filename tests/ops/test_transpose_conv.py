@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conv_cases import CI_16X8, TransposeConvCase, cases_16x8
+from conv_cases import CI_16X8
+from conv_cases import TransposeConvCase
+from conv_cases import cases_16x8
 from conv_cases import check_16x8 as check
 from hypothesis import given
 from op_harness import run_model
-from reference import run_litert, run_tflm
+from reference import run_litert
+from reference import run_tflm
 from single_op import assert_same
 
 

@@ -2,7 +2,8 @@
 and padding as TFLM computes them."""
 from __future__ import annotations
 
-from interpreter.ops.window import compute_out_size, compute_padding
+from interpreter.ops.window import compute_out_size
+from interpreter.ops.window import compute_padding
 
 
 def test_out_size_and_padding_follow_tflm():

@@ -14,8 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import streaming
-from c_backend_cases import STRATEGIES, lstm_cases, run
-from hypothesis import HealthCheck, given, reject, settings
+from c_backend_cases import STRATEGIES
+from c_backend_cases import lstm_cases
+from c_backend_cases import run
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import reject
+from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
 

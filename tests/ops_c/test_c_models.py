@@ -5,9 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import corpus_model, run_tflm
+from reference import corpus_model
+from reference import run_tflm
 
-from interpreter import Interpreter, ops_c
+from interpreter import Interpreter
+from interpreter import ops_c
 from interpreter.debug.inputs import random_input
 
 pytestmark = pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built")

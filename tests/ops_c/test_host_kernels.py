@@ -22,10 +22,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from c_backend_cases import ACTIVATIONS, run, scales, zps
-from hypothesis import HealthCheck, given, settings
+from c_backend_cases import ACTIVATIONS
+from c_backend_cases import run
+from c_backend_cases import scales
+from c_backend_cases import zps
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from reference import corpus_model, run_tflm
+from reference import corpus_model
+from reference import run_tflm
 
 from interpreter import ops_c
 from interpreter.builder import ModelBuilder

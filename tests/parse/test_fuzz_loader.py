@@ -16,11 +16,14 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
 
-from interpreter.builder import ModelBuilder, encode
+from interpreter.builder import ModelBuilder
+from interpreter.builder import encode
 from interpreter.errors import ModelError
 from interpreter.parse import flatbuffer
 from interpreter.parse.loader import load_model

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from reference import corpus_model
 
-from interpreter.builder import ModelBuilder, encode
+from interpreter.builder import ModelBuilder
+from interpreter.builder import encode
 from interpreter.errors import ModelError
-from interpreter.parse.loader import load_model, load_model_file
-from interpreter.parse.schema import BuiltinOperator, TensorType
+from interpreter.parse.loader import load_model
+from interpreter.parse.loader import load_model_file
+from interpreter.parse.schema import BuiltinOperator
+from interpreter.parse.schema import TensorType
 
 # Operator counts and input/output signatures from the corpus MANIFEST.
 CORPUS = {

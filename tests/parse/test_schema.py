@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from interpreter.parse import schema
-from interpreter.parse.schema import OPERATOR_OPTIONS, TABLES, UNIONS, BuiltinOperator
+from interpreter.parse.schema import OPERATOR_OPTIONS
+from interpreter.parse.schema import TABLES
+from interpreter.parse.schema import UNIONS
+from interpreter.parse.schema import BuiltinOperator
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATOR = REPO / "tools" / "gen_schema.py"

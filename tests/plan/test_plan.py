@@ -16,30 +16,36 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
 from tflm_arena import probe_runtime as _tflm_runtime
-from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
+from tflm_arena import tflm_head_bytes
+from tflm_arena import tflm_tensor_offsets
 
-from interpreter.errors import ModelError, PlanError, UnsupportedOpError
-from interpreter.parse.model import Model, Operator, Subgraph, Tensor
-from interpreter.plan import (
-    SUBGRAPH_ENTRY,
-    UNTOUCHED,
-    BufferRequest,
-    MemoryPlan,
-    PlannedBuffer,
-    buffer_requests,
-    offline_offsets,
-    parse_offline_allocation,
-    parse_offline_plan,
-    placement_order,
-    plan_greedy,
-    plan_linear,
-    plan_memory,
-    plan_model,
-)
+from interpreter.errors import ModelError
+from interpreter.errors import PlanError
+from interpreter.errors import UnsupportedOpError
+from interpreter.parse.model import Model
+from interpreter.parse.model import Operator
+from interpreter.parse.model import Subgraph
+from interpreter.parse.model import Tensor
+from interpreter.plan import SUBGRAPH_ENTRY
+from interpreter.plan import UNTOUCHED
+from interpreter.plan import BufferRequest
+from interpreter.plan import MemoryPlan
+from interpreter.plan import PlannedBuffer
+from interpreter.plan import buffer_requests
+from interpreter.plan import offline_offsets
+from interpreter.plan import parse_offline_allocation
+from interpreter.plan import parse_offline_plan
+from interpreter.plan import placement_order
+from interpreter.plan import plan_greedy
+from interpreter.plan import plan_linear
+from interpreter.plan import plan_memory
+from interpreter.plan import plan_model
 
 # -- building subgraphs by hand ---------------------------------------------
 

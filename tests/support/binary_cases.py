@@ -12,7 +12,9 @@ None for unquantized tensors.
 from __future__ import annotations
 
 import numpy as np
-from single_op import T, random_data, single_op_model
+from single_op import T
+from single_op import random_data
+from single_op import single_op_model
 
 FLOAT_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 2.5, 3e38],
                           np.float32)

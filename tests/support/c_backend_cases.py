@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import strategies as st
 from lstm_cases import Lstm
 
-from cortex_m.models import every_int8_value, float_values
+from cortex_m.models import every_int8_value
+from cortex_m.models import float_values
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 

@@ -15,11 +15,18 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_litert, run_tflm
-from single_op import activations, assert_same, assert_same_but_nan_bits, scales, seeds, zero_points
+from reference import run_litert
+from reference import run_tflm
+from single_op import activations
+from single_op import assert_same
+from single_op import assert_same_but_nan_bits
+from single_op import scales
+from single_op import seeds
+from single_op import zero_points
 
 from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size

@@ -12,11 +12,13 @@ import wave
 from pathlib import Path
 
 import numpy as np
-from single_op import T, single_op_model
+from single_op import T
+from single_op import single_op_model
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
-from interpreter.examples.classifier import build_classifier, make_blobs
+from interpreter.examples.classifier import build_classifier
+from interpreter.examples.classifier import make_blobs
 
 CLASSES, FEATURES = 4, 8
 

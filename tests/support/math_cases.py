@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from single_op import assert_matches_tflm, random_data
+from single_op import assert_matches_tflm
+from single_op import random_data
 
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
 SPECIALS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, -1e-45, 3.4e38, -3.4e38], np.float32)

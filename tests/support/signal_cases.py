@@ -8,14 +8,17 @@ runs a stream of invokes, resets both and runs a few more.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 import numpy as np
 import pytest
 from flatbuffers import flexbuffers
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
-from single_op import T, assert_same
+from single_op import T
+from single_op import assert_same
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder

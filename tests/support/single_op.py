@@ -11,13 +11,15 @@ share.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
+from typing import Sequence
 
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 from op_harness import run_model
-from reference import run_litert, run_tflm
+from reference import run_litert
+from reference import run_tflm
 
 from interpreter.builder import ModelBuilder
 from interpreter.errors import UnsupportedOpError

@@ -7,7 +7,8 @@ and run once more.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable
+from typing import Mapping
 
 import numpy as np
 import pytest

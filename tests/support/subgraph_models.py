@@ -58,7 +58,8 @@ def run_both(model: bytes, steps, n_outputs: int = 1):
 
 def check_plan_against_tflm(model: bytes, capfd) -> MemoryPlan:
     """Our plan of every subgraph equals TFLM's: head size and each planned tensor's offset."""
-    from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
+    from tflm_arena import tflm_head_bytes
+    from tflm_arena import tflm_tensor_offsets
 
     interp = Interpreter(model_content=model)
     interp.allocate_tensors()

@@ -45,9 +45,11 @@ import tempfile
 import threading
 import warnings
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
+from typing import Sequence
 
 import numpy as np
 

@@ -14,9 +14,13 @@ drawing ``n`` types; ``typed(types)`` draws a type and its quantization.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
-from single_op import T, random_data, scales, zero_points
+from single_op import T
+from single_op import random_data
+from single_op import scales
+from single_op import zero_points
 
 
 def ci(n_types: int = 1):

@@ -7,7 +7,8 @@ import numpy as np
 
 from ...parse.model import Tensor
 from ..base import Op
-from .options import OptionError, read_options
+from .options import OptionError
+from .options import read_options
 
 INT16 = np.dtype(np.int16)
 INT32 = np.dtype(np.int32)

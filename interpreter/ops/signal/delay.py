@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from ..registry import register
 from .circular_buffer import CircularBuffer
-from .common import INT16, MAX_STATE_BYTES, SignalOp
+from .common import INT16
+from .common import MAX_STATE_BYTES
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalDelay")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import register
-from .common import INT16, UINT32, SignalOp
+from .common import INT16
+from .common import UINT32
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalEnergy")

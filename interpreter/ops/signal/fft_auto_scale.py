@@ -16,7 +16,9 @@ import numpy as np
 
 from ...arith.signal import most_significant_bit
 from ..registry import register
-from .common import INT16, INT32, SignalOp
+from .common import INT16
+from .common import INT32
+from .common import SignalOp
 
 
 def max_abs16(x: np.ndarray) -> int:

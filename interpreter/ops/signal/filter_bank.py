@@ -19,7 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import register
-from .common import INT16, UINT32, UINT64, SignalOp
+from .common import INT16
+from .common import UINT32
+from .common import UINT64
+from .common import SignalOp
 
 TABLES = ("weights", "unweights", "channel_frequency_starts", "channel_weight_starts",
           "channel_widths")

@@ -11,7 +11,9 @@ import numpy as np
 
 from ...arith.signal import log32
 from ..registry import register
-from .common import INT16, UINT32, SignalOp
+from .common import INT16
+from .common import UINT32
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalFilterBankLog")

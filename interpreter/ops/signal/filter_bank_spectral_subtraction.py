@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import register
-from .common import UINT32, SignalOp
+from .common import UINT32
+from .common import SignalOp
 
 M32 = np.uint64(0xFFFFFFFF)
 

@@ -12,7 +12,10 @@ import numpy as np
 
 from ...arith.signal import sqrt64
 from ..registry import register
-from .common import INT32, UINT32, UINT64, SignalOp
+from .common import INT32
+from .common import UINT32
+from .common import UINT64
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalFilterBankSquareRoot")

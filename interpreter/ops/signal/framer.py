@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from ..registry import register
 from .circular_buffer import CircularBuffer
-from .common import BOOL, INT16, SignalOp
+from .common import BOOL
+from .common import INT16
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalFramer")

@@ -16,7 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import register
-from .common import FLOAT32, INT16, SignalOp
+from .common import FLOAT32
+from .common import INT16
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalOverlapAdd")

@@ -20,7 +20,9 @@ import numpy as np
 
 from ...arith.signal import most_significant_bit
 from ..registry import register
-from .common import INT16, UINT32, SignalOp
+from .common import INT16
+from .common import UINT32
+from .common import SignalOp
 
 SNR_BITS = 12
 OUTPUT_BITS = 6

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...arith.kiss_fft import Kiss, factors
+from ...arith.kiss_fft import Kiss
+from ...arith.kiss_fft import factors
 from ..registry import register
-from .common import FLOAT32, INT16, INT32, SignalOp
+from .common import FLOAT32
+from .common import INT16
+from .common import INT32
+from .common import SignalOp
 
 
 def fft_length_error(fft_length: int) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import register
-from .common import INT16, SignalOp
+from .common import INT16
+from .common import SignalOp
 
 
 @register("CUSTOM:SignalWindow")

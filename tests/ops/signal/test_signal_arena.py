@@ -8,7 +8,8 @@ import pytest
 from signal_cases import signal_model
 from single_op import T
 from test_signal_options import MODELS
-from tflm_arena import tflm_head_bytes, tflm_tensor_offsets
+from tflm_arena import tflm_head_bytes
+from tflm_arena import tflm_tensor_offsets
 
 from interpreter import Interpreter
 

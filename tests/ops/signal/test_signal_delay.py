@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI, SLOW, check_stream, int_data, seeds, signal_model
+from signal_cases import CI
+from signal_cases import SLOW
+from signal_cases import check_stream
+from signal_cases import int_data
+from signal_cases import seeds
+from signal_cases import signal_model
 from single_op import T
 
 from interpreter import ModelError

@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI, SLOW, Pair, seeds, signal_model
-from single_op import T, assert_same
+from signal_cases import CI
+from signal_cases import SLOW
+from signal_cases import Pair
+from signal_cases import seeds
+from signal_cases import signal_model
+from single_op import T
+from single_op import assert_same
 
-from interpreter import Interpreter, ModelError
+from interpreter import Interpreter
+from interpreter import ModelError
 
 CODE = "SignalFilterBankSquareRoot"
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
-from signal_cases import CI, INT_STYLES, SLOW, Pair, signal_model
-from single_op import T, assert_same
-from test_signal_rfft import TYPES, fft_cases, frame_data
+from signal_cases import CI
+from signal_cases import INT_STYLES
+from signal_cases import SLOW
+from signal_cases import Pair
+from signal_cases import signal_model
+from single_op import T
+from single_op import assert_same
+from test_signal_rfft import TYPES
+from test_signal_rfft import fft_cases
+from test_signal_rfft import frame_data
 
 from interpreter import ModelError
 

@@ -14,10 +14,17 @@ import pytest
 from flatbuffers import flexbuffers
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI, SLOW, Pair, flex, signal_model
-from single_op import T, assert_same
+from signal_cases import CI
+from signal_cases import SLOW
+from signal_cases import Pair
+from signal_cases import flex
+from signal_cases import signal_model
+from single_op import T
+from single_op import assert_same
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 
 I16, U32 = np.int16, np.uint32
 

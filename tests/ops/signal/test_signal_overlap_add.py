@@ -6,18 +6,17 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import (
-    CI,
-    INT_STYLES,
-    SLOW,
-    check_stream,
-    int_data,
-    seeds,
-    signal_model,
-)
+from signal_cases import CI
+from signal_cases import INT_STYLES
+from signal_cases import SLOW
+from signal_cases import check_stream
+from signal_cases import int_data
+from signal_cases import seeds
+from signal_cases import signal_model
 from single_op import T
 
-from interpreter import ModelError, UnsupportedOpError
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 
 CODE = "SignalOverlapAdd"
 TYPES = {np.int16: 7, np.float32: 0}

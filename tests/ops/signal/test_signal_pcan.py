@@ -7,8 +7,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI, INT_STYLES, SLOW, Pair, int_data, seeds, signal_model
-from single_op import T, assert_same
+from signal_cases import CI
+from signal_cases import INT_STYLES
+from signal_cases import SLOW
+from signal_cases import Pair
+from signal_cases import int_data
+from signal_cases import seeds
+from signal_cases import signal_model
+from single_op import T
+from single_op import assert_same
 
 from interpreter import ModelError
 

@@ -13,11 +13,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI, SLOW, signal_model
+from signal_cases import CI
+from signal_cases import SLOW
+from signal_cases import signal_model
 from single_op import T
 from test_signal_options import MODELS
 
-from interpreter import Interpreter, ModelError, UnsupportedOpError
+from interpreter import Interpreter
+from interpreter import ModelError
+from interpreter import UnsupportedOpError
 
 OPTIONLESS = {"SignalFftAutoScale": (1, 2), "SignalFilterBankSquareRoot": (2, 1)}
 DTYPES = [np.int16, np.int32, np.uint32, np.uint64, np.float32, np.bool_, np.int8]
