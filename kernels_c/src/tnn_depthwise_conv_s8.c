@@ -44,7 +44,7 @@ TNN_INLINE void tnn_dw_tap_mult(const int8_t *restrict src, const int8_t *restri
     }
 }
 
-#if defined(TNN_DSP)
+TNN_MULTIVERSION
 int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
                               const tnn_dw_conv_params *params,
                               const tnn_per_channel_quant_params *quant,
@@ -61,6 +61,7 @@ int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
         !tnn_ctx_ok(ctx, tnn_depthwise_conv_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
+#if defined(TNN_DSP)
     if (in_off >= -32639 && in_off <= 32639) { /* |x + offset| fits int16 */
         if (mult == 1) {
             /* the same sums as the multiplier-1 kernel's int16 ones here */
@@ -78,67 +79,51 @@ int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
         tnn_dw_channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                        output, c, mult, 0);
     }
-    return TNN_OK;
-}
 #else
-TNN_MULTIVERSION
-int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
-                              const tnn_dw_conv_params *params,
-                              const tnn_per_channel_quant_params *quant,
-                              const tnn_dims *input_dims, const int8_t *input,
-                              const tnn_dims *filter_dims, const int8_t *filter,
-                              const int32_t *bias,
-                              const tnn_dims *output_dims, int8_t *output)
-{
-    const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
-    const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
-    const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
-    const int32_t mult = params->ch_mult;
-    const int32_t in_off = params->input_offset;
-    int32_t *acc = (int32_t *)ctx->buf;
-    int32_t b, oy, ox, c;
-
-    if (mult < 1 || out_c != in_c * mult || filter_dims->c != out_c ||
-        !tnn_ctx_ok(ctx, tnn_depthwise_conv_s8_get_buffer_size(output_dims))) {
-        return TNN_ARG_ERROR;
-    }
-    for (b = 0; b < input_dims->n; b++) {
-        const int8_t *image = input + (intptr_t)b * in_h * in_w * in_c;
-        for (oy = 0; oy < out_h; oy++) {
-            for (ox = 0; ox < out_w; ox++) {
-                int8_t *out = output + (((intptr_t)b * out_h + oy) * out_w + ox) * out_c;
-                int32_t ky, kx;
-                for (c = 0; c < out_c; c++) {
-                    acc[c] = 0;
-                }
-                for (ky = 0; ky < k_h; ky++) {
-                    const int32_t y = oy * params->stride.h - params->padding.h +
-                                      ky * params->dilation.h;
-                    if (y < 0 || y >= in_h) {
-                        continue;
+    {
+        const int32_t in_h = input_dims->h, in_w = input_dims->w, in_c = input_dims->c;
+        const int32_t k_h = filter_dims->h, k_w = filter_dims->w;
+        const int32_t out_h = output_dims->h, out_w = output_dims->w;
+        int32_t *acc = (int32_t *)ctx->buf;
+        int32_t b, oy, ox;
+        for (b = 0; b < input_dims->n; b++) {
+            const int8_t *image = input + (intptr_t)b * in_h * in_w * in_c;
+            for (oy = 0; oy < out_h; oy++) {
+                for (ox = 0; ox < out_w; ox++) {
+                    int8_t *out = output + (((intptr_t)b * out_h + oy) * out_w + ox) * out_c;
+                    int32_t ky, kx;
+                    for (c = 0; c < out_c; c++) {
+                        acc[c] = 0;
                     }
-                    for (kx = 0; kx < k_w; kx++) {
-                        const int32_t x = ox * params->stride.w - params->padding.w +
-                                          kx * params->dilation.w;
-                        if (x < 0 || x >= in_w) {
+                    for (ky = 0; ky < k_h; ky++) {
+                        const int32_t y = oy * params->stride.h - params->padding.h +
+                                          ky * params->dilation.h;
+                        if (y < 0 || y >= in_h) {
                             continue;
                         }
-                        tnn_dw_tap_mult(image + ((intptr_t)y * in_w + x) * in_c,
-                                        filter + ((intptr_t)ky * k_w + kx) * out_c, acc, in_c,
-                                        mult, in_off);
+                        for (kx = 0; kx < k_w; kx++) {
+                            const int32_t x = ox * params->stride.w - params->padding.w +
+                                              kx * params->dilation.w;
+                            if (x < 0 || x >= in_w) {
+                                continue;
+                            }
+                            tnn_dw_tap_mult(image + ((intptr_t)y * in_w + x) * in_c,
+                                            filter + ((intptr_t)ky * k_w + kx) * out_c, acc, in_c,
+                                            mult, in_off);
+                        }
                     }
-                }
-                if (bias) {
-                    for (c = 0; c < out_c; c++) {
-                        acc[c] = tnn_wrap_add(acc[c], bias[c]);
+                    if (bias) {
+                        for (c = 0; c < out_c; c++) {
+                            acc[c] = tnn_wrap_add(acc[c], bias[c]);
+                        }
                     }
+                    tnn_requantize_row_s8(acc, quant->multiplier, quant->shift, out_c,
+                                          params->output_offset, params->activation.min,
+                                          params->activation.max, out);
                 }
-                tnn_requantize_row_s8(acc, quant->multiplier, quant->shift, out_c,
-                                      params->output_offset, params->activation.min,
-                                      params->activation.max, out);
             }
         }
     }
+#endif /* TNN_DSP */
     return TNN_OK;
 }
-#endif /* TNN_DSP */

@@ -27,22 +27,6 @@
 
 #define TNN_DW_MAX_TAPS 49 /* window taps of the stack weight table (7 x 7: 392 bytes) */
 
-/* First tap index k in [0, k_n) with 0 <= base + k * dil < size, and one past
- * the last valid one (dil >= 1). */
-TNN_INLINE void tnn_dw_valid(int32_t base, int32_t dil, int32_t k_n, int32_t size,
-                             int32_t *first, int32_t *end)
-{
-    int32_t lo = 0, hi = k_n;
-    while (lo < hi && base + lo * dil < 0) {
-        lo++;
-    }
-    while (hi > lo && base + (hi - 1) * dil >= size) {
-        hi--;
-    }
-    *first = lo;
-    *end = hi;
-}
-
 /* What tnn_dw_row needs about the call and the group of 4 output channels. */
 typedef struct {
     const int8_t *image;   /* the batch's input, at input channel g / mult */
@@ -140,7 +124,7 @@ TNN_INLINE void tnn_dw_row_body(const tnn_dw_group *d, int32_t y0, int32_t ky0, 
                 continue;
             }
         } else {
-            tnn_dw_valid(x0, dil_w, k_w, d->in_w, &kx0, &kx1);
+            tnn_valid_taps(x0, dil_w, k_w, d->in_w, &kx0, &kx1);
         }
         xr = row + ((intptr_t)x0 + (intptr_t)kx0 * dil_w) * in_c;
         wr = d->wt + ky0 * k_w + kx0;
@@ -228,7 +212,7 @@ TNN_INLINE void tnn_dw_groups(const tnn_dw_conv_params *params,
             for (oy = 0; oy < out_h; oy++, out += (intptr_t)out_w * out_c) {
                 const int32_t y0 = oy * params->stride.h - params->padding.h;
                 int32_t ky0, ky1;
-                tnn_dw_valid(y0, d.dil_h, d.k_h, in_h, &ky0, &ky1);
+                tnn_valid_taps(y0, d.dil_h, d.k_h, in_h, &ky0, &ky1);
                 if (mult == 1) {
                     tnn_dw_row_m1(&d, y0, ky0, ky1, out);
                 } else {
@@ -261,11 +245,11 @@ TNN_INLINE void tnn_dw_channel(const tnn_dw_conv_params *params,
         for (oy = 0; oy < out_h; oy++) {
             const int32_t y0 = oy * params->stride.h - params->padding.h;
             int32_t ky0, ky1;
-            tnn_dw_valid(y0, params->dilation.h, k_h, in_h, &ky0, &ky1);
+            tnn_valid_taps(y0, params->dilation.h, k_h, in_h, &ky0, &ky1);
             for (ox = 0; ox < out_w; ox++) {
                 const int32_t x0 = ox * params->stride.w - params->padding.w;
                 int32_t kx0, kx1, ky, kx, sum = 0;
-                tnn_dw_valid(x0, params->dilation.w, k_w, in_w, &kx0, &kx1);
+                tnn_valid_taps(x0, params->dilation.w, k_w, in_w, &kx0, &kx1);
                 for (ky = ky0; ky < ky1; ky++) {
                     const int32_t y = y0 + ky * params->dilation.h;
                     for (kx = kx0; kx < kx1; kx++) {

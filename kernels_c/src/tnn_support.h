@@ -18,6 +18,23 @@ TNN_INLINE int tnn_ctx_ok(const tnn_context *ctx, int32_t needed)
     return needed <= 0 || (ctx != NULL && ctx->buf != NULL && ctx->size >= needed);
 }
 
+/* The window taps that fall inside the image along one axis: the first tap index
+ * k in [0, k_n) with 0 <= base + k * dil < size, and one past the last (dil >= 1),
+ * so that a window loop runs its valid taps without testing each one. */
+TNN_INLINE void tnn_valid_taps(int32_t base, int32_t dil, int32_t k_n, int32_t size,
+                               int32_t *first, int32_t *end)
+{
+    int32_t lo = 0, hi = k_n;
+    while (lo < hi && base + lo * dil < 0) {
+        lo++;
+    }
+    while (hi > lo && base + (hi - 1) * dil >= size) {
+        hi--;
+    }
+    *first = lo;
+    *end = hi;
+}
+
 /* Matrix product of int8 rows with int8 weight rows, requantized per column:
  * out[r * out_stride + o] = requant(bias[o] + sum_k lhs[r*lhs_stride + k] * rhs[o*depth + k]).
  * `bias` is a kernel sum (the model's bias plus the input offset times the
