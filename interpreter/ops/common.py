@@ -68,14 +68,22 @@ def activation_range_quantized(activation: int, tensor: Tensor, op) -> tuple[int
     q = tensor.quantization
     scale, zp = float(q.scale[0]), int(q.zero_point[0])
     if activation == ACT_RELU:
-        return max(qmin, quantize_scalar(scale, zp, 0.0, op)), qmax
-    if activation == ACT_RELU6:
-        return (max(qmin, quantize_scalar(scale, zp, 0.0, op)),
-                min(qmax, quantize_scalar(scale, zp, 6.0, op)))
-    if activation == ACT_RELU_N1_TO_1:
-        return (max(qmin, quantize_scalar(scale, zp, -1.0, op)),
-                min(qmax, quantize_scalar(scale, zp, 1.0, op)))
-    return qmin, qmax
+        lo, hi = max(qmin, quantize_scalar(scale, zp, 0.0, op)), qmax
+    elif activation == ACT_RELU6:
+        lo, hi = (max(qmin, quantize_scalar(scale, zp, 0.0, op)),
+                  min(qmax, quantize_scalar(scale, zp, 6.0, op)))
+    elif activation == ACT_RELU_N1_TO_1:
+        lo, hi = (max(qmin, quantize_scalar(scale, zp, -1.0, op)),
+                  min(qmax, quantize_scalar(scale, zp, 1.0, op)))
+    else:
+        return qmin, qmax
+    # A negative output scale turns the bounds round: TFLM then clamps every value to
+    # the upper bound, below the type's range, and its cast wraps that to one constant.
+    # Garbage by the validation policy (docs/VALIDATION.md), so refused.
+    op.check(lo <= hi, f"the fused activation's clamp range [{lo}, {hi}] is empty at output "
+                       f"scale {float(np.float32(scale))!r}, zero point {zp} (TFLM would write "
+                       f"{hi} cast to {tensor.dtype} for every element)")
+    return lo, hi
 
 
 FLOAT32_LOWEST = np.float32(np.finfo(np.float32).min)

@@ -100,3 +100,38 @@ def test_activation_bound_outside_int32_is_refused(op):
     if op in ("MUL", "FULLY_CONNECTED"):
         with pytest.raises(RuntimeError):  # the runtime's failed Prepare/Invoke
             run_tflm(model, feeds)
+
+
+@pytest.mark.parametrize("activation", ["RELU", "RELU6", "RELU_N1_TO_1"])
+@pytest.mark.parametrize("op", ["FULLY_CONNECTED", "AVERAGE_POOL_2D", "ADD"])
+def test_empty_activation_range_is_refused(op, activation):
+    """A negative output scale turns a fused activation's bounds round (RELU: a zero
+    point above the type's range does too): TFLM's clamp then writes its upper bound
+    for every element, whatever the input (shown here on FULLY_CONNECTED and
+    AVERAGE_POOL_2D). Garbage by the validation policy: refused by name, so that no
+    kernel (the C backend's saturating SIMD packs, say) sees an empty range. Found by
+    tools/fuzz_models.py (a mutated person_detect)."""
+    out_q = dict(scale=-0.05, zero_point=-2) if activation != "RELU" else \
+        dict(scale=0.05, zero_point=200)
+    rng = np.random.default_rng(5)
+    if op == "FULLY_CONNECTED":
+        w = T(np.int8, (3, 6), 0.02, 0, rng.integers(-127, 128, (3, 6)).astype(np.int8))
+        model = single_op_model(op, [T(np.int8, (1, 6), 0.1, 1), w],
+                                [T(np.int8, (1, 3), out_q["scale"], out_q["zero_point"])],
+                                {"fused_activation_function": activation})
+        feeds = [rng.integers(-128, 128, (1, 6)).astype(np.int8)]
+    elif op == "AVERAGE_POOL_2D":
+        model = pool_model(op, np.int8, (1, 4, 4, 2), (1, 2, 2, 2), (2, 2), (2, 2), "VALID",
+                           activation, out_q, out_q)
+        feeds = [rng.integers(-128, 128, (1, 4, 4, 2)).astype(np.int8)]
+    else:
+        model = single_op_model(op, [T(np.int8, (4,), 0.1, 0), T(np.int8, (4,), 0.1, 0)],
+                                [T(np.int8, (4,), out_q["scale"], out_q["zero_point"])],
+                                {"fused_activation_function": activation})
+        feeds = [rng.integers(-128, 128, (4,)).astype(np.int8)] * 2
+    with pytest.raises(ModelError, match=rf"{op} \(operator 0\).*clamp range \[-?\d+, -?\d+\] "
+                                         r"is empty"):
+        run_model(model, feeds)
+    if op != "ADD":  # TFLM's ADD Prepare may abort the process on a negative output scale
+        tflm = run_tflm(model, feeds)[0]
+        assert np.unique(tflm).size == 1, f"TFLM's {op}: {tflm}"
