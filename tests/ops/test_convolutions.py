@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conv_cases import BIASES_16X8
+from conv_cases import SLOW
 from conv_cases import SLOW_16X8
 from conv_cases import Conv16x8Case
 from conv_cases import ConvCase
@@ -43,9 +44,7 @@ from conv_cases import check_16x8 as check
 from conv_cases import check_conv_case as check_case
 from conv_cases import conv_cases
 from conv_cases import conv_model
-from hypothesis import HealthCheck
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_model
@@ -56,11 +55,6 @@ from single_op import assert_same
 from interpreter import ModelError
 from interpreter import UnsupportedOpError
 from interpreter.builder import ModelBuilder
-
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
-
 
 # -- int8 and float32 CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------
 

@@ -53,6 +53,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conv_cases import CI
+from conv_cases import SLOW
+from conv_cases import SPECIAL_FLOATS
 from conv_cases import Fc16x8Case
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -76,11 +79,6 @@ from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
 from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier_int64
 from interpreter.arith.fixedpoint import quantize_multiplier
 from interpreter.builder import ModelBuilder
-
-SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
 
 
 @dataclass(frozen=True)
