@@ -62,6 +62,64 @@ def _feed(rng, dtype, shape) -> np.ndarray:
     return rng.integers(info.min, info.max, shape, endpoint=True).astype(dtype)
 
 
+def window_output(padding: str, in_hw, k_hw, stride, dilation=(1, 1)):
+    """(padding, out_h, out_w) of a convolution or pooling window over an image: as drawn,
+    or SAME where a VALID window would leave no output (it is larger than the image)."""
+    def out_size(code):
+        return [compute_out_size(code, n, k, s, d)
+                for n, k, s, d in zip(in_hw, k_hw, stride, dilation)]
+    out_h, out_w = out_size(PADDINGS[padding])
+    if out_h < 1 or out_w < 1:
+        padding = "SAME"
+        out_h, out_w = out_size(PADDINGS[padding])
+    return padding, out_h, out_w
+
+
+def conv_options(padding: str, stride, dilation, activation: str, depth_multiplier=None) -> dict:
+    """CONV_2D options, or DEPTHWISE_CONV_2D's with ``depth_multiplier``."""
+    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
+               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
+               "fused_activation_function": activation}
+    if depth_multiplier is not None:
+        options["depth_multiplier"] = depth_multiplier
+    return options
+
+
+def add_fc_filter(b: ModelBuilder, rng, units: int, depth: int, s_in: float, per_channel: bool,
+                  draw_scale, draw_zp):
+    """The int8 FULLY_CONNECTED filter "w" and the bias scales it implies (the input scale
+    times each filter scale): per-channel (symmetric, a scale per unit) or per-tensor (one
+    scale and zero point). ``draw_scale()`` and ``draw_zp()`` draw one value each (from a
+    generator or from hypothesis), called in the order the values are needed."""
+    if per_channel:
+        f_scales = [draw_scale() for _ in range(units)]
+        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
+                         scale=f_scales, zero_point=[0] * units, quantized_dimension=0)
+        return w, [s_in * s for s in f_scales]
+    s_w = draw_scale()
+    w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-128, 128, (units, depth)),
+                     scale=s_w, zero_point=draw_zp())
+    return w, [s_in * s_w]
+
+
+def int8_pool_model(rng, op: str, shape, filter_hw, stride, padding: str, scale: float,
+                    zero_point: int, activation: str):
+    """(model, feeds) of an int8 AVERAGE_POOL_2D / MAX_POOL_2D with every parameter given
+    (the output keeps the input's quantization, as TFLM requires)."""
+    n, h, w, c = shape
+    padding, oh, ow = window_output(padding, (h, w), filter_hw, stride)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, shape, scale=scale, zero_point=zero_point)
+    y = b.add_tensor("y", np.int8, (n, oh, ow, c), scale=scale, zero_point=zero_point)
+    b.add_operator(op, [x], [y], options={
+        "padding": padding, "stride_h": stride[0], "stride_w": stride[1],
+        "filter_height": filter_hw[0], "filter_width": filter_hw[1],
+        "fused_activation_function": activation})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build(), [rng.integers(-128, 128, shape).astype(np.int8)]
+
+
 def conv_model(rng, op: str, kernel: str, size: int = 1):
     """(model, feeds) for CONV_2D / DEPTHWISE_CONV_2D aimed at ``kernel`` ("s16": 16x8);
     ``size`` scales shapes."""
@@ -89,12 +147,7 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
         else:
             kh, kw = _pick(rng, [(3, 3), (1, 1), (2, 3), (5, 5), (3, 1), (1, 5)])
             mult = 1 if kernel == "mult1" else int(rng.integers(2, 4))
-    out_h = compute_out_size(PADDINGS[padding], in_h, kh, stride[0], dilation[0])
-    out_w = compute_out_size(PADDINGS[padding], in_w, kw, stride[1], dilation[1])
-    if out_h < 1 or out_w < 1:
-        padding = "SAME"
-        out_h = compute_out_size(0, in_h, kh, stride[0], dilation[0])
-        out_w = compute_out_size(0, in_w, kw, stride[1], dilation[1])
+    padding, out_h, out_w = window_output(padding, (in_h, in_w), (kh, kw), stride, dilation)
     if op == "CONV_2D":
         out_c = int(rng.integers(1, 11 * size + 1))
         f_shape, qdim = (out_c, kh, kw, in_c), 0
@@ -116,11 +169,8 @@ def conv_model(rng, op: str, kernel: str, size: int = 1):
                                    scale=[s_in * s for s in np.broadcast_to(f_scales, out_c)],
                                    zero_point=[0] * out_c))
     y = b.add_tensor("y", dtype, (batches, out_h, out_w, out_c), scale=s_out, zero_point=zp_out)
-    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
-               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
-               "fused_activation_function": _pick(rng, ACTIVATIONS)}
-    if op == "DEPTHWISE_CONV_2D":
-        options["depth_multiplier"] = mult
+    options = conv_options(padding, stride, dilation, _pick(rng, ACTIVATIONS),
+                           mult if op == "DEPTHWISE_CONV_2D" else None)
     b.add_operator(op, inputs, [y], options=options)
     b.set_inputs([x])
     b.set_outputs([y])
@@ -136,16 +186,8 @@ def fc_model(rng, size: int = 1, int16: bool = False):
         zp_in, zp_out = int(rng.integers(-32768, 32768)), int(rng.integers(-32768, 32768))
     b = ModelBuilder()
     x = b.add_tensor("x", dtype, (batches, depth), scale=s_in, zero_point=zp_in)
-    if rng.random() < 0.5:
-        f_scales = [_scale(rng) for _ in range(units)]
-        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
-                         scale=f_scales, zero_point=[0] * units, quantized_dimension=0)
-        bias_scales = [s_in * s for s in f_scales]
-    else:
-        s_w = _scale(rng)
-        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-128, 128, (units, depth)),
-                         scale=s_w, zero_point=_zp(rng))
-        bias_scales = [s_in * s_w]
+    w, bias_scales = add_fc_filter(b, rng, units, depth, s_in, rng.random() < 0.5,
+                                   lambda: _scale(rng), lambda: _zp(rng))
     inputs = [x, w]
     if rng.random() < 0.7:
         inputs.append(b.add_tensor("b", bias_type, [units],
@@ -203,20 +245,9 @@ def pool_model(rng, op: str):
     fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
     padding = _pick(rng, list(PADDINGS))
-    oh, ow = compute_out_size(PADDINGS[padding], h, fh, sh), compute_out_size(PADDINGS[padding], w, fw, sw)
-    if oh < 1 or ow < 1:
-        padding = "SAME"
-        oh, ow = compute_out_size(0, h, fh, sh), compute_out_size(0, w, fw, sw)
     s, zp = _scale(rng), _zp(rng)
-    b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (n, h, w, c), scale=s, zero_point=zp)
-    y = b.add_tensor("y", np.int8, (n, oh, ow, c), scale=s, zero_point=zp)
-    b.add_operator(op, [x], [y], options={
-        "padding": padding, "stride_h": sh, "stride_w": sw, "filter_height": fh,
-        "filter_width": fw, "fused_activation_function": _pick(rng, ACTIVATIONS)})
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (n, h, w, c)).astype(np.int8)]
+    return int8_pool_model(rng, op, (n, h, w, c), (fh, fw), (sh, sw), padding, s, zp,
+                           _pick(rng, ACTIVATIONS))
 
 
 def binary_model(rng, op: str):
@@ -644,11 +675,8 @@ def _conv_edge(rng, op: str, *, batches, in_hw, in_c, k_hw, stride=(1, 1), dilat
         inputs.append(b.add_tensor("b", np.int32, [out_c], data=np.resize(np.asarray(bias), out_c),
                                    scale=[s_in * s for s in f_scales], zero_point=[0] * out_c))
     y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out, zero_point=zp_out)
-    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
-               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
-               "fused_activation_function": act}
-    if op == "DEPTHWISE_CONV_2D":
-        options["depth_multiplier"] = mult
+    options = conv_options(padding, stride, dilation, act,
+                           mult if op == "DEPTHWISE_CONV_2D" else None)
     b.add_operator(op, inputs, [y], options=options)
     b.set_inputs([x])
     b.set_outputs([y])

@@ -15,6 +15,7 @@ from reference import LSTM_MODEL
 from reference import MODELS
 from reference import TFLM_HEAD
 from reference import corpus_model
+from reference import random_inputs
 from reference import run_litert
 from reference import run_tflm
 
@@ -35,19 +36,6 @@ LITERT_DISAGREES = {"mlperf_tiny/ad01_int8.tflite"}
 LITERT_CANNOT_LOAD = {"tflm/person_detect.tflite"}
 
 SEEDS = (0, 1, 2)
-
-
-def random_inputs(interp: Interpreter, seed: int) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for d in interp.get_input_details():
-        shape = tuple(d["shape"])
-        if np.dtype(d["dtype"]) == np.float32:
-            out.append(rng.uniform(-1, 1, shape).astype(np.float32))
-        else:
-            info = np.iinfo(d["dtype"])
-            out.append(rng.integers(info.min, info.max, shape, endpoint=True).astype(d["dtype"]))
-    return out
 
 
 def run_ours(path, inputs) -> list[np.ndarray]:
@@ -137,7 +125,7 @@ def test_bit_exact_with_tflm(model):
     interp = Interpreter(model_path=path)
     interp.allocate_tensors()
     n_out = len(interp.get_output_details())
-    cases = [(f"seed {s}", random_inputs(interp, s)) for s in SEEDS]
+    cases = [(f"seed {s}", random_inputs(interp.get_input_details(), s)) for s in SEEDS]
     cases += [(f"sample {i}", x) for i, x in enumerate(sample_inputs(model, interp))]
     for what, inputs in cases:
         ours = run_ours(path, inputs)
@@ -151,7 +139,7 @@ def test_against_litert_reference(model):
     data = path.read_bytes()
     interp = Interpreter(model_path=path)
     interp.allocate_tensors()
-    inputs = random_inputs(interp, 0)
+    inputs = random_inputs(interp.get_input_details(), 0)
     ours = run_ours(path, inputs)
     lite = run_litert(data, inputs)
     if model in LITERT_DISAGREES:

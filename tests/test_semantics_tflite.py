@@ -33,6 +33,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
+from reference import random_inputs
 from reference import run_litert
 from reference import run_tflm
 from single_op import T
@@ -134,17 +135,7 @@ SEEDS = (0, 1, 2)
 
 
 def corpus_inputs(model: bytes, seed: int) -> list[np.ndarray]:
-    interp = Interpreter(model_content=model)
-    rng = np.random.default_rng(seed)
-    out = []
-    for d in interp.get_input_details():
-        shape = tuple(int(v) for v in d["shape"])
-        if np.dtype(d["dtype"]) == np.float32:
-            out.append(rng.uniform(-1, 1, shape).astype(np.float32))
-        else:
-            info = np.iinfo(d["dtype"])
-            out.append(rng.integers(info.min, info.max, shape, endpoint=True).astype(d["dtype"]))
-    return out
+    return random_inputs(Interpreter(model_content=model).get_input_details(), seed)
 
 
 @pytest.mark.parametrize("backend", ["numpy", "c"])

@@ -178,15 +178,20 @@ def _gemv_rows(prod: np.ndarray) -> np.ndarray:
     return F32(0.0) + total
 
 
+def _add_in_order(total: np.ndarray, prod: np.ndarray, start: int) -> np.ndarray:
+    """``total`` plus prod[..., start:], one element after another (Eigen's scalar tail,
+    and its whole sum below one packet): float32 rounding after every addition."""
+    for j in range(start, prod.shape[-1]):
+        total = total + prod[..., j]
+    return total
+
+
 def _inner_product(prod: np.ndarray) -> np.ndarray:
     """InnerProduct.h: 4 packet accumulators over blocks of 16, the rest into the
     first ones, their sum, the tail; below one packet, left to right."""
     k = prod.shape[-1]
     if k < PACKET:
-        total = prod[..., 0]
-        for j in range(1, k):
-            total = total + prod[..., j]
-        return total
+        return _add_in_order(prod[..., 0], prod, 1)
     packets = k // PACKET
     quad_end = k // (4 * PACKET) * (4 * PACKET)
     acc = [prod[..., PACKET * q:PACKET * (q + 1)] for q in range(min(packets, 4))]
@@ -201,10 +206,7 @@ def _inner_product(prod: np.ndarray) -> np.ndarray:
         acc[1] = acc[1] + acc[2]
     if packets >= 2:
         acc[0] = acc[0] + acc[1]
-    total = _predux(acc[0])
-    for j in range(packets * PACKET, k):
-        total = total + prod[..., j]
-    return total
+    return _add_in_order(_predux(acc[0]), prod, packets * PACKET)
 
 
 def _redux_sum(prod: np.ndarray) -> np.ndarray:
@@ -212,10 +214,7 @@ def _redux_sum(prod: np.ndarray) -> np.ndarray:
     8, one more packet, their sum, the tail; below one packet, left to right."""
     k = prod.shape[-1]
     if k < PACKET:
-        total = prod[..., 0]
-        for j in range(1, k):
-            total = total + prod[..., j]
-        return total
+        return _add_in_order(prod[..., 0], prod, 1)
     end = k // PACKET * PACKET
     end2 = k // (2 * PACKET) * (2 * PACKET)
     acc0 = prod[..., :PACKET]
@@ -227,10 +226,7 @@ def _redux_sum(prod: np.ndarray) -> np.ndarray:
         acc0 = acc0 + acc1
         if end > end2:
             acc0 = acc0 + prod[..., end2:end2 + PACKET]
-    total = _predux(acc0)
-    for j in range(end, k):
-        total = total + prod[..., j]
-    return total
+    return _add_in_order(_predux(acc0), prod, end)
 
 
 def _sequential(prod: np.ndarray) -> np.ndarray:

@@ -167,15 +167,22 @@ def _finish(e: Explanation, y: int, zero_point: int, lo: int, hi: int) -> int:
 
 # -- families ----------------------------------------------------------------------------------
 
-def _conv(e: Explanation, op, arrays, out, index) -> int:
+def _integer_window(op, index):
+    """(params, window, input row and column of the window's top-left tap) of the output
+    element ``index`` (b, y, x, c) of an integer windowed op (convolution, pooling)."""
     p = op.params
     if p.dtype == np.float32:
         raise NotExplained(f"{op.where}: float32 (the explanation is of integer arithmetic)")
     w = p.window
-    b, oy, ox, oc = index
+    _, oy, ox, _ = index
+    return p, w, oy * w.stride_h - w.pad_h, ox * w.stride_w - w.pad_w
+
+
+def _conv(e: Explanation, op, arrays, out, index) -> int:
+    p, w, y0, x0 = _integer_window(op, index)
+    b, _, _, oc = index
     x, filt = arrays[0], arrays[1]
     depthwise = op.node.op_name == "DEPTHWISE_CONV_2D"
-    y0, x0 = oy * w.stride_h - w.pad_h, ox * w.stride_w - w.pad_w
     e.lines.append(f"window at input row {y0}, column {x0} (stride {w.stride_h}x{w.stride_w}, "
                    f"padding {w.pad_h}x{w.pad_w}, dilation {w.dilation_h}x{w.dilation_w}); "
                    "taps outside the image are skipped")
@@ -227,12 +234,8 @@ def _fully_connected(e: Explanation, op, arrays, out, index) -> int:
 
 
 def _pool(e: Explanation, op, arrays, out, index) -> int:
-    p = op.params
-    if p.dtype == np.float32:
-        raise NotExplained(f"{op.where}: float32 (the explanation is of integer arithmetic)")
-    w = p.window
-    b, oy, ox, c = index
-    y0, x0 = oy * w.stride_h - w.pad_h, ox * w.stride_w - w.pad_w
+    p, w, y0, x0 = _integer_window(op, index)
+    b, _, _, c = index
     taps = [int(arrays[0][b, y, x, c])
             for y in range(max(y0, 0), min(y0 + w.filter_h, w.in_h))
             for x in range(max(x0, 0), min(x0 + w.filter_w, w.in_w))]

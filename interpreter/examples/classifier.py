@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import ModelBuilder
+from .sine import add_int8_dense_layers
 from .sine import affine_params
-from .sine import quantize
 
 HIDDEN = 16
 
@@ -90,19 +90,7 @@ def build_int8_model(params, calibration_x: np.ndarray, classes: int) -> bytes:
     acts = _activations(params, calibration_x)
     act_q = [affine_params(float(a.min()), float(a.max())) for a in acts]
     b = ModelBuilder(description="tinyml-interpreter eval example classifier (int8)")
-    names = ["x", "dense_0/out", "logits"]
-    tensors = [b.add_tensor(n, np.int8, [1, a.shape[1]], scale=s, zero_point=zp)
-               for n, a, (s, zp) in zip(names, acts, act_q)]
-    for i, (w, bias) in enumerate(params):
-        s_in = act_q[i][0]
-        s_w = float(np.float32(max(np.abs(w).max(), 1e-8) / 127.0))
-        wt = b.add_tensor(f"dense_{i}/weights", np.int8, list(w.shape),
-                          data=quantize(w, s_w, 0), scale=s_w, zero_point=0)
-        s_b = s_in * s_w
-        bt = b.add_tensor(f"dense_{i}/bias", np.int32, [bias.size],
-                          data=quantize(bias, s_b, 0, np.int32), scale=s_b, zero_point=0)
-        b.add_operator("FULLY_CONNECTED", inputs=[tensors[i], wt, bt], outputs=[tensors[i + 1]],
-                       options={"fused_activation_function": "RELU" if i == 0 else "NONE"})
+    tensors = add_int8_dense_layers(b, params, ["x", "dense_0/out", "logits"], acts, act_q)
     probs = b.add_tensor("probabilities", np.int8, [1, classes], scale=1 / 256, zero_point=-128)
     b.add_operator("SOFTMAX", inputs=[tensors[-1]], outputs=[probs], options={"beta": 1.0})
     b.set_inputs([tensors[0]])

@@ -79,14 +79,12 @@ def quantize(x: np.ndarray, scale: float, zero_point: int, dtype=np.int8) -> np.
     return np.clip(q, info.min, info.max).astype(dtype)
 
 
-def build_int8_model(params, calibration_x: np.ndarray) -> bytes:
-    """Quantize the trained float network and write it as a .tflite model."""
-    acts = forward_float(params, calibration_x, keep=True)
-    act_q = [affine_params(float(a.min()), float(a.max())) for a in acts]
-    act_q[0] = affine_params(*X_RANGE)  # the input range is known, not calibrated
-
-    b = ModelBuilder(description="tinyml-interpreter sine example (int8)")
-    names = ["x"] + [f"dense_{i}/out" for i in range(1, len(params))] + ["y"]
+def add_int8_dense_layers(b: ModelBuilder, params, names: list[str], acts, act_q) -> list[int]:
+    """The int8 network of the float layers ``params`` [(w, bias), ...]: a tensor per
+    activation (``names``, shaped like the calibration activations ``acts``, quantized as
+    ``act_q``) and a FULLY_CONNECTED between each two, its weights symmetric per tensor,
+    its bias int32 at input scale x weight scale, RELU on every layer but the last.
+    Returns the activation tensors, input first."""
     tensors = [b.add_tensor(n, np.int8, [1, a.shape[1]], scale=s, zero_point=zp)
                for n, a, (s, zp) in zip(names, acts, act_q)]
     for i, (w, bias) in enumerate(params):
@@ -100,6 +98,18 @@ def build_int8_model(params, calibration_x: np.ndarray) -> bytes:
         activation = "RELU" if i < len(params) - 1 else "NONE"
         b.add_operator("FULLY_CONNECTED", inputs=[tensors[i], w_q, b_q], outputs=[tensors[i + 1]],
                        options={"fused_activation_function": activation})
+    return tensors
+
+
+def build_int8_model(params, calibration_x: np.ndarray) -> bytes:
+    """Quantize the trained float network and write it as a .tflite model."""
+    acts = forward_float(params, calibration_x, keep=True)
+    act_q = [affine_params(float(a.min()), float(a.max())) for a in acts]
+    act_q[0] = affine_params(*X_RANGE)  # the input range is known, not calibrated
+
+    b = ModelBuilder(description="tinyml-interpreter sine example (int8)")
+    names = ["x"] + [f"dense_{i}/out" for i in range(1, len(params))] + ["y"]
+    tensors = add_int8_dense_layers(b, params, names, acts, act_q)
     b.set_inputs([tensors[0]])
     b.set_outputs([tensors[-1]])
     return b.build()

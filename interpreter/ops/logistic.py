@@ -31,13 +31,10 @@ from ..arith.float_math import expf
 from ..arith.gemmlowp import logistic
 from ..arith.gemmlowp import sigmoid_lut_int16
 from .common import zero_point_of
-from .elu import float_lookup_table
-from .params import LookupTable
+from .lut_activation import LutActivation
 from .registry import register
 from .unary import INPUT_INTEGER_BITS
-from .unary import Int16LutScaling
 from .unary import Q4InputScaling
-from .unary import UnaryOp
 
 OUTPUT_INTEGER_BITS = 8
 CUTOFF_UPPER = np.float32(16.619047164916992188)
@@ -67,23 +64,14 @@ def logistic_float32(x: np.ndarray) -> np.ndarray:
 
 
 @register("LOGISTIC")
-class Logistic(UnaryOp):
+class Logistic(LutActivation):
     supported = (np.float32, np.int8, np.int16)
+    pot_left_shifts = POT_LEFT_SHIFTS
+    lut_int16 = staticmethod(sigmoid_lut_int16)
+    q4_int8 = staticmethod(logistic_int8)
+    float32 = staticmethod(logistic_float32)
+    litert_transform = staticmethod(logistic_transform)
 
-    def prepare_typed(self, inp, out) -> None:
-        if inp.dtype == np.int16:
-            scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
-            self.params = scaling.table(sigmoid_lut_int16)
-        elif inp.dtype == np.int8:
-            if zero_point_of(out) != -128:
-                raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")
-            if self.config.semantics == "tflite":
-                self.params = float_lookup_table(inp, out, logistic_transform, litert=True)
-                return
-            scaling = Q4InputScaling.for_tensor(inp)
-            rounding = self.config.rounding
-            self.params = LookupTable.tabulate(np.int8, lambda x: logistic_int8(x, scaling, rounding))
-
-    def eval(self, inputs, outputs, scratch) -> None:
-        x = inputs[0]
-        self.write(outputs, logistic_float32(x) if self.dtype == np.float32 else self.params(x))
+    def check_int8_output(self, out) -> None:
+        if zero_point_of(out) != -128:
+            raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")

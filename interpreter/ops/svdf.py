@@ -149,11 +149,17 @@ class Svdf(Op):
         info = np.iinfo(state.dtype)
         self.state_range = (int(info.min), int(info.max))
 
-    def _eval_int8(self, inputs, outputs, scratch) -> None:
-        B, F, M = self.batches, self.filters, self.memory
+    def _shifted_state(self, inputs) -> np.ndarray:
+        """The state (batches, filters, memory) moved one step back in time, in place: the
+        flat buffer shifted left by one, as TFLM's kernels do (each row's oldest value
+        drops out and the newest slot, column memory - 1, is for this invoke to write)."""
         state = inputs[STATE].reshape(-1)
         state[:-1] = state[1:].copy()
-        state3 = inputs[STATE].reshape(B, F, M)
+        return inputs[STATE].reshape(self.batches, self.filters, self.memory)
+
+    def _eval_int8(self, inputs, outputs, scratch) -> None:
+        B, M = self.batches, self.memory
+        state3 = self._shifted_state(inputs)
         x = inputs[INPUT].astype(np.int64) - self.zp_in
         dot = fixedpoint.wrap_int32(x @ inputs[WEIGHTS_FEATURE].astype(np.int64).T)
         # Clamped to the state type BEFORE the zero point is added; the sum is then
@@ -172,9 +178,7 @@ class Svdf(Op):
 
     def _eval_float(self, inputs, outputs, scratch) -> None:
         B, F, M, U, R = self.batches, self.filters, self.memory, self.units, self.rank
-        state = inputs[STATE].reshape(-1)
-        state[:-1] = state[1:].copy()
-        state3 = inputs[STATE].reshape(B, F, M)
+        state3 = self._shifted_state(inputs)
         x, wf, wt = inputs[INPUT], inputs[WEIGHTS_FEATURE], inputs[WEIGHTS_TIME]
         with np.errstate(over="ignore", invalid="ignore"):
             # ``dot_prod += weight * input``: where both are NaN, the weight's bits
@@ -194,9 +198,7 @@ class Svdf(Op):
     def _eval_float_tflite(self, inputs, outputs, scratch) -> None:
         """LiteRT's ``reference_ops::EvalFloatSVDF`` as the wheel runs it (module docstring)."""
         B, F, M, U, R = self.batches, self.filters, self.memory, self.units, self.rank
-        state = inputs[STATE].reshape(-1)
-        state[:-1] = state[1:].copy()
-        state3 = inputs[STATE].reshape(B, F, M)
+        state3 = self._shifted_state(inputs)
         x, wf, wt = inputs[INPUT], inputs[WEIGHTS_FEATURE], inputs[WEIGHTS_TIME]
         with np.errstate(over="ignore", invalid="ignore"):
             state3[:, :, M - 1] = tensor_utils.matrix_batch_vector_multiply_accumulate(

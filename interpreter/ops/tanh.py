@@ -30,13 +30,10 @@ from ..arith.float_math import tanhf
 from ..arith.gemmlowp import tanh
 from ..arith.gemmlowp import tanh_lut_int16
 from .base import Types
-from .elu import float_lookup_table
-from .params import LookupTable
+from .lut_activation import LutActivation
 from .registry import register
 from .unary import INPUT_INTEGER_BITS
-from .unary import Int16LutScaling
 from .unary import Q4InputScaling
-from .unary import UnaryOp
 
 OUTPUT_FRACTIONAL_BITS = 7
 # input scales 2^(shift - 12) that TANH's Prepare takes as powers of two
@@ -51,21 +48,10 @@ def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarr
 
 
 @register("TANH")
-class Tanh(UnaryOp):
+class Tanh(LutActivation):
     supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
-
-    def prepare_typed(self, inp, out) -> None:
-        if inp.dtype == np.int16:
-            scaling = Int16LutScaling.for_tensors(self, inp, out, POT_LEFT_SHIFTS)
-            self.params = scaling.table(tanh_lut_int16)
-        elif inp.dtype in (np.int8, np.uint8):
-            if self.config.semantics == "tflite":
-                self.params = float_lookup_table(inp, out, tanhf, litert=True)
-                return
-            scaling = Q4InputScaling.for_tensor(inp)
-            rounding = self.config.rounding
-            self.params = LookupTable.tabulate(np.int8, lambda x: tanh_int8(x, scaling, rounding))
-
-    def eval(self, inputs, outputs, scratch) -> None:
-        x = inputs[0]
-        self.write(outputs, tanhf(x) if self.dtype == np.float32 else self.params(x))
+    pot_left_shifts = POT_LEFT_SHIFTS
+    lut_int16 = staticmethod(tanh_lut_int16)
+    q4_int8 = staticmethod(tanh_int8)
+    float32 = staticmethod(tanhf)
+    litert_transform = staticmethod(tanhf)

@@ -89,14 +89,5 @@ def test_state_carried_over_a_long_stream_then_reset(frontends):
 
 
 def test_arena_plan_equals_tflm(capfd):
-    from tflm_arena import tflm_head_bytes
-    from tflm_arena import tflm_tensor_offsets
-    data = corpus_model(FRONTEND).read_bytes()
-    ours = Interpreter(model_content=data)
-    ours.allocate_tensors()
-    plan = ours.memory_plan()
-    plan.check()
-    assert plan.arena_bytes == tflm_head_bytes(data, capfd)
-    theirs = tflm_tensor_offsets(data, ours.model.main.tensors)
-    mine = {b.tensor_index: b.offset for b in plan.buffers if b.kind != "scratch"}
-    assert {i: mine[i] for i in theirs} == theirs
+    from tflm_arena import check_plan_equals_tflm
+    check_plan_equals_tflm(corpus_model(FRONTEND).read_bytes(), capfd)

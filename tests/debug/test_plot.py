@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
@@ -12,13 +11,6 @@ from interpreter.debug.plot import SYMBOLS
 from interpreter.debug.plot import ascii_plan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def mlp(tmp_path):
-    path = tmp_path / "mlp.tflite"
-    path.write_bytes(build_mlp())
-    return path
 
 
 def _check_png(path):

@@ -4,10 +4,8 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 from reference import corpus_model
 from tools_models import WIDTHS
-from tools_models import build_mlp
 
 from interpreter import Interpreter
 from interpreter.cli import main
@@ -15,13 +13,6 @@ from interpreter.debug.profile import live_arena_bytes
 from interpreter.debug.profile import op_macs
 from interpreter.debug.profile import profile
 from interpreter.debug.progress import Progress
-
-
-@pytest.fixture
-def mlp(tmp_path):
-    path = tmp_path / "mlp.tflite"
-    path.write_bytes(build_mlp())
-    return path
 
 
 def test_profile_columns(mlp):

@@ -20,13 +20,6 @@ from interpreter.debug.verify import compare
 from interpreter.debug.verify import verify
 
 
-@pytest.fixture
-def mlp(tmp_path):
-    path = tmp_path / "mlp.tflite"
-    path.write_bytes(build_mlp())
-    return path
-
-
 def _x(seed=0):
     return np.random.default_rng(seed).integers(-128, 128, (1, 32)).astype(np.int8)
 

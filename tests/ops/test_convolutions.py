@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conv_cases import BIASES_16X8
+from conv_cases import SLOW
 from conv_cases import SLOW_16X8
 from conv_cases import Conv16x8Case
 from conv_cases import ConvCase
@@ -43,11 +44,10 @@ from conv_cases import check_16x8 as check
 from conv_cases import check_conv_case as check_case
 from conv_cases import conv_cases
 from conv_cases import conv_model
-from hypothesis import HealthCheck
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
+from op_harness import run_c_backend
 from op_harness import run_model
 from reference import run_tflm
 from single_op import assert_matches_litert
@@ -56,11 +56,6 @@ from single_op import assert_same
 from interpreter import ModelError
 from interpreter import UnsupportedOpError
 from interpreter.builder import ModelBuilder
-
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
-
 
 # -- int8 and float32 CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------
 
@@ -188,15 +183,7 @@ def test_c_backend_runs_the_numpy_16x8_path(op):
             case = Conv16x8Case(op, seed, bias)
             model, ishape = case.model()
             x = case._rng(2).integers(-32768, 32768, ishape).astype(np.int16)
-            try:
-                interp = prepare(model, backend="c")
-            except (ImportError, RuntimeError) as e:   # C kernels not built here
-                pytest.skip(f"C backend unavailable: {e}")
-            interp.set_tensor(interp.get_input_details()[0]["index"], x)
-            interp.invoke()
-            ours = interp.get_tensor(interp.get_output_details()[0]["index"])
-            assert interp.backend == "c"
-            assert_same(ours, run_tflm(model, [x])[0], f"{case} (C backend)")
+            assert_same(run_c_backend(model, x), run_tflm(model, [x])[0], f"{case} (C backend)")
 
 
 @pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])

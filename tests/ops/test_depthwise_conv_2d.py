@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conv_cases import CI
 from conv_cases import CI_16X8
 from conv_cases import cases_16x8
 from conv_cases import check_16x8 as check
 from conv_cases import check_conv_case as check_case
 from conv_cases import conv_cases
 from conv_cases import conv_model
-from hypothesis import HealthCheck
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_model
@@ -28,10 +27,6 @@ from single_op import assert_same
 
 from interpreter import ModelError
 from interpreter.builder import ModelBuilder
-
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
 
 # -- randomized comparisons --------------------------------------------------------------
 

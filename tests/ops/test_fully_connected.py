@@ -53,12 +53,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conv_cases import CI
+from conv_cases import SLOW
+from conv_cases import SPECIAL_FLOATS
 from conv_cases import Fc16x8Case
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
+from op_harness import run_c_backend
 from op_harness import run_model
 from reference import run_litert
 from reference import run_tflm
@@ -76,11 +80,6 @@ from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier
 from interpreter.arith.fixedpoint import multiply_by_quantized_multiplier_int64
 from interpreter.arith.fixedpoint import quantize_multiplier
 from interpreter.builder import ModelBuilder
-
-SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
 
 
 @dataclass(frozen=True)
@@ -747,16 +746,7 @@ def test_c_backend_runs_the_numpy_16x8_path():
         case = Fc16x8Case(seed, [None, np.int32, np.int64][seed % 3], bool(seed % 2), seed % 4 < 2)
         model, ishape = case.model()
         x = case.input(ishape)
-        try:
-            interp = Interpreter(model_content=model, backend="c")
-            interp.allocate_tensors()
-        except (ImportError, RuntimeError) as e:   # C kernels not built here
-            pytest.skip(f"C backend unavailable: {e}")
-        interp.set_tensor(interp.get_input_details()[0]["index"], x)
-        interp.invoke()
-        ours = interp.get_tensor(interp.get_output_details()[0]["index"])
-        assert interp.backend == "c"
-        assert_same(ours, run_tflm(model, [x])[0], f"{case} (C backend)")
+        assert_same(run_c_backend(model, x), run_tflm(model, [x])[0], f"{case} (C backend)")
 
 
 def test_fully_connected_16x8_is_supported():

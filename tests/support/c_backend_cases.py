@@ -8,13 +8,16 @@ import numpy as np
 from hypothesis import strategies as st
 from lstm_cases import Lstm
 
+from cortex_m.models import ACTIVATIONS
+from cortex_m.models import PADDINGS
+from cortex_m.models import add_fc_filter
+from cortex_m.models import conv_options
 from cortex_m.models import every_int8_value
 from cortex_m.models import float_values
+from cortex_m.models import int8_pool_model
+from cortex_m.models import window_output
 from interpreter.builder import ModelBuilder
-from interpreter.ops.window import compute_out_size
 
-PADDINGS = {"SAME": 0, "VALID": 1}
-ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 zps = st.one_of(st.sampled_from([-128, 127, 0]), st.integers(-128, 127))
 scales = st.one_of(st.sampled_from([1e-6, 1.0, 4.0]), st.floats(-3.0, 0.5).map(lambda e: 10.0 ** e))
 
@@ -47,12 +50,7 @@ def conv_models(draw, op: str):
     stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     dilation = draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 1)]))
     padding = draw(st.sampled_from(list(PADDINGS)))
-    out_h = compute_out_size(PADDINGS[padding], in_h, kh, stride[0], dilation[0])
-    out_w = compute_out_size(PADDINGS[padding], in_w, kw, stride[1], dilation[1])
-    if out_h < 1 or out_w < 1:
-        padding = "SAME"
-        out_h = compute_out_size(0, in_h, kh, stride[0], dilation[0])
-        out_w = compute_out_size(0, in_w, kw, stride[1], dilation[1])
+    padding, out_h, out_w = window_output(padding, (in_h, in_w), (kh, kw), stride, dilation)
     if op == "CONV_2D":
         out_c = draw(st.integers(1, 40 if wide else 11))
         f_shape, qdim = (out_c, kh, kw, in_c), 0
@@ -77,11 +75,8 @@ def conv_models(draw, op: str):
                                    zero_point=[0] * out_c))
     y = b.add_tensor("y", np.int8, (batches, out_h, out_w, out_c), scale=s_out,
                      zero_point=draw(zps))
-    options = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
-               "dilation_h_factor": dilation[0], "dilation_w_factor": dilation[1],
-               "fused_activation_function": draw(st.sampled_from(ACTIVATIONS))}
-    if op == "DEPTHWISE_CONV_2D":
-        options["depth_multiplier"] = out_c // in_c
+    options = conv_options(padding, stride, dilation, draw(st.sampled_from(ACTIVATIONS)),
+                           out_c // in_c if op == "DEPTHWISE_CONV_2D" else None)
     b.add_operator(op, inputs, [y], options=options)
     b.set_inputs([x])
     b.set_outputs([y])
@@ -100,16 +95,8 @@ def fc_models(draw):
     s_in, s_out = draw(scales), draw(scales)
     b = ModelBuilder()
     x = b.add_tensor("x", np.int8, (batches, depth), scale=s_in, zero_point=draw(zps))
-    if per_channel:
-        f_scales = [draw(scales) for _ in range(units)]
-        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-127, 128, (units, depth)),
-                         scale=f_scales, zero_point=[0] * units, quantized_dimension=0)
-        bias_scales = [s_in * s for s in f_scales]
-    else:
-        s_w = draw(scales)
-        w = b.add_tensor("w", np.int8, (units, depth), data=rng.integers(-128, 128, (units, depth)),
-                         scale=s_w, zero_point=draw(zps))
-        bias_scales = [s_in * s_w]
+    w, bias_scales = add_fc_filter(b, rng, units, depth, s_in, per_channel,
+                                   lambda: draw(scales), lambda: draw(zps))
     inputs = [x, w]
     if draw(st.booleans()):
         inputs.append(b.add_tensor("b", np.int32, [units],
@@ -131,20 +118,9 @@ def pool_models(draw, op: str):
     fh, fw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     padding = draw(st.sampled_from(list(PADDINGS)))
-    oh, ow = (compute_out_size(PADDINGS[padding], h, fh, sh), compute_out_size(PADDINGS[padding], w, fw, sw))
-    if oh < 1 or ow < 1:
-        padding = "SAME"
-        oh, ow = compute_out_size(0, h, fh, sh), compute_out_size(0, w, fw, sw)
     s, zp = draw(scales), draw(zps)
-    b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (n, h, w, c), scale=s, zero_point=zp)
-    y = b.add_tensor("y", np.int8, (n, oh, ow, c), scale=s, zero_point=zp)
-    b.add_operator(op, [x], [y], options={
-        "padding": padding, "stride_h": sh, "stride_w": sw, "filter_height": fh,
-        "filter_width": fw, "fused_activation_function": draw(st.sampled_from(ACTIVATIONS))})
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build(), [rng.integers(-128, 128, (n, h, w, c)).astype(np.int8)]
+    return int8_pool_model(rng, op, (n, h, w, c), (fh, fw), (sh, sw), padding, s, zp,
+                           draw(st.sampled_from(ACTIVATIONS)))
 
 
 @st.composite

@@ -32,6 +32,11 @@ from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+# The example budgets of the int8 / float32 comparisons of CONV_2D, DEPTHWISE_CONV_2D and
+# FULLY_CONNECTED with the reference runtimes (CI; SLOW for the long runs).
+CI = settings(max_examples=200, deadline=None, print_blob=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW = settings(CI, max_examples=3000)
 #: bias types the 16x8 ops take
 BIASES_16X8 = {"CONV_2D": [None, np.int32, np.int64],
                "DEPTHWISE_CONV_2D": [None, np.int64],

@@ -3,7 +3,8 @@
 ``run_model`` is the one entry point op tests use, so they exercise whatever
 the interpreter does (loader, registry, prepare, eval) without each test
 re-implementing the graph walk; ``prepare`` stops after the ops' prepare, for
-the tests of what is refused.
+the tests of what is refused; ``run_c_backend`` runs a one-input model on the C
+backend.
 """
 from __future__ import annotations
 
@@ -30,3 +31,18 @@ def prepare(model: bytes, backend: str = "numpy"):
     interp = Interpreter(model_content=model, backend=backend)
     interp.allocate_tensors()
     return interp
+
+
+def run_c_backend(model: bytes, x: np.ndarray) -> np.ndarray:
+    """The output of a one-input model run with ``backend="c"`` (whichever of its ops
+    fall back to NumPy), or skip the test where the C kernels are not built."""
+    import pytest
+
+    try:
+        interp = prepare(model, backend="c")
+    except (ImportError, RuntimeError) as e:   # C kernels not built here
+        pytest.skip(f"C backend unavailable: {e}")
+    interp.set_tensor(interp.get_input_details()[0]["index"], x)
+    interp.invoke()
+    assert interp.backend == "c"
+    return interp.get_tensor(interp.get_output_details()[0]["index"])

@@ -2,8 +2,8 @@
 
 Tests compare this interpreter with these, byte for byte. Each helper skips
 the calling test with a clear reason when its runtime is not installed. Also
-the shared model corpus: where it is (``corpus_model``) and TFLM's arena head
-for its models (``TFLM_HEAD``).
+the shared model corpus: where it is (``corpus_model``), TFLM's arena head
+for its models (``TFLM_HEAD``) and seeded random inputs for them (``random_inputs``).
 """
 from __future__ import annotations
 
@@ -37,6 +37,21 @@ def corpus_model(relpath: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared model corpus not found ({p}); it lives beside the repository")
     return p
+
+
+def random_inputs(input_details, seed: int) -> list[np.ndarray]:
+    """Seeded random inputs for a model's inputs (``get_input_details()``): float32
+    uniform in [-1, 1), integers over their type's whole range."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for d in input_details:
+        shape = tuple(int(v) for v in d["shape"])
+        if np.dtype(d["dtype"]) == np.float32:
+            out.append(rng.uniform(-1, 1, shape).astype(np.float32))
+        else:
+            info = np.iinfo(d["dtype"])
+            out.append(rng.integers(info.min, info.max, shape, endpoint=True).astype(d["dtype"]))
+    return out
 
 
 def run_tflm(model: bytes, inputs: list[np.ndarray], n_outputs: int = 1,

@@ -26,11 +26,8 @@ def tflm_interpreter(model: bytes):
         intrepreter_config=runtime.InterpreterConfig.kPreserveAllTensors)
 
 
-def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str,
-          semantics: str = "tflm"):
-    """(step, reset) of this interpreter: step(x) -> (output, {state name: values})."""
-    it = Interpreter(model_content=model, backend=backend, rounding=rounding,
-                     semantics=semantics)
+def _stepper(it, states: Mapping[str, int]):
+    """(step, reset) of an interpreter with LiteRT's Python API (this one's or LiteRT's)."""
     it.allocate_tensors()
     in_index = it.get_input_details()[0]["index"]
     out_index = it.get_output_details()[0]["index"]
@@ -41,6 +38,14 @@ def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str,
         return (it.get_tensor(out_index).copy(),
                 {name: it.get_tensor(tid).copy() for name, tid in states.items()})
     return step, it.reset_all_variables
+
+
+def _ours(model: bytes, states: Mapping[str, int], backend: str, rounding: str,
+          semantics: str = "tflm"):
+    """(step, reset) of this interpreter: step(x) -> (output, {state name: values})."""
+    it = Interpreter(model_content=model, backend=backend, rounding=rounding,
+                     semantics=semantics)
+    return _stepper(it, states)
 
 
 def _tflm(model: bytes, states: Mapping[str, int]):
@@ -62,16 +67,7 @@ def _litert(model: bytes, states: Mapping[str, int]):
                                reason="ai-edge-litert not installed (pip install '.[test]')")
     it = lite.Interpreter(model_content=bytes(model), num_threads=1,
                           experimental_op_resolver_type=lite.OpResolverType.BUILTIN_REF)
-    it.allocate_tensors()
-    in_index = it.get_input_details()[0]["index"]
-    out_index = it.get_output_details()[0]["index"]
-
-    def step(x: np.ndarray):
-        it.set_tensor(in_index, x)
-        it.invoke()
-        return (it.get_tensor(out_index).copy(),
-                {name: it.get_tensor(tid).copy() for name, tid in states.items()})
-    return step, it.reset_all_variables
+    return _stepper(it, states)
 
 
 def check_streaming(model: bytes, states: Mapping[str, int], inputs: Callable[[int], np.ndarray],

@@ -1,6 +1,7 @@
 """TFLM's own arena, read from the tflite-micro runtime: the head size its
 RecordingMicroAllocator reports (``tflm_head_bytes``) and the offset of every planned
-tensor (``tflm_tensor_offsets``), for the tests that compare arena plans with TFLM's.
+tensor (``tflm_tensor_offsets``), for the tests that compare arena plans with TFLM's
+(``check_plan_equals_tflm`` for a one-subgraph model).
 
 The tflite-micro Python runtime does not expose tensor addresses (GetTensor
 and get_output copy the data). They are in its arena, though, which lives in
@@ -23,6 +24,8 @@ import sys
 
 import numpy as np
 import pytest
+
+from interpreter import Interpreter
 
 _PROBE_ARENA = (33 << 20) + 48
 # TfLiteType (tensorflow/lite/core/c/c_api_types.h) by schema TensorType
@@ -120,3 +123,16 @@ def tflm_head_bytes(model: bytes, capfd) -> int:
     if m is None:
         pytest.skip("the runtime printed no allocation report")
     return int(m.group(1))
+
+
+def check_plan_equals_tflm(model: bytes, capfd) -> None:
+    """This interpreter's arena plan of a one-subgraph ``model`` is consistent and equals
+    TFLM's: the head size, and the offset of every tensor TFLM plans."""
+    ours = Interpreter(model_content=model)
+    ours.allocate_tensors()
+    plan = ours.memory_plan()
+    plan.check()
+    assert plan.arena_bytes == tflm_head_bytes(model, capfd)
+    theirs = tflm_tensor_offsets(model, ours.model.main.tensors)
+    mine = {b.tensor_index: b.offset for b in plan.buffers if b.kind != "scratch"}
+    assert {i: mine[i] for i in theirs} == theirs

@@ -8,10 +8,7 @@ import pytest
 from signal_cases import signal_model
 from single_op import T
 from test_signal_options import MODELS
-from tflm_arena import tflm_head_bytes
-from tflm_arena import tflm_tensor_offsets
-
-from interpreter import Interpreter
+from tflm_arena import check_plan_equals_tflm
 
 CASES = dict(MODELS)
 CASES["SignalFftAutoScale"] = ([T(np.int16, [40])], [T(np.int16, [40]), T(np.int32, [])], None)
@@ -25,12 +22,4 @@ for _name, _dtype, _code in (("float32", np.float32, 0), ("int32", np.int32, 2))
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_plan_equals_tflm(case, capfd):
     ins, outs, options = CASES[case]
-    model = signal_model(case.split()[0], ins, outs, options)
-    ours = Interpreter(model_content=model)
-    ours.allocate_tensors()
-    plan = ours.memory_plan()
-    plan.check()
-    assert plan.arena_bytes == tflm_head_bytes(model, capfd)
-    theirs = tflm_tensor_offsets(model, ours.model.main.tensors)
-    mine = {b.tensor_index: b.offset for b in plan.buffers if b.kind != "scratch"}
-    assert {i: mine[i] for i in theirs} == theirs
+    check_plan_equals_tflm(signal_model(case.split()[0], ins, outs, options), capfd)
