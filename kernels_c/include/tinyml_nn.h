@@ -78,7 +78,9 @@ typedef struct {
     int32_t w;
 } tnn_tile;
 
-/* Clamp range of the fused activation, in output integers. */
+/* Clamp range of the fused activation, in output integers: within the output
+ * type's range and not empty (type min <= min <= max <= type max); kernels
+ * return TNN_ARG_ERROR otherwise. */
 typedef struct {
     int32_t min;
     int32_t max;

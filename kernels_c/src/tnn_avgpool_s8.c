@@ -22,7 +22,8 @@ int32_t tnn_avgpool_s8(const tnn_context *ctx,
     int32_t *sum = (int32_t *)ctx->buf;
     int32_t b, oy, ox, c;
 
-    if (output_dims->c != ch || !tnn_ctx_ok(ctx, tnn_avgpool_s8_get_buffer_size(output_dims))) {
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        output_dims->c != ch || !tnn_ctx_ok(ctx, tnn_avgpool_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

@@ -23,7 +23,8 @@ int32_t tnn_convolve_1x1_s8(const tnn_conv_params *params,
     const int32_t out_h = output_dims->h, out_w = output_dims->w, out_c = output_dims->c;
     int32_t b, oy;
 
-    if (filter_dims->h != 1 || filter_dims->w != 1 || filter_dims->c != in_c ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        filter_dims->h != 1 || filter_dims->w != 1 || filter_dims->c != in_c ||
         filter_dims->n != out_c || params->padding.h != 0 || params->padding.w != 0) {
         return TNN_ARG_ERROR;
     }

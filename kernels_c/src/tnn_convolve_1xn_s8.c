@@ -33,7 +33,8 @@ int32_t tnn_convolve_1xn_s8(const tnn_context *ctx,
     int8_t *col = (int8_t *)ctx->buf;
     int32_t b;
 
-    if (input_dims->h != 1 || output_dims->h != 1 || filter_dims->h != 1 ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        input_dims->h != 1 || output_dims->h != 1 || filter_dims->h != 1 ||
         params->dilation.w != 1 || filter_dims->c != in_c || filter_dims->n != out_c ||
         !tnn_ctx_ok(ctx, tnn_convolve_1xn_s8_get_buffer_size(input_dims, filter_dims))) {
         return TNN_ARG_ERROR;

@@ -25,7 +25,8 @@ int32_t tnn_convolve_s16(const tnn_conv_params *params,
     const int32_t groups = f_c > 0 ? in_c / f_c : 0;
     int32_t b, oy, ox, oc, ky, kx, ic;
 
-    if (f_c < 1 || groups * f_c != in_c || out_c % groups != 0 || filter_dims->n != out_c ||
+    if (!tnn_act_ok(params->activation, INT16_MIN, INT16_MAX) ||
+        f_c < 1 || groups * f_c != in_c || out_c % groups != 0 || filter_dims->n != out_c ||
         input_dims->n != output_dims->n || params->input_offset != 0 ||
         params->output_offset != 0) {
         return TNN_ARG_ERROR;

@@ -45,7 +45,8 @@ int32_t tnn_convolve_s8(const tnn_context *ctx,
     int8_t *cols = (int8_t *)ctx->buf;
     int32_t b;
 
-    if (filter_dims->c != in_c || filter_dims->n != out_c ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        filter_dims->c != in_c || filter_dims->n != out_c ||
         !tnn_ctx_ok(ctx, tnn_convolve_s8_get_buffer_size(input_dims, filter_dims))) {
         return TNN_ARG_ERROR;
     }

@@ -91,7 +91,8 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
                                   const tnn_dims *output_dims, int8_t *output)
 {
     const int32_t ch = input_dims->c;
-    if (params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || ch <= 0 ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch || ch <= 0 ||
         filter_dims->h != 3 || filter_dims->w != 3 || params->dilation.h != 1 ||
         params->dilation.w != 1 || params->padding.h < 0 || params->padding.h > 1 ||
         params->padding.w < 0 || params->padding.w > 1 || params->stride.h < 1 ||

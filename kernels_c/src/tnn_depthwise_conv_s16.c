@@ -22,7 +22,8 @@ int32_t tnn_depthwise_conv_s16(const tnn_dw_conv_params *params,
     const int32_t mult = params->ch_mult;
     int32_t b, oy, ox, c, ky, kx;
 
-    if (mult < 1 || out_c != in_c * mult || filter_dims->c != out_c ||
+    if (!tnn_act_ok(params->activation, INT16_MIN, INT16_MAX) ||
+        mult < 1 || out_c != in_c * mult || filter_dims->c != out_c ||
         input_dims->n != output_dims->n || params->input_offset != 0 ||
         params->output_offset != 0) {
         return TNN_ARG_ERROR;

@@ -57,7 +57,8 @@ int32_t tnn_depthwise_conv_s8(const tnn_context *ctx,
     const int32_t mult = params->ch_mult;
     const int32_t in_off = params->input_offset;
     int32_t c = 0;
-    if (mult < 1 || out_c != input_dims->c * mult || filter_dims->c != out_c ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        mult < 1 || out_c != input_dims->c * mult || filter_dims->c != out_c ||
         !tnn_ctx_ok(ctx, tnn_depthwise_conv_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }

@@ -19,7 +19,8 @@ int32_t tnn_fully_connected_s16(const tnn_fc_params *params,
     const int32_t in_off = params->input_offset, w_off = params->filter_offset;
     int32_t b, o, k;
 
-    if (filter_dims->c != depth || in_off < -32768 || in_off > 32768 || w_off < -127 ||
+    if (!tnn_act_ok(params->activation, INT16_MIN, INT16_MAX) ||
+        filter_dims->c != depth || in_off < -32768 || in_off > 32768 || w_off < -127 ||
         w_off > 128) {
         return TNN_ARG_ERROR;
     }

@@ -41,7 +41,8 @@ int32_t tnn_fully_connected_s8(const tnn_context *ctx,
     const int32_t units = filter_dims->n;
     int32_t b;
 
-    if (filter_dims->c != depth || kernel_sum == NULL ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        filter_dims->c != depth || kernel_sum == NULL ||
         !tnn_ctx_ok(ctx, tnn_fully_connected_s8_get_buffer_size(params, filter_dims))) {
         return TNN_ARG_ERROR;
     }

@@ -16,7 +16,8 @@ int32_t tnn_maxpool_s8(const tnn_pool_params *params, const tnn_dims *input_dims
     const int8_t hi = (int8_t)TNN_MIN(params->activation.max, INT8_MAX);
     int32_t b, oy, ox, c;
 
-    if (output_dims->c != ch) {
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        output_dims->c != ch) {
         return TNN_ARG_ERROR;
     }
     for (b = 0; b < input_dims->n; b++) {

@@ -11,6 +11,9 @@ int32_t tnn_mul_s8(const tnn_mul_params *params, const int8_t *input1, const int
                    int8_t *output, int32_t size)
 {
     int32_t i;
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX)) {
+        return TNN_ARG_ERROR;
+    }
     for (i = 0; i < size; i++) {
         const int32_t p = (input1[i] + params->input1_offset) * (input2[i] + params->input2_offset);
         int32_t y = tnn_wrap_add(tnn_requantize(p, params->output_quant.multiplier,

@@ -18,6 +18,15 @@ TNN_INLINE int tnn_ctx_ok(const tnn_context *ctx, int32_t needed)
     return needed <= 0 || (ctx != NULL && ctx->buf != NULL && ctx->size >= needed);
 }
 
+/* Whether a fused activation's clamp range is a non-empty part of [lo, hi], the
+ * output type's range: an empty one (min > max, which a negative output scale
+ * gives) would make the clamp order decide the output, and the SIMD paths'
+ * saturating packs decide otherwise than the reference's casts. */
+TNN_INLINE int tnn_act_ok(tnn_activation act, int32_t lo, int32_t hi)
+{
+    return lo <= act.min && act.min <= act.max && act.max <= hi;
+}
+
 /* The window taps that fall inside the image along one axis: the first tap index
  * k in [0, k_n) with 0 <= base + k * dil < size, and one past the last (dil >= 1),
  * so that a window loop runs its valid taps without testing each one. */

@@ -31,7 +31,8 @@ int32_t tnn_transpose_conv_s16(const tnn_context *ctx, const tnn_conv_params *pa
     int64_t *acc = (int64_t *)ctx->buf;
     int32_t b, iy, ix, ky, kx, oc, ic, p;
 
-    if (filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n ||
+    if (!tnn_act_ok(params->activation, INT16_MIN, INT16_MAX) ||
+        filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n ||
         params->dilation.h != 1 || params->dilation.w != 1 || params->input_offset != 0 ||
         params->output_offset != 0 ||
         !tnn_ctx_ok(ctx, tnn_transpose_conv_s16_get_buffer_size(output_dims))) {

@@ -33,7 +33,8 @@ int32_t tnn_transpose_conv_s8(const tnn_context *ctx, const tnn_conv_params *par
     int32_t *acc = (int32_t *)ctx->buf;
     int32_t b, iy, ix, ky, kx, oc, ic, p;
 
-    if (filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n ||
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        filter_dims->c != in_c || filter_dims->n != out_c || input_dims->n != output_dims->n ||
         params->dilation.h != 1 || params->dilation.w != 1 ||
         !tnn_ctx_ok(ctx, tnn_transpose_conv_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;

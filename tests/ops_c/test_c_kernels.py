@@ -534,3 +534,63 @@ def test_data_kernels_refuse_arguments_that_would_leave_their_buffers():
                  (c.box((2,), (1,)), c.box((4,), (2,)), -1, 1 << 30, (5, 4))]:
         status, out = mean(*args)
         assert status == lib.TNN_ARG_ERROR and out == c.buffer(8)
+
+
+@pytest.mark.parametrize("kernel", ["conv", "depthwise", "fully_connected", "avgpool", "maxpool",
+                                    "add", "mul"])
+def test_kernels_refuse_an_empty_activation_range(kernel):
+    """A clamp range with min > max (a negative output scale gives one; the interpreter
+    refuses such models) or outside int8 returns TNN_ARG_ERROR before any write: the
+    portable clamp and the SIMD paths' saturating packs would disagree on it."""
+    c = _Lib()
+    lib, ffi = c.lib, c.ffi
+    x = bytes(range(8))
+    dims = ffi.new("tnn_dims *", {"n": 1, "h": 2, "w": 2, "c": 2})
+    fdims = ffi.new("tnn_dims *", {"n": 2, "h": 1, "w": 1, "c": 2})
+    ones = c.ints([1 << 30] * 2)
+    quant = ffi.new("tnn_per_channel_quant_params *", {"multiplier": ones, "shift": c.ints([0, 0])})
+    scratch = bytearray(4096)
+    ctx = ffi.new("tnn_context *", {"buf": ffi.from_buffer(scratch), "size": len(scratch)})
+    window = {"stride": {"h": 1, "w": 1}, "padding": {"h": 0, "w": 0}}
+
+    def call(act):
+        out = c.buffer(8)
+        o = c.ptr(out)
+        if kernel == "conv":
+            p = ffi.new("tnn_conv_params *", dict(window, dilation={"h": 1, "w": 1},
+                                                  activation=act))
+            status = lib.tnn_convolve_wrapper_s8(ctx, p, quant, dims, x, fdims, x, c.ints([0, 0]),
+                                                 dims, o)
+        elif kernel == "depthwise":
+            p = ffi.new("tnn_dw_conv_params *", dict(window, ch_mult=1,
+                                                     dilation={"h": 1, "w": 1}, activation=act))
+            f = ffi.new("tnn_dims *", {"n": 1, "h": 1, "w": 1, "c": 2})
+            status = lib.tnn_depthwise_conv_wrapper_s8(ctx, p, quant, dims, x, f, x, ffi.NULL,
+                                                       dims, o)
+        elif kernel == "fully_connected":
+            p = ffi.new("tnn_fc_params *", {"activation": act})
+            i = ffi.new("tnn_dims *", {"n": 4, "h": 1, "w": 1, "c": 2})
+            status = lib.tnn_fully_connected_s8(ctx, p, quant, i, x, fdims, x, c.ints([0, 0]), o)
+        elif kernel in ("avgpool", "maxpool"):
+            p = ffi.new("tnn_pool_params *", dict(window, activation=act))
+            tile = ffi.new("tnn_tile *", {"h": 1, "w": 1})
+            status = (lib.tnn_avgpool_s8(ctx, p, dims, x, tile, dims, o) if kernel == "avgpool"
+                      else lib.tnn_maxpool_s8(p, dims, x, tile, dims, o))
+        elif kernel == "add":
+            one = {"multiplier": 1 << 30, "shift": 0}
+            p = ffi.new("tnn_add_params *", {"left_shift": 20, "input1_quant": one,
+                                             "input2_quant": one, "output_quant": one,
+                                             "activation": act})
+            status = lib.tnn_add_s8(p, x, x, o, 8)
+        else:
+            p = ffi.new("tnn_mul_params *", {"output_quant": {"multiplier": 1 << 30, "shift": 0},
+                                             "activation": act})
+            status = lib.tnn_mul_s8(p, x, x, o, 8)
+        return status, out
+
+    status, _ = call({"min": -128, "max": 127})
+    assert status == lib.TNN_OK
+    for act in ({"min": -128, "max": -134}, {"min": 5, "max": 4}, {"min": -129, "max": 0},
+                {"min": 0, "max": 128}):
+        status, out = call(act)
+        assert status == lib.TNN_ARG_ERROR and out == c.buffer(8), act

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tnn_host_internal.h"
+#include "../tnn_support.h" /* tnn_act_ok */
 
 int32_t tnnh_level(void)
 {
@@ -116,7 +117,7 @@ int32_t tnnh_convolve_s8(const tnn_context *ctx, const tnn_conv_params *params,
     const int32_t size =
         tnnh_convolve_s8_get_buffer_size(params, input_dims, filter_dims, output_dims);
     if (tnnh_level() < 1 || size < 0 || !tnnh_ctx_ok(ctx, size) ||
-        filter_dims->c != input_dims->c || output_dims->n != input_dims->n ||
+        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) || filter_dims->c != input_dims->c || output_dims->n != input_dims->n ||
         params->stride.h < 1 || params->stride.w < 1 || params->dilation.h < 1 ||
         params->dilation.w < 1 || params->padding.h < 0 || params->padding.w < 0 ||
         params->input_offset < -127 || params->input_offset > 128 ||
@@ -142,7 +143,8 @@ int32_t tnnh_fully_connected_s8(const tnn_context *ctx, const tnn_fc_params *par
     const int32_t size = tnnh_fully_connected_s8_get_buffer_size(input_dims);
     const tnnh_header *h = (const tnnh_header *)packed;
     if (tnnh_level() < 1 || size < 0 || !tnnh_ctx_ok(ctx, size) ||
-        params->filter_offset != 0 || h == NULL ||
+        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) || params->filter_offset != 0 ||
+        h == NULL ||
         !tnnh_packed_ok(packed, h->cols, input_dims->c, params->output_offset)) {
         return TNN_ARG_ERROR;
     }
@@ -279,6 +281,7 @@ int32_t tnnh_depthwise_conv_s8(const tnn_context *ctx, const tnn_dw_conv_params 
     const int32_t size = tnnh_depthwise_conv_s8_get_buffer_size(params, input_dims, filter_dims,
                                                                output_dims);
     if (tnnh_level() < 1 || size < 0 || !tnnh_ctx_ok(ctx, size) ||
+        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
         !tnnh_dw_ok(params, input_dims, filter_dims) || h == NULL || h->magic != TNNH_MAGIC ||
         h->rounding != TNNH_ROUNDING || h->channels != input_dims->c ||
         output_dims->c != input_dims->c || output_dims->n != input_dims->n ||
@@ -295,7 +298,8 @@ int32_t tnnh_depthwise_conv_s8(const tnn_context *ctx, const tnn_dw_conv_params 
 /* What the vector ADD takes (else the portable kernel runs). */
 static int tnnh_add_ok(const tnn_add_params *params, int32_t size)
 {
-    return tnnh_level() >= 1 && params->left_shift >= 0 && params->left_shift <= 22 &&
+    return tnnh_level() >= 1 && tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) &&
+           params->left_shift >= 0 && params->left_shift <= 22 &&
            (params->subtract == 0 || params->subtract == 1) && size >= 0 &&
            tnnh_quant_ok(params->input1_quant.multiplier, params->input1_quant.shift) &&
            tnnh_quant_ok(params->input2_quant.multiplier, params->input2_quant.shift) &&
