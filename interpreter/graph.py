@@ -285,7 +285,9 @@ class SubgraphRunner:
                 zp = int(t.quantization.zero_point[0]) if (
                     t.quantization is not None and t.dtype == np.int8
                     and t.quantization.zero_point.size) else 0
-                self.arrays[t.index][...] = zp
+                # TFLM memsets the buffer with the zero point: a zero point outside
+                # int8 (a broken model) leaves its low byte in every byte.
+                self.arrays[t.index].view(np.uint8)[...] = zp & 0xFF
 
 
 def _batch_program(calls: list) -> list[tuple]:

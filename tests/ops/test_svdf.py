@@ -55,6 +55,7 @@ class SvdfCase:
     seed: int
     bias: bool = True
     special: bool = False       # float: NaN (several payloads), inf, denormals, -0.0 in the data
+    state_zero_point: int | None = None   # int8 state: instead of the drawn one
 
     @staticmethod
     def draw(seed: int, dtype) -> SvdfCase:
@@ -100,6 +101,8 @@ class SvdfCase:
             s_out = float(f32(10 ** rng.uniform(-2.5, -0.5)))
             info = np.iinfo(self.state_dtype)
             zp_state = 0 if self.state_dtype == np.int16 else int(rng.integers(-128, 128))
+            if self.state_zero_point is not None:
+                zp_state = self.state_zero_point
             x = b.add_tensor("input", np.int8, (B, I), scale=s_in,
                              zero_point=int(rng.integers(-128, 128)))
             wf = b.add_tensor("wf", np.int8, (F, I), scale=s_wf, zero_point=0,
@@ -142,6 +145,16 @@ def check_streaming(case: SvdfCase) -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_int8_streaming_matches_tflm(seed):
     check_streaming(SvdfCase.draw(seed, np.int8))
+
+
+@pytest.mark.parametrize("zero_point", [-212, 300])
+def test_int8_state_zero_point_outside_int8_resets_like_tflm(zero_point):
+    """TFLM resets a variable tensor with memset(zero point): a zero point outside int8
+    (a broken model) leaves its low byte in the state (found by tools/fuzz_models.py,
+    where it raised OverflowError)."""
+    seed = next(k for k in range(100) if SvdfCase.draw(k, np.int8).state_dtype == np.int8)
+    check_streaming(dataclasses.replace(SvdfCase.draw(seed, np.int8),
+                                        state_zero_point=zero_point))
 
 
 @pytest.mark.parametrize("seed", range(25))
