@@ -120,7 +120,11 @@ def bind_call(op, call: KernelCall, inputs: Sequence[np.ndarray | None],
             return keep(ffi.new("tnn_context *", {"buf": buf, "size": value.size}))
         return int(value)
 
-    args = [arg(a) for a in call.args]
+    try:
+        args = [arg(a) for a in call.args]
+    except OverflowError as e:   # a derived constant the prepared form let through
+        raise op.error(f"an argument of the C kernel {call.function} does not fit its C "
+                       f"type: {e}") from e
     bound = partial(getattr(module.lib, call.function), *args)
     bound.keep = keep   # every buffer the pointers reach stays alive with the call
     # what batch.py needs to run this call among others in one C call

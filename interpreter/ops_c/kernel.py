@@ -80,14 +80,18 @@ class CKernel:
         contiguous) and ints."""
         keep = Keep(self.ffi)
         converted = []
-        for a in args:
-            if isinstance(a, StructArg):
-                converted.append(new_struct(keep, a))
-            elif isinstance(a, np.ndarray):
-                converted.append(keep.ptr(f"{C_NAMES[a.dtype]} *", a))
-            else:
-                converted.append(self.ffi.NULL if a is None else a)
-        return getattr(self.lib, function)(*converted)
+        try:
+            for a in args:
+                if isinstance(a, StructArg):
+                    converted.append(new_struct(keep, a))
+                elif isinstance(a, np.ndarray):
+                    converted.append(keep.ptr(f"{C_NAMES[a.dtype]} *", a))
+                else:
+                    converted.append(self.ffi.NULL if a is None else a)
+            return getattr(self.lib, function)(*converted)
+        except OverflowError as e:   # a derived constant the prepared form let through
+            raise self.op.error(f"an argument of the C function {function} does not fit its "
+                                f"C type: {e}") from e
 
     # -- binding ------------------------------------------------------------------
     def bind(self, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray],

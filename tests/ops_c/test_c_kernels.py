@@ -24,6 +24,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
 
+from interpreter import Interpreter
 from interpreter import ops_c
 from interpreter.errors import ModelError
 
@@ -594,3 +595,20 @@ def test_kernels_refuse_an_empty_activation_range(kernel):
                 {"min": 0, "max": 128}):
         status, out = call(act)
         assert status == lib.TNN_ARG_ERROR and out == c.buffer(8), act
+
+
+def test_a_c_argument_that_does_not_fit_its_type_is_a_model_error():
+    """The prepared forms keep every C argument in range; should one slip through, the
+    binding names the op and the C function instead of letting cffi's OverflowError
+    out (the fuzzer once found one: an input offset of 2^31)."""
+    from conv_cases import conv_model
+
+    from interpreter.ops_c.call import StructArg
+    interp = Interpreter(model_content=conv_model("CONV_2D"), backend="c")
+    interp.allocate_tensors()
+    kernel = interp._ops[0].kernel
+    params = StructArg.of("tnn_conv_params", input_offset=1 << 31)
+    with pytest.raises(ModelError, match=r"CONV_2D \(operator 0\): an argument of the C "
+                                         r"function tnn_convolve_wrapper_s8_select does not fit"):
+        kernel.prepare_call("tnn_convolve_wrapper_s8_select", params, kernel.in_dims,
+                            kernel.filter_dims, kernel.out_dims)
