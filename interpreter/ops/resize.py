@@ -69,6 +69,11 @@ class _Resize(Op):
         n, in_h, in_w, c = inp.shape
         check_output_shape(self, out, (n, out_h, out_w, c))
         self.check(out_h > 0 and out_w > 0, f"size ({out_h}, {out_w}) must be positive")
+        # an empty input axis leaves an output pixel no input pixel to read (the kernels
+        # would read outside the input)
+        self.check((in_h > 0 and in_w > 0) or n * c == 0,
+                   f"input height and width ({in_h}, {in_w}) must be positive for a "
+                   f"non-empty output")
         opts = self.options
         self.align_corners = bool(opts.get("align_corners", False)) if opts is not None else False
         self.half_pixel = bool(opts.get("half_pixel_centers", False)) if opts is not None \

@@ -29,6 +29,7 @@ from typed_data import example_quant
 from typed_data import special_floats
 from typed_data import typed
 
+from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 NN_TYPES = [F32, I8, I16]
@@ -112,3 +113,14 @@ def test_tflm_flavor_refuses_int16_uint8_bilinear(dtype):
                             [T(dtype, [1, 3, 3, 1], 0.5, 0)])
     assert_tflm_refuses(model, [np.zeros((1, 2, 2, 1), dtype)], UnsupportedOpError,
                         f"RESIZE_BILINEAR.*{np.dtype(dtype)}")
+
+
+@pytest.mark.parametrize("op", ["RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"])
+@pytest.mark.parametrize("semantics", ["tflm", "tflite"])
+def test_empty_input_axis_with_a_non_empty_output_is_refused(op, semantics):
+    """An output pixel with no input pixel to read: the kernels would read outside the
+    input (found by tools/fuzz_models.py: an IndexError under semantics="tflite")."""
+    model = single_op_model(op, [T(F32, [1, 2, 0, 2]), const([3, 3])], [T(F32, [1, 3, 3, 2])])
+    with pytest.raises(ModelError, match=rf"{op} \(operator 0\): input height and width "
+                                         r"\(2, 0\) must be positive"):
+        run_model(model, [np.zeros((1, 2, 0, 2), F32)], semantics=semantics)
