@@ -49,11 +49,23 @@ class Derived:
 
 # -- options and types -------------------------------------------------------
 
+def check_int16_steps(op: Op, **steps: tuple[int, int]) -> None:
+    """TFLM's and LiteRT's convolution kernels hold strides and dilations as int16
+    (ConvParams, DepthwiseParams): a larger one is truncated (TFLM runs dilation 65537 as
+    dilation 1), a model asking for something else than it gets. Refused."""
+    for name, (h, w) in steps.items():
+        for v in (h, w):
+            op.check(v <= 32767, f"{name} {v} does not fit the int16 the kernels keep it in "
+                                 f"(it would run as {(int(v) + 32768) % 65536 - 32768})")
+
+
 def conv_window(op: Op, input_: Tensor, filter_h: int, filter_w: int, out_depth: int) -> Window:
     """The window of CONV_2D / DEPTHWISE_CONV_2D from the op's options, with the output
     shape it implies checked."""
     opts = op.options
     batches, in_h, in_w, _ = input_.shape
+    check_int16_steps(op, stride=(opts.stride_h, opts.stride_w),
+                      dilation=(opts.dilation_h_factor, opts.dilation_w_factor))
     window = compute_window(op, opts.padding, in_h, in_w, filter_h, filter_w,
                             opts.stride_h, opts.stride_w,
                             opts.dilation_h_factor, opts.dilation_w_factor)

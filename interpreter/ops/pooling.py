@@ -108,7 +108,8 @@ class _Pool2D(Op):
         # Few output pixels under many taps (global pooling): one reduction over the
         # window view beats a loop over the taps.
         self.reduce_whole_window = (p.window.out_h * p.window.out_w
-                                    < p.window.filter_h * p.window.filter_w)
+                                    < p.window.filter_h * p.window.filter_w
+                                    and self.image.complete)
         # The type's kernel is chosen here so that eval never branches on the type.
         self.eval = self._eval_float if p.dtype == np.float32 else self._eval_integer
 

@@ -35,6 +35,7 @@ from . import common
 from .base import Op
 from .common import fused_activation
 from .operands import check_bias
+from .operands import check_int16_steps
 from .operands import check_litert_16x8_bias
 from .operands import check_rank
 from .operands import check_symmetric_filter
@@ -75,6 +76,7 @@ class TransposeConv(Op):
                    f"{out_c} filters")
         s_h, s_w = int(opts.stride_h), int(opts.stride_w)
         self.check(s_h >= 1 and s_w >= 1, f"strides must be >= 1, got {s_h}x{s_w}")
+        check_int16_steps(self, stride=(s_h, s_w))
         padding = int(opts.padding)
         self.check(padding in (PADDING_SAME, PADDING_VALID), f"unknown padding {padding}")
         # ComputePaddingHeightWidth(stride, dilation 1, output size, filter size)

@@ -95,6 +95,29 @@ def check_output_shape(op: Op, output: Tensor, expected: tuple[int, ...]) -> Non
              f"output shape {list(output.shape)} does not match the computed {list(expected)}")
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Along one axis: the taps ``first..last`` that reach the image for some output
+    index (none when first > last), and the padded coordinates ``start..end - 1`` the
+    buffer holds (the image and those taps' positions)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+def _reach(out: int, stride: int, taps: int, dilation: int, pad: int, size: int) -> _Reach:
+    # tap k reads padded positions k * dilation + [0, span]; the image is [pad, pad + size)
+    span = (out - 1) * stride
+    first = max(0, -((span - pad) // dilation))            # ceil((pad - span) / dilation)
+    last = min(taps - 1, (pad + size - 1) // dilation)
+    if first > last:
+        return _Reach(first, last, pad, pad + size)
+    return _Reach(first, last, min(pad, first * dilation),
+                  max(pad + size, last * dilation + span + 1))
+
+
 class PaddedImage:
     """A persistent NHWC buffer holding the input inside its padding border.
 
@@ -106,13 +129,23 @@ class PaddedImage:
 
     def __init__(self, window: Window, batches: int, channels: int, dtype, fill=0):
         w = window
-        needed_h = (w.out_h - 1) * w.stride_h + (w.filter_h - 1) * w.dilation_h + 1
-        needed_w = (w.out_w - 1) * w.stride_w + (w.filter_w - 1) * w.dilation_w + 1
-        shape = (batches, max(needed_h, w.pad_h + w.in_h), max(needed_w, w.pad_w + w.in_w),
+        # Only the taps that reach the image for some output pixel need buffer rows and
+        # columns; the others read the border everywhere (a constant view). This keeps a
+        # huge dilation or a window far larger than the image (TFLM skips those taps)
+        # from asking for gigabytes.
+        self.rows = _reach(w.out_h, w.stride_h, w.filter_h, w.dilation_h, w.pad_h, w.in_h)
+        self.cols = _reach(w.out_w, w.stride_w, w.filter_w, w.dilation_w, w.pad_w, w.in_w)
+        #: whether every tap reaches the image (then windows() can view them all)
+        self.complete = (self.rows.first, self.rows.last, self.cols.first, self.cols.last) == \
+            (0, w.filter_h - 1, 0, w.filter_w - 1)
+        shape = (batches, self.rows.end - self.rows.start, self.cols.end - self.cols.start,
                  channels)
         self.window = window
         self.buffer = np.full(shape, fill, dtype=dtype)
-        self.interior = self.buffer[:, w.pad_h:w.pad_h + w.in_h, w.pad_w:w.pad_w + w.in_w, :]
+        y, x = w.pad_h - self.rows.start, w.pad_w - self.cols.start
+        self.interior = self.buffer[:, y:y + w.in_h, x:x + w.in_w, :]
+        self.blank = np.broadcast_to(np.asarray(fill, dtype=dtype),
+                                     (batches, w.out_h, w.out_w, channels))
         self._cols: np.ndarray | None = None
 
     def load(self, image: np.ndarray, offset: int = 0) -> None:
@@ -125,13 +158,16 @@ class PaddedImage:
     def tap(self, ky: int, kx: int) -> np.ndarray:
         """Input values under filter tap (ky, kx) for every output pixel: (N, out_h, out_w, C)."""
         w = self.window
-        y0, x0 = ky * w.dilation_h, kx * w.dilation_w
+        if not (self.rows.first <= ky <= self.rows.last and self.cols.first <= kx <= self.cols.last):
+            return self.blank
+        y0, x0 = ky * w.dilation_h - self.rows.start, kx * w.dilation_w - self.cols.start
         return self.buffer[:, y0:y0 + (w.out_h - 1) * w.stride_h + 1:w.stride_h,
                            x0:x0 + (w.out_w - 1) * w.stride_w + 1:w.stride_w, :]
 
     def windows(self) -> np.ndarray:
         """Every output pixel's whole window at once: a (N, out_h, out_w, C, filter_h,
-        filter_w) view."""
+        filter_w) view; only when every tap reaches the image (``complete``)."""
+        assert self.complete, "windows() needs every tap inside the buffer"
         w = self.window
         span_h = (w.filter_h - 1) * w.dilation_h + 1
         span_w = (w.filter_w - 1) * w.dilation_w + 1

@@ -50,8 +50,10 @@ from op_harness import prepare
 from op_harness import run_c_backend
 from op_harness import run_model
 from reference import run_tflm
+from single_op import T
 from single_op import assert_matches_litert
 from single_op import assert_same
+from single_op import single_op_model
 
 from interpreter import ModelError
 from interpreter import UnsupportedOpError
@@ -217,3 +219,38 @@ def test_tflite_int32_bias_without_quantized_bias_type_is_refused(op):
     model, ishape = Conv16x8Case(op, 3, np.int32).model()
     with pytest.raises(UnsupportedOpError, match=f"{op}.*quantized_bias_type INT32"):
         run_model(model, [np.zeros(ishape, np.int16)], semantics="tflite")
+
+
+# -- strides and dilations beyond int16 ---------------------------------------------------
+
+def _dilated(op: str, dilation: int, dilation_h: int = 1) -> tuple[bytes, list[np.ndarray]]:
+    rng = np.random.default_rng(7)
+    shape = (1, 3, 3, 2) if op == "DEPTHWISE_CONV_2D" else (2, 3, 3, 2)
+    w = rng.standard_normal(shape).astype(np.float32)
+    options = {"padding": "SAME", "stride_w": 1, "stride_h": 1, "dilation_w_factor": dilation,
+               "dilation_h_factor": dilation_h}
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = 1
+    model = single_op_model(op, [T(np.float32, (1, 3, 5, 2)), T(np.float32, shape, data=w)],
+                            [T(np.float32, (1, 3, 5, 2))], options)
+    return model, [rng.standard_normal((1, 3, 5, 2)).astype(np.float32)]
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+def test_dilation_beyond_int16_is_refused(op):
+    """TFLM keeps strides and dilations in int16 (ConvParams): a model's dilation 65537
+    runs as dilation 1 (shown on TFLM), so such models are refused; 32767 still equals
+    TFLM. Found by tools/fuzz_models.py, whose mutated dilation also asked the NumPy path
+    for 13 GiB (taps that never reach the image now take no buffer)."""
+    model, feeds = _dilated(op, 32767)
+    assert_same(run_model(model, feeds)[0], run_tflm(model, feeds)[0])
+    # both axes: a padded copy of the whole dilated window would take ~2^32 values a channel
+    model, feeds = _dilated(op, 32767, 32767)
+    assert_same(run_model(model, feeds)[0], run_tflm(model, feeds)[0])
+    model, feeds = _dilated(op, 65537)
+    with pytest.raises(ModelError, match=rf"{op} \(operator 0\): dilation 65537 does not fit "
+                                         r"the int16 .* \(it would run as 1\)"):
+        run_model(model, feeds)
+    as_one, _ = _dilated(op, 1)
+    assert_same(run_tflm(model, feeds)[0], run_tflm(as_one, feeds)[0],
+                "TFLM's dilation 65537 vs its dilation 1")
