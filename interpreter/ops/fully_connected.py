@@ -66,6 +66,7 @@ from .operands import Derived
 from .operands import accumulator_bound
 from .operands import check_bias
 from .operands import check_litert_16x8_bias
+from .operands import check_products_fit
 from .operands import check_quantized
 from .operands import check_rank
 from .operands import check_symmetric_filter
@@ -123,6 +124,7 @@ class FullyConnected(Op):
             request_int4_scratch(self, filter_)   # (FullyConnectedPrepare: before the rest)
             check_bias(self, bias, units, np.int32)
             check_quantized(self, filter_, "filter")
+            check_products_fit(self, input_, filter_)
             if filter_.is_int4 and per_channel and not tflite:
                 raise self.unsupported("per-channel int4 weights (TFLM's FULLY_CONNECTED takes "
                                        "int4 weights only with per-tensor quantization)")
@@ -171,6 +173,7 @@ class FullyConnected(Op):
             check_quantized(self, input_, "input")
             check_quantized(self, output, "output")
         check_quantized(self, filter_, "filter")
+        check_products_fit(self, input_, filter_)
         if filter_.quantization.per_channel:
             check_symmetric_filter(self, filter_)
             filter_offset = 0

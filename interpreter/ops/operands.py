@@ -84,6 +84,7 @@ def conv_stage(op: Op, dtype, input_: Tensor, filter_: Tensor, bias: Tensor | No
     if dtype == np.int8:
         check_bias(op, bias, channels, np.int32)
         check_symmetric_filter(op, filter_)
+        check_products_fit(op, input_, filter_)
         stage = int8_output_stage(op, input_, filter_, output, channels, channel_axis,
                                   activation, acc_bound)
         return stage, None, -common.zero_point_of(input_)
@@ -252,6 +253,19 @@ def check_litert_16x8_bias(op: Op, bias: Tensor | None) -> None:
             "int32 bias with int16 activations and no quantized_bias_type INT32 in the options: "
             "LiteRT's reference kernel reads the bias as int64, past the end of its buffer, so "
             "its result depends on the memory after it")
+
+
+def check_products_fit(op: Op, input_: Tensor, filter_: Tensor) -> None:
+    """Each product (x - zp_in) * (w - zp_w) is an int32 multiplication in TFLM's
+    kernels: zero points far outside the types' ranges (a broken model) can overflow it,
+    undefined behaviour in C++. Refused."""
+    x_span = int(np.iinfo(input_.dtype).max) + 1 + abs(common.zero_point_of(input_))
+    zp_w = int(np.abs(filter_.quantization.zero_point).max(initial=0)) \
+        if filter_.quantization is not None else 0
+    w_span = 128 + zp_w
+    op.check(x_span * w_span <= (1 << 31) - 1,
+             f"zero points {common.zero_point_of(input_)} (input) and {zp_w} (filter) let a "
+             "product (x - zp_in) * (w - zp_w) overflow TFLM's int32 arithmetic")
 
 
 def accumulator_bound(depth: int, bias: Tensor | None) -> int:

@@ -763,3 +763,27 @@ def test_fully_connected_16x8_is_supported():
     model = b.build()
     feed = np.array([[-32768, -1000, 5, 32767]], np.int16)
     assert_same(run_model(model, [feed])[0], run_tflm(model, [feed])[0], "FULLY_CONNECTED 16x8")
+
+
+@pytest.mark.parametrize("zp_in, zp_w", [(-128, 2**31 - 1), (2**24, 127), (0, -(2**24))])
+def test_zero_points_whose_products_overflow_int32_are_refused(zp_in, zp_w):
+    """(x - zp_in) * (w - zp_w) is an int32 multiplication in TFLM: zero points that let
+    it overflow (undefined behaviour; found by tools/fuzz_models.py, where the C and
+    NumPy backends wrapped differently) are refused; the widest that fit still run."""
+    def model(zp_in, zp_w):
+        b = ModelBuilder()
+        x = b.add_tensor("x", np.int8, [1, 4], scale=0.02, zero_point=zp_in)
+        w = b.add_tensor("w", np.int8, [2, 4], data=np.arange(8) - 4, scale=0.01,
+                         zero_point=zp_w)
+        y = b.add_tensor("y", np.int8, [1, 2], scale=0.5, zero_point=0)
+        b.add_operator("FULLY_CONNECTED", [x, w], [y])
+        b.set_inputs([x])
+        b.set_outputs([y])
+        return b.build()
+
+    feeds = [np.array([[1, -2, 3, -4]], np.int8)]
+    with pytest.raises(ModelError, match=r"FULLY_CONNECTED \(operator 0\): zero points .* "
+                                         r"overflow TFLM's int32 arithmetic"):
+        run_model(model(zp_in, zp_w), feeds)
+    ok = model(-128, 127)
+    assert_same(run_model(ok, feeds)[0], run_tflm(ok, feeds)[0])
