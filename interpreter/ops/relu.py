@@ -107,6 +107,11 @@ class Relu6(_RequantizingRelu):
             self.prepare_requantization(inp, out, 6.0)
             return
         lower = zero_point_of(inp)
+        info = np.iinfo(inp.dtype)
+        # TFLM keeps the bound in the input type (Relu6OpData's zero_int8 / zero_int16):
+        # a zero point outside it would be truncated
+        self.check(info.min <= lower <= info.max,
+                   f"input zero point {lower} is outside {inp.dtype} (TFLM would truncate it)")
         upper = float_to_quantized(6.0, scale_of(inp), zero_point_of(inp), inp.dtype)
         # val > upper ? upper : val < lower ? lower : val
         self.params = LookupTable.tabulate(

@@ -13,6 +13,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
+from reference import run_tflm
+from single_op import T
 from single_op import all_int8_values
 from single_op import assert_matches_litert
 from single_op import assert_matches_tflm
@@ -21,6 +23,7 @@ from single_op import assert_tflm_refuses
 from single_op import random_data
 from single_op import scales
 from single_op import seeds
+from single_op import single_op_model
 from single_op import tflm_and_litert
 from single_op import unary_model as _unary
 from single_op import zero_points
@@ -111,3 +114,16 @@ def test_tflite_relu_uint8_every_input_matches_litert(op, s_in, z_in, s_out, z_o
 def test_tflm_flavor_refuses_uint8(op):
     model = _unary(op, np.uint8, [2, 128], (0.05, 128), (0.05, 128))
     assert_tflm_refuses(model, [ALL_UINT8], UnsupportedOpError, f"{op}.*uint8")
+
+
+def test_relu6_zero_point_outside_the_type_is_refused():
+    """TFLM keeps RELU6's lower bound, the input zero point, in the input type: a zero
+    point of 2^20 + 5 runs as 5 (shown on TFLM). Refused (found by tools/fuzz_models.py,
+    where it raised a ValueError)."""
+    q = (0.1, (1 << 20) + 5)
+    model = single_op_model("RELU6", [T(np.int8, (1, 8), *q)], [T(np.int8, (1, 8), *q)])
+    feeds = [np.array([[-128, -5, 0, 4, 5, 6, 100, 127]], np.int8)]
+    with pytest.raises(ModelError, match=r"RELU6 \(operator 0\): input zero point 1048581 is "
+                                         r"outside int8"):
+        run_model(model, feeds)
+    assert run_tflm(model, feeds)[0].min() == 5
