@@ -43,6 +43,14 @@ def per_channel_quant(stage) -> StructArg:
                         shift=ConstArg("shift", "int32_t", stage.shift))
 
 
+def input_offset_in_int8(p) -> bool:
+    """Whether the input zero point lies in int8, as the int8 kernels assume (padding
+    holds it as an int8 value; products fit int16 on the SIMD paths). A broken model's
+    zero point outside it runs on the NumPy reference, which computes TFLM's int32
+    arithmetic with any."""
+    return -127 <= p.input_offset <= 128
+
+
 class ConvolveCall(CKernel):
     """A tnn_convolve_wrapper_s8 call: CONV_2D, and the depthwise convolutions that are
     convolutions (one input channel)."""
@@ -96,7 +104,8 @@ class Conv2DKernel(ConvolveCall):
     @classmethod
     def accepts(cls, op) -> bool:
         p = op.params
-        return p.dtype == np.int8 and p.groups == 1 and p.constant_operands
+        return (p.dtype == np.int8 and p.groups == 1 and p.constant_operands
+                and input_offset_in_int8(p))
 
     def prepare(self) -> None:
         self.prepare_convolve(self.params.filter, self.params.bias)

@@ -22,6 +22,7 @@ from .call import TensorArg
 from .call import dims
 from .conv_2d import ConvolveCall
 from .conv_2d import WindowS16Kernel
+from .conv_2d import input_offset_in_int8
 from .conv_2d import per_channel_quant
 from .conv_2d import window_params
 
@@ -36,7 +37,8 @@ class DepthwiseConv2DKernel(ConvolveCall):
         p = op.params
         # weights computed at run time are read from the arena, except by the
         # convolution form, which reorders the filter once
-        return p.dtype == np.int8 and (p.constant_operands or not cls.is_convolution(p))
+        return (p.dtype == np.int8 and (p.constant_operands or not cls.is_convolution(p))
+                and input_offset_in_int8(p))
 
     @staticmethod
     def is_convolution(p) -> bool:

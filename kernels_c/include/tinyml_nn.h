@@ -420,7 +420,8 @@ int32_t tnn_depthwise_conv_wrapper_s8_get_buffer_size(const tnn_dw_conv_params *
                                                       const tnn_dims *filter_dims,
                                                       const tnn_dims *output_dims);
 /* TNN_DW_CONV_3X3 (multiplier 1, 3x3 window, dilation 1, padding <= 1),
- * TNN_DW_CONV_MULT1 (multiplier 1) or TNN_DW_CONV_GENERAL. */
+ * TNN_DW_CONV_MULT1 (multiplier 1) or TNN_DW_CONV_GENERAL (any multiplier, and any
+ * input offset outside [-127, 128], which the others refuse). */
 int32_t tnn_depthwise_conv_wrapper_s8_select(const tnn_dw_conv_params *params,
                                              const tnn_dims *input_dims,
                                              const tnn_dims *filter_dims,

@@ -28,6 +28,7 @@ int32_t tnn_depthwise_conv_mult1_s8(const tnn_context *ctx,
 {
     const int32_t ch = input_dims->c;
     if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        params->input_offset < -32639 || params->input_offset > 32639 || /* x + offset: int16 */
         params->ch_mult != 1 || output_dims->c != ch || filter_dims->c != ch ||
         !tnn_ctx_ok(ctx, tnn_depthwise_conv_mult1_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;

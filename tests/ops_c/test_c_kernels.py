@@ -612,3 +612,35 @@ def test_a_c_argument_that_does_not_fit_its_type_is_a_model_error():
                                          r"function tnn_convolve_wrapper_s8_select does not fit"):
         kernel.prepare_call("tnn_convolve_wrapper_s8_select", params, kernel.in_dims,
                             kernel.filter_dims, kernel.out_dims)
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+@pytest.mark.parametrize("zero_point", [255, -1000])
+def test_input_zero_point_outside_int8_runs_the_numpy_reference(op, zero_point):
+    """The int8 kernels hold the input zero point as an int8 (the padding value) and
+    their SIMD paths need |x + offset| to fit int16: a broken model's zero point outside
+    int8 runs on the NumPy reference, equal to TFLM (a C kernel refusal and a wrong
+    padding the fuzzer found)."""
+    from reference import run_tflm
+
+    from interpreter.builder import ModelBuilder
+    rng = np.random.default_rng(3)
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, (1, 5, 5, 2), scale=0.05, zero_point=zero_point)
+    shape, axis = ((3, 3, 3, 2), 0) if op == "CONV_2D" else ((1, 3, 3, 2), 3)
+    out_c = shape[axis]
+    w = b.add_tensor("w", np.int8, shape, data=rng.integers(-127, 128, shape),
+                     scale=[0.01] * out_c, zero_point=[0] * out_c, quantized_dimension=axis)
+    y = b.add_tensor("y", np.int8, (1, 5, 5, out_c), scale=0.25, zero_point=5)
+    options = {"padding": "SAME", "stride_w": 1, "stride_h": 1}
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = 1
+    b.add_operator(op, [x, w], [y], options=options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    model = b.build()
+    feeds = [rng.integers(-128, 128, (1, 5, 5, 2)).astype(np.int8)]
+    interp = check_same(model, feeds, "double", expect_kernel=False)
+    assert getattr(interp._ops[0], "kernel", None) is None, "ran a C kernel"
+    assert interp.get_tensor(interp.get_output_details()[0]["index"]).tobytes() == \
+        run_tflm(model, feeds)[0].tobytes()
