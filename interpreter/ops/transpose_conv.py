@@ -162,7 +162,9 @@ class TransposeConv(Op):
         for fy, fx, (iy, oy), (ix, ox) in self.taps:
             acc[:, oy, ox, :] += x[:, iy, ix, :] @ w[:, fy, fx, :].T
         bias = inputs[BIAS] if len(inputs) > BIAS and inputs[BIAS] is not None else None
-        out[...] = self.requantize(acc, None if bias is None else np.asarray(bias, np.int64))
+        # the bias is read flat, whatever shape the model gives its channels' values
+        out[...] = self.requantize(acc, None if bias is None else
+                                   np.asarray(bias, np.int64).reshape(-1))
 
     def _eval_float(self, inputs, outputs, scratch) -> None:
         x, w = inputs[INPUT], np.asarray(inputs[FILTER], np.float32)
@@ -176,4 +178,5 @@ class TransposeConv(Op):
                     total[:, oy, ox, :] += xs[..., ic:ic + 1] * w[:, fy, fx, ic]
             bias = inputs[BIAS] if len(inputs) > BIAS and inputs[BIAS] is not None else None
             out[...] = float_output(total, None if bias is None else
-                                    np.asarray(bias, np.float32), self.params.float_range)
+                                    np.asarray(bias, np.float32).reshape(-1),
+                                    self.params.float_range)

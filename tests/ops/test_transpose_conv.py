@@ -16,6 +16,8 @@ convolutions are in test_convolutions.py.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from conv_cases import CI_16X8
@@ -44,6 +46,15 @@ def test_int8_matches_tflm(seed):
 @pytest.mark.parametrize("seed", range(40))
 def test_float_matches_tflm(seed):
     check_case(TransposeConvCase.draw(seed, np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.float32])
+@pytest.mark.parametrize("seed", range(4))
+def test_bias_of_another_shape_is_read_flat(dtype, seed):
+    """A bias shaped (out_c, 1) holds the channels' values like a 1-D one, and TFLM reads
+    it flat (a broadcasting ValueError the fuzzer found)."""
+    case = TransposeConvCase.draw(seed, dtype)
+    check_case(dataclasses.replace(case, with_bias=True, bias_2d=True))
 
 
 @pytest.mark.slow

@@ -248,6 +248,7 @@ class TransposeConvCase:
     per_channel: bool
     activation: str
     seed: int
+    bias_2d: bool = False        # the bias shaped (out_c, 1): kernels read it flat
 
     @staticmethod
     def draw(seed: int, dtype) -> TransposeConvCase:
@@ -257,6 +258,10 @@ class TransposeConvCase:
         return TransposeConvCase(dtype, r(1, 2), r(1, 5), r(1, 5), r(1, 4), r(1, 5), r(1, 4), r(1, 4),
                       r(1, 3), r(1, 3), str(rng.choice(["SAME", "VALID"])), bool(r(0, 1)),
                       bool(r(0, 1)), str(rng.choice(ACTIVATIONS)), seed)
+
+    @property
+    def bias_shape(self) -> tuple[int, ...]:
+        return (self.out_c, 1) if self.bias_2d else (self.out_c,)
 
     def out_size(self, rng, in_size, f, s) -> int:
         """An output size whose convolution with this filter / stride gives ``in_size``."""
@@ -278,8 +283,8 @@ class TransposeConvCase:
             w = b.add_tensor("filter", np.float32, fshape,
                              data=rng.standard_normal(fshape).astype(np.float32))
             x = b.add_tensor("input", np.float32, ishape)
-            bias = b.add_tensor("bias", np.float32, (self.out_c,),
-                                data=rng.standard_normal(self.out_c).astype(np.float32))
+            bias = b.add_tensor("bias", np.float32, self.bias_shape,
+                                data=rng.standard_normal(self.bias_shape).astype(np.float32))
             out = b.add_tensor("output", np.float32, out_shape)
         else:
             s_in = float(np.float32(10 ** rng.uniform(-2.5, -0.5)))
@@ -289,9 +294,9 @@ class TransposeConvCase:
                              data=rng.integers(-127, 128, fshape))
             x = b.add_tensor("input", np.int8, ishape, scale=s_in,
                              zero_point=int(rng.integers(-128, 128)))
-            bias = b.add_tensor("bias", np.int32, (self.out_c,),
+            bias = b.add_tensor("bias", np.int32, self.bias_shape,
                                 scale=[s_in * v for v in s_w], zero_point=0,
-                                data=rng.integers(-5000, 5000, self.out_c))
+                                data=rng.integers(-5000, 5000, self.bias_shape))
             out = b.add_tensor("output", np.int8, out_shape,
                                scale=float(np.float32(10 ** rng.uniform(-2, 0))),
                                zero_point=int(rng.integers(-128, 128)))
