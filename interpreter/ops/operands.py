@@ -316,9 +316,25 @@ def output_stage(op: Op, kind: str, multiplier, shift, output: Tensor, activatio
                  f"the requantization multiplier s_in * s_w / s_out is 2^{top - 1} or more "
                  f"(shift {top}); TFLM's int64 requantization is undefined from 2^14 on")
     act_min, act_max = common.activation_range_quantized(activation, output, op)
+    zp = common.zero_point_of(output) if zero_point is None else zero_point
+    check_output_offset_fits(op, output, zp, multiplier, shift, acc_bound)
     return OutputStage(kind, np.asarray(multiplier, np.int64), np.asarray(shift, np.int64),
-                       common.zero_point_of(output) if zero_point is None else zero_point,
-                       act_min, act_max, op.config.rounding, acc_bound)
+                       zp, act_min, act_max, op.config.rounding, acc_bound)
+
+
+def check_output_offset_fits(op: Op, output: Tensor, zp: int, multiplier, shift,
+                             acc_bound: int) -> None:
+    """TFLM adds the output zero point to the requantized sum in int32: with a zero point
+    far outside the output type (a broken model) that addition can overflow, undefined
+    behaviour. Refused where the sums' bound allows it (``acc_bound``: 0 if unknown)."""
+    qmin, qmax = common.INT_RANGES[output.dtype]
+    if qmin <= zp <= qmax or not acc_bound:
+        return
+    reals = np.asarray(multiplier, np.float64) / 2.0 ** 31 * 2.0 ** np.asarray(shift, np.float64)
+    y_bound = acc_bound * float(np.max(reals, initial=0.0)) + 1
+    op.check(y_bound + abs(zp) <= (1 << 31) - 1,
+             f"output zero point {zp} is outside {output.dtype}, and the requantized sum "
+             "plus it can overflow TFLM's int32 addition")
 
 
 def float_output_stage(op: Op, reals, output: Tensor, activation: int, acc_bound: int,

@@ -787,3 +787,25 @@ def test_zero_points_whose_products_overflow_int32_are_refused(zp_in, zp_w):
         run_model(model(zp_in, zp_w), feeds)
     ok = model(-128, 127)
     assert_same(run_model(ok, feeds)[0], run_tflm(ok, feeds)[0])
+
+
+def test_output_zero_point_whose_addition_overflows_int32_is_refused():
+    """TFLM adds the output zero point to the requantized sum in int32: 2^31 - 1 can
+    overflow it (a C/NumPy mismatch the fuzzer found on a mutated ResNet) and is refused;
+    200, outside int8 but without overflow, still runs and equals TFLM."""
+    def model(zp_out):
+        b = ModelBuilder()
+        x = b.add_tensor("x", np.int8, [1, 4], scale=0.02, zero_point=3)
+        w = b.add_tensor("w", np.int8, [2, 4], data=np.arange(8) - 4, scale=0.01, zero_point=0)
+        y = b.add_tensor("y", np.int8, [1, 2], scale=0.001, zero_point=zp_out)
+        b.add_operator("FULLY_CONNECTED", [x, w], [y])
+        b.set_inputs([x])
+        b.set_outputs([y])
+        return b.build()
+
+    feeds = [np.array([[100, -2, 3, -4]], np.int8)]
+    with pytest.raises(ModelError, match=r"FULLY_CONNECTED \(operator 0\): output zero point "
+                                         r"2147483647 is outside int8"):
+        run_model(model(2**31 - 1), feeds)
+    ok = model(200)
+    assert_same(run_model(ok, feeds)[0], run_tflm(ok, feeds)[0])
