@@ -402,12 +402,6 @@ def _quantization(raw: dict | None, shape: tuple[int, ...], what: str) -> Quanti
         k = int(np.flatnonzero(outside)[0])
         raise ModelError(f"{what}: quantization zero_point[{k}] = {int(zero_point[k])} does "
                          "not fit int32")
-    if np.any(zero_point == lo):
-        # TFLM's kernels negate zero points into int32 offsets (input_offset = -zp): for
-        # -2^31 that overflows, undefined behaviour in C++.
-        k = int(np.flatnonzero(zero_point == lo)[0])
-        raise ModelError(f"{what}: quantization zero_point[{k}] = {lo}: its negation (the "
-                         "input offset TFLM's kernels compute) overflows int32")
     if zero_point.size == 1 and scale.size > 1:
         zero_point = np.full(scale.size, zero_point[0], dtype=np.int64)
     if zero_point.size != scale.size:
