@@ -50,10 +50,32 @@ class _AddSubBase(BinaryElementwiseOp):
         self.requant1 = ChannelMultiplier(self.m1, self.shift1, rounding)
         self.requant2 = ChannelMultiplier(self.m2, self.shift2, rounding)
         self.requant_out = ChannelMultiplier(self.m_out, self.shift_out, rounding)
+        self._check_int32_steps(in1.dtype)
         self.params = AddParams(
             out.dtype, self.sign, self.left_shift, -self.zp1, -self.zp2, self.zp_out,
             self.m1, self.shift1, self.m2, self.shift2, self.m_out, self.shift_out,
             int(self.act_min), int(self.act_max))
+
+    def _check_int32_steps(self, dtype) -> None:
+        """Each step of TFLM's integer ADD/SUB is int32 arithmetic: with zero points far
+        outside the types (a broken model) the shifted inputs, their sum or the output
+        offset's addition can overflow, undefined behaviour. Every step is monotonic in
+        each input, so the type's extreme values bound them. Refused."""
+        info = np.iinfo(dtype)
+        ends = np.array([info.min, info.max], np.int64)
+        top = (1 << 31) - 1
+        for zp, which in ((self.zp1, "input 1"), (self.zp2, "input 2")):
+            self.check(int(np.abs((ends - zp) << self.left_shift).max()) <= top,
+                       f"{which} zero point {zp}: (x - zero point) << {self.left_shift} "
+                       "overflows TFLM's int32 arithmetic")
+        x1, x2 = np.meshgrid(ends, ends)
+        raw = (self.requant1((x1 - self.zp1) << self.left_shift)
+               + self.sign * self.requant2((x2 - self.zp2) << self.left_shift))
+        self.check(int(np.abs(raw).max()) <= top,
+                   "the scaled inputs' sum overflows TFLM's int32 arithmetic")
+        self.check(int(np.abs(self.requant_out(raw)).max()) + abs(self.zp_out) <= top,
+                   f"output zero point {self.zp_out}: adding it overflows TFLM's int32 "
+                   "arithmetic")
 
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         raw = (self.requant1((x1 - self.zp1) << self.left_shift)

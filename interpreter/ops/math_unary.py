@@ -382,6 +382,11 @@ class Rsqrt(ElementwiseUnaryOp):
             self.table = _litert_rsqrt_int16(inp, out)
             return
         s_in, s_out = np.float32(scale_of(inp)), np.float32(scale_of(out))
+        # 1 / (sqrt(s_in) * s_out): NaN or infinite otherwise, which TFLM's
+        # QuantizeMultiplier turns into garbage
+        self.check(s_in > 0 and s_out > 0,
+                   f"input and output scales must be positive, are {float(s_in)!r} and "
+                   f"{float(s_out)!r}")
         if self.config.semantics == "tflite":   # LiteRT: sqrtf and the product in float32
             real = 1.0 / float(np.sqrt(s_in) * s_out)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.common import zero_point_of
 from ..ops.registry import register_kernel
 from . import host
 from .call import ConstArg
@@ -30,8 +31,11 @@ class _SameShapeInt8(CKernel):
     @classmethod
     def accepts(cls, op) -> bool:
         in1, in2, out = op.inputs[0], op.inputs[1], op.outputs[0]
+        # zero points outside int8 (a broken model) run on the NumPy reference: the
+        # vector paths keep offsets and outputs in 16-bit lanes
         return (op.params is not None and out.dtype == np.int8
-                and in1.shape == in2.shape == out.shape)
+                and in1.shape == in2.shape == out.shape
+                and all(-128 <= zero_point_of(t) <= 127 for t in (in1, in2, out)))
 
     def prepare(self) -> None:
         self.variant = self.op.node.op_name.lower()   # "add", "sub", "mul"

@@ -169,3 +169,22 @@ def test_tflm_flavor_refuses_uint8_and_int64(op, dtype):
     model = _binary_model(op, dtype, ([4], [4], [4]), quant, "NONE")
     assert_tflm_refuses(model, [np.zeros(4, dtype)] * 2, UnsupportedOpError,
                         f"{op}.*{np.dtype(dtype)}")
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB"])
+@pytest.mark.parametrize("zps, what", [((3000, 0, 0), "input 1 zero point 3000"),
+                                       ((0, -2**20, 0), "input 2 zero point -1048576"),
+                                       ((0, 0, 2**31 - 1), "output zero point 2147483647")])
+def test_zero_points_that_overflow_int32_steps_are_refused(op, zps, what):
+    """TFLM's int8 ADD/SUB shift (x - zp) left by 20 and add the output zero point in
+    int32: zero points far outside int8 overflow them (undefined behaviour; a C/NumPy
+    mismatch the fuzzer found) and are refused; 1000, outside int8 but without overflow,
+    runs on the NumPy reference and equals TFLM."""
+    def model(z1, z2, zo):
+        return single_op_model(op, [T(np.int8, (2, 3), 0.05, z1), T(np.int8, (2, 3), 0.05, z2)],
+                               [T(np.int8, (2, 3), 0.07, zo)])
+
+    feeds = [np.array([[-128, -1, 0], [1, 5, 127]], np.int8)] * 2
+    with pytest.raises(ModelError, match=rf"{op} \(operator 0\): {what}"):
+        run_model(model(*zps), feeds)
+    assert_matches_tflm(model(0, 0, 1000), feeds)

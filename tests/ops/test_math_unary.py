@@ -304,3 +304,12 @@ def test_tflite_exp_int16_table_entries_past_infinity_match_litert():
     model = _unary_model("EXP", np.int16, [x.size], ((0.01, 0), (1.0, 0)))
     out = assert_matches_litert(model, [x])[0]
     assert (out[-300:-250] == 0).all()         # not the saturated 32767
+
+
+def test_rsqrt_negative_scale_is_refused():
+    """1 / (sqrt(s_in) * s_out) is NaN for a negative input scale (a math domain
+    ValueError the fuzzer found): refused by name."""
+    model = single_op_model("RSQRT", [T(np.int8, (4,), -1.0, 0)], [T(np.int8, (4,), 0.07, 0)])
+    with pytest.raises(ModelError, match=r"RSQRT \(operator 0\): input and output scales "
+                                         r"must be positive"):
+        run_model(model, [np.arange(4, dtype=np.int8)])

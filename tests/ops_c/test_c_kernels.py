@@ -17,16 +17,22 @@ import streaming
 from c_backend_cases import STRATEGIES
 from c_backend_cases import lstm_cases
 from c_backend_cases import run
+from conv_cases import conv_model
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import reject
 from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
+from reference import run_tflm
+from single_op import T
+from single_op import single_op_model
 
 from interpreter import Interpreter
 from interpreter import ops_c
+from interpreter.builder import ModelBuilder
 from interpreter.errors import ModelError
+from interpreter.ops_c.call import StructArg
 
 pytestmark = pytest.mark.skipif(not ops_c.AVAILABLE, reason="C kernels not built")
 
@@ -84,8 +90,6 @@ def test_kernel_selection():
     """Each fast path is reached by the model shapes it is meant for."""
     import c_backend_cases as cases
 
-    from interpreter.builder import ModelBuilder
-
     def conv(op, in_shape, f_shape, out_shape, mult=None, padding="VALID"):
         b = ModelBuilder()
         x = b.add_tensor("x", np.int8, in_shape, scale=0.1, zero_point=3)
@@ -114,7 +118,6 @@ def test_one_channel_depthwise_runs_as_conv(rounding):
     """person_detect's first layer (1 channel x multiplier 8, stride 2, SAME) through
     tnn_convolve_s8, and wide layers through several chunks of the matrix product and
     of the depthwise tiles."""
-    from interpreter.builder import ModelBuilder
     rng = np.random.default_rng(7)
     cases = [("DEPTHWISE_CONV_2D", (1, 13, 11, 1), (1, 3, 3, 8), 2, 8),
              ("DEPTHWISE_CONV_2D", (2, 7, 9, 70), (1, 3, 3, 70), 1, 1),
@@ -146,7 +149,6 @@ def test_one_channel_depthwise_runs_as_conv(rounding):
 
 
 def test_window_larger_than_input_same_padding():
-    from interpreter.builder import ModelBuilder
     rng = np.random.default_rng(1)
     for op, f_shape, out_c in (("CONV_2D", (4, 5, 5, 3), 4), ("DEPTHWISE_CONV_2D", (1, 5, 5, 3), 3)):
         b = ModelBuilder()
@@ -236,7 +238,6 @@ def test_lstm_gates_take_every_int16_value(rounding, act, cell_power, cell_facto
 
     class Sweep(Lstm):
         def model(self):
-            from interpreter.builder import ModelBuilder
             n, steps, act = self.n_state, self.steps, self.act
             s_h = 1 / 128 if act == np.int8 else 2.0 ** -14
             b = ModelBuilder()
@@ -300,7 +301,6 @@ def test_missing_module_error_is_clear(monkeypatch):
 def _single_op(op, tensors, inputs, outputs, options=None):
     """A one-op model: ``tensors`` are (name, dtype, shape, keywords of add_tensor) in order;
     ``inputs``/``outputs`` name them (non-constant inputs become the model's)."""
-    from interpreter.builder import ModelBuilder
     b = ModelBuilder()
     ids = {name: b.add_tensor(name, dtype, shape, **kw) for name, dtype, shape, kw in tensors}
     b.add_operator(op, [ids[n] for n in inputs], [ids[n] for n in outputs], options=options)
@@ -601,9 +601,6 @@ def test_a_c_argument_that_does_not_fit_its_type_is_a_model_error():
     """The prepared forms keep every C argument in range; should one slip through, the
     binding names the op and the C function instead of letting cffi's OverflowError
     out (the fuzzer once found one: an input offset of 2^31)."""
-    from conv_cases import conv_model
-
-    from interpreter.ops_c.call import StructArg
     interp = Interpreter(model_content=conv_model("CONV_2D"), backend="c")
     interp.allocate_tensors()
     kernel = interp._ops[0].kernel
@@ -621,9 +618,6 @@ def test_input_zero_point_outside_int8_runs_the_numpy_reference(op, zero_point):
     their SIMD paths need |x + offset| to fit int16: a broken model's zero point outside
     int8 runs on the NumPy reference, equal to TFLM (a C kernel refusal and a wrong
     padding the fuzzer found)."""
-    from reference import run_tflm
-
-    from interpreter.builder import ModelBuilder
     rng = np.random.default_rng(3)
     b = ModelBuilder()
     x = b.add_tensor("x", np.int8, (1, 5, 5, 2), scale=0.05, zero_point=zero_point)
@@ -640,6 +634,21 @@ def test_input_zero_point_outside_int8_runs_the_numpy_reference(op, zero_point):
     b.set_outputs([y])
     model = b.build()
     feeds = [rng.integers(-128, 128, (1, 5, 5, 2)).astype(np.int8)]
+    interp = check_same(model, feeds, "double", expect_kernel=False)
+    assert getattr(interp._ops[0], "kernel", None) is None, "ran a C kernel"
+    assert interp.get_tensor(interp.get_output_details()[0]["index"]).tobytes() == \
+        run_tflm(model, feeds)[0].tobytes()
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+def test_elementwise_zero_points_outside_int8_run_the_numpy_reference(op):
+    """The vector ADD/SUB/MUL paths keep offsets and outputs in 16-bit lanes: a broken
+    model's zero point outside int8 (the fuzzer's SUB with output zero point 32767 came
+    out different) runs on the NumPy reference, equal to TFLM."""
+    model = single_op_model(op, [T(np.int8, (2, 3, 4), 0.05, -3), T(np.int8, (2, 3, 4), 0.05, -3)],
+                            [T(np.int8, (2, 3, 4), 0.07, 32767)])
+    rng = np.random.default_rng(2)
+    feeds = [rng.integers(-128, 128, (2, 3, 4)).astype(np.int8) for _ in range(2)]
     interp = check_same(model, feeds, "double", expect_kernel=False)
     assert getattr(interp._ops[0], "kernel", None) is None, "ran a C kernel"
     assert interp.get_tensor(interp.get_output_details()[0]["index"]).tobytes() == \
