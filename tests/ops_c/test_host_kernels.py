@@ -418,6 +418,8 @@ def test_build_without_host_simd(tmp_path):
     """TINYML_NO_MULTIVERSION=1: the portable kernels only (no tnn_host.h, no AVX2
     clones); the backend still runs the corpus models as TFLM does."""
     pytest.importorskip("tflite_micro.python.tflite_micro.runtime")
+    for path in ("mlperf_tiny/kws_ref_model.tflite", "mlperf_tiny/pretrainedResnet_quant.tflite"):
+        corpus_model(path)   # skips here, not inside the child, when the corpus is absent
     env = dict(os.environ, TINYML_NO_MULTIVERSION="1")
     build = textwrap.dedent("""
         import sys
