@@ -765,27 +765,27 @@ def test_fully_connected_16x8_is_supported():
     assert_same(run_model(model, [feed])[0], run_tflm(model, [feed])[0], "FULLY_CONNECTED 16x8")
 
 
+def _int8_fc(zp_in: int, zp_w: int, zp_out: int, out_scale: float) -> bytes:
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, [1, 4], scale=0.02, zero_point=zp_in)
+    w = b.add_tensor("w", np.int8, [2, 4], data=np.arange(8) - 4, scale=0.01, zero_point=zp_w)
+    y = b.add_tensor("y", np.int8, [1, 2], scale=out_scale, zero_point=zp_out)
+    b.add_operator("FULLY_CONNECTED", [x, w], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
 @pytest.mark.parametrize("zp_in, zp_w", [(-128, 2**31 - 1), (2**24, 127), (0, -(2**24))])
 def test_zero_points_whose_products_overflow_int32_are_refused(zp_in, zp_w):
     """(x - zp_in) * (w - zp_w) is an int32 multiplication in TFLM: zero points that let
     it overflow (undefined behaviour; found by tools/fuzz_models.py, where the C and
     NumPy backends wrapped differently) are refused; the widest that fit still run."""
-    def model(zp_in, zp_w):
-        b = ModelBuilder()
-        x = b.add_tensor("x", np.int8, [1, 4], scale=0.02, zero_point=zp_in)
-        w = b.add_tensor("w", np.int8, [2, 4], data=np.arange(8) - 4, scale=0.01,
-                         zero_point=zp_w)
-        y = b.add_tensor("y", np.int8, [1, 2], scale=0.5, zero_point=0)
-        b.add_operator("FULLY_CONNECTED", [x, w], [y])
-        b.set_inputs([x])
-        b.set_outputs([y])
-        return b.build()
-
     feeds = [np.array([[1, -2, 3, -4]], np.int8)]
     with pytest.raises(ModelError, match=r"FULLY_CONNECTED \(operator 0\): zero points .* "
                                          r"overflow TFLM's int32 arithmetic"):
-        run_model(model(zp_in, zp_w), feeds)
-    ok = model(-128, 127)
+        run_model(_int8_fc(zp_in, zp_w, 0, 0.5), feeds)
+    ok = _int8_fc(-128, 127, 0, 0.5)
     assert_same(run_model(ok, feeds)[0], run_tflm(ok, feeds)[0])
 
 
@@ -793,19 +793,9 @@ def test_output_zero_point_whose_addition_overflows_int32_is_refused():
     """TFLM adds the output zero point to the requantized sum in int32: 2^31 - 1 can
     overflow it (a C/NumPy mismatch the fuzzer found on a mutated ResNet) and is refused;
     200, outside int8 but without overflow, still runs and equals TFLM."""
-    def model(zp_out):
-        b = ModelBuilder()
-        x = b.add_tensor("x", np.int8, [1, 4], scale=0.02, zero_point=3)
-        w = b.add_tensor("w", np.int8, [2, 4], data=np.arange(8) - 4, scale=0.01, zero_point=0)
-        y = b.add_tensor("y", np.int8, [1, 2], scale=0.001, zero_point=zp_out)
-        b.add_operator("FULLY_CONNECTED", [x, w], [y])
-        b.set_inputs([x])
-        b.set_outputs([y])
-        return b.build()
-
     feeds = [np.array([[100, -2, 3, -4]], np.int8)]
     with pytest.raises(ModelError, match=r"FULLY_CONNECTED \(operator 0\): output zero point "
                                          r"2147483647 is outside int8"):
-        run_model(model(2**31 - 1), feeds)
-    ok = model(200)
+        run_model(_int8_fc(3, 0, 2**31 - 1, 0.001), feeds)
+    ok = _int8_fc(3, 0, 200, 0.001)
     assert_same(run_model(ok, feeds)[0], run_tflm(ok, feeds)[0])

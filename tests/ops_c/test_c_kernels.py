@@ -148,21 +148,31 @@ def test_one_channel_depthwise_runs_as_conv(rounding):
         check_same(b.build(), [rng.integers(-128, 128, in_shape).astype(np.int8)], rounding)
 
 
+def _int8_window_model(op: str, rng, x_shape, x_zp: int, f_shape, y_shape, y_q, stride: int,
+                       per_channel: bool = False) -> bytes:
+    """A SAME-padded int8 CONV_2D or DEPTHWISE_CONV_2D (multiplier 1) with random weights."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", np.int8, x_shape, scale=0.05, zero_point=x_zp)
+    axis = 0 if op == "CONV_2D" else 3
+    wq = dict(scale=[0.01] * f_shape[axis], zero_point=[0] * f_shape[axis],
+              quantized_dimension=axis) if per_channel else dict(scale=0.02, zero_point=0)
+    w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape), **wq)
+    y = b.add_tensor("y", np.int8, y_shape, scale=y_q[0], zero_point=y_q[1])
+    opts = {"padding": "SAME", "stride_h": stride, "stride_w": stride}
+    if op == "DEPTHWISE_CONV_2D":
+        opts["depth_multiplier"] = 1
+    b.add_operator(op, [x, w], [y], options=opts)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
 def test_window_larger_than_input_same_padding():
     rng = np.random.default_rng(1)
     for op, f_shape, out_c in (("CONV_2D", (4, 5, 5, 3), 4), ("DEPTHWISE_CONV_2D", (1, 5, 5, 3), 3)):
-        b = ModelBuilder()
-        x = b.add_tensor("x", np.int8, (1, 1, 1, 3), scale=0.05, zero_point=-128)
-        w = b.add_tensor("w", np.int8, f_shape, data=rng.integers(-127, 128, f_shape),
-                         scale=0.02, zero_point=0)
-        y = b.add_tensor("y", np.int8, (1, 1, 1, out_c), scale=0.01, zero_point=127)
-        opts = {"padding": "SAME", "stride_h": 2, "stride_w": 2}
-        if op == "DEPTHWISE_CONV_2D":
-            opts["depth_multiplier"] = 1
-        b.add_operator(op, [x, w], [y], options=opts)
-        b.set_inputs([x])
-        b.set_outputs([y])
-        check_same(b.build(), [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
+        model = _int8_window_model(op, rng, (1, 1, 1, 3), -128, f_shape, (1, 1, 1, out_c),
+                                   (0.01, 127), stride=2)
+        check_same(model, [rng.integers(-128, 128, (1, 1, 1, 3)).astype(np.int8)], "double")
 
 
 def test_every_op_with_a_c_kernel_has_its_code_size_entry():
@@ -619,20 +629,10 @@ def test_input_zero_point_outside_int8_runs_the_numpy_reference(op, zero_point):
     int8 runs on the NumPy reference, equal to TFLM (a C kernel refusal and a wrong
     padding the fuzzer found)."""
     rng = np.random.default_rng(3)
-    b = ModelBuilder()
-    x = b.add_tensor("x", np.int8, (1, 5, 5, 2), scale=0.05, zero_point=zero_point)
-    shape, axis = ((3, 3, 3, 2), 0) if op == "CONV_2D" else ((1, 3, 3, 2), 3)
-    out_c = shape[axis]
-    w = b.add_tensor("w", np.int8, shape, data=rng.integers(-127, 128, shape),
-                     scale=[0.01] * out_c, zero_point=[0] * out_c, quantized_dimension=axis)
-    y = b.add_tensor("y", np.int8, (1, 5, 5, out_c), scale=0.25, zero_point=5)
-    options = {"padding": "SAME", "stride_w": 1, "stride_h": 1}
-    if op == "DEPTHWISE_CONV_2D":
-        options["depth_multiplier"] = 1
-    b.add_operator(op, [x, w], [y], options=options)
-    b.set_inputs([x])
-    b.set_outputs([y])
-    model = b.build()
+    f_shape = (3, 3, 3, 2) if op == "CONV_2D" else (1, 3, 3, 2)
+    out_c = 3 if op == "CONV_2D" else 2
+    model = _int8_window_model(op, rng, (1, 5, 5, 2), zero_point, f_shape, (1, 5, 5, out_c),
+                               (0.25, 5), stride=1, per_channel=True)
     feeds = [rng.integers(-128, 128, (1, 5, 5, 2)).astype(np.int8)]
     interp = check_same(model, feeds, "double", expect_kernel=False)
     assert getattr(interp._ops[0], "kernel", None) is None, "ran a C kernel"
