@@ -382,15 +382,19 @@ class Rsqrt(ElementwiseUnaryOp):
             self.table = _litert_rsqrt_int16(inp, out)
             return
         s_in, s_out = np.float32(scale_of(inp)), np.float32(scale_of(out))
-        # 1 / (sqrt(s_in) * s_out): NaN or infinite otherwise, which TFLM's
-        # QuantizeMultiplier turns into garbage
+        # 1 / (sqrt(s_in) * s_out) must be a positive finite multiplier: otherwise (a
+        # scale not positive, or a product that underflows to 0) it is NaN or infinite,
+        # which TFLM's QuantizeMultiplier turns into garbage
         self.check(s_in > 0 and s_out > 0,
                    f"input and output scales must be positive, are {float(s_in)!r} and "
                    f"{float(s_out)!r}")
         if self.config.semantics == "tflite":   # LiteRT: sqrtf and the product in float32
-            real = 1.0 / float(np.sqrt(s_in) * s_out)
+            denominator = float(np.sqrt(s_in) * s_out)
         else:
-            real = 1.0 / (math.sqrt(float(s_in)) * float(s_out))
+            denominator = math.sqrt(float(s_in)) * float(s_out)
+        self.check(denominator > 0 and math.isfinite(1.0 / denominator),
+                   f"the multiplier 1 / (sqrt({float(s_in)!r}) * {float(s_out)!r}) is not finite")
+        real = 1.0 / denominator
         rounding = self.config.rounding
         m_out, shift_out = quantize_multiplier(real, rounding)
         hi = INT_RANGES[inp.dtype][1]

@@ -308,8 +308,14 @@ def test_tflite_exp_int16_table_entries_past_infinity_match_litert():
 
 def test_rsqrt_negative_scale_is_refused():
     """1 / (sqrt(s_in) * s_out) is NaN for a negative input scale (a math domain
-    ValueError the fuzzer found): refused by name."""
+    ValueError the fuzzer found) and infinite where LiteRT's float32 product underflows
+    (a ZeroDivisionError under semantics="tflite"): refused by name."""
+    x = [np.arange(4, dtype=np.int8)]
     model = single_op_model("RSQRT", [T(np.int8, (4,), -1.0, 0)], [T(np.int8, (4,), 0.07, 0)])
     with pytest.raises(ModelError, match=r"RSQRT \(operator 0\): input and output scales "
                                          r"must be positive"):
-        run_model(model, [np.arange(4, dtype=np.int8)])
+        run_model(model, x)
+    tiny = float(np.float32(1.4e-45))
+    model = single_op_model("RSQRT", [T(np.int8, (4,), 0.05, 0)], [T(np.int8, (4,), tiny, 0)])
+    with pytest.raises(ModelError, match=r"RSQRT \(operator 0\): the multiplier .* is not finite"):
+        run_model(model, x, semantics="tflite")
