@@ -33,8 +33,8 @@ TNN_MULTIVERSION
 int32_t tnn_add_s8(const tnn_add_params *params, const int8_t *input1, const int8_t *input2,
                    int8_t *output, int32_t size)
 {
-    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) || params->left_shift < 0 || params->left_shift > 22 ||
-        (params->subtract != 0 && params->subtract != 1)) {
+    if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) || params->left_shift < 0 ||
+        params->left_shift > 22 || (params->subtract != 0 && params->subtract != 1)) {
         return TNN_ARG_ERROR;
     }
     tnn_add_row(input1, input2, output, size, params->input1_offset, params->input2_offset,

@@ -46,7 +46,7 @@ int32_t tnn_convolve_s8(const tnn_context *ctx,
     int32_t b;
 
     if (!tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
-        params->input_offset < -127 || params->input_offset > 128 || /* padding: an int8 zp */
+        !tnn_input_offset_s8_ok(params->input_offset) ||
         filter_dims->c != in_c || filter_dims->n != out_c ||
         !tnn_ctx_ok(ctx, tnn_convolve_s8_get_buffer_size(input_dims, filter_dims))) {
         return TNN_ARG_ERROR;

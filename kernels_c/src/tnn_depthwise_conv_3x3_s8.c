@@ -96,7 +96,7 @@ int32_t tnn_depthwise_conv_3x3_s8(const tnn_context *ctx,
         filter_dims->h != 3 || filter_dims->w != 3 || params->dilation.h != 1 ||
         params->dilation.w != 1 || params->padding.h < 0 || params->padding.h > 1 ||
         params->padding.w < 0 || params->padding.w > 1 || params->stride.h < 1 ||
-        params->stride.w < 1 || params->input_offset < -127 || params->input_offset > 128 ||
+        params->stride.w < 1 || !tnn_input_offset_s8_ok(params->input_offset) ||
         !tnn_ctx_ok(ctx, tnn_depthwise_conv_3x3_s8_get_buffer_size(output_dims))) {
         return TNN_ARG_ERROR;
     }

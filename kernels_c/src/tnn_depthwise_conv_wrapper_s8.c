@@ -13,7 +13,7 @@ int32_t tnn_depthwise_conv_wrapper_s8_select(const tnn_dw_conv_params *params,
 {
     (void)input_dims;
     (void)output_dims;
-    if (params->ch_mult != 1 || params->input_offset < -127 || params->input_offset > 128) {
+    if (params->ch_mult != 1 || !tnn_input_offset_s8_ok(params->input_offset)) {
         return TNN_DW_CONV_GENERAL;   /* the others assume an int8 input zero point */
     }
     if (filter_dims->h == 3 && filter_dims->w == 3 && params->dilation.h == 1 &&

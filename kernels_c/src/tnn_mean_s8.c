@@ -46,8 +46,8 @@ int32_t tnn_mean_s8(const tnn_mean_params *params, const int8_t *input, int8_t *
     if (params->input_size < 0 ||
         !tnn_box_measure(outputs, params->input_size, &out_lo, &out_hi, &out_count) ||
         !tnn_box_measure(reduced, params->input_size, &red_lo, &red_hi, &red_count) ||
-        red_count < 1 || reduced->offset != 0 || multiplier < 0 || shift < -31 || shift > 30 || act_min > act_max ||
-        act_min < INT8_MIN || act_max > INT8_MAX) {
+        red_count < 1 || reduced->offset != 0 || multiplier < 0 || shift < -31 || shift > 30 ||
+        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX)) {
         return TNN_ARG_ERROR;
     }
     if (out_count == 0) {

@@ -27,6 +27,14 @@ TNN_INLINE int tnn_act_ok(tnn_activation act, int32_t lo, int32_t hi)
     return lo <= act.min && act.min <= act.max && act.max <= hi;
 }
 
+/* Whether input_offset is the negation of an int8 zero point, [-127, 128], as the int8
+ * window kernels need: their padding holds the zero point as an int8 value, and their
+ * products (x + offset) * w fit int16. */
+TNN_INLINE int tnn_input_offset_s8_ok(int32_t input_offset)
+{
+    return input_offset >= -127 && input_offset <= 128;
+}
+
 /* The window taps that fall inside the image along one axis: the first tap index
  * k in [0, k_n) with 0 <= base + k * dil < size, and one past the last (dil >= 1),
  * so that a window loop runs its valid taps without testing each one. */

@@ -42,10 +42,8 @@ int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32
     if (tnnh_pack_size(cols, depth) < 0 || packed == NULL) {
         return TNN_ARG_ERROR;
     }
-    for (j = 0; j < cols; j++) {
-        if (!tnnh_quant_ok(quant->multiplier[j], quant->shift[j])) {
-            return TNN_ARG_ERROR;
-        }
+    if (!tnnh_quants_ok(quant, cols)) {
+        return TNN_ARG_ERROR;
     }
     memset(&h, 0, sizeof(h));
     h.magic = TNNH_MAGIC;
@@ -56,9 +54,7 @@ int32_t tnnh_pack(const int8_t *filter, int32_t cols, int32_t depth, const int32
     h.blocks = (cols + TNNH_NR - 1) / TNNH_NR;
     h.output_offset = output_offset;
     h.folded = tnnh_can_fold(quant->shift, cols);
-    for (j = 0; j < cols; j++) {
-        h.any_left |= quant->shift[j] > 0 && TNNH_ROUNDING == 0;
-    }
+    h.any_left = tnnh_any_left(quant->shift, cols);
     memcpy(packed, &h, sizeof(h));
     w = (int8_t *)packed + sizeof(tnnh_header);
     for (b = 0; b < h.blocks; b++) {
@@ -117,10 +113,11 @@ int32_t tnnh_convolve_s8(const tnn_context *ctx, const tnn_conv_params *params,
     const int32_t size =
         tnnh_convolve_s8_get_buffer_size(params, input_dims, filter_dims, output_dims);
     if (tnnh_level() < 1 || size < 0 || !tnnh_ctx_ok(ctx, size) ||
-        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) || filter_dims->c != input_dims->c || output_dims->n != input_dims->n ||
+        !tnn_act_ok(params->activation, INT8_MIN, INT8_MAX) ||
+        filter_dims->c != input_dims->c || output_dims->n != input_dims->n ||
         params->stride.h < 1 || params->stride.w < 1 || params->dilation.h < 1 ||
         params->dilation.w < 1 || params->padding.h < 0 || params->padding.w < 0 ||
-        params->input_offset < -127 || params->input_offset > 128 ||
+        !tnn_input_offset_s8_ok(params->input_offset) ||
         !tnnh_packed_ok(packed, output_dims->c, filter_dims->h * filter_dims->w * input_dims->c,
                         params->output_offset)) {
         return TNN_ARG_ERROR;
@@ -171,8 +168,8 @@ static int tnnh_dw_ok(const tnn_dw_conv_params *params, const tnn_dims *input_di
            filter_dims->h > 0 && filter_dims->w > 0 &&
            filter_dims->h * filter_dims->w <= TNNH_MAX_TAPS && params->stride.h >= 1 &&
            params->stride.w >= 1 && params->dilation.h >= 1 && params->dilation.w >= 1 &&
-           params->padding.h >= 0 && params->padding.w >= 0 && params->input_offset >= -127 &&
-           params->input_offset <= 128;
+           params->padding.h >= 0 && params->padding.w >= 0 &&
+           tnn_input_offset_s8_ok(params->input_offset);
 }
 
 int32_t tnnh_dw_pack_size(const tnn_dw_conv_params *params, const tnn_dims *input_dims,
@@ -197,14 +194,12 @@ int32_t tnnh_dw_pack(const tnn_dw_conv_params *params, const tnn_dims *input_dim
     int8_t *w;
     tnnh_rq *rq;
     const int32_t c_n = input_dims->c;
-    int32_t j, g, v, d, q, c;
+    int32_t j, g, v, d, q;
     if (tnnh_dw_pack_size(params, input_dims, filter_dims) < 0 || packed == NULL) {
         return TNN_ARG_ERROR;
     }
-    for (c = 0; c < c_n; c++) {
-        if (!tnnh_quant_ok(quant->multiplier[c], quant->shift[c])) {
-            return TNN_ARG_ERROR;
-        }
+    if (!tnnh_quants_ok(quant, c_n)) {
+        return TNN_ARG_ERROR;
     }
     memset(&h, 0, sizeof(h));
     h.magic = TNNH_MAGIC;
@@ -220,9 +215,7 @@ int32_t tnnh_dw_pack(const tnn_dw_conv_params *params, const tnn_dims *input_dim
     h.stride_w = params->stride.w;
     h.output_offset = params->output_offset;
     h.folded = tnnh_can_fold(quant->shift, c_n);
-    for (c = 0; c < c_n; c++) {
-        h.any_left |= quant->shift[c] > 0 && TNNH_ROUNDING == 0;
-    }
+    h.any_left = tnnh_any_left(quant->shift, c_n);
     memcpy(packed, &h, sizeof(h));
     w = (int8_t *)packed + sizeof(h);
     rq = (tnnh_rq *)(w + (intptr_t)h.chunks * h.groups * 256);

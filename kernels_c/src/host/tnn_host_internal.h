@@ -82,6 +82,32 @@ static inline int tnnh_quant_ok(int32_t m, int32_t s)
 #endif
 }
 
+/* Whether every one of n per-channel (multiplier, shift) pairs is one the host
+ * kernels take (tnnh_quant_ok). */
+static inline int tnnh_quants_ok(const tnn_per_channel_quant_params *quant, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        if (!tnnh_quant_ok(quant->multiplier[i], quant->shift[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether some of n channels shift left, which only the double rounding does as a
+ * separate step (the packed headers' any_left). */
+static inline int tnnh_any_left(const int32_t *shift, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        if (shift[i] > 0 && TNNH_ROUNDING == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The total right shift s of (multiplier, shift), as above. */
 static inline int32_t tnnh_rq_shift(int32_t s)
 {
