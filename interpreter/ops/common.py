@@ -78,8 +78,9 @@ def activation_range_quantized(activation: int, tensor: Tensor, op) -> tuple[int
     else:
         return qmin, qmax
     # A negative output scale turns the bounds round: TFLM then clamps every value to
-    # the upper bound, below the type's range, and its cast wraps that to one constant.
-    # Garbage by the validation policy (docs/VALIDATION.md), so refused.
+    # the upper bound and casts that to the type (wrapping it if it lies below the
+    # range), one constant whatever the input. Garbage by the validation policy
+    # (docs/VALIDATION.md), so refused.
     op.check(lo <= hi, f"the fused activation's clamp range [{lo}, {hi}] is empty at output "
                        f"scale {float(np.float32(scale))!r}, zero point {zp} (TFLM would write "
                        f"{hi} cast to {tensor.dtype} for every element)")
