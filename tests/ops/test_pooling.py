@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from conv_cases import pool_model
-from hypothesis import HealthCheck
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_model
@@ -40,9 +41,6 @@ from interpreter.ops.window import compute_out_size
 
 OPS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")
 SPECIAL_FLOATS = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], np.float32)
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
 
 
 @dataclass(frozen=True)
@@ -117,19 +115,9 @@ def check_case(case: PoolCase) -> None:
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.float32])
-@CI
-@given(data=st.data())
-def test_pooling_matches_tflm(op, dtype, data):
-    check_case(data.draw(pool_cases(op, dtype)))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.float32])
-@SLOW
-@given(data=st.data())
-def test_pooling_matches_tflm_long(op, dtype, data):
-    check_case(data.draw(pool_cases(op, dtype)))
+@budgets(ci=200)
+def test_pooling_matches_tflm(op, dtype, examples):
+    explore(examples, pool_cases(op, dtype), check_case)
 
 
 # -- hand-worked cases ------------------------------------------------------------------
@@ -238,7 +226,7 @@ def test_int16_average_of_the_extremes():
 # -- semantics="tflite": uint8 (LiteRT's reference AveragePool / MaxPool) ------------------
 
 @pytest.mark.parametrize("op", OPS)
-@CI
+@exploring(200)
 @given(data=st.data())
 def test_tflite_uint8_pooling_matches_litert(op, data):
     model, image = data.draw(pool_cases(op, np.uint8)).build()

@@ -20,6 +20,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from budgets import seed_budgets
 from conv_cases import CI_16X8
 from conv_cases import TransposeConvCase
 from conv_cases import cases_16x8
@@ -38,12 +39,12 @@ def check_case(case: TransposeConvCase) -> None:
     assert_same(ours, ref, f"{case}")
 
 
-@pytest.mark.parametrize("seed", range(60))
+@seed_budgets(ci=range(60), slow=range(1000, 1600))
 def test_int8_matches_tflm(seed):
     check_case(TransposeConvCase.draw(seed, np.int8))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@seed_budgets(ci=range(40), slow=range(1000, 1400))
 def test_float_matches_tflm(seed):
     check_case(TransposeConvCase.draw(seed, np.float32))
 
@@ -55,18 +56,6 @@ def test_bias_of_another_shape_is_read_flat(dtype, seed):
     it flat (a broadcasting ValueError the fuzzer found)."""
     case = TransposeConvCase.draw(seed, dtype)
     check_case(dataclasses.replace(case, with_bias=True, bias_2d=True))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(1000, 1600))
-def test_int8_matches_tflm_slow(seed):
-    check_case(TransposeConvCase.draw(seed, np.int8))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(1000, 1400))
-def test_float_matches_tflm_slow(seed):
-    check_case(TransposeConvCase.draw(seed, np.float32))
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.float32])
