@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from single_op import T
@@ -24,9 +25,6 @@ from single_op import tflm_and_litert
 from single_op import zero_points
 
 from interpreter.errors import UnsupportedOpError
-
-CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 alphas = st.one_of(st.sampled_from([0.0, 0.2, 1.0, -0.5]), st.floats(-3, 3, width=32))
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
@@ -53,17 +51,9 @@ def _check_leaky_relu(case):
         assert_matches_tflm(model, [x])
 
 
-@CI
-@given(leaky_relu_cases())
-def test_leaky_relu(case):
-    _check_leaky_relu(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(leaky_relu_cases())
-def test_leaky_relu_slow(case):
-    _check_leaky_relu(case)
+@budgets(ci=40, slow=600)
+def test_leaky_relu(examples):
+    explore(examples, leaky_relu_cases(), _check_leaky_relu)
 
 
 def test_leaky_relu_int8_every_value():
@@ -106,17 +96,9 @@ def _check_prelu(case):
         assert_matches_tflm(model, feeds)
 
 
-@CI
-@given(prelu_cases())
-def test_prelu(case):
-    _check_prelu(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(prelu_cases())
-def test_prelu_slow(case):
-    _check_prelu(case)
+@budgets(ci=40, slow=600)
+def test_prelu(examples):
+    explore(examples, prelu_cases(), _check_prelu)
 
 
 def test_litert_agrees_on_prelu():
@@ -148,7 +130,7 @@ def litert_leaky_relu_cases(draw):
     return dtype, quant, float(np.float32(draw(alphas)))
 
 
-@CI
+@exploring(40)
 @given(litert_leaky_relu_cases(), seeds)
 def test_tflite_leaky_relu_matches_litert(case, seed):
     dtype, ((si, zi), (so, zo)), alpha = case
@@ -174,7 +156,7 @@ def litert_prelu_cases(draw):
     return dtype, alpha_dtype, shapes, quant, draw(seeds)
 
 
-@CI
+@exploring(40)
 @given(litert_prelu_cases())
 def test_tflite_prelu_matches_litert(case):
     dtype, alpha_dtype, (s_in, s_alpha, s_out), quant, seed = case

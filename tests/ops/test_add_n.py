@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import feed as _feed
@@ -31,10 +32,6 @@ from single_op import zero_points
 from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
-CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 # -- ADD_N: float32 and int8 ---------------------------------------------------------------
 
 @st.composite
@@ -55,18 +52,9 @@ def _check_add_n(case):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@CI
-@given(data=st.data())
-def test_add_n(dtype, data):
-    _check_add_n(data.draw(add_n_cases(dtype)))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@SLOW
-@given(data=st.data())
-def test_add_n_slow(dtype, data):
-    _check_add_n(data.draw(add_n_cases(dtype)))
+@budgets(ci=60, slow=400)
+def test_add_n(dtype, examples):
+    explore(examples, add_n_cases(dtype), _check_add_n)
 
 
 def test_add_n_int8_counts_the_input_offset_once_more():
@@ -125,7 +113,7 @@ def test_litert_add_n():
 
 # -- semantics="tflite": int32 (LiteRT's AddN, wrapping) ----------------------------------
 
-@CI
+@exploring(60)
 @given(st.integers(2, 5), shapes, seeds)
 def test_tflite_int32_add_n_wraps_like_litert(n, shape, seed):
     rng = np.random.default_rng(seed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from single_op import T
@@ -17,7 +19,6 @@ from typed_data import F32
 from typed_data import I8
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import U8
 from typed_data import ci
 from typed_data import const
@@ -50,19 +51,16 @@ def run_arg(op, case, dtype, q, seed, constant, ties, check=assert_matches_tflm,
     check(model, [x] + ([] if constant else [np.array([axis], axis_type)]))
 
 
-@ci(4)
-@given(arg_cases(), typed([F32, I8]), seeds, st.booleans(), st.booleans(),
-       st.sampled_from(["ARG_MAX", "ARG_MIN"]))
-def test_arg_min_max(case, dq, seed, constant, ties, op):
+def _check_arg_min_max(drawn):
+    case, dq, seed, constant, ties, op = drawn
     run_arg(op, case, dq[0], dq[1], seed, constant, ties)
 
 
-@pytest.mark.slow
-@SLOW
-@given(arg_cases(), typed([F32, I8]), seeds, st.booleans(), st.booleans(),
-       st.sampled_from(["ARG_MAX", "ARG_MIN"]))
-def test_arg_min_max_slow(case, dq, seed, constant, ties, op):
-    run_arg(op, case, dq[0], dq[1], seed, constant, ties)
+@budgets(ci=160, slow=1000)
+def test_arg_min_max(examples):
+    explore(examples, st.tuples(arg_cases(), typed([F32, I8]), seeds, st.booleans(),
+                                st.booleans(), st.sampled_from(["ARG_MAX", "ARG_MIN"])),
+            _check_arg_min_max)
 
 
 @ci(5)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import feed as _feed
@@ -23,10 +22,6 @@ from single_op import tflm_and_litert
 from single_op import zero_points
 
 from interpreter.errors import ModelError
-
-CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 
 # -- BATCH_MATMUL: float32, int8, int16; adj_x / adj_y; broadcast batch dimensions ----------
 
@@ -66,18 +61,9 @@ DTYPES3 = pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int16],
 
 
 @DTYPES3
-@CI
-@given(data=st.data())
-def test_batch_matmul(dtype, data):
-    _check_batch_matmul(data.draw(batch_matmul_cases(dtype)))
-
-
-@pytest.mark.slow
-@DTYPES3
-@SLOW
-@given(data=st.data())
-def test_batch_matmul_slow(dtype, data):
-    _check_batch_matmul(data.draw(batch_matmul_cases(dtype)))
+@budgets(ci=60, slow=400)
+def test_batch_matmul(dtype, examples):
+    explore(examples, batch_matmul_cases(dtype), _check_batch_matmul)
 
 
 def test_batch_matmul_constant_rhs_and_deep_accumulation():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from single_op import T
@@ -18,7 +20,6 @@ from typed_data import F32
 from typed_data import I8
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import ci
 from typed_data import const
 from typed_data import data
@@ -53,17 +54,10 @@ def run_cumsum(case, dq, seed, constant, check=assert_matches_tflm):
     check(model, [x] + ([] if constant else [np.array(axis, I32)]))
 
 
-@ci(2)
-@given(cumsum_cases(), cumsum_types(), seeds, st.booleans())
-def test_cumsum(case, dq, seed, constant):
-    run_cumsum(case, dq, seed, constant)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cumsum_cases(), cumsum_types(), seeds, st.booleans())
-def test_cumsum_slow(case, dq, seed, constant):
-    run_cumsum(case, dq, seed, constant)
+@budgets(ci=80, slow=1000)
+def test_cumsum(examples):
+    explore(examples, st.tuples(cumsum_cases(), cumsum_types(), seeds, st.booleans()),
+            lambda drawn: run_cumsum(*drawn))
 
 
 @ci(3)

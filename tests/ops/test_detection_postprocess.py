@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from flatbuffers import flexbuffers
-from hypothesis import HealthCheck
 from hypothesis import event
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
@@ -51,11 +52,6 @@ from interpreter.interpreter import Interpreter
 CODE = "TFLite_Detection_PostProcess"
 NAME = "DETECTION_POSTPROCESS"
 F32 = np.float32
-
-CI = settings(max_examples=400, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=5000, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 # -- building models ---------------------------------------------------------------
@@ -206,17 +202,9 @@ def run_case(case) -> None:
           f"{'no' if ours[3][0] == 0 else 'some'} detections")
 
 
-@CI
-@given(cases())
-def test_random_cases_match_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_random_cases_match_tflm_slow(case):
-    run_case(case)
+@budgets(ci=400, slow=5000)
+def test_random_cases_match_tflm(examples):
+    explore(examples, cases(), run_case)
 
 
 # -- specific behaviour ------------------------------------------------------------
@@ -482,7 +470,7 @@ def compare_litert(model: bytes, feeds, opts: dict) -> list[np.ndarray] | None:
     return ours
 
 
-@CI
+@exploring(400)
 @given(cases(), st.sampled_from([np.uint8, F32]), st.sampled_from([np.uint8, F32]))
 def test_tflite_matches_litert(case, box_type, score_type):
     rng = np.random.default_rng(case["seed"])

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from hypothesis import assume
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import float_data as _float_data
@@ -32,10 +33,6 @@ from single_op import zero_points
 
 from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
-
-CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 
 # -- ELU and HARD_SWISH: float32 and int8 (every int8 value each time) ---------------------
 
@@ -68,19 +65,9 @@ def _check_activation(case):
 
 @pytest.mark.parametrize("op", ["ELU", "HARD_SWISH"])
 @pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@CI
-@given(data=st.data())
-def test_activation(op, dtype, data):
-    _check_activation(data.draw(activation_cases(dtype, op)))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op", ["ELU", "HARD_SWISH"])
-@pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@SLOW
-@given(data=st.data())
-def test_activation_slow(op, dtype, data):
-    _check_activation(data.draw(activation_cases(dtype, op)))
+@budgets(ci=60, slow=400)
+def test_activation(op, dtype, examples):
+    explore(examples, activation_cases(dtype, op), _check_activation)
 
 
 def test_hard_swish_small_scale_ratios():
@@ -136,7 +123,7 @@ def test_divergence_litert_elu():
 
 # -- semantics="tflite": HARD_SWISH uint8 (LiteRT's reference HardSwish<uint8_t>) ----------
 
-@CI
+@exploring(60)
 @given(scales(-3, 0.5), zero_points(np.uint8), zero_points(np.uint8), st.floats(-3, -0.01))
 def test_tflite_hard_swish_uint8_every_input_matches_litert(s_in, z_in, z_out, log_ratio):
     # the output scale keeps (s_in / 128) / s_out below 1: LiteRT's Prepare requires it

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
@@ -22,7 +24,6 @@ from typed_data import I8
 from typed_data import I16
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import U8
 from typed_data import ci
 from typed_data import data
@@ -54,10 +55,10 @@ def run_embedding_lookup(case, seed, scale, zp):
     assert_matches_tflm(model, [ids, data(seed, vtype, value_shape)])
 
 
-@ci(3)
-@given(embedding_lookups(), seeds, scales(), zero_points())
-def test_embedding_lookup(case, seed, scale, zp):
-    run_embedding_lookup(case, seed, scale, zp)
+@budgets(ci=120, slow=1000)
+def test_embedding_lookup(examples):
+    explore(examples, st.tuples(embedding_lookups(), seeds, scales(), zero_points()),
+            lambda drawn: run_embedding_lookup(*drawn))
 
 
 TFLITE_ONLY = [BOOL, U8, I16, I32, I64]   # LiteRT's reference kernels run them, TFLM refuses them
@@ -82,13 +83,6 @@ def test_embedding_lookup_tflite_matches_litert(case, dq, seed):
 def test_embedding_lookup_types_only_litert_runs(dtype):
     run_row_copy((4, 3), 3, dtype, example_quant(dtype), 0,
                  lambda model, feeds: assert_tflite_only(model, feeds, "EMBEDDING_LOOKUP"))
-
-
-@pytest.mark.slow
-@SLOW
-@given(embedding_lookups(), seeds, scales(), zero_points())
-def test_embedding_lookup_slow(case, seed, scale, zp):
-    run_embedding_lookup(case, seed, scale, zp)
 
 
 def test_embedding_lookup_index_out_of_range_is_an_error():

@@ -53,13 +53,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from conv_cases import CI
-from conv_cases import SLOW
+from budgets import budgets
+from budgets import explore
 from conv_cases import SPECIAL_FLOATS
 from conv_cases import Fc16x8Case
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_c_backend
@@ -245,18 +242,9 @@ def check_case(case: FcCase) -> None:
 # -- randomized comparisons -------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", [np.int8, np.float32])
-@CI
-@given(data=st.data())
-def test_fully_connected_matches_tflm(dtype, data):
-    check_case(data.draw(fc_cases(dtype)))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("dtype", [np.int8, np.float32])
-@SLOW
-@given(data=st.data())
-def test_fully_connected_matches_tflm_long(dtype, data):
-    check_case(data.draw(fc_cases(dtype)))
+@budgets(ci=200, slow=3000)
+def test_fully_connected_matches_tflm(dtype, examples):
+    explore(examples, fc_cases(dtype), check_case)
 
 
 # -- hand-worked cases ------------------------------------------------------------------
@@ -495,11 +483,6 @@ def test_float_nan_payloads_as_tflm():
 
 # -- 16x8 (int16 activations, int8 weights) ----------------------------------------------
 
-CI_16X8 = settings(max_examples=400, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW_16X8 = settings(CI_16X8, max_examples=3000)
-
-
 def check(case: Fc16x8Case) -> None:
     """Equal bytes, or (a fused activation bound that does not fit int32 at a tiny
     output scale) both refuse the model."""
@@ -546,30 +529,14 @@ def cases_16x8(biases=(None, np.int32, np.int64)):
     return st.builds(Fc16x8Case, seeds, st.sampled_from(list(biases)), st.booleans(), st.booleans())
 
 
-@CI_16X8
-@given(cases_16x8())
-def test_fully_connected_16x8_matches_tflm(case):
-    check(case)
+@budgets(ci=400, slow=3000)
+def test_fully_connected_16x8_matches_tflm(examples):
+    explore(examples, cases_16x8(), check)
 
 
-@settings(CI_16X8, max_examples=300)
-@given(cases_16x8())
-def test_fully_connected_16x8_tflite_semantics_matches_litert(case):
-    check_tflite_semantics(case)
-
-
-@pytest.mark.slow
-@SLOW_16X8
-@given(cases_16x8())
-def test_fully_connected_16x8_matches_tflm_slow(case):
-    check(case)
-
-
-@pytest.mark.slow
-@SLOW_16X8
-@given(cases_16x8())
-def test_fully_connected_16x8_tflite_semantics_slow(case):
-    check_tflite_semantics(case)
+@budgets(ci=300, slow=3000)
+def test_fully_connected_16x8_tflite_semantics_matches_litert(examples):
+    explore(examples, cases_16x8(), check_tflite_semantics)
 
 
 # -- 16x8: hand-worked cases ------------------------------------------------------------

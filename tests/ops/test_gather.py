@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
@@ -22,7 +24,6 @@ from typed_data import I8
 from typed_data import I16
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import U8
 from typed_data import ci
 from typed_data import data
@@ -65,19 +66,16 @@ def run_gather(case, dtype, q, seed, constant_coords, check=assert_matches_tflm,
     check(model, feeds)
 
 
-@ci(2)
-@given(gathers(), st.sampled_from([F32, I8]).flatmap(lambda d: st.tuples(st.just(d), quant(d))),
-       seeds, st.booleans())
-def test_gather(case, dq, seed, constant_coords):
+def _check_gather(drawn):
+    case, dq, seed, constant_coords = drawn
     run_gather(case, dq[0], dq[1], seed, constant_coords)
 
 
-@pytest.mark.slow
-@SLOW
-@given(gathers(), st.sampled_from([F32, I8]).flatmap(lambda d: st.tuples(st.just(d), quant(d))),
-       seeds, st.booleans())
-def test_gather_slow(case, dq, seed, constant_coords):
-    run_gather(case, dq[0], dq[1], seed, constant_coords)
+@budgets(ci=80, slow=1000)
+def test_gather(examples):
+    explore(examples, st.tuples(
+        gathers(), st.sampled_from([F32, I8]).flatmap(lambda d: st.tuples(st.just(d), quant(d))),
+        seeds, st.booleans()), _check_gather)
 
 
 @ci(7)
@@ -125,19 +123,15 @@ def run_gather_nd(case, dtype, q, seed, check=assert_matches_tflm, index_type=I3
     check(model, [data(seed, dtype, params), idx])
 
 
-@ci(2)
-@given(gather_nds(), st.sampled_from([F32, I8]).flatmap(
-    lambda d: st.tuples(st.just(d), quant(d))), seeds)
-def test_gather_nd(case, dq, seed):
+def _check_gather_nd(drawn):
+    case, dq, seed = drawn
     run_gather_nd(case, dq[0], dq[1], seed)
 
 
-@pytest.mark.slow
-@SLOW
-@given(gather_nds(), st.sampled_from([F32, I8]).flatmap(
-    lambda d: st.tuples(st.just(d), quant(d))), seeds)
-def test_gather_nd_slow(case, dq, seed):
-    run_gather_nd(case, dq[0], dq[1], seed)
+@budgets(ci=80, slow=1000)
+def test_gather_nd(examples):
+    explore(examples, st.tuples(gather_nds(), st.sampled_from([F32, I8]).flatmap(
+        lambda d: st.tuples(st.just(d), quant(d))), seeds), _check_gather_nd)
 
 
 @ci(7)

@@ -29,9 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from reference import run_litert
 from reference import run_tflm
@@ -51,9 +50,6 @@ from interpreter.ops.window import compute_out_size
 from interpreter.parse.loader import load_model
 
 BACKENDS = ["numpy"] + (["c"] if ops_c.AVAILABLE else [])
-CI = settings(max_examples=150, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=1500)
 
 
 def pack_int4(values, pad_nibble: int = 0) -> bytes:
@@ -249,18 +245,9 @@ OPS = ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"]
 
 
 @pytest.mark.parametrize("op", OPS)
-@CI
-@given(data=st.data())
-def test_int4_weights_match_tflm(op, data):
-    check_case(data.draw(cases(op)))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op", OPS)
-@SLOW
-@given(data=st.data())
-def test_int4_weights_match_tflm_long(op, data):
-    check_case(data.draw(cases(op)))
+@budgets(ci=150, slow=1500)
+def test_int4_weights_match_tflm(op, examples):
+    explore(examples, cases(op), check_case)
 
 
 # -- fixed cases: arena plan, padding nibble, the C kernels ----------------------------------

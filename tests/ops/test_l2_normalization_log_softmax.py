@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from math_cases import check_quietly as _check
 from math_cases import feed as _feed
@@ -30,10 +29,6 @@ from single_op import zero_points
 from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
-CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 # -- L2_NORMALIZATION and LOG_SOFTMAX: float32 and int8, over the last dimension ------------
 
 @st.composite
@@ -51,27 +46,17 @@ def _check_rows(op, case, out_quant):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@CI
-@given(data=st.data())
-def test_l2_normalization(dtype, data):
-    _check_rows("L2_NORMALIZATION", data.draw(row_cases(dtype)), (1 / 128, 0))
+@budgets(ci=60, slow=400)
+def test_l2_normalization(dtype, examples):
+    explore(examples, row_cases(dtype),
+            lambda case: _check_rows("L2_NORMALIZATION", case, (1 / 128, 0)))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@CI
-@given(data=st.data())
-def test_log_softmax(dtype, data):
-    _check_rows("LOG_SOFTMAX", data.draw(row_cases(dtype)), (16 / 256, 127))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op,out_quant", [("L2_NORMALIZATION", (1 / 128, 0)),
-                                          ("LOG_SOFTMAX", (16 / 256, 127))])
-@pytest.mark.parametrize("dtype", [np.float32, np.int8], ids=["float32", "int8"])
-@SLOW
-@given(data=st.data())
-def test_rows_slow(op, out_quant, dtype, data):
-    _check_rows(op, data.draw(row_cases(dtype)), out_quant)
+@budgets(ci=60, slow=400)
+def test_log_softmax(dtype, examples):
+    explore(examples, row_cases(dtype),
+            lambda case: _check_rows("LOG_SOFTMAX", case, (16 / 256, 127)))
 
 
 def test_log_softmax_int8_long_rows():

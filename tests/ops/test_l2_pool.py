@@ -1,16 +1,14 @@
 """L2_POOL_2D against the TFLM runtime."""
 from __future__ import annotations
 
-import pytest
-from hypothesis import given
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from single_op import T
 from single_op import assert_matches_tflm
 from single_op import seeds
 from single_op import single_op_model
 from typed_data import F32
-from typed_data import SLOW
-from typed_data import ci
 from typed_data import data
 from typed_data import special_floats
 
@@ -39,14 +37,6 @@ def run_l2_pool(case, seed):
     assert_matches_tflm(model, [special_floats(data(seed, F32, (n, h, w, c)), seed)])
 
 
-@ci(1)
-@given(l2_pools(), seeds)
-def test_l2_pool_2d(case, seed):
-    run_l2_pool(case, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(l2_pools(), seeds)
-def test_l2_pool_2d_slow(case, seed):
-    run_l2_pool(case, seed)
+@budgets(ci=40, slow=1000)
+def test_l2_pool_2d(examples):
+    explore(examples, st.tuples(l2_pools(), seeds), lambda case: run_l2_pool(*case))

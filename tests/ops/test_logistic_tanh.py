@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -112,10 +114,6 @@ def test_logistic_rejects_output_zero_point():
 # power of two, any other goes through a multiplier truncated to 15 bits. The outputs
 # interpolate one table of sigmoid(i / 24) (interpreter/arith/gemmlowp.py).
 
-INT16_CI = settings(max_examples=400, deadline=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow])
-
-INT16_SLOW = settings(INT16_CI, max_examples=4000)
 INT16_OUTPUT_SCALE = 1 / 32768
 
 
@@ -163,17 +161,10 @@ def _check_int16(op, s_in, s_out=INT16_OUTPUT_SCALE):
     assert_same(ours, run_tflm(model, [feed])[0], f"{op} int16, input scale {s_in!r}")
 
 
-@INT16_CI
-@given(st.sampled_from(["LOGISTIC", "TANH"]), int16_input_scales(), int16_output_scales)
-def test_logistic_tanh_int16_every_input(op, s_in, s_out):
-    _check_int16(op, s_in, s_out)
-
-
-@pytest.mark.slow
-@INT16_SLOW
-@given(st.sampled_from(["LOGISTIC", "TANH"]), int16_input_scales(), int16_output_scales)
-def test_logistic_tanh_int16_every_input_slow(op, s_in, s_out):
-    _check_int16(op, s_in, s_out)
+@budgets(ci=400, slow=4000)
+def test_logistic_tanh_int16_every_input(examples):
+    explore(examples, st.tuples(st.sampled_from(["LOGISTIC", "TANH"]), int16_input_scales(),
+                                int16_output_scales), lambda case: _check_int16(*case))
 
 
 @pytest.mark.parametrize("op, expected", [

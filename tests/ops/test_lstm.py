@@ -51,6 +51,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import streaming
+from budgets import budgets
+from budgets import explore
+from budgets import seed_budgets
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -123,25 +126,13 @@ FLOAT_SEEDS = range(20)
 
 # -- int8 and float32 --------------------------------------------------------------------
 
-@pytest.mark.parametrize("seed", INT8_SEEDS)
+@seed_budgets(ci=INT8_SEEDS, slow=range(100, 400))
 def test_int8_streaming_matches_tflm(seed):
     check_streaming(LstmCase.draw(seed, np.int8))
 
 
-@pytest.mark.parametrize("seed", FLOAT_SEEDS)
+@seed_budgets(ci=FLOAT_SEEDS, slow=range(100, 250))
 def test_float_streaming_matches_tflm(seed):
-    check_streaming(LstmCase.draw(seed, np.float32))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(100, 400))
-def test_int8_streaming_matches_tflm_slow(seed):
-    check_streaming(LstmCase.draw(seed, np.int8))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(100, 250))
-def test_float_streaming_matches_tflm_slow(seed):
     check_streaming(LstmCase.draw(seed, np.float32))
 
 
@@ -335,11 +326,6 @@ def test_divergence_float_lstm():
 
 # -- int16 activations (16x8->16) --------------------------------------------------------
 
-CI = settings(max_examples=1000, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=10000)
-
-
 def _scale(lo: float, hi: float):
     """float32-representable scales 10^u, u uniform in [lo, hi]."""
     return st.floats(lo, hi).map(lambda u: float(np.float32(10.0 ** u)))
@@ -377,17 +363,9 @@ def int16_cases(draw) -> Lstm:
         seed=draw(st.integers(0, 2**31)))
 
 
-@CI
-@given(int16_cases())
-def test_int16_streaming_matches_tflm(case):
-    check_streaming(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(int16_cases())
-def test_int16_streaming_matches_tflm_slow(case):
-    check_streaming(case)
+@budgets(ci=1000, slow=10000)
+def test_int16_streaming_matches_tflm(examples):
+    explore(examples, int16_cases(), check_streaming)
 
 
 @pytest.mark.parametrize("clip", [0.0, -0.5, 1e-7, 0.01, 0.5, 30.0])

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck
+from budgets import budgets
+from budgets import explore
+from budgets import exploring
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
@@ -33,9 +34,6 @@ from single_op import zero_points
 
 from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
-
-CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 FLOAT_OPS = ["ABS", "NEG", "CEIL", "FLOOR", "ROUND", "SQRT", "RSQRT", "SQUARE", "EXP", "LOG",
              "SIN", "COS"]
@@ -62,22 +60,15 @@ def _unary_model(op, dtype, shape, quant=None):
     return single_op_model(op, [T(dtype, shape, si, zi)], [T(dtype, shape, so, zo)])
 
 
-def _check_float(op, shape, seed):
+def _check_float(case) -> None:
+    op, shape, seed = case
     with np.errstate(all="ignore"):
         assert_matches_tflm(_unary_model(op, np.float32, shape), [float_data(seed, shape)])
 
 
-@CI
-@given(st.sampled_from(FLOAT_OPS), shapes, seeds)
-def test_float32(op, shape, seed):
-    _check_float(op, shape, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(FLOAT_OPS), shapes, seeds)
-def test_float32_slow(op, shape, seed):
-    _check_float(op, shape, seed)
+@budgets(ci=40, slow=500)
+def test_float32(examples):
+    explore(examples, st.tuples(st.sampled_from(FLOAT_OPS), shapes, seeds), _check_float)
 
 
 @pytest.mark.parametrize("op", FLOAT_OPS)
@@ -105,24 +96,16 @@ def abs_quant(draw, dtype):
     return (s_in, draw(zero_points())), (s_out, draw(zero_points()))
 
 
-def _check_abs(dtype, quant):
+def _check_abs(case) -> None:
+    dtype, quant = case
     x = all_values(dtype)
     assert_matches_tflm(_unary_model("ABS", dtype, [x.size], quant), [x])
 
 
-@CI
-@given(st.sampled_from([np.int8, np.int16]).flatmap(
-    lambda dt: st.tuples(st.just(dt), abs_quant(dt))))
-def test_abs_quantized(case):
-    _check_abs(*case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from([np.int8, np.int16]).flatmap(
-    lambda dt: st.tuples(st.just(dt), abs_quant(dt))))
-def test_abs_quantized_slow(case):
-    _check_abs(*case)
+@budgets(ci=40, slow=500)
+def test_abs_quantized(examples):
+    explore(examples, st.sampled_from([np.int8, np.int16]).flatmap(
+        lambda dt: st.tuples(st.just(dt), abs_quant(dt))), _check_abs)
 
 
 def test_abs_int16_unquantized_is_plain_abs():
@@ -139,25 +122,17 @@ def rsqrt_quant(draw, dtype):
     return (s_in, draw(zero_points())), (s_out, draw(zero_points()))
 
 
-def _check_rsqrt(dtype, quant):
+def _check_rsqrt(case) -> None:
+    dtype, quant = case
     x = all_values(dtype)
     x = x[x >= quant[0][1]]
     assert_matches_tflm(_unary_model("RSQRT", dtype, [x.size], quant), [x])
 
 
-@CI
-@given(st.sampled_from([np.int8, np.int16]).flatmap(
-    lambda dt: st.tuples(st.just(dt), rsqrt_quant(dt))))
-def test_rsqrt_quantized(case):
-    _check_rsqrt(*case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from([np.int8, np.int16]).flatmap(
-    lambda dt: st.tuples(st.just(dt), rsqrt_quant(dt))))
-def test_rsqrt_quantized_slow(case):
-    _check_rsqrt(*case)
+@budgets(ci=40, slow=500)
+def test_rsqrt_quantized(examples):
+    explore(examples, st.sampled_from([np.int8, np.int16]).flatmap(
+        lambda dt: st.tuples(st.just(dt), rsqrt_quant(dt))), _check_rsqrt)
 
 
 def test_rsqrt_below_zero_point_fails_like_tflm():
@@ -238,7 +213,7 @@ litert_table_cases = st.sampled_from(["EXP", "LOG", "SQRT"]).flatmap(
         lambda dt: st.tuples(st.just(op), st.just(dt), litert_table_quant(dt))))
 
 
-@CI
+@exploring(40)
 @given(litert_table_cases)
 def test_tflite_exp_log_sqrt_int_match_litert(case):
     op, dtype, quant = case

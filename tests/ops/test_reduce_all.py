@@ -3,10 +3,8 @@ kernels."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from single_op import T
 from single_op import assert_matches_tflm
@@ -14,10 +12,6 @@ from single_op import assert_same
 from single_op import seeds
 from single_op import single_op_model
 from single_op import tflm_and_litert
-
-CI = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 
 # -- REDUCE_ALL: bool ----------------------------------------------------------------------
 
@@ -41,17 +35,9 @@ def _check_reduce_all(case):
     assert_matches_tflm(model, [x])
 
 
-@CI
-@given(reduce_all_cases())
-def test_reduce_all(case):
-    _check_reduce_all(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(reduce_all_cases())
-def test_reduce_all_slow(case):
-    _check_reduce_all(case)
+@budgets(ci=60, slow=400)
+def test_reduce_all(examples):
+    explore(examples, reduce_all_cases(), _check_reduce_all)
 
 
 def test_reduce_all_is_registered_by_tflm_and_litert_agrees():

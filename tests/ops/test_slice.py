@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
@@ -21,7 +23,6 @@ from typed_data import I8
 from typed_data import I16
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import U8
 from typed_data import ci
 from typed_data import const
@@ -63,17 +64,15 @@ def run_slice(case, dtype, q, seed, index_type, constant, check=assert_matches_t
     check(model, feeds)
 
 
-@ci(5)
-@given(slices(), typed(SLICE_TYPES), seeds, st.sampled_from([I32, I64]), st.booleans())
-def test_slice(case, dq, seed, index_type, constant):
+def check_slice(drawn) -> None:
+    case, dq, seed, index_type, constant = drawn
     run_slice(case, dq[0], dq[1], seed, index_type, constant)
 
 
-@pytest.mark.slow
-@SLOW
-@given(slices(), typed(SLICE_TYPES), seeds, st.sampled_from([I32, I64]), st.booleans())
-def test_slice_slow(case, dq, seed, index_type, constant):
-    run_slice(case, dq[0], dq[1], seed, index_type, constant)
+@budgets(ci=200, slow=1000)
+def test_slice(examples):
+    explore(examples, st.tuples(slices(), typed(SLICE_TYPES), seeds, st.sampled_from([I32, I64]),
+                                st.booleans()), check_slice)
 
 
 @ci(7)
@@ -157,17 +156,14 @@ def run_strided_slice(case, dtype, q, seed, check=assert_matches_tflm):
     check(model, [data(seed, dtype, case[0])])
 
 
-@ci(5)
-@given(strided_slices(), typed(SLICE_TYPES), seeds)
-def test_strided_slice(case, dq, seed):
+def check_strided_slice(drawn) -> None:
+    case, dq, seed = drawn
     run_strided_slice(case, dq[0], dq[1], seed)
 
 
-@pytest.mark.slow
-@SLOW
-@given(strided_slices(), typed(SLICE_TYPES), seeds)
-def test_strided_slice_slow(case, dq, seed):
-    run_strided_slice(case, dq[0], dq[1], seed)
+@budgets(ci=200, slow=1000)
+def test_strided_slice(examples):
+    explore(examples, st.tuples(strided_slices(), typed(SLICE_TYPES), seeds), check_strided_slice)
 
 
 @ci(7)

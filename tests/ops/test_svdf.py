@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import streaming
+from budgets import seed_budgets
 from reference import run_litert
 from single_op import assert_matches_litert
 from single_op import assert_matches_tflm
@@ -142,7 +143,7 @@ def check_streaming(case: SvdfCase) -> None:
     streaming.check_streaming(model, {"state": state_id}, case.inputs, str(case), INVOKES)
 
 
-@pytest.mark.parametrize("seed", range(40))
+@seed_budgets(ci=range(40), slow=range(100, 400))
 def test_int8_streaming_matches_tflm(seed):
     check_streaming(SvdfCase.draw(seed, np.int8))
 
@@ -157,20 +158,8 @@ def test_int8_state_zero_point_outside_int8_resets_like_tflm(zero_point):
                                         state_zero_point=zero_point))
 
 
-@pytest.mark.parametrize("seed", range(25))
+@seed_budgets(ci=range(25), slow=range(100, 250))
 def test_float_streaming_matches_tflm(seed):
-    check_streaming(SvdfCase.draw(seed, np.float32))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(100, 400))
-def test_int8_streaming_matches_tflm_slow(seed):
-    check_streaming(SvdfCase.draw(seed, np.int8))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(100, 250))
-def test_float_streaming_matches_tflm_slow(seed):
     check_streaming(SvdfCase.draw(seed, np.float32))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
@@ -24,7 +26,6 @@ from typed_data import I8
 from typed_data import I16
 from typed_data import I32
 from typed_data import I64
-from typed_data import SLOW
 from typed_data import U8
 from typed_data import ci
 from typed_data import const
@@ -53,19 +54,15 @@ def run_transpose(case, dtype, q, seed, check=assert_matches_tflm):
     check(model, [data(seed, dtype, shape)])
 
 
-@ci(3)
-@given(transposes(), st.sampled_from([F32, I8, I16]).flatmap(
-    lambda d: st.tuples(st.just(d), quant(d))), seeds)
-def test_transpose(case, dq, seed):
+def check_transpose(drawn) -> None:
+    case, dq, seed = drawn
     run_transpose(case, dq[0], dq[1], seed)
 
 
-@pytest.mark.slow
-@SLOW
-@given(transposes(), st.sampled_from([F32, I8, I16]).flatmap(
-    lambda d: st.tuples(st.just(d), quant(d))), seeds)
-def test_transpose_slow(case, dq, seed):
-    run_transpose(case, dq[0], dq[1], seed)
+@budgets(ci=120, slow=1000)
+def test_transpose(examples):
+    explore(examples, st.tuples(transposes(), st.sampled_from([F32, I8, I16]).flatmap(
+        lambda d: st.tuples(st.just(d), quant(d))), seeds), check_transpose)
 
 
 @ci(7)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import streaming
+from budgets import budgets
+from budgets import explore
 from c_backend_cases import STRATEGIES
 from c_backend_cases import lstm_cases
 from c_backend_cases import run
@@ -57,11 +59,12 @@ def check_same(model, feeds, rounding, expect_kernel=True, semantics="tflm"):
 
 
 @pytest.mark.parametrize("op", OPS)
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
-def test_c_kernel_equals_numpy(op, data, rounding):
-    model, feeds = data.draw(STRATEGIES[op]())
-    check_same(model, feeds, rounding)
+@budgets(ci=150, slow=3000)
+def test_c_kernel_equals_numpy(op, examples):
+    def check(case):
+        (model, feeds), rounding = case
+        check_same(model, feeds, rounding)
+    explore(examples, st.tuples(STRATEGIES[op](), st.sampled_from(["double", "single"])), check)
 
 
 #: ops whose prepared form differs between the flavors while one C kernel serves both
@@ -75,15 +78,6 @@ TFLITE_FLAVOR_OPS = ["LOGISTIC", "TANH", "RELU", "RELU6", "ABS", "FULLY_CONNECTE
 def test_c_kernel_equals_numpy_tflite_flavor(op, data, rounding):
     model, feeds = data.draw(STRATEGIES[op]())
     check_same(model, feeds, rounding, semantics="tflite")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op", OPS)
-@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
-def test_c_kernel_equals_numpy_long(op, data, rounding):
-    model, feeds = data.draw(STRATEGIES[op]())
-    check_same(model, feeds, rounding)
 
 
 def test_kernel_selection():

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from c_backend_cases import ACTIVATIONS
 from c_backend_cases import run
 from c_backend_cases import scales
 from c_backend_cases import zps
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from reference import corpus_model
 from reference import run_tflm
@@ -226,21 +225,12 @@ STRATEGIES = {
 
 @needs_host
 @pytest.mark.parametrize("op", sorted(STRATEGIES))
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
-def test_host_kernel_equals_portable_and_numpy(op, data, rounding):
-    model, feeds = data.draw(STRATEGIES[op]())
-    three_ways(model, feeds, rounding)
-
-
-@pytest.mark.slow
-@needs_host
-@pytest.mark.parametrize("op", sorted(STRATEGIES))
-@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
-def test_host_kernel_equals_portable_and_numpy_long(op, data, rounding):
-    model, feeds = data.draw(STRATEGIES[op]())
-    three_ways(model, feeds, rounding)
+@budgets(ci=120, slow=2000)
+def test_host_kernel_equals_portable_and_numpy(op, examples):
+    def check(case):
+        (model, feeds), rounding = case
+        three_ways(model, feeds, rounding)
+    explore(examples, st.tuples(STRATEGIES[op](), st.sampled_from(["double", "single"])), check)
 
 
 # -- fixed cases: each path of the host kernels, at the operands' extremes -----------

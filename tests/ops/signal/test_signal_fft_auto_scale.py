@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
-from signal_cases import CI
 from signal_cases import INT_STYLES
-from signal_cases import SLOW
 from signal_cases import Pair
 from signal_cases import int_data
 from signal_cases import seeds
@@ -42,17 +41,9 @@ def run_case(c) -> None:
     assert_same(ours[1], ref[1], "scale bits")
 
 
-@CI
-@given(cases())
-def test_auto_scale_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_auto_scale_matches_tflm_slow(case):
-    run_case(case)
+@budgets(ci=40, slow=2000)
+def test_auto_scale_matches_tflm(examples):
+    explore(examples, cases(), run_case)
 
 
 @pytest.mark.parametrize("x", [[0, 0, 0], [-32768, 5, -3], [-32768, -5, 3, -200],

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
-from signal_cases import CI
-from signal_cases import SLOW
 from signal_cases import Pair
 from signal_cases import seeds
 from signal_cases import signal_model
@@ -54,17 +53,9 @@ def run_case(c) -> None:
     assert_same(ours[0], ref[0], "roots")
 
 
-@CI
-@given(cases())
-def test_square_root_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_square_root_matches_tflm_slow(case):
-    run_case(case)
+@budgets(ci=40, slow=2000)
+def test_square_root_matches_tflm(examples):
+    explore(examples, cases(), run_case)
 
 
 def test_exhaustive_low_values_and_the_32_bit_cap():

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
-from signal_cases import CI
+from budgets import budgets
+from budgets import explore
 from signal_cases import INT_STYLES
-from signal_cases import SLOW
 from signal_cases import Pair
 from signal_cases import signal_model
 from single_op import T
@@ -34,17 +33,9 @@ def run_case(c) -> None:
     assert_same(ours[0], ref[0], "signal")
 
 
-@CI
-@given(fft_cases())
-def test_irfft_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(fft_cases())
-def test_irfft_matches_tflm_slow(case):
-    run_case(case)
+@budgets(ci=40, slow=2000)
+def test_irfft_matches_tflm(examples):
+    explore(examples, fft_cases(), run_case)
 
 
 @pytest.mark.parametrize("dtype", list(TYPES))

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from flatbuffers import flexbuffers
-from hypothesis import given
 from hypothesis import strategies as st
-from signal_cases import CI
-from signal_cases import SLOW
 from signal_cases import Pair
 from signal_cases import flex
 from signal_cases import signal_model
@@ -184,14 +183,6 @@ def run_hostile(case) -> None:
         assert code in str(e)
 
 
-@CI
-@given(hostile())
-def test_hostile_options_give_typed_errors(case):
-    run_hostile(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(hostile())
-def test_hostile_options_give_typed_errors_slow(case):
-    run_hostile(case)
+@budgets(ci=40, slow=2000)
+def test_hostile_options_give_typed_errors(examples):
+    explore(examples, hostile(), run_hostile)

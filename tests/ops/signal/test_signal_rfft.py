@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
-from signal_cases import CI
 from signal_cases import INT_STYLES
-from signal_cases import SLOW
 from signal_cases import Pair
 from signal_cases import int_data
 from signal_cases import seeds
@@ -70,17 +69,9 @@ def run_case(c) -> None:
     assert_same(ours[0], ref[0], "spectrum")
 
 
-@CI
-@given(fft_cases())
-def test_rfft_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(fft_cases())
-def test_rfft_matches_tflm_slow(case):
-    run_case(case)
+@budgets(ci=40, slow=2000)
+def test_rfft_matches_tflm(examples):
+    explore(examples, fft_cases(), run_case)
 
 
 @pytest.mark.parametrize("dtype", list(TYPES))

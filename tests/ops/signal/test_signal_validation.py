@@ -10,11 +10,9 @@ input values without another exception.
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from hypothesis import given
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
-from signal_cases import CI
-from signal_cases import SLOW
 from signal_cases import signal_model
 from single_op import T
 from test_signal_options import MODELS
@@ -95,14 +93,6 @@ def run_case(case) -> None:
             interp.reset_all_variables()
 
 
-@CI
-@given(st.one_of(cases(), near_valid()))
-def test_any_tensors_give_a_typed_error_or_run(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.one_of(cases(), near_valid()))
-def test_any_tensors_give_a_typed_error_or_run_slow(case):
-    run_case(case)
+@budgets(ci=40, slow=2000)
+def test_any_tensors_give_a_typed_error_or_run(examples):
+    explore(examples, st.one_of(cases(), near_valid()), run_case)
