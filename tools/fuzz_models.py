@@ -72,15 +72,23 @@ def _int(rng) -> int:
     return int(_pick(rng, INTS)) if rng.random() < 0.7 else int(rng.integers(-300, 300))
 
 
-def _tensors(model):
-    return [(sg, t) for sg in (model.subgraphs or []) for t in (sg.tensors or [])]
+class NothingToMutate(Exception):
+    """The model lacks what a mutation changes; the message says what (the case's log)."""
+
+
+def _pick_some(rng, seq, lacking: str):
+    if not seq:
+        raise NothingToMutate(lacking)
+    return _pick(rng, seq)
+
+
+def _pick_tensor(rng, model):
+    return _pick_some(rng, [t for sg in (model.subgraphs or []) for t in (sg.tensors or [])],
+                      "no tensor")
 
 
 def mutate_quantization(rng, model) -> str:
-    pairs = _tensors(model)
-    if not pairs:
-        return "no tensor"
-    sg, t = _pick(rng, pairs)
+    t = _pick_tensor(rng, model)
     from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as s
     if t.quantization is None:
         t.quantization = s.QuantizationParametersT()
@@ -107,10 +115,7 @@ def mutate_quantization(rng, model) -> str:
 
 
 def mutate_shape(rng, model) -> str:
-    pairs = _tensors(model)
-    if not pairs:
-        return "no tensor"
-    _sg, t = _pick(rng, pairs)
+    t = _pick_tensor(rng, model)
     shape = list(t.shape) if t.shape is not None else []
     what = int(rng.integers(4))
     if what == 0 and shape:
@@ -126,10 +131,7 @@ def mutate_shape(rng, model) -> str:
 
 
 def mutate_type(rng, model) -> str:
-    pairs = _tensors(model)
-    if not pairs:
-        return "no tensor"
-    _sg, t = _pick(rng, pairs)
+    t = _pick_tensor(rng, model)
     t.type = int(rng.integers(0, 20))
     return f"type of tensor {t.name!r} -> {t.type}"
 
@@ -137,16 +139,11 @@ def mutate_type(rng, model) -> str:
 def mutate_buffer(rng, model) -> str:
     what = int(rng.integers(3))
     if what == 0:
-        pairs = _tensors(model)
-        if not pairs:
-            return "no tensor"
-        _sg, t = _pick(rng, pairs)
+        t = _pick_tensor(rng, model)
         t.buffer = int(_pick(rng, [0, 1, len(model.buffers or []), 1 << 20, -1 & 0xFFFFFFFF]))
         return f"buffer of tensor {t.name!r} -> {t.buffer}"
     buffers = [b for b in (model.buffers or []) if b.data is not None and len(b.data)]
-    if not buffers:
-        return "no buffer data"
-    b = _pick(rng, buffers)
+    b = _pick_some(rng, buffers, "no buffer data")
     data = np.asarray(b.data, np.uint8)
     if what == 1:
         b.data = data[:int(rng.integers(len(data)))]
@@ -161,13 +158,9 @@ def mutate_buffer(rng, model) -> str:
 def mutate_options(rng, model) -> str:
     ops = [op for sg in (model.subgraphs or []) for op in (sg.operators or [])
            if op.builtinOptions is not None]
-    if not ops:
-        return "no options"
-    op = _pick(rng, ops)
+    op = _pick_some(rng, ops, "no options")
     fields = [k for k, v in vars(op.builtinOptions).items() if isinstance(v, (int, float, bool))]
-    if not fields:
-        return "no option fields"
-    k = _pick(rng, fields)
+    k = _pick_some(rng, fields, "no option fields")
     v = getattr(op.builtinOptions, k)
     if isinstance(v, bool):
         new = not v
@@ -183,9 +176,7 @@ def mutate_options(rng, model) -> str:
 
 def mutate_operator(rng, model) -> str:
     sgs = [sg for sg in (model.subgraphs or []) if sg.operators]
-    if not sgs:
-        return "no operator"
-    sg = _pick(rng, sgs)
+    sg = _pick_some(rng, sgs, "no operator")
     op = _pick(rng, sg.operators)
     n = len(sg.tensors or [])
     what = int(rng.integers(6))
@@ -218,10 +209,7 @@ def mutate_operator(rng, model) -> str:
 
 
 def mutate_opcode(rng, model) -> str:
-    codes = model.operatorCodes or []
-    if not codes:
-        return "no opcode"
-    code = _pick(rng, codes)
+    code = _pick_some(rng, model.operatorCodes or [], "no opcode")
     b = int(rng.integers(0, 210))
     code.builtinCode = b
     code.deprecatedBuiltinCode = min(b, 127)
@@ -247,6 +235,15 @@ def mutate_subgraph_io(rng, model) -> str:
 
 MUTATORS = [mutate_quantization, mutate_quantization, mutate_shape, mutate_type, mutate_buffer,
             mutate_options, mutate_options, mutate_operator, mutate_opcode, mutate_subgraph_io]
+
+
+def _mutate(rng, model) -> str:
+    """One random mutation of ``model`` in place; what it did."""
+    mutator = MUTATORS[int(rng.integers(len(MUTATORS)))]
+    try:
+        return mutator(rng, model)
+    except NothingToMutate as e:
+        return str(e)
 
 
 def byte_damage(rng, data: bytes) -> tuple[bytes, str]:
@@ -298,7 +295,7 @@ def make_case(seed: Seed, number: int) -> tuple[bytes, list[str]]:
     model = s.ModelT.InitFromPackedBuf(bytearray(seed.model), 0)
     # mostly one mutation, so that many cases get past loading into the kernels
     count = 1 + (rng.random() < 0.4) + (rng.random() < 0.2)
-    done = [MUTATORS[int(rng.integers(len(MUTATORS)))](rng, model) for _ in range(count)]
+    done = [_mutate(rng, model) for _ in range(count)]
     b = Builder(1024)
     b.Finish(model.Pack(b), file_identifier=b"TFL3")
     data = bytes(b.Output())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import ModelBuilder
+from .adam import Adam
 from .sine import add_int8_dense_layers
 from .sine import affine_params
 
@@ -45,9 +46,8 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, seed: int = 0, steps: int 
     sizes = (x.shape[1], HIDDEN, classes)
     params = [[rng.normal(0, np.sqrt(2.0 / a), (b, a)), np.zeros(b)] for a, b in zip(sizes, sizes[1:])]
     onehot = np.eye(classes)[y]
-    moments = [[np.zeros_like(p), np.zeros_like(p)] for layer in params for p in layer]
-    lr, b1, b2, eps = 0.02, 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
+    adam = Adam([q for layer in params for q in layer], lr=0.02)
+    for _ in range(steps):
         h = np.maximum(x @ params[0][0].T + params[0][1], 0.0)
         logits = h @ params[1][0].T + params[1][1]
         p = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -55,11 +55,7 @@ def train(x: np.ndarray, y: np.ndarray, classes: int, seed: int = 0, steps: int 
         g2 = (p - onehot) / len(x)
         g1 = (g2 @ params[1][0]) * (h > 0)
         grads = [g1.T @ x, g1.sum(axis=0), g2.T @ h, g2.sum(axis=0)]
-        flat = [q for layer in params for q in layer]
-        for q, g, (m, v) in zip(flat, grads, moments):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            q -= lr * (m / (1 - b1 ** step)) / (np.sqrt(v / (1 - b2 ** step)) + eps)
+        adam.step(grads)
     return [(w, b) for w, b in params]
 
 

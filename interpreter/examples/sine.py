@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..builder import ModelBuilder
+from .adam import Adam
 
 X_RANGE = (0.0, 2.0 * np.pi)
 LAYERS = (1, 16, 16, 1)
@@ -31,9 +32,8 @@ def train_float(seed: int = 0, steps: int = 3000, samples: int = 1000) -> list[t
     # biases every kink sits at x = 0 and the network can only fit a line.
     w0 = params[0][0][:, 0]
     params[0][1] = -w0 * rng.uniform(*X_RANGE, size=w0.size)
-    moments = [[np.zeros_like(p), np.zeros_like(p)] for layer in params for p in layer]
-    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
+    adam = Adam([p for layer in params for p in layer], lr=0.01)
+    for _ in range(steps):
         acts = forward_float(params, x, keep=True)
         grad = 2.0 * (acts[-1] - y) / samples
         grads = []
@@ -44,12 +44,7 @@ def train_float(seed: int = 0, steps: int = 3000, samples: int = 1000) -> list[t
             if i > 0:
                 grad = grad * (acts[i] > 0)
         grads.reverse()
-        flat_params = [p for layer in params for p in layer]
-        flat_grads = [g for layer in grads for g in layer]
-        for p, g, (m, v) in zip(flat_params, flat_grads, moments):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            p -= lr * (m / (1 - b1 ** step)) / (np.sqrt(v / (1 - b2 ** step)) + eps)
+        adam.step([g for layer in grads for g in layer])
     return [(w, b) for w, b in params]
 
 
