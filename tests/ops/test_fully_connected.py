@@ -57,6 +57,7 @@ from budgets import budgets
 from budgets import explore
 from conv_cases import SPECIAL_FLOATS
 from conv_cases import Fc16x8Case
+from conv_cases import product_scales
 from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_c_backend
@@ -66,7 +67,6 @@ from reference import run_tflm
 from single_op import activations
 from single_op import assert_same
 from single_op import assert_same_but_nan_bits
-from single_op import scales
 from single_op import seeds
 from single_op import zero_points
 
@@ -170,15 +170,8 @@ def fc_cases(draw, dtype):
         input_shape, depth = (1, h, w, c), h * w * c
     keep_num_dims = layout == "nd" and draw(st.booleans())
     quantized = dtype == np.int8
-    per_channel = quantized and draw(st.booleans())
-    input_scale = draw(scales(-3.6, 0)) if quantized else 0.0
-    if per_channel:
-        filter_scales = tuple(draw(st.lists(scales(-4.8, -0.6), min_size=units,
-                                            max_size=units)))
-    else:
-        filter_scales = (draw(scales(-3.6, -0.6)),) if quantized else (0.0,)
-    typical = math.sqrt(depth) * 100 * input_scale * float(np.median(filter_scales))
-    output_scale = float(np.float32(typical * 2.0 ** draw(st.floats(-6, 6)))) if quantized else 0.0
+    per_channel, input_scale, filter_scales, output_scale = draw(
+        product_scales(dtype, units, depth))
     filter_zero_point = 0
     if quantized and not per_channel and draw(st.integers(0, 4)) == 0:
         filter_zero_point = draw(st.integers(-10, 10))

@@ -22,6 +22,7 @@ from op_harness import run_model
 from reference import run_litert
 from reference import run_tflm
 from single_op import activations
+from single_op import assert_matches_tflm
 from single_op import assert_same
 from single_op import assert_same_but_nan_bits
 from single_op import scales
@@ -59,8 +60,25 @@ def int16_input(rng: np.random.Generator, shape) -> np.ndarray:
     return x
 
 
+class _Int16Case:
+    """What the 16x8 cases share: generators seeded by the case's ``seed`` (one per
+    purpose, so the model and its input draw independently), int16 inputs, and biases."""
+
+    def _rng(self, salt: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, salt])
+
+    def input(self, ishape) -> np.ndarray:
+        return int16_input(self._rng(2), ishape)
+
+    def _bias_values(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        bits = {np.int16: 15, np.int32: 31, np.int64: 40}[self.bias]
+        if int(rng.integers(0, 3)):   # usually modest biases; otherwise the type's full range
+            bits = min(bits, 24)
+        return rng.integers(-(1 << bits), 1 << bits, n)
+
+
 @dataclass(frozen=True)
-class Conv16x8Case:
+class Conv16x8Case(_Int16Case):
     """One single-op 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV model, reproducible
     from ``seed``; ``input()`` draws its int16 input."""
 
@@ -68,9 +86,6 @@ class Conv16x8Case:
     seed: int
     bias: type | None
     quantized_bias_type: str | None = None    # the options' field ("INT32"), or unset
-
-    def _rng(self, salt: int) -> np.random.Generator:
-        return np.random.default_rng([self.seed, salt])
 
     def model(self, input_zp: int = 0, output_zp: int = 0) -> tuple[bytes, tuple]:
         rng = self._rng(1)
@@ -137,13 +152,9 @@ class Conv16x8Case:
         out = b.add_tensor("output", np.int16, out_shape, scale=s_out, zero_point=output_zp)
         inputs = [x, w]
         if self.bias is not None:
-            bias_bits = {np.int16: 15, np.int32: 31, np.int64: 40}[self.bias]
-            if r(0, 2):   # usually modest biases; otherwise the type's full range
-                bias_bits = min(bias_bits, 24)
-            bias = rng.integers(-(1 << bias_bits), 1 << bias_bits, out_c)
             inputs.append(b.add_tensor("bias", self.bias, (out_c,),
                                        scale=[s_in * v for v in s_w], zero_point=0,
-                                       data=bias))
+                                       data=self._bias_values(rng, out_c)))
         if self.op == "TRANSPOSE_CONV":
             shape_t = b.add_tensor("output_shape", np.int32, (4,), data=np.array(out_shape))
             inputs = [shape_t, w, x] + inputs[2:]
@@ -152,12 +163,9 @@ class Conv16x8Case:
         b.set_outputs([out])
         return b.build(), ishape
 
-    def input(self, ishape) -> np.ndarray:
-        return int16_input(self._rng(2), ishape)
-
 
 @dataclass(frozen=True)
-class Fc16x8Case:
+class Fc16x8Case(_Int16Case):
     """One single-op 16x8 FULLY_CONNECTED model and its input, reproducible from ``seed``."""
 
     seed: int
@@ -165,9 +173,6 @@ class Fc16x8Case:
     per_channel: bool
     zero_points: bool     # non-zero input, output and (per-tensor) filter zero points
     quantized_bias_type: str | None = None    # the options' field ("INT32"), or unset
-
-    def _rng(self, salt: int) -> np.random.Generator:
-        return np.random.default_rng([self.seed, salt])
 
     def model(self, bias_scale_factor: float = 1.0) -> tuple[bytes, tuple]:
         rng = self._rng(1)
@@ -211,13 +216,9 @@ class Fc16x8Case:
         y = b.add_tensor("output", np.int16, oshape, scale=s_out, zero_point=zp_out)
         inputs = [x, w]
         if self.bias is not None:
-            bits = {np.int16: 15, np.int32: 31, np.int64: 40}[self.bias]
-            if r(0, 2):     # usually modest biases; otherwise the type's full range
-                bits = min(bits, 24)
-            bias = rng.integers(-(1 << bits), 1 << bits, units)
             inputs.append(b.add_tensor("bias", self.bias, (units,),
                                        scale=[s_in * v * bias_scale_factor for v in s_w],
-                                       zero_point=0, data=bias))
+                                       zero_point=0, data=self._bias_values(rng, units)))
         options = {"fused_activation_function": ACTIVATIONS[r(0, 3)],
                    "keep_num_dims": keep_num_dims}
         if self.quantized_bias_type:
@@ -226,9 +227,6 @@ class Fc16x8Case:
         b.set_inputs([x])
         b.set_outputs([y])
         return b.build(), ishape
-
-    def input(self, ishape) -> np.ndarray:
-        return int16_input(self._rng(2), ishape)
 
 
 @dataclass(frozen=True)
@@ -425,6 +423,27 @@ def window_geometry(draw):
 
 
 @st.composite
+def product_scales(draw, dtype, channels: int, depth: int):
+    """(per_channel, input scale, filter scales, output scale) of an int8 product of
+    ``depth`` terms into ``channels`` outputs (convolution, fully connected); zeros for
+    float."""
+    quantized = dtype == np.int8
+    per_channel = quantized and draw(st.booleans())
+    input_scale = draw(scales(-3.6, 0)) if quantized else 0.0
+    if per_channel:
+        # A wide spread of channel scales exercises very different shifts.
+        filter_scales = tuple(draw(st.lists(scales(-4.8, -0.6), min_size=channels,
+                                            max_size=channels)))
+    else:
+        filter_scales = (draw(scales(-3.6, -0.6)),) if quantized else (0.0,)
+    # Aim the output scale at accumulators of typical size, give or take 2^6, so that
+    # outputs spread over the int8 range instead of saturating.
+    typical = math.sqrt(depth) * 100 * input_scale * float(np.median(filter_scales))
+    output_scale = float(np.float32(typical * 2.0 ** draw(st.floats(-6, 6)))) if quantized else 0.0
+    return per_channel, input_scale, filter_scales, output_scale
+
+
+@st.composite
 def conv_cases(draw, op: str, dtype):
     padding, ((in_h, fh, sh, dh), (in_w, fw, sw, dw)) = draw(window_geometry())
     in_depth = draw(st.integers(1, 9))
@@ -438,18 +457,7 @@ def conv_cases(draw, op: str, dtype):
         out_depth = groups * draw(st.integers(1, 4))
         depth = fh * fw * filter_depth
     quantized = dtype == np.int8
-    per_channel = quantized and draw(st.booleans())
-    input_scale = draw(scales(-3.6, 0)) if quantized else 0.0
-    if per_channel:
-        # A wide spread of channel scales exercises very different shifts.
-        filter_scales = tuple(draw(st.lists(scales(-4.8, -0.6), min_size=out_depth,
-                                            max_size=out_depth)))
-    else:
-        filter_scales = (draw(scales(-3.6, -0.6)),) if quantized else (0.0,)
-    # Aim the output scale at accumulators of typical size, give or take 2^6, so that
-    # outputs spread over the int8 range instead of saturating.
-    typical = math.sqrt(depth) * 100 * input_scale * float(np.median(filter_scales))
-    output_scale = float(np.float32(typical * 2.0 ** draw(st.floats(-6, 6)))) if quantized else 0.0
+    _, input_scale, filter_scales, output_scale = draw(product_scales(dtype, out_depth, depth))
     return ConvCase(
         op=op, dtype=dtype, batches=draw(st.integers(1, 2)), in_h=in_h, in_w=in_w,
         in_depth=in_depth, out_depth=out_depth, filter_h=fh, filter_w=fw,
@@ -464,8 +472,7 @@ def conv_cases(draw, op: str, dtype):
 
 def check_conv_case(case: ConvCase) -> None:
     model, image = case.build()
-    ours = run_model(model, [image])[0]
-    assert_same(ours, run_tflm(model, [image])[0])
+    ours = assert_matches_tflm(model, [image])[0]
     # LiteRT's reference kernels agree with TFLM on convolutions, but its CONV_2D
     # refuses a missing bias ("has_bias was not true"), so those models are TFLM-only.
     if case.with_bias or case.op != "CONV_2D":
