@@ -27,6 +27,8 @@ import math
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import assume
 from hypothesis import given
@@ -279,17 +281,9 @@ def _check_fc(case):
     assert_matches_litert(model, [image])
 
 
-@CI
-@given(fc_cases())
-def test_fully_connected_matches_litert(case):
-    _check_fc(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(fc_cases())
-def test_fully_connected_matches_litert_slow(case):
-    _check_fc(case)
+@budgets(ci=200)
+def test_fully_connected_matches_litert(examples):
+    explore(examples, fc_cases(), _check_fc)
 
 
 # LOGISTIC / TANH int8: every input, any input scale (from far below 1 to far above 8,
@@ -301,23 +295,17 @@ input_scales = st.one_of(scales(-3, 0.5), scales(0.5, 2.5),
                          st.sampled_from([8.0, 16.0, 1000.0, 2.0 ** -7]))
 
 
-def _check_lut(op, s_in, zp_in):
+def _check_lut(case):
+    op, s_in, zp_in = case
     model = single_op_model(op, [T(np.int8, [256], s_in, zp_in)],
                             [T(np.int8, [256], *LUT_OUTPUT[op])])
     assert_matches_litert(model, [all_int8_values((256,))])
 
 
-@CI
-@given(st.sampled_from(["LOGISTIC", "TANH"]), input_scales, zero_points())
-def test_logistic_tanh_int8_match_litert(op, s_in, zp_in):
-    _check_lut(op, s_in, zp_in)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["LOGISTIC", "TANH"]), input_scales, zero_points())
-def test_logistic_tanh_int8_match_litert_slow(op, s_in, zp_in):
-    _check_lut(op, s_in, zp_in)
+@budgets(ci=200)
+def test_logistic_tanh_int8_match_litert(examples):
+    explore(examples, st.tuples(st.sampled_from(["LOGISTIC", "TANH"]), input_scales,
+                                zero_points()), _check_lut)
 
 
 @CI
@@ -344,23 +332,16 @@ def relu_cases(draw):
     return op, dtype, q_in, q_out
 
 
-def _check_relu(op, dtype, q_in, q_out):
+def _check_relu(case):
+    op, dtype, q_in, q_out = case
     x = _all_values(dtype)
     model = single_op_model(op, [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
     assert_matches_litert(model, [x])
 
 
-@CI
-@given(relu_cases())
-def test_relu_matches_litert(case):
-    _check_relu(*case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(relu_cases())
-def test_relu_matches_litert_slow(case):
-    _check_relu(*case)
+@budgets(ci=200)
+def test_relu_matches_litert(examples):
+    explore(examples, relu_cases(), _check_relu)
 
 
 # MEAN (and SUM) int8 / int16: random shapes, axes (negative, repeated), keep_dims, equal or
@@ -472,17 +453,9 @@ def _check_comparison(case):
     assert_matches_litert(model, [random_data(rng, dtype, s1), random_data(rng, dtype, s2)])
 
 
-@CI
-@given(comparison_cases())
-def test_comparisons_match_litert(case):
-    _check_comparison(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(comparison_cases())
-def test_comparisons_match_litert_slow(case):
-    _check_comparison(case)
+@budgets(ci=200)
+def test_comparisons_match_litert(examples):
+    explore(examples, comparison_cases(), _check_comparison)
 
 
 # SPACE_TO_BATCH_ND int8 (padded with the zero point) and float32, 3-D and 4-D.
@@ -538,23 +511,16 @@ def rsqrt_cases(draw):
             (draw(scales(-3, 0.5)), draw(zero_points())))
 
 
-def _check_rsqrt(dtype, q_in, q_out):
+def _check_rsqrt(case):
+    dtype, q_in, q_out = case
     x = _all_values(dtype, at_least=q_in[1])
     model = single_op_model("RSQRT", [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
     assert_matches_litert(model, [x])
 
 
-@CI
-@given(rsqrt_cases())
-def test_rsqrt_matches_litert(case):
-    _check_rsqrt(*case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(rsqrt_cases())
-def test_rsqrt_matches_litert_slow(case):
-    _check_rsqrt(*case)
+@budgets(ci=200)
+def test_rsqrt_matches_litert(examples):
+    explore(examples, rsqrt_cases(), _check_rsqrt)
 
 
 @st.composite
@@ -567,23 +533,16 @@ def abs_cases(draw):
     return dtype, q_in, q_out
 
 
-def _check_abs(dtype, q_in, q_out):
+def _check_abs(case):
+    dtype, q_in, q_out = case
     x = _all_values(dtype)
     model = single_op_model("ABS", [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
     assert_matches_litert(model, [x])
 
 
-@CI
-@given(abs_cases())
-def test_abs_matches_litert(case):
-    _check_abs(*case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(abs_cases())
-def test_abs_matches_litert_slow(case):
-    _check_abs(*case)
+@budgets(ci=200)
+def test_abs_matches_litert(examples):
+    explore(examples, abs_cases(), _check_abs)
 
 
 # ADD: int32 (LiteRT clamps the wrapped sum to the fused activation's range; TFLM ignores the
@@ -626,17 +585,10 @@ def _check_add(case, op="ADD"):
     assert_matches_litert(model, feeds)
 
 
-@CI
-@given(add_cases())
-def test_add_matches_litert(case):
-    _check_add(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(add_cases())
-def test_add_matches_litert_slow(case):
-    _check_add(case)
+@budgets(ci=200)
+def test_add_matches_litert(examples):
+    # a lambda: hypothesis's @given refuses _check_add's default (op)
+    explore(examples, add_cases(), lambda case: _check_add(case))
 
 
 @CI
@@ -665,7 +617,8 @@ def _float_with_specials(rng, n, p_special=0.4):
     return x
 
 
-def _check_add_n(count, shape, seed):
+def _check_add_n(case):
+    count, shape, seed = case
     rng = np.random.default_rng(seed)
     n = math.prod(shape)
     feeds = [_float_with_specials(rng, n).reshape(shape) for _ in range(count)]
@@ -674,20 +627,13 @@ def _check_add_n(count, shape, seed):
         assert_matches_litert(model, feeds)
 
 
-add_n_cases = (st.integers(2, 6), st.lists(st.integers(1, 6), min_size=1, max_size=3), seeds)
+add_n_cases = st.tuples(st.integers(2, 6), st.lists(st.integers(1, 6), min_size=1, max_size=3),
+                        seeds)
 
 
-@CI
-@given(*add_n_cases)
-def test_add_n_matches_litert(count, shape, seed):
-    _check_add_n(count, shape, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(*add_n_cases)
-def test_add_n_matches_litert_slow(count, shape, seed):
-    _check_add_n(count, shape, seed)
+@budgets(ci=200)
+def test_add_n_matches_litert(examples):
+    explore(examples, add_n_cases, _check_add_n)
 
 
 # DIV int8 (LiteRT's multiplier from float32 scales: decimal scales make float32 and double
@@ -721,17 +667,9 @@ def _check_div(case):
         assert_matches_litert(model, [x1, x2])
 
 
-@CI
-@given(div_cases())
-def test_div_matches_litert(case):
-    _check_div(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(div_cases())
-def test_div_matches_litert_slow(case):
-    _check_div(case)
+@budgets(ci=200)
+def test_div_matches_litert(examples):
+    explore(examples, div_cases(), _check_div)
 
 
 # PAD / PADV2: int16 pads with the output zero point in LiteRT (TFLM: 0); int8, float32 and
@@ -759,17 +697,9 @@ def _check_pad(case):
     assert_matches_litert(model, [random_data(rng, dtype, shape)])
 
 
-@CI
-@given(pad_cases())
-def test_pad_matches_litert(case):
-    _check_pad(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(pad_cases())
-def test_pad_matches_litert_slow(case):
-    _check_pad(case)
+@budgets(ci=200)
+def test_pad_matches_litert(examples):
+    explore(examples, pad_cases(), _check_pad)
 
 
 # ARG_MAX / ARG_MIN: float32 rows full of NaNs (LiteRT replaces a NaN extreme by the next
@@ -801,17 +731,9 @@ def _check_arg_min_max(case):
     assert_matches_litert(model, [x])
 
 
-@CI
-@given(arg_min_max_cases())
-def test_arg_min_max_matches_litert(case):
-    _check_arg_min_max(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(arg_min_max_cases())
-def test_arg_min_max_matches_litert_slow(case):
-    _check_arg_min_max(case)
+@budgets(ci=200)
+def test_arg_min_max_matches_litert(examples):
+    explore(examples, arg_min_max_cases(), _check_arg_min_max)
 
 
 # STRIDED_SLICE with LiteRT's ellipsis_mask, new_axis_mask and offset (TFLM ignores the
@@ -870,17 +792,9 @@ def _check_strided_slice(case):
     assert_same(ours, run_litert(model(out_shape), [x])[0], "semantics='tflite' vs LiteRT")
 
 
-@CI
-@given(strided_slice_cases())
-def test_strided_slice_matches_litert(case):
-    _check_strided_slice(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(strided_slice_cases())
-def test_strided_slice_matches_litert_slow(case):
-    _check_strided_slice(case)
+@budgets(ci=200)
+def test_strided_slice_matches_litert(examples):
+    explore(examples, strided_slice_cases(), _check_strided_slice)
 
 
 # -- one test per divergence (docs/TFLM_VS_TFLITE.md) ---------------------------------------

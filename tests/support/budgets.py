@@ -37,6 +37,14 @@ def budgets(ci: int, slow: int = SLOW_EXAMPLES):
         pytest.param(slow, id="slow", marks=pytest.mark.slow)])
 
 
+def stream_budgets(ci_invokes: int, slow_invokes: int, ci: int = 40, slow: int = 2000):
+    """Parametrize a streaming test over ``examples`` and ``invokes``: the long campaign
+    also runs longer streams of invokes (state carried from invoke to invoke)."""
+    return pytest.mark.parametrize(("examples", "invokes"), [
+        pytest.param(ci, ci_invokes, id="ci"),
+        pytest.param(slow, slow_invokes, id="slow", marks=pytest.mark.slow)])
+
+
 def seed_budgets(ci: range, slow: range):
     """Parametrize a test over ``seed``: the ``ci`` seeds in every run, ``slow`` under
     -m slow (for cases drawn from a seed rather than by hypothesis)."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import explore
+from budgets import stream_budgets
 from hypothesis import strategies as st
-from signal_cases import CI
-from signal_cases import SLOW
 from signal_cases import check_stream
 from signal_cases import int_data
 from signal_cases import seeds
@@ -36,17 +35,9 @@ def run_case(c, invokes: int = 6) -> None:
                  lambda k: [int_data(rng, np.int16, c["shape"])], invokes)
 
 
-@CI
-@given(cases())
-def test_delay_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_delay_matches_tflm_slow(case):
-    run_case(case, invokes=30)
+@stream_budgets(ci_invokes=6, slow_invokes=30)
+def test_delay_matches_tflm(examples, invokes):
+    explore(examples, cases(), lambda case: run_case(case, invokes))
 
 
 def test_negative_delay_is_refused():

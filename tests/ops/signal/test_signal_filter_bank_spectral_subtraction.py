@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import explore
+from budgets import stream_budgets
 from hypothesis import strategies as st
-from signal_cases import CI
 from signal_cases import INT_STYLES
-from signal_cases import SLOW
 from signal_cases import check_stream
 from signal_cases import int_data
 from signal_cases import seeds
@@ -59,17 +58,9 @@ def run_case(c, invokes: int = 6) -> None:
                  lambda k: [int_data(rng, np.uint32, [n], styles[k % len(styles)])], invokes)
 
 
-@CI
-@given(cases())
-def test_spectral_subtraction_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_spectral_subtraction_matches_tflm_slow(case):
-    run_case(case, invokes=20)
+@stream_budgets(ci_invokes=6, slow_invokes=20)
+def test_spectral_subtraction_matches_tflm(examples, invokes):
+    explore(examples, cases(), lambda case: run_case(case, invokes))
 
 
 def test_micro_speech_settings_over_a_long_stream():

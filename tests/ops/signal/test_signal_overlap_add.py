@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import explore
+from budgets import stream_budgets
 from hypothesis import strategies as st
-from signal_cases import CI
 from signal_cases import INT_STYLES
-from signal_cases import SLOW
 from signal_cases import check_stream
 from signal_cases import int_data
 from signal_cases import seeds
@@ -49,17 +48,9 @@ def run_case(c, invokes: int = 5) -> None:
                  invokes)
 
 
-@CI
-@given(cases())
-def test_overlap_add_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_overlap_add_matches_tflm_slow(case):
-    run_case(case, invokes=20)
+@stream_budgets(ci_invokes=5, slow_invokes=20)
+def test_overlap_add_matches_tflm(examples, invokes):
+    explore(examples, cases(), lambda case: run_case(case, invokes))
 
 
 @pytest.mark.parametrize("step", [0, 5])

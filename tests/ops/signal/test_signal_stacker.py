@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from budgets import explore
+from budgets import stream_budgets
 from hypothesis import strategies as st
-from signal_cases import CI
-from signal_cases import SLOW
 from signal_cases import assert_same
 from signal_cases import check_stream
 from signal_cases import int_data
@@ -61,17 +60,9 @@ def run_case(c, invokes: int = 8) -> None:
                  lambda k: [int_data(rng, np.int16, [c["channels"]])], invokes, compare, after)
 
 
-@CI
-@given(cases())
-def test_stacker_matches_tflm(case):
-    run_case(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases())
-def test_stacker_matches_tflm_slow(case):
-    run_case(case, invokes=30)
+@stream_budgets(ci_invokes=8, slow_invokes=30)
+def test_stacker_matches_tflm(examples, invokes):
+    explore(examples, cases(), lambda case: run_case(case, invokes))
 
 
 @pytest.mark.parametrize("step", [0, 4])
