@@ -16,9 +16,11 @@ import pytest
 import streaming
 from budgets import budgets
 from budgets import explore
+from c_backend_cases import ROUNDINGS
 from c_backend_cases import STRATEGIES
 from c_backend_cases import lstm_cases
 from c_backend_cases import run
+from c_backend_cases import with_rounding
 from conv_cases import conv_model
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -61,10 +63,7 @@ def check_same(model, feeds, rounding, expect_kernel=True, semantics="tflm"):
 @pytest.mark.parametrize("op", OPS)
 @budgets(ci=150, slow=3000)
 def test_c_kernel_equals_numpy(op, examples):
-    def check(case):
-        (model, feeds), rounding = case
-        check_same(model, feeds, rounding)
-    explore(examples, st.tuples(STRATEGIES[op](), st.sampled_from(["double", "single"])), check)
+    explore(examples, with_rounding(STRATEGIES[op]()), lambda case: check_same(*case))
 
 
 #: ops whose prepared form differs between the flavors while one C kernel serves both
@@ -74,7 +73,7 @@ TFLITE_FLAVOR_OPS = ["LOGISTIC", "TANH", "RELU", "RELU6", "ABS", "FULLY_CONNECTE
 
 @pytest.mark.parametrize("op", TFLITE_FLAVOR_OPS)
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data(), rounding=st.sampled_from(["double", "single"]))
+@given(data=st.data(), rounding=ROUNDINGS)
 def test_c_kernel_equals_numpy_tflite_flavor(op, data, rounding):
     model, feeds = data.draw(STRATEGIES[op]())
     check_same(model, feeds, rounding, semantics="tflite")
@@ -201,7 +200,7 @@ def _lstm_states(model: bytes) -> dict[str, int]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(case=lstm_cases(), rounding=st.sampled_from(["double", "single"]))
+@given(case=lstm_cases(), rounding=ROUNDINGS)
 def test_lstm_state_carries_over_invokes(case, rounding):
     """The variable hidden and cell state the C kernel leaves behind are the NumPy
     reference's after every invoke, and after reset_all_variables."""

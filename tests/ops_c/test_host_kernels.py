@@ -27,6 +27,7 @@ from budgets import explore
 from c_backend_cases import ACTIVATIONS
 from c_backend_cases import run
 from c_backend_cases import scales
+from c_backend_cases import with_rounding
 from c_backend_cases import zps
 from hypothesis import strategies as st
 from reference import corpus_model
@@ -227,10 +228,7 @@ STRATEGIES = {
 @pytest.mark.parametrize("op", sorted(STRATEGIES))
 @budgets(ci=120, slow=2000)
 def test_host_kernel_equals_portable_and_numpy(op, examples):
-    def check(case):
-        (model, feeds), rounding = case
-        three_ways(model, feeds, rounding)
-    explore(examples, st.tuples(STRATEGIES[op](), st.sampled_from(["double", "single"])), check)
+    explore(examples, with_rounding(STRATEGIES[op]()), lambda case: three_ways(*case))
 
 
 # -- fixed cases: each path of the host kernels, at the operands' extremes -----------

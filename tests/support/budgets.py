@@ -17,6 +17,7 @@ test takes its budget as a parameter, and the slow one carries pytest's ``slow``
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 from typing import Callable
 
@@ -63,4 +64,8 @@ def exploring(examples: int) -> settings:
 def explore(examples: int, cases: SearchStrategy, check: Callable[[Any], None]) -> None:
     """Run ``check`` on ``examples`` cases drawn from ``cases``; hypothesis shrinks a
     failing case and prints it."""
-    exploring(examples)(given(cases)(check))()
+    @functools.wraps(check)     # hypothesis seeds its draws from the check's source
+    def run(case) -> None:
+        check(case)             # whatever the check returns (hypothesis wants None)
+
+    exploring(examples)(given(cases)(run))()

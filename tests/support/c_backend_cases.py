@@ -300,6 +300,16 @@ def lstm_models():
     return lstm_cases().map(lambda case: (case.model()[0], [case.inputs(0)]))
 
 
+#: The requantization roundings the C kernels build with: TFLM's double rounding and
+#: TFLITE_SINGLE_ROUNDING.
+ROUNDINGS = st.sampled_from(["double", "single"])
+
+
+def with_rounding(models):
+    """(model, feeds, rounding) cases: the (model, feeds) of ``models`` and a rounding."""
+    return st.tuples(models, ROUNDINGS).map(lambda case: (*case[0], case[1]))
+
+
 STRATEGIES = {
     "CONV_2D": lambda: conv_models("CONV_2D"),
     "DEPTHWISE_CONV_2D": lambda: conv_models("DEPTHWISE_CONV_2D"),
