@@ -65,7 +65,7 @@ def explore(examples: int, cases: SearchStrategy, check: Callable[[Any], None]) 
     """Run ``check`` on ``examples`` cases drawn from ``cases``; hypothesis shrinks a
     failing case and prints it."""
     @functools.wraps(check)     # hypothesis seeds its draws from the check's source
-    def run(case) -> None:
-        check(case)             # whatever the check returns (hypothesis wants None)
+    def run(*args, **kwargs) -> None:
+        check(*args, **kwargs)  # whatever the check returns (hypothesis wants None)
 
     exploring(examples)(given(cases)(run))()
