@@ -27,6 +27,7 @@ from typing import Sequence
 import flatbuffers
 import numpy as np
 
+from .parse.field import Field
 from .parse.loader import NUMPY_DTYPES
 from .parse.schema import ENUMS
 from .parse.schema import FILE_IDENTIFIER
@@ -35,7 +36,6 @@ from .parse.schema import ROOT_TABLE
 from .parse.schema import TABLES
 from .parse.schema import UNIONS
 from .parse.schema import BuiltinOperator
-from .parse.schema import Field
 from .parse.schema import TensorType
 
 SCHEMA_VERSION = 3

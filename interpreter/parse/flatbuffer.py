@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from .field import Field
 from .schema import ENUMS
 from .schema import TABLES
 from .schema import UNIONS
-from .schema import Field
 
 _SCALARS = {
     # name: (struct format, NumPy dtype of vector elements)
