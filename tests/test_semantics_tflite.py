@@ -511,18 +511,6 @@ def rsqrt_cases(draw):
             (draw(scales(-3, 0.5)), draw(zero_points())))
 
 
-def _check_rsqrt(case):
-    dtype, q_in, q_out = case
-    x = _all_values(dtype, at_least=q_in[1])
-    model = single_op_model("RSQRT", [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
-    assert_matches_litert(model, [x])
-
-
-@budgets(ci=200)
-def test_rsqrt_matches_litert(examples):
-    explore(examples, rsqrt_cases(), _check_rsqrt)
-
-
 @st.composite
 def abs_cases(draw):
     dtype = draw(st.sampled_from([np.int8, np.int16]))
@@ -533,16 +521,17 @@ def abs_cases(draw):
     return dtype, q_in, q_out
 
 
-def _check_abs(case):
-    dtype, q_in, q_out = case
-    x = _all_values(dtype)
-    model = single_op_model("ABS", [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
+def _check_quantized_unary(op, dtype, q_in, q_out):
+    # RSQRT only of inputs at or above the input zero point (no negative real values)
+    x = _all_values(dtype, at_least=q_in[1] if op == "RSQRT" else None)
+    model = single_op_model(op, [T(dtype, [x.size], *q_in)], [T(dtype, [x.size], *q_out)])
     assert_matches_litert(model, [x])
 
 
+@pytest.mark.parametrize("op, cases", [("RSQRT", rsqrt_cases), ("ABS", abs_cases)])
 @budgets(ci=200)
-def test_abs_matches_litert(examples):
-    explore(examples, abs_cases(), _check_abs)
+def test_quantized_unary_matches_litert(op, cases, examples):
+    explore(examples, cases(), lambda case: _check_quantized_unary(op, *case))
 
 
 # ADD: int32 (LiteRT clamps the wrapped sum to the fused activation's range; TFLM ignores the
