@@ -390,39 +390,43 @@ def add_board_options(parser: argparse.ArgumentParser, required: bool,
                         help="optimization level of the firmware build (default O2)")
 
 
+def add_command(sub, name: str, func, operand: str | None = "model",
+                **texts) -> argparse.ArgumentParser:
+    """The subcommand ``name`` run by ``func``, with its positional ``operand`` (the model
+    file, by default); ``texts`` (help, description, epilog) keep their line breaks."""
+    parser = sub.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **texts)
+    if operand is not None:
+        parser.add_argument(operand)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyml", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    d = sub.add_parser("demo", help="build the sine example model, run it, show the arena plan")
+    d = add_command(sub, "demo", cmd_demo, operand=None,
+                    help="build the sine example model, run it, show the arena plan")
     d.add_argument("--save", metavar="PATH", help="also write the example model to PATH")
-    d.set_defaults(func=cmd_demo)
 
-    r = sub.add_parser("run", help="run a model on given or random inputs")
-    r.add_argument("model")
+    r = add_command(sub, "run", cmd_run, help="run a model on given or random inputs")
     add_input_options(r)
     r.add_argument("--output", metavar="Y.npy", help="write the output(s) here")
     add_arithmetic_options(r)
-    r.set_defaults(func=cmd_run)
 
-    i = sub.add_parser("inspect", help="list operators and tensors")
-    i.add_argument("model")
-    i.set_defaults(func=cmd_inspect)
+    add_command(sub, "inspect", cmd_inspect, help="list operators and tensors")
 
-    pl = sub.add_parser("plan", help="show the arena memory plan")
-    pl.add_argument("model")
+    pl = add_command(sub, "plan", cmd_plan, help="show the arena memory plan")
     pl.add_argument("--planner", choices=("greedy", "linear"), default="greedy")
     pl.add_argument("--json", action="store_true", help="machine-readable output")
     pl.add_argument("--png", metavar="PLAN.png",
                     help="also draw the plan (ops x arena offset, one rectangle per buffer); "
                          "needs matplotlib: pip install 'tinyml-interpreter[plot]'")
-    pl.set_defaults(func=cmd_plan)
 
     from .debug.dump import __doc__ as dump_doc
 
-    v = sub.add_parser(
-        "verify", help="compare every intermediate tensor with TFLM, LiteRT or a dump",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    v = add_command(sub, "verify", cmd_verify,
+                    help="compare every intermediate tensor with TFLM, LiteRT or a dump",
         description="Run this interpreter and a reference with every intermediate tensor "
                     "preserved, compare each op's outputs in execution order and report the "
                     "first divergence (op, tensor, elements differing, max difference in LSB, "
@@ -434,7 +438,6 @@ def build_parser() -> argparse.ArgumentParser:
                "  tinyml verify model.tflite --against device.npz --json\n"
                "  tinyml verify model.tflite --against firmware --board mps2-an386 --inputs 3\n\n"
                + dump_doc.split("\n\n", 1)[1])
-    v.add_argument("model")
     v.add_argument("--against", default="tflm", metavar="tflm|tflite|firmware|DUMP.npz",
                    help="the reference: the tflite-micro runtime (default), LiteRT's reference "
                         "kernels, the model's generated firmware run on --board, or a .npz "
@@ -454,29 +457,23 @@ def build_parser() -> argparse.ArgumentParser:
                        "--semantics tflm to see where TFLM-exact firmware parts from LiteRT")
     add_board_options(v, required=False)
     v.add_argument("--json", action="store_true", help="machine-readable report (for CI)")
-    v.set_defaults(func=cmd_verify)
 
-    du = sub.add_parser(
-        "dump", help="write every tensor after one inference to a .npz (verify's layout)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    du = add_command(sub, "dump", cmd_dump,
+                     help="write every tensor after one inference to a .npz (verify's layout)",
         epilog="example:\n  tinyml dump model.tflite --input x.npy -o dump.npz\n\n"
                + dump_doc.split("\n\n", 1)[1])
-    du.add_argument("model")
     add_input_options(du)
     du.add_argument("-o", "--output", required=True, metavar="DUMP.npz")
     add_arithmetic_options(du)
-    du.set_defaults(func=cmd_dump)
 
-    pr = sub.add_parser(
-        "profile", help="per-op host latency, MACs, bytes moved, live arena bytes",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    pr = add_command(sub, "profile", cmd_profile,
+                     help="per-op host latency, MACs, bytes moved, live arena bytes",
         description="Time each operator over several runs (median, after one warm-up) and "
                     "list its MACs, bytes read (inputs incl. weights) and written, and the "
                     "planned arena bytes live while it runs. A progress bar goes to stderr "
                     "when it is a terminal.",
         epilog="examples:\n  tinyml profile model.tflite --runs 50\n"
                "  tinyml profile model.tflite --png profile.png")
-    pr.add_argument("model")
     pr.add_argument("--runs", type=int, default=10, help="timed runs (default 10)")
     pr.add_argument("--backend", choices=("numpy", "c"), default="numpy")
     add_input_options(pr)
@@ -487,11 +484,9 @@ def build_parser() -> argparse.ArgumentParser:
                       board_help="instead of host timing: run the generated firmware on this "
                                  "QEMU board and count each operator's executed instructions")
     add_rounding_option(pr, " (with --board)")
-    pr.set_defaults(func=cmd_profile)
 
-    cg = sub.add_parser(
-        "codegen", help="write the model as a self-contained C99 firmware source tree",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    cg = add_command(sub, "codegen", cmd_codegen,
+                     help="write the model as a self-contained C99 firmware source tree",
         description="Generate C99 sources that run the model without an interpreter: its "
                     "weights and every precomputed constant as const arrays, one static arena "
                     "laid out as TFLM plans it, a straight-line <prefix>_invoke() calling the "
@@ -501,16 +496,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  tinyml codegen model.tflite -o fw/ --prefix kws\n"
                "  make -C fw CC=arm-none-eabi-gcc CFLAGS='-mcpu=cortex-m4 -mthumb -O2'\n"
                "  tinyml verify model.tflite --against firmware --board mps2-an386")
-    cg.add_argument("model")
     cg.add_argument("-o", "--output", required=True, metavar="DIR")
     cg.add_argument("--prefix", default="model",
                     help="C name prefix of the generated symbols (default model)")
     add_rounding_option(cg)
-    cg.set_defaults(func=cmd_codegen)
 
-    ex = sub.add_parser(
-        "explain", help="one output element of one operator, computed step by step",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ex = add_command(sub, "explain", cmd_explain,
+                     help="one output element of one operator, computed step by step",
         description="Run the model up to operator --op and recompute one element of its output "
                     "in the operator's own integer terms: the values that meet, the zero-point "
                     "offsets, the accumulator, the bias, the multiplier and shift and the real "
@@ -518,27 +510,21 @@ def build_parser() -> argparse.ArgumentParser:
                     "The result is checked against the interpreter's output (exit 0 if equal).",
         epilog="examples:\n  tinyml explain model.tflite --op 0\n"
                "  tinyml explain model.tflite --op 3 --element 0,5,2,17 --input x.npy")
-    ex.add_argument("model")
     ex.add_argument("--op", type=int, required=True, metavar="N", help="operator index")
     ex.add_argument("--element", metavar="I,J,...", help="output index (default: the first)")
     add_input_options(ex)
     add_rounding_option(ex)
-    ex.set_defaults(func=cmd_explain)
 
-    an = sub.add_parser(
-        "analyze", help="per-layer MACs, flash (weights), RAM (arena) and TFLM overhead",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    an = add_command(sub, "analyze", cmd_analyze,
+                     help="per-layer MACs, flash (weights), RAM (arena) and TFLM overhead",
         epilog="examples:\n  tinyml analyze model.tflite\n"
                "  tinyml analyze model.tflite --cpu cortex-m4")
-    an.add_argument("model")
     an.add_argument("--cpu", metavar="CORE",
                     help="also the kernel code size for this core, from docs/kernel_sizes.json")
     an.add_argument("--json", action="store_true", help="machine-readable output")
-    an.set_defaults(func=cmd_analyze)
 
-    li = sub.add_parser(
-        "listen", help="keyword spotting from a WAV: TFLM's micro_speech pipeline",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    li = add_command(sub, "listen", cmd_listen, operand="wav",
+                     help="keyword spotting from a WAV: TFLM's micro_speech pipeline",
         description="Cut 16 kHz mono 16-bit audio into one-second clips and, as TFLM's "
                     "micro_speech example does, run the audio front end on 30 ms windows "
                     "every 20 ms (49 windows of features per clip, its noise estimates "
@@ -548,7 +534,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example (the models and WAVs of TFLM's micro_speech example):\n"
                "  tinyml listen yes_1000ms.wav --frontend audio_preprocessor_int8.tflite "
                "\\\n      --model micro_speech_quantized.tflite --png yes.png")
-    li.add_argument("wav")
     li.add_argument("--frontend", required=True, metavar="FRONTEND.tflite",
                     help="the audio front end (features of one 30 ms window)")
     li.add_argument("--model", required=True, metavar="MODEL.tflite",
@@ -558,13 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     li.add_argument("--backend", choices=("numpy", "c"), default="numpy")
     li.add_argument("--png", metavar="OUT.png",
                     help="also draw the feature map and the scores (needs matplotlib)")
-    li.set_defaults(func=cmd_listen)
 
     from .eval.data import __doc__ as data_doc
 
-    ev = sub.add_parser(
-        "eval", help="run a whole dataset: accuracy, confusion, float reference, TFLM check",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ev = add_command(sub, "eval", cmd_eval,
+                     help="run a whole dataset: accuracy, confusion, float reference, TFLM check",
         description="Run every example of a dataset through the model as the device computes "
                     "it (on a pool of worker processes; the results do not depend on their "
                     "number) and report the count, top-1 and top-k accuracy and the confusion "
@@ -577,7 +560,6 @@ def build_parser() -> argparse.ArgumentParser:
                "  tinyml eval model.tflite --data images/ --labels labels.txt --check tflm "
                "--json out.json --png confusion.png\n\ndatasets:\n"
                + data_doc.split("\n\n", 1)[1].split("\n\nNothing here")[0])
-    ev.add_argument("model")
     ev.add_argument("--data", required=True, metavar="DATA",
                     help="an .npz (x, optional y), an .npy of inputs, or a directory of .npy, "
                          ".wav or image files (below)")
@@ -604,7 +586,6 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--png", metavar="CONFUSION.png",
                     help="draw the confusion matrix (needs matplotlib)")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
-    ev.set_defaults(func=cmd_eval)
     return p
 
 
