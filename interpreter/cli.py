@@ -60,14 +60,7 @@ def cmd_demo(args) -> int:
 def cmd_run(args) -> int:
     interp = _interpreter(args.model, args.backend, args.rounding, args.semantics)
     details = interp.get_input_details()
-    if args.input:
-        arrays = [np.load(p) for p in args.input]
-        if len(arrays) != len(details):
-            raise ValueError(f"the model has {len(details)} inputs, got {len(arrays)} --input files")
-    else:
-        rng = np.random.default_rng(args.seed)
-        arrays = [random_input(d, rng) for d in details]
-        print(f"random input (seed {args.seed})")
+    arrays = _inputs(args, details, announce=True)
     for d, x in zip(details, arrays):
         interp.set_tensor(d["index"], x)
     interp.invoke()
@@ -153,6 +146,17 @@ def _load_arrays(paths: list[str], details: list[dict]) -> list[np.ndarray]:
     return arrays
 
 
+def _inputs(args, details: list[dict], announce: bool = False) -> list[np.ndarray]:
+    """The model's inputs: the --input arrays, or random ones drawn from --seed (saying so
+    when ``announce``)."""
+    if args.input:
+        return _load_arrays(args.input, details)
+    if announce:
+        print(f"random input (seed {args.seed})")
+    rng = np.random.default_rng(args.seed)
+    return [random_input(d, rng) for d in details]
+
+
 def cmd_verify(args) -> int:
     from .debug.verify import FIRMWARE
     from .debug.verify import REFERENCES
@@ -189,12 +193,7 @@ def cmd_dump(args) -> int:
 
     data = Path(args.model).read_bytes()
     details = Interpreter(model_content=data).get_input_details()
-    if args.input:
-        inputs = _load_arrays(args.input, details)
-    else:
-        rng = np.random.default_rng(args.seed)
-        inputs = [random_input(d, rng) for d in details]
-        print(f"random input (seed {args.seed})")
+    inputs = _inputs(args, details, announce=True)
     interp, values = run_ours(data, inputs, args.backend, args.rounding, args.semantics)
     n = write_dump(args.output, interp.model.main, values)
     print(f"wrote {args.output}: {n} tensors (inputs and every op output)")
@@ -209,11 +208,7 @@ def cmd_profile(args) -> int:
 
     interp = _interpreter(args.model, args.backend)
     details = interp.get_input_details()
-    if args.input:
-        inputs = _load_arrays(args.input, details)
-    else:
-        rng = np.random.default_rng(args.seed)
-        inputs = [random_input(d, rng) for d in details]
+    inputs = _inputs(args, details)
     with Progress(args.runs, "runs", enabled=None if not args.no_progress else False) as bar:
         rows = prof.profile(interp, args.runs, inputs, progress=bar)
     if args.png:
@@ -240,11 +235,7 @@ def _profile_board(args) -> int:
     data = Path(args.model).read_bytes()
     interp = Interpreter(model_content=data)
     details = interp.get_input_details()
-    if args.input:
-        inputs = _load_arrays(args.input, details)
-    else:
-        rng = np.random.default_rng(args.seed)
-        inputs = [random_input(d, rng) for d in details]
+    inputs = _inputs(args, details)
     run = run_firmware(data, [inputs], args.board, args.opt, args.rounding, name=args.model)
     sg = interp.model.main
     if args.json:
