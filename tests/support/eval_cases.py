@@ -74,17 +74,12 @@ def two_inputs() -> bytes:
 def fake_frontend() -> bytes:
     """A stand-in for TFLM's audio front end: int16 [1, 480] samples -> int8 [1, 40]
     (QUANTIZE to int8, then FULLY_CONNECTED); stateless, made here."""
-    b = ModelBuilder(description="fake audio front end")
-    x = b.add_tensor("samples", np.int16, [1, 480], scale=1.0, zero_point=0)
-    q = b.add_tensor("samples_q", np.int8, [1, 480], scale=256.0, zero_point=0)
     w = np.random.default_rng(0).integers(-8, 8, (40, 480)).astype(np.int8)
-    wt = b.add_tensor("w", np.int8, [40, 480], data=w, scale=1.0, zero_point=0)
-    y = b.add_tensor("features", np.int8, [1, 40], scale=2000.0, zero_point=0)
-    b.add_operator("QUANTIZE", [x], [q])
-    b.add_operator("FULLY_CONNECTED", [q, wt, -1], [y])
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build()
+    return _quantize_then_fc("fake audio front end",
+                             T(np.int16, [1, 480], 1.0, 0, name="samples"),
+                             T(np.int8, [1, 480], 256.0, 0, name="samples_q"),
+                             T(np.int8, [40, 480], 1.0, 0, data=w, name="w"),
+                             T(np.int8, [1, 40], 2000.0, 0, name="features"))
 
 
 def keyword_classifier(classes: int = 3) -> bytes:
@@ -111,15 +106,23 @@ def image_classifier(dtype=np.int8, channels: int = 3, size: int = 4) -> bytes:
                                 T(np.int8, [2, n], 0.01, 0, data=w.astype(np.int8)), None],
                                [T(np.int8, [1, 2], 1.0, 0)])
     # uint8 pixels: QUANTIZE to int8 (minus 128), then the int8 layer
-    b = ModelBuilder(description="uint8 image classifier")
-    x = b.add_tensor("image", np.uint8, [1, size, size, channels], scale=1.0, zero_point=128)
-    q = b.add_tensor("image_q", np.int8, [1, size, size, channels], scale=1.0, zero_point=0)
-    wt = b.add_tensor("w", np.int8, [2, n], data=w.astype(np.int8), scale=0.01, zero_point=0)
-    y = b.add_tensor("scores", np.int8, [1, 2], scale=1.0, zero_point=0)
-    b.add_operator("QUANTIZE", [x], [q])
-    b.add_operator("FULLY_CONNECTED", [q, wt, -1], [y])
-    b.set_inputs([x])
-    b.set_outputs([y])
+    return _quantize_then_fc("uint8 image classifier",
+                             T(np.uint8, [1, size, size, channels], 1.0, 128, name="image"),
+                             T(np.int8, [1, size, size, channels], 1.0, 0, name="image_q"),
+                             T(np.int8, [2, n], 0.01, 0, data=w.astype(np.int8), name="w"),
+                             T(np.int8, [1, 2], 1.0, 0, name="scores"))
+
+
+def _quantize_then_fc(description: str, x: T, q: T, w: T, y: T) -> bytes:
+    """QUANTIZE the input x to q, then FULLY_CONNECTED of q with the constant weights w
+    (no bias) to y."""
+    b = ModelBuilder(description=description)
+    x_, q_, w_, y_ = (b.add_tensor(t.name, t.dtype, list(t.shape), data=t.data, scale=t.scale,
+                                   zero_point=t.zero_point) for t in (x, q, w, y))
+    b.add_operator("QUANTIZE", [x_], [q_])
+    b.add_operator("FULLY_CONNECTED", [q_, w_, -1], [y_])
+    b.set_inputs([x_])
+    b.set_outputs([y_])
     return b.build()
 
 
