@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conv_cases import CI
-from conv_cases import CI_16X8
+from budgets import budgets
+from budgets import explore
 from conv_cases import Conv16x8Case
 from conv_cases import cases_16x8
 from conv_cases import check_16x8 as check
 from conv_cases import check_conv_case as check_case
 from conv_cases import conv_cases
 from conv_cases import conv_model
-from hypothesis import given
-from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_model
 from reference import run_tflm
@@ -41,10 +39,9 @@ from interpreter.builder import ModelBuilder
 # -- randomized comparisons -------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", [np.int8, np.float32])
-@CI
-@given(data=st.data())
-def test_conv_matches_tflm(dtype, data):
-    check_case(data.draw(conv_cases("CONV_2D", dtype)))
+@budgets(ci=200)
+def test_conv_matches_tflm(dtype, examples):
+    explore(examples, conv_cases("CONV_2D", dtype), check_case)
 
 
 # -- hand-worked cases -------------------------------------------------------------------
@@ -148,10 +145,9 @@ def test_tflm_ignores_what_we_refuse():
 
 # -- 16x8 (int16 activations, int8 weights) ----------------------------------------------
 
-@CI_16X8
-@given(cases_16x8("CONV_2D"))
-def test_conv_2d_matches_tflm(case):
-    check(case)
+@budgets(ci=400, slow=700)
+def test_conv_2d_matches_tflm(examples):
+    explore(examples, cases_16x8("CONV_2D"), check)
 
 
 def test_int16_bias_is_refused_by_conv_2d():

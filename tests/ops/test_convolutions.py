@@ -3,8 +3,9 @@ runtime, byte for byte: the tests that run several of these ops with one body. T
 tests of one op are in test_conv_2d.py, test_depthwise_conv_2d.py, test_transpose_conv.py
 (the cases are in tests/support/conv_cases.py).
 
-int8 and float32 CONV_2D / DEPTHWISE_CONV_2D: the long randomized runs, hand-worked
-requantization, single rounding, the type combinations refused.
+int8 and float32 CONV_2D / DEPTHWISE_CONV_2D: hand-worked requantization, single
+rounding, the type combinations refused. (Each op's randomized comparisons, with their
+long runs under -m slow, are in its own test file.)
 
 16x8 (int16 activations, int8 weights). What TFLM does (``micro/kernels/conv.cc``,
 ``depthwise_conv.cc``, ``transpose_conv.cc`` and the int16 overloads in
@@ -27,25 +28,15 @@ multipliers, groups, per-tensor / per-channel scales (multipliers from
 far below 1 to above 1, so both MBQM shift directions), biases up to +-2^40
 (int64) and the full int32 range (which makes the int32 accumulator wrap),
 fused activations, inputs that include -32768 and 32767.
-
-    pytest tests/ops/test_convolutions.py -m slow      # the long runs
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from conv_cases import BIASES_16X8
-from conv_cases import SLOW
-from conv_cases import SLOW_16X8
 from conv_cases import Conv16x8Case
 from conv_cases import ConvCase
-from conv_cases import cases_16x8
-from conv_cases import check_16x8 as check
-from conv_cases import check_conv_case as check_case
-from conv_cases import conv_cases
 from conv_cases import conv_model
-from hypothesis import given
-from hypothesis import strategies as st
 from op_harness import prepare
 from op_harness import run_c_backend
 from op_harness import run_model
@@ -60,15 +51,6 @@ from interpreter import UnsupportedOpError
 from interpreter.builder import ModelBuilder
 
 # -- int8 and float32 CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------
-
-@pytest.mark.slow
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
-@pytest.mark.parametrize("dtype", [np.int8, np.float32])
-@SLOW
-@given(data=st.data())
-def test_conv_matches_tflm_long(op, dtype, data):
-    check_case(data.draw(conv_cases(op, dtype)))
-
 
 # -- hand-worked cases -------------------------------------------------------------------
 
@@ -145,13 +127,6 @@ def test_unsupported_combinations(op, kwargs, message):
 # -- 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV -----------------------------------
 
 BIASES = BIASES_16X8
-
-
-@pytest.mark.slow
-@SLOW_16X8
-@given(st.sampled_from(list(BIASES)).flatmap(cases_16x8))
-def test_16x8_matches_tflm_slow(case):
-    check(case)
 
 
 # -- 16x8: what is refused, and the C backend --------------------------------------------

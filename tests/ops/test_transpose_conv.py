@@ -20,12 +20,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from budgets import seed_budgets
-from conv_cases import CI_16X8
 from conv_cases import TransposeConvCase
 from conv_cases import cases_16x8
 from conv_cases import check_16x8 as check
-from hypothesis import given
 from op_harness import run_model
 from reference import run_litert
 from reference import run_tflm
@@ -69,7 +69,6 @@ def test_vs_litert(dtype):
 
 # -- 16x8 (int16 activations, int8 weights; see test_convolutions.py) --------------------
 
-@CI_16X8
-@given(cases_16x8("TRANSPOSE_CONV"))
-def test_transpose_conv_matches_tflm(case):
-    check(case)
+@budgets(ci=400, slow=700)
+def test_transpose_conv_matches_tflm(examples):
+    explore(examples, cases_16x8("TRANSPOSE_CONV"), check)

@@ -15,8 +15,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from hypothesis import HealthCheck
-from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
 from reference import run_litert
@@ -33,11 +31,6 @@ from interpreter.builder import ModelBuilder
 from interpreter.ops.window import compute_out_size
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
-# The example budgets of the int8 / float32 comparisons of CONV_2D, DEPTHWISE_CONV_2D and
-# FULLY_CONNECTED with the reference runtimes (CI; SLOW for the long runs).
-CI = settings(max_examples=200, deadline=None, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
 #: bias types the 16x8 ops take
 BIASES_16X8 = {"CONV_2D": [None, np.int32, np.int64],
                "DEPTHWISE_CONV_2D": [None, np.int64],
@@ -509,11 +502,6 @@ def conv_model(op="CONV_2D", in_shape=(1, 5, 5, 4), filter_shape=(3, 3, 3, 4),
 
 
 # -- 16x8 CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV --------------------------------
-
-CI_16X8 = settings(max_examples=400, deadline=None, print_blob=True,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW_16X8 = settings(CI_16X8, max_examples=2000)
-
 
 def check_16x8(case: Conv16x8Case) -> None:
     model, ishape = case.model()
