@@ -263,6 +263,17 @@ class Kiss:
         return [out0, out1, out2, out3, out4]
 
     # -- the real transforms ---------------------------------------------------------
+    def _pair_bins(self, re, im, k):
+        """The step kiss_fftr and kiss_fftri share for the bins k = 1 .. N/2 of
+        X = re + i im: with a = X[k] / 2 and b = conj(X[N - k]) / 2 (C_FIXDIV), the sum
+        a + b and the difference (a - b) times the super twiddle of k."""
+        s, n = self.s, self.ncfft
+        a = s.fixdiv(re[:, k], im[:, k], 2)
+        b = s.fixdiv(re[:, n - k], s.store(s.neg(im[:, n - k])), 2)
+        total = (s.store(s.add(a[0], b[0])), s.store(s.add(a[1], b[1])))
+        diff = (s.store(s.sub(a[0], b[0])), s.store(s.sub(a[1], b[1])))
+        return total, s.cmul(diff[0], diff[1], self.stw_r[k - 1], self.stw_i[k - 1])
+
     def rfft(self, x):
         """``kiss_fftr``: (frames, fft_length) real -> (re, im), each (frames, N + 1)."""
         s, n = self.s, self.ncfft
@@ -275,11 +286,7 @@ class Kiss:
         out_r[:, n] = s.store(s.sub(dc_r, dc_i))
         k = np.arange(1, n // 2 + 1)
         if k.size:
-            pk = s.fixdiv(fr[:, k], fi[:, k], 2)
-            pnk = s.fixdiv(fr[:, n - k], s.store(s.neg(fi[:, n - k])), 2)
-            f1 = (s.store(s.add(pk[0], pnk[0])), s.store(s.add(pk[1], pnk[1])))
-            f2 = (s.store(s.sub(pk[0], pnk[0])), s.store(s.sub(pk[1], pnk[1])))
-            tw = s.cmul(f2[0], f2[1], self.stw_r[k - 1], self.stw_i[k - 1])
+            f1, tw = self._pair_bins(fr, fi, k)
             out_r[:, k] = s.store(s.half(s.add(f1[0], tw[0])))
             out_i[:, k] = s.store(s.half(s.add(f1[1], tw[1])))
             # For k = N/2 both writes hit one bin; the second wins, as in C.
@@ -297,11 +304,7 @@ class Kiss:
                                       s.store(s.sub(re[:, 0], re[:, n])), 2)
         k = np.arange(1, n // 2 + 1)
         if k.size:
-            fk = s.fixdiv(re[:, k], im[:, k], 2)
-            fnkc = s.fixdiv(re[:, n - k], s.store(s.neg(im[:, n - k])), 2)
-            fek = (s.store(s.add(fk[0], fnkc[0])), s.store(s.add(fk[1], fnkc[1])))
-            d = (s.store(s.sub(fk[0], fnkc[0])), s.store(s.sub(fk[1], fnkc[1])))
-            fok = s.cmul(d[0], d[1], self.stw_r[k - 1], self.stw_i[k - 1])
+            fek, fok = self._pair_bins(re, im, k)
             tr[:, k] = s.store(s.add(fek[0], fok[0]))
             ti[:, k] = s.store(s.add(fek[1], fok[1]))
             tr[:, n - k] = s.store(s.sub(fek[0], fok[0]))
