@@ -323,11 +323,7 @@ TNN_INLINE void tnn_rq_store4(int32_t s0, int32_t s1, int32_t s2, int32_t s3,
         const uint32_t p13 = tnn_rq_clamp2(tnn_rq_fast(s1, &q[1]), tnn_rq_fast(s3, &q[3]), r);
         tnn_store_x4(out, tnn_rq_bytes4(p02, p13));
     } else {
-        int32_t s[4];
-        s[0] = s0;
-        s[1] = s1;
-        s[2] = s2;
-        s[3] = s3;
+        const int32_t s[4] = {s0, s1, s2, s3};
         tnn_rq_slow4(s, q, 1, r, out, 1);
     }
 }

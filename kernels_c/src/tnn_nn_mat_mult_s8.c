@@ -393,11 +393,7 @@ TNN_OUTLINE void tnn_mm_rows4(uint64_t (*xw)[TNN_MM_KG], const int8_t *w, int32_
                 o[0] = (int8_t)p23;
                 o[stride] = (int8_t)(p23 >> 16);
             } else {
-                int32_t sv[4];
-                sv[0] = s0;
-                sv[1] = s1;
-                sv[2] = s2;
-                sv[3] = s3;
+                const int32_t sv[4] = {s0, s1, s2, s3};
                 tnn_rq_slow4(sv, &q, 0, &range, o, stride);
             }
         } else {
