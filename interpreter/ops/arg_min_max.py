@@ -57,8 +57,7 @@ class _ArgMinMax(Op):
     better = None
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, axis, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, axis), (out,) = self.io(2, 1)
         check_type(self, inp, self.TYPES)
         check_type(self, axis, self.INDEX_TYPES, "axis")
         check_type(self, out, self.INDEX_TYPES, "output")

@@ -165,6 +165,12 @@ class Op:
         for i, t in enumerate(self.inputs[:lo]):
             self.check(t is not None, f"required input {i} is missing")
 
+    def io(self, n_inputs: int, n_outputs: int) -> tuple[list[Tensor], list[Tensor]]:
+        """The inputs and outputs of an op that takes exactly ``n_inputs`` (all present)
+        and ``n_outputs``: ``(a, b), (out,) = self.io(2, 1)``."""
+        self.check_io_count(n_inputs, n_outputs)
+        return [self.input(i) for i in range(n_inputs)], list(self.outputs)
+
     def allowed_types(self, types: Types | Sequence) -> tuple[np.dtype, ...]:
         """The types ``types`` allows under this op's semantics (a plain sequence of
         types: the same under both)."""
@@ -191,8 +197,7 @@ class Op:
         requires the output to have the input's type. TFLM only DCHECKs shapes for such
         ops, so only the element counts must agree.
         """
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
+        (inp,), (out,) = self.io(1, 1)
         if same_dtype and inp.dtype != out.dtype:
             raise self.error(f"input and output types must match, got {inp.dtype} -> {out.dtype}")
         if inp.num_elements != out.num_elements:

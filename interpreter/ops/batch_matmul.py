@@ -42,8 +42,7 @@ from .registry import register
 class BatchMatMul(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        lhs, rhs, out = self.input(0), self.input(1), self.outputs[0]
+        (lhs, rhs), (out,) = self.io(2, 1)
         for role, t in (("lhs", lhs), ("rhs", rhs)):
             self.check(t.dtype in (FLOAT32, INT8, INT16),
                        f"{role} type {t.dtype} is not supported (TFLM supports float32, int8, "

@@ -47,8 +47,7 @@ class CumSum(Op):
     TYPES = Types((F32, I8), tflite=(I32, I64))
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, axis, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, axis), (out,) = self.io(2, 1)
         check_type(self, inp, self.TYPES)
         check_same_type(self, inp, out)
         check_type(self, axis, (I32,), "axis")

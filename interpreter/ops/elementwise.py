@@ -95,8 +95,7 @@ class BinaryElementwiseOp(Op):
     int32_applies_activation = True
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
+        (in1, in2), (out,) = self.io(2, 1)
         if not (in1.dtype == in2.dtype == out.dtype):
             raise self.error(f"input and output types must match, got {in1.dtype}, "
                              f"{in2.dtype} -> {out.dtype}")

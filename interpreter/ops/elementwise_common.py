@@ -59,8 +59,7 @@ class BroadcastBinaryOp(Op):
     quantized_needs_params = True
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        in1, in2, out = self.input(0), self.input(1), self.outputs[0]
+        (in1, in2), (out,) = self.io(2, 1)
         if not self.input_types_match(in1, in2):
             raise self.error(f"input types must match, got {in1.dtype} and {in2.dtype}")
         expected = BOOL if self.bool_output else in1.dtype

@@ -29,8 +29,7 @@ class EmbeddingLookup(Op):
     TYPES = Types.tflite_any(F32, I8)
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        lookup, value, out = self.input(0), self.input(1), self.outputs[0]
+        (lookup, value), (out,) = self.io(2, 1)
         self.check(len(lookup.shape) == 1, f"lookup must be 1-D, has shape {lookup.shape}")
         check_index_type(self, lookup, "lookup indices", (I32,))
         self.check(len(value.shape) >= 2, f"value must be at least 2-D, has shape {value.shape}")

@@ -55,8 +55,7 @@ def check_index_type(op: Op, tensor, what: str, types: Types = POSITION_TYPES) -
 class Gather(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, coords, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, coords), (out,) = self.io(2, 1)
         check_index_type(self, coords, "positions")
         check_type(self, inp, PARAMS_TYPES)
         check_same_type(self, inp, out)
@@ -98,8 +97,7 @@ class Gather(Op):
 class GatherNd(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        params, indices, out = self.input(0), self.input(1), self.outputs[0]
+        (params, indices), (out,) = self.io(2, 1)
         check_type(self, params, PARAMS_TYPES, "params")
         check_index_type(self, indices, "indices")
         check_same_type(self, params, out, "params and output")

@@ -68,8 +68,7 @@ class Mean(Op):
     folds_count: bool | None = True
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, axis, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, axis), (out,) = self.io(2, 1)
         if axis.dtype != np.int32:
             raise self.error(f"axis tensor must be int32, got {axis.dtype}")
         if inp.dtype != out.dtype:

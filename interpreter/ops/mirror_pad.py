@@ -28,8 +28,7 @@ class MirrorPad(Op):
     TYPES = Types.tflite_any(F32, I8)
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, pads, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, pads), (out,) = self.io(2, 1)
         check_same_type(self, inp, out)
         check_type(self, inp, self.TYPES)
         rank = len(inp.shape)

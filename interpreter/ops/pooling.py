@@ -70,8 +70,7 @@ class _Pool2D(Op):
         raise NotImplementedError
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        input_, output = self.input(0), self.outputs[0]
+        (input_,), (output,) = self.io(1, 1)
         check_rank(self, input_, 4, "input")
         check_rank(self, output, 4, "output")
         self.check(input_.dtype == output.dtype,

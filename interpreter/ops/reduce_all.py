@@ -18,8 +18,7 @@ from .registry import register
 class ReduceAll(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, axis, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, axis), (out,) = self.io(2, 1)
         self.check(axis.dtype == np.int32, f"axis tensor must be int32, got {axis.dtype}")
         if inp.dtype != BOOL or out.dtype != BOOL:
             raise self.unsupported(f"types {inp.dtype} -> {out.dtype} are not supported "

@@ -32,8 +32,7 @@ U8 = np.dtype(np.uint8)
 class ReverseV2(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, axis, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, axis), (out,) = self.io(2, 1)
         check_same_type(self, inp, out)
         check_type(self, inp, (F32, I8, U8, I16, I32, I64, BOOL))
         check_output_shape(self, out, inp.shape)

@@ -21,8 +21,7 @@ _TYPES = Types((np.float32, np.int8, np.int16), tflite=(np.bool_, np.uint8, np.i
 class SelectV2(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(3)
-        cond, x, y, out = self.input(0), self.input(1), self.input(2), self.outputs[0]
+        (cond, x, y), (out,) = self.io(3, 1)
         if cond.dtype != BOOL:
             raise self.error(f"condition must be bool, got {cond.dtype}")
         if x.dtype != y.dtype or out.dtype != x.dtype:

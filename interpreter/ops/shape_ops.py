@@ -42,8 +42,7 @@ class Shape(Op):
     OUTPUT_TYPES = Types((I32,), tflite=(I64,))
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
+        (inp,), (out,) = self.io(1, 1)
         check_type(self, out, self.OUTPUT_TYPES, "output")
         if self.config.semantics == "tflite":
             out_type = self.options.get("out_type") if self.options is not None else None
@@ -97,8 +96,7 @@ class BroadcastTo(Op):
 class BroadcastArgs(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        s1, s2, out = self.input(0), self.input(1), self.outputs[0]
+        (s1, s2), (out,) = self.io(2, 1)
         check_type(self, out, INDEX_TYPES, "output")
         check_same_type(self, s1, out, "input 0 and output")
         check_same_type(self, s2, out, "input 1 and output")

@@ -75,8 +75,7 @@ class Slice(Op):
     MAX_RANK = 5
 
     def prepare(self) -> None:
-        self.check_io_count(3)
-        inp, begin, size, out = self.input(0), self.input(1), self.input(2), self.outputs[0]
+        (inp, begin, size), (out,) = self.io(3, 1)
         check_same_type(self, inp, out)
         check_type(self, inp, _SUPPORTED)
         self.check(begin.dtype == size.dtype and begin.dtype in INDEX_TYPES,

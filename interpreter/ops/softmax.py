@@ -110,8 +110,7 @@ def _reciprocal_lut_int16() -> np.ndarray:
 class Softmax(Op):
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
+        (inp,), (out,) = self.io(1, 1)
         if len(inp.shape) < 1:
             raise self.error("input must have at least one dimension")
         if inp.shape != out.shape:

@@ -26,8 +26,7 @@ class _BlockRearrange(Op):
     TYPES = Types((F32, I8), tflite=(U8, I32, I64))
 
     def prepare(self) -> None:
-        self.check_io_count(1)
-        inp, out = self.input(0), self.outputs[0]
+        (inp,), (out,) = self.io(1, 1)
         check_same_type(self, inp, out)
         check_type(self, inp, self.TYPES)
         self.check(len(inp.shape) == 4, f"input must be 4-D, has shape {inp.shape}")

@@ -32,8 +32,7 @@ class Transpose(Op):
     TYPES = Types.tflite_any(F32, I8, I16)
 
     def prepare(self) -> None:
-        self.check_io_count(2)
-        inp, perm, out = self.input(0), self.input(1), self.outputs[0]
+        (inp, perm), (out,) = self.io(2, 1)
         check_same_type(self, inp, out)
         check_type(self, inp, self.TYPES)
         check_max_rank(self, inp, MAX_RANK)

@@ -62,10 +62,6 @@ class SignalOp(Op):
         self.check(0 not in t.shape, f"{what} {t.name!r} is empty (shape {list(t.shape)})")
         return t
 
-    def io(self, n_inputs: int, n_outputs: int) -> tuple[list[Tensor], list[Tensor]]:
-        self.check_io_count(n_inputs, n_outputs)
-        return [self.input(i) for i in range(n_inputs)], list(self.outputs)
-
     def check_range(self, value: int, lo: int, hi: int | None, what: str, why: str) -> None:
         ok = value >= lo and (hi is None or value <= hi)
         bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
