@@ -18,6 +18,7 @@ where TFLM's head begins). Only reads; skips where any assumption fails.
 from __future__ import annotations
 
 import ctypes
+import gc
 import re
 import struct
 import sys
@@ -82,9 +83,29 @@ def tflm_tensor_offsets(model: bytes, tensors, preserve_all_tensors=False) -> di
     model_addr = ctypes.cast(ctypes.c_char_p(model), ctypes.c_void_p).value
     config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
               else runtime.InterpreterConfig.kAllocationRecording)
-    before = _readable_mappings()
-    interp = runtime.Interpreter.from_bytes(model, arena_size=_PROBE_ARENA,
-                                            intrepreter_config=config)
+    # An unreachable interpreter that a collection freed between the snapshot and the new
+    # allocation would hand its arena's addresses to the new one, which would then look
+    # old (and one freed during the scan would unmap what is being read): collect first,
+    # and let no collection run until the scan is done.
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = _readable_mappings()
+        interp = runtime.Interpreter.from_bytes(model, arena_size=_PROBE_ARENA,
+                                                intrepreter_config=config)
+        offsets = _scan_new_mappings(before, tensors, model, model_addr)
+        del interp
+    finally:
+        if enabled:
+            gc.enable()
+    if offsets is None:
+        pytest.skip("could not locate TFLM's arena in this process's memory")
+    return offsets
+
+
+def _scan_new_mappings(before, tensors, model: bytes, model_addr: int) -> dict[int, int] | None:
+    """The arena offsets of ``tensors`` found in a mapping made since ``before``."""
     page = 4096
     for lo, hi in sorted(_readable_mappings() - before):
         if hi - lo < _PROBE_ARENA:
@@ -107,9 +128,8 @@ def tflm_tensor_offsets(model: bytes, tensors, preserve_all_tensors=False) -> di
             ptr = struct.unpack_from("<Q", mem, base + 24 * k)[0]
             if ptr and not t.is_constant and not t.is_variable:
                 out[t.index] = ptr - arena
-        del interp
         return out
-    pytest.skip("could not locate TFLM's arena in this process's memory")
+    return None
 
 
 def tflm_head_bytes(model: bytes, capfd) -> int:
