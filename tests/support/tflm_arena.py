@@ -7,13 +7,16 @@ The tflite-micro Python runtime does not expose tensor addresses (GetTensor
 and get_output copy the data). They are in its arena, though, which lives in
 this process: TFLM keeps one TfLiteEvalTensor {data pointer, dims pointer,
 type} per tensor, 24 bytes on a 64-bit machine, in the arena's persistent
-tail. An arena bigger than glibc's largest mmap threshold (32 MiB) gets a
-mapping of its own, found by comparing /proc/self/maps before and after; the
-array is found in it by the tensors' types and confirmed by each dims
-pointer holding the tensor's shape inside the model bytes. A planned
-tensor's offset is then its data pointer minus the arena start (right after
-glibc's 16-byte chunk header, and already 16-byte aligned, so it is also
-where TFLM's head begins). Only reads; skips where any assumption fails.
+tail. The probe's arena (512 MiB, untouched pages cost nothing) is far above
+glibc's largest mmap threshold (32 MiB) and above any free block its heap
+could hold, so it gets a mapping of its own, found by comparing
+/proc/self/maps before and after (a 33 MiB arena was sometimes carved from a
+free block of a heap that earlier tests had grown, and then not found). The
+array is found in the mapping's tail by the tensors' types and confirmed by
+each dims pointer holding the tensor's shape inside the model bytes. A
+planned tensor's offset is then its data pointer minus the arena start (right
+after glibc's 16-byte chunk header, and already 16-byte aligned, so it is
+also where TFLM's head begins). Only reads; skips where any assumption fails.
 """
 from __future__ import annotations
 
@@ -28,7 +31,10 @@ import pytest
 
 from interpreter import Interpreter
 
-_PROBE_ARENA = (33 << 20) + 48
+_PROBE_ARENA = (512 << 20) + 48
+#: how much of the arena's end is read at a time when looking for the tensor array
+_TAIL_WINDOW = 8 << 20
+_PAGE = 4096
 # TfLiteType (tensorflow/lite/core/c/c_api_types.h) by schema TensorType
 _TFLITE_TYPES = {0: 1, 1: 10, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 10: 11, 11: 12,
                  12: 13, 13: 14, 14: 15, 15: 16, 16: 17, 17: 18, 18: 19}
@@ -106,29 +112,45 @@ def tflm_tensor_offsets(model: bytes, tensors, preserve_all_tensors=False) -> di
 
 def _scan_new_mappings(before, tensors, model: bytes, model_addr: int) -> dict[int, int] | None:
     """The arena offsets of ``tensors`` found in a mapping made since ``before``."""
-    page = 4096
     for lo, hi in sorted(_readable_mappings() - before):
         if hi - lo < _PROBE_ARENA:
             continue
-        mem = ctypes.string_at(lo, hi - lo)
-        base = _find_eval_tensors(mem, tensors, model, model_addr)
-        if base is None:
+        array = _find_in_tail(lo, hi, tensors, model, model_addr)
+        arena = None if array is None else _arena_start(lo, array)
+        if arena is None:
             continue
-        # The glibc header of the chunk holding the array: its size field has
-        # the IS_MMAPPED bit and covers the requested arena.
-        for start in range(base // page * page, -1, -page):
-            size = struct.unpack_from("<Q", mem, start + 8)[0]
-            if size & 7 == 2 and _PROBE_ARENA < size - 16 < _PROBE_ARENA + 2 * page:
-                break
-        else:
-            continue
-        arena = lo + start + 16
         out = {}
         for k, t in enumerate(tensors):
-            ptr = struct.unpack_from("<Q", mem, base + 24 * k)[0]
+            ptr = struct.unpack("<Q", ctypes.string_at(array + 24 * k, 8))[0]
             if ptr and not t.is_constant and not t.is_variable:
                 out[t.index] = ptr - arena
         return out
+    return None
+
+
+def _find_in_tail(lo: int, hi: int, tensors, model: bytes, model_addr: int) -> int | None:
+    """Address of the TfLiteEvalTensor array of ``tensors`` in [lo, hi), read from the end
+    in overlapping windows (the array is in the arena's tail)."""
+    overlap = 24 * len(tensors)
+    end = hi
+    while end > lo:
+        start = max(lo, end - _TAIL_WINDOW)
+        base = _find_eval_tensors(ctypes.string_at(start, end - start), tensors, model,
+                                  model_addr)
+        if base is not None:
+            return start + base
+        end = start + overlap if start > lo else lo
+    return None
+
+
+def _arena_start(lo: int, array: int) -> int | None:
+    """The arena holding ``array``: right after the header of the glibc chunk, whose size
+    field has the IS_MMAPPED bit and covers the requested arena (the chunk starts the
+    mapping, unless the kernel merged the mapping with its neighbour)."""
+    for start in (lo, *range(array // _PAGE * _PAGE, lo - 1, -_PAGE)):
+        size = struct.unpack("<Q", ctypes.string_at(start + 8, 8))[0]
+        if size & 7 == 2 and _PROBE_ARENA < size - 16 < _PROBE_ARENA + 2 * _PAGE:
+            return start + 16
     return None
 
 
