@@ -102,6 +102,10 @@ class Prelu(BroadcastBinaryOp):
         return inp.dtype == alpha.dtype
 
     def prepare_typed(self, inp, alpha, out) -> None:
+        if self.tflite and tuple(np.broadcast_shapes(inp.shape, alpha.shape)) != tuple(inp.shape):
+            # LiteRT's PreluPrepare: after broadcasting, the output must have the input's shape
+            raise self.error(f"alpha of shape {tuple(alpha.shape)} broadcasts the input "
+                             f"{tuple(inp.shape)} to a larger shape (LiteRT keeps the input's)")
         if self.dtype == FLOAT32:
             return
         for t, role in ((inp, "input"), (alpha, "alpha"), (out, "output")):

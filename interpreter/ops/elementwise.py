@@ -55,19 +55,29 @@ def clamp_to(y: np.ndarray, lo: int, hi: int, dtype: np.dtype) -> np.ndarray:
     return np.clip(y, lo, hi).astype(dtype)
 
 
+def _without_leading_ones(shape) -> tuple:
+    shape = tuple(shape)
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
 def broadcast_output_shape(op: Op, shape1: tuple, shape2: tuple, out_shape: tuple,
                            max_rank: int = 6) -> None:
-    """Check that the inputs broadcast (NumPy rules) to exactly the output shape."""
+    """Check that the inputs broadcast (NumPy rules) to the output shape, up to leading 1s:
+    TFLM's broadcast kernels walk the output shape extended to their rank with leading 1s,
+    and LiteRT resizes the output to the broadcast shape, so [1, 4, 3] + [3] into a [4, 3]
+    output runs in both."""
     try:
         shape = np.broadcast_shapes(shape1, shape2)
     except ValueError:
         raise op.error(f"input shapes {shape1} and {shape2} are not broadcast-compatible") from None
-    if tuple(shape) != tuple(out_shape):
+    if _without_leading_ones(shape) != _without_leading_ones(out_shape):
         raise op.error(f"inputs broadcast to {tuple(shape)} but the output tensor has shape "
                        f"{tuple(out_shape)}")
-    if len(shape) > max_rank:
-        raise op.unsupported(f"broadcasting supports at most {max_rank} dimensions, "
-                             f"got {len(shape)}")
+    rank = max(len(shape), len(out_shape))
+    if rank > max_rank:
+        raise op.unsupported(f"broadcasting supports at most {max_rank} dimensions, got {rank}")
 
 
 def require_per_tensor_quantization(op: Op, tensor, role: str) -> None:

@@ -7,10 +7,12 @@ fixed-point ``logistic`` gives Q0.31, and the output is
 not check the output scale: the result is always in units of 1/256. The
 function is tabulated for the 256 inputs in prepare.
 
-``semantics="tflite"``: LiteRT's int8 kernel (reference kernels too) is a
-256-entry table built in float32 by ``LUTPopulate`` with the transform
-``1.f / (1.f + expf(-x))`` (see ``elu.float_lookup_table``), so it has no
-saturation radius and uses the output tensor's scale and zero point.
+``semantics="tflite"``: LiteRT's int8 and uint8 kernels (reference kernels too)
+are a 256-entry table built in float32 by ``LUTPopulate`` with the transform
+``1.f / (1.f + expf(-x))`` (see ``elu.float_lookup_table``), so they have no
+saturation radius and use the output tensor's zero point, any of them; their
+Prepare (``activations.cc`` ``SigmoidPrepare``) requires the output scale to be
+exactly 1/256 instead.
 
 int16 (``logistic_common.cc``, the int16 ``reference_integer_ops::Logistic``):
 both zero points 0, output scale 2^-15; the input is brought to units of
@@ -30,6 +32,8 @@ from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import expf
 from ..arith.gemmlowp import logistic
 from ..arith.gemmlowp import sigmoid_lut_int16
+from .base import Types
+from .common import scale_of
 from .common import zero_point_of
 from .lut_activation import LutActivation
 from .registry import register
@@ -65,7 +69,7 @@ def logistic_float32(x: np.ndarray) -> np.ndarray:
 
 @register("LOGISTIC")
 class Logistic(LutActivation):
-    supported = (np.float32, np.int8, np.int16)
+    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
     pot_left_shifts = POT_LEFT_SHIFTS
     lut_int16 = staticmethod(sigmoid_lut_int16)
     q4_int8 = staticmethod(logistic_int8)
@@ -73,5 +77,10 @@ class Logistic(LutActivation):
     litert_transform = staticmethod(logistic_transform)
 
     def check_int8_output(self, out) -> None:
+        if self.config.semantics == "tflite":
+            if np.float32(scale_of(out)) != np.float32(1 / 256):
+                raise self.error(f"{out.dtype} output scale must be 1/256 (LiteRT's Prepare), "
+                                 f"is {scale_of(out)}")
+            return
         if zero_point_of(out) != -128:
             raise self.error(f"int8 output must have zero point -128, got {zero_point_of(out)}")

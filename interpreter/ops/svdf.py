@@ -124,6 +124,11 @@ class Svdf(Op):
             raise self.unsupported(
                 "int8 weights_time and state: LiteRT's integer SVDF reads both as int16, past "
                 "the end of their buffers, so its result depends on the memory after them")
+        if self.tflite and int(self.options.fused_activation_function) != common.ACT_RELU:
+            # svdf.cc: "Currently supports only ReLU" (which it then does not apply)
+            raise self.unsupported(
+                f"fused activation {int(self.options.fused_activation_function)}: LiteRT's "
+                "integer SVDF requires RELU")
         self.check(output.dtype == np.int8, f"output must be int8, is {output.dtype}")
         # TFLM reads the bias scale unconditionally: an int8 SVDF without bias crashes it.
         self.check(bias is not None, "an int8 SVDF needs a bias (TFLM dereferences it)")

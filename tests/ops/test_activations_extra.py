@@ -11,6 +11,7 @@ from budgets import exploring
 from hypothesis import given
 from hypothesis import strategies as st
 from op_harness import run_model
+from reference import run_litert
 from single_op import T
 from single_op import assert_matches_litert
 from single_op import assert_matches_tflm
@@ -24,6 +25,7 @@ from single_op import single_op_model
 from single_op import tflm_and_litert
 from single_op import zero_points
 
+from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 alphas = st.one_of(st.sampled_from([0.0, 0.2, 1.0, -0.5]), st.floats(-3, 3, width=32))
@@ -206,3 +208,18 @@ def test_divergence_leaky_relu_prelu_int8_multipliers_in_float32():
         assert tflm.tolist() == tflm_bytes and litert.tolist() == litert_bytes
         assert_same(run_model(model, feeds)[0], tflm)
         assert_same(run_model(model, feeds, semantics="tflite")[0], litert)
+
+
+def test_tflite_prelu_alpha_may_not_widen_the_input():
+    """An alpha that broadcasts the input to a larger shape: TFLM runs it (ours equals it),
+    LiteRT's PreluPrepare requires the output to keep the input's shape, and so does the
+    tflite flavor."""
+    alpha = np.random.default_rng(3).standard_normal((2, 1, 3)).astype(np.float32)
+    model = single_op_model("PRELU", [T(np.float32, [4, 3]), T(np.float32, [2, 1, 3], data=alpha)],
+                            [T(np.float32, [2, 4, 3])])
+    x = random_data(np.random.default_rng(4), np.float32, (4, 3))
+    assert_matches_tflm(model, [x])
+    with pytest.raises(RuntimeError, match="HaveSameShapes"):
+        run_litert(model, [x])
+    with pytest.raises(ModelError, match=r"PRELU \(operator 0\): alpha of shape \(2, 1, 3\)"):
+        run_model(model, [x], semantics="tflite")

@@ -11,11 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from binary_cases import binary_feeds as _feeds
+from binary_cases import binary_model
 from binary_cases import fused_binary_model as _binary_model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from op_harness import run_model
+from reference import run_litert
 from single_op import activations
 from single_op import assert_matches_tflm
 from single_op import assert_same
@@ -23,6 +28,8 @@ from single_op import broadcast_shapes
 from single_op import scales
 from single_op import seeds
 from single_op import tflm_and_litert
+
+from interpreter import ModelError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -83,3 +90,45 @@ def test_litert_reference_kernels_agree_on_int8():
         model = _binary_model(op, np.int8, shapes, [(0.04, -3), (0.09, 11), (0.11, 2)], "NONE")
         tflm, litert = tflm_and_litert(model, _feeds(rng.integers(1 << 30), np.int8, shapes))
         assert_same(litert, tflm, f"{op}: LiteRT vs TFLM")
+
+
+# -- output shapes that differ from the broadcast shape in leading 1s -----------------
+
+@st.composite
+def shapes_with_output_padded(draw):
+    """(shape 1, shape 2, output shape): the output is the broadcast shape with its leading
+    1s dropped or more added (rank up to 4)."""
+    s1, s2, so = draw(broadcast_shapes(max_rank=4))
+    core = so[next((i for i, d in enumerate(so) if d != 1), len(so)):]
+    return s1, s2, (1,) * draw(st.integers(0, 4 - len(core))) + core
+
+
+BROADCAST_CASES = [("ADD", np.float32, None), ("SUB", np.int8, np.int8), ("MUL", np.int8, np.int8),
+                   ("MAXIMUM", np.float32, None), ("LESS", np.float32, np.bool_)]
+
+
+@pytest.mark.parametrize("op, dtype, out_dtype", BROADCAST_CASES)
+@budgets(ci=40, slow=600)
+def test_output_shape_may_differ_by_leading_ones(op, dtype, out_dtype, examples):
+    """TFLM walks the output shape extended with leading 1s, LiteRT resizes the output to
+    the broadcast shape: [1, 4, 3] + [3] into a [4, 3] output runs in both, with the same
+    bytes as into [1, 4, 3]."""
+    quant = [(0.05, 3), (0.04, -2), (0.1, 1)] if dtype == np.int8 else None
+
+    def check(case):
+        shapes, seed = case
+        model = binary_model(op, dtype, shapes, quant, out_dtype)
+        feeds = _feeds(seed, dtype, shapes)
+        ours = assert_matches_tflm(model, feeds)[0]
+        # LiteRT gives its output the broadcast shape; the bytes must be the same
+        theirs = run_litert(model, feeds)[0]
+        assert_same(run_model(model, feeds, semantics="tflite")[0], ours)
+        assert_same(ours, theirs.reshape(ours.shape))
+
+    explore(examples, st.tuples(shapes_with_output_padded(), seeds), check)
+
+
+def test_output_shape_must_match_beyond_leading_ones():
+    model = binary_model("ADD", np.float32, ([2, 3], [3], [3, 2]))
+    with pytest.raises(ModelError, match=r"ADD \(operator 0\): inputs broadcast to \(2, 3\)"):
+        run_model(model, _feeds(0, np.float32, ([2, 3], [3], [3, 2])))

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from op_harness import run_model
+from reference import run_litert
 from reference import run_tflm
 from single_op import all_int8_values
 from single_op import assert_matches_litert
@@ -234,22 +235,35 @@ def test_logistic_tanh_int16_litert_reference_agrees(op, s_in):
                 "semantics='tflite' vs LiteRT")
 
 
-# -- semantics="tflite": LiteRT's 256-entry tables, uint8 TANH ----------------------------
+# -- semantics="tflite": LiteRT's 256-entry tables, uint8 --------------------------------
 
 @CI
-@given(st.sampled_from([("LOGISTIC", np.int8), ("TANH", np.int8), ("TANH", np.uint8)]),
+@given(st.sampled_from([("LOGISTIC", np.int8), ("LOGISTIC", np.uint8), ("TANH", np.int8),
+                        ("TANH", np.uint8)]),
        scales(-3.0, 1.5), scales(-12, -1), st.data())
 def test_tflite_tables_every_input_match_litert(case, s_in, s_out, data):
     # output scales down to 1e-12: entries beyond the type saturate in LiteRT's build
     op, dtype = case
     zp_in, zp_out = data.draw(zero_points(dtype)), data.draw(zero_points(dtype))
     if op == "LOGISTIC":
-        s_out, zp_out = 1 / 256, -128       # LiteRT requires both (TFLM the zero point)
+        s_out = 1 / 256       # what LiteRT's Prepare requires (any zero point; TFLM: -128)
     x = np.arange(256, dtype=np.int64).astype(dtype) if dtype == np.uint8 else all_int8_values()
     model = _unary(op, dtype, list(x.shape), (s_in, zp_in), (s_out, zp_out))
     assert_matches_litert(model, [x])
 
 
-def test_tflm_flavor_refuses_uint8_tanh():
-    model = _unary("TANH", np.uint8, [4], (0.05, 128), (1 / 128, 128))
-    assert_tflm_refuses(model, [np.zeros(4, np.uint8)], UnsupportedOpError, "TANH.*uint8")
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])
+def test_tflm_flavor_refuses_uint8(op):
+    model = _unary(op, np.uint8, [4], (0.05, 128), (1 / 256, 0))
+    assert_tflm_refuses(model, [np.zeros(4, np.uint8)], UnsupportedOpError, f"{op}.*uint8")
+
+
+@pytest.mark.parametrize("dtype, zp", [(np.int8, -128), (np.uint8, 0)])
+@pytest.mark.parametrize("s_out", [1 / 128, 1 / 255, 1 / 256 * (1 + 2 ** -20)])
+def test_tflite_logistic_needs_output_scale_1_256_like_litert(dtype, zp, s_out):
+    """LiteRT's SigmoidPrepare requires exactly 1/256 (TFLM does not look at the scale)."""
+    model = _unary("LOGISTIC", dtype, [4], (0.1, zp), (s_out, zp))
+    with pytest.raises(RuntimeError, match=r"scale == 1\. / 256"):
+        run_litert(model, [np.zeros(4, dtype)])
+    with pytest.raises(ModelError, match="LOGISTIC.*output scale must be 1/256"):
+        run_model(model, [np.zeros(4, dtype)], semantics="tflite")

@@ -276,3 +276,17 @@ def test_tflite_refuses_int8_state_tflm_flavor_runs_it(seed):
     with pytest.raises(UnsupportedOpError, match="SVDF.*read.* as int16"):
         Interpreter(model_content=model, semantics="tflite").allocate_tensors()
     check_streaming(case)       # the default flavor runs it, equal to TFLM
+
+
+@pytest.mark.parametrize("activation", ["NONE", "RELU6", "TANH"])
+def test_tflite_int8_needs_relu_like_litert(activation):
+    """LiteRT's integer SVDF requires a fused RELU (svdf.cc); TFLM ignores the activation
+    on this path, so the default flavor runs the model, equal to TFLM."""
+    case = dataclasses.replace(SvdfCase.draw(_first_seeds(np.int16, 1)[0], np.int8),
+                               activation=activation)
+    model, _ = case.model()
+    with pytest.raises(RuntimeError, match="activation != kTfLiteActRelu|kTfLiteActRelu"):
+        run_litert(model, [case.inputs(0)])
+    with pytest.raises(UnsupportedOpError, match=r"SVDF \(operator 0\).*requires RELU"):
+        Interpreter(model_content=model, semantics="tflite").allocate_tensors()
+    check_streaming(case)
