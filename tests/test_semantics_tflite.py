@@ -61,7 +61,6 @@ from interpreter.ops.registry import SEMANTICS
 
 CI = settings(max_examples=200, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(CI, max_examples=3000)
 
 
 # -- running ------------------------------------------------------------------------------
@@ -379,30 +378,16 @@ def _check_reduce(op, case):
     assert_matches_litert(_reduce_model(op, case), [x])
 
 
-@CI
-@given(reductions())
-def test_mean_matches_litert(case):
-    _check_reduce("MEAN", case)
+@budgets(ci=200, slow=3000, max_rank=(4, 5), max_dim=(6, 10))
+def test_mean_matches_litert(examples, max_rank, max_dim):
+    explore(examples, reductions(max_rank=max_rank, max_dim=max_dim),
+            lambda case: _check_reduce("MEAN", case))
 
 
-@pytest.mark.slow
-@SLOW
-@given(reductions(max_rank=5, max_dim=10))
-def test_mean_matches_litert_slow(case):
-    _check_reduce("MEAN", case)
-
-
-@CI
-@given(reductions(dtypes=(np.int8,)))
-def test_sum_int8_matches_litert(case):
-    _check_reduce("SUM", case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(reductions(max_rank=5, max_dim=10, dtypes=(np.int8,)))
-def test_sum_int8_matches_litert_slow(case):
-    _check_reduce("SUM", case)
+@budgets(ci=200, slow=3000, max_rank=(4, 5), max_dim=(6, 10))
+def test_sum_int8_matches_litert(examples, max_rank, max_dim):
+    explore(examples, reductions(max_rank=max_rank, max_dim=max_dim, dtypes=(np.int8,)),
+            lambda case: _check_reduce("SUM", case))
 
 
 # CAST: float32 to every integer type (NaN of both signs, +-inf, out of range, halves) and

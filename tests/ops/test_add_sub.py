@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_feeds as _feeds
 from binary_cases import fused_binary_model as _binary_model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -34,7 +36,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -53,17 +54,11 @@ def _check_add_sub_int8(op, case):
     assert_matches_tflm(model, _feeds(seed, np.int8, shapes))
 
 
-@CI
-@given(st.sampled_from(["ADD", "SUB"]), add_sub_int8_cases())
-def test_add_sub_int8(op, case):
-    _check_add_sub_int8(op, case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["ADD", "SUB"]), add_sub_int8_cases(max_rank=6))
-def test_add_sub_int8_slow(op, case):
-    _check_add_sub_int8(op, case)
+@budgets(ci=200, slow=3000, max_rank=(5, 6))
+def test_add_sub_int8(examples, max_rank):
+    explore(examples, st.tuples(st.sampled_from(["ADD", "SUB"]),
+                                add_sub_int8_cases(max_rank=max_rank)),
+            lambda drawn: _check_add_sub_int8(*drawn))
 
 
 def test_sub_multipliers_are_computed_in_double():

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -35,7 +37,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 COMPARISONS = ["EQUAL", "NOT_EQUAL", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL"]
 
@@ -57,17 +58,15 @@ comparison_raw_cases = st.sampled_from(COMPARISONS).flatmap(
     lambda op: st.tuples(st.just(op), st.sampled_from(_comparison_types(op))))
 
 
-@CI
-@given(comparison_raw_cases, broadcast_shapes(max_rank=4), seeds)
-def test_comparison_raw_types(case, shapes, seed):
-    _check_comparison_raw(*case, shapes, seed)
+def _check_drawn_raw(drawn):
+    (op, dtype), shapes, seed = drawn
+    _check_comparison_raw(op, dtype, shapes, seed)
 
 
-@pytest.mark.slow
-@SLOW
-@given(comparison_raw_cases, broadcast_shapes(max_rank=6), seeds)
-def test_comparison_raw_types_slow(case, shapes, seed):
-    _check_comparison_raw(*case, shapes, seed)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_comparison_raw_types(examples, max_rank):
+    explore(examples, st.tuples(comparison_raw_cases, broadcast_shapes(max_rank=max_rank), seeds),
+            _check_drawn_raw)
 
 
 @st.composite
@@ -88,17 +87,9 @@ def _check_quantized_comparison(case):
                         binary_data(seed, dtype, shapes))
 
 
-@CI
-@given(quantized_comparison_cases())
-def test_comparison_quantized(case):
-    _check_quantized_comparison(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(quantized_comparison_cases(max_rank=6))
-def test_comparison_quantized_slow(case):
-    _check_quantized_comparison(case)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_comparison_quantized(examples, max_rank):
+    explore(examples, quantized_comparison_cases(max_rank=max_rank), _check_quantized_comparison)
 
 
 def test_comparison_rescales_int8_inputs():

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -31,7 +33,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # -- DIV ---------------------------------------------------------------------------------
@@ -61,17 +62,9 @@ def _check_div(case):
         assert_matches_tflm(model, [x1, x2])
 
 
-@CI
-@given(div_cases())
-def test_div(case):
-    _check_div(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(div_cases(max_rank=6))
-def test_div_slow(case):
-    _check_div(case)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_div(examples, max_rank):
+    explore(examples, div_cases(max_rank=max_rank), _check_div)
 
 
 def test_div_int8_every_pair():
@@ -107,17 +100,11 @@ def _check_floor(op, shapes, seed):
         assert_matches_tflm(_model(op, np.float32, shapes), [x1, x2])
 
 
-@CI
-@given(st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]), broadcast_shapes(max_rank=4), seeds)
-def test_floor_div_mod(op, shapes, seed):
-    _check_floor(op, shapes, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]), broadcast_shapes(max_rank=6), seeds)
-def test_floor_div_mod_slow(op, shapes, seed):
-    _check_floor(op, shapes, seed)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_floor_div_mod(examples, max_rank):
+    explore(examples, st.tuples(st.sampled_from(["FLOOR_DIV", "FLOOR_MOD"]),
+                                broadcast_shapes(max_rank=max_rank), seeds),
+            lambda case: _check_floor(*case))
 
 
 def test_floor_div_by_zero_fails_like_tflm():

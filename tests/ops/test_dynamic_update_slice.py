@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -32,7 +34,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TYPES = [np.float32, np.int8, np.int16, np.int32]
 TFLITE_ONLY = [np.bool_, np.uint8, np.int64]    # LiteRT runs them, TFLM refuses them
@@ -98,10 +99,15 @@ def check(case, dtype, quant, constant, seed, compare=assert_matches_tflm):
         assert ours[box].tobytes() == feeds[1].tobytes()
 
 
-@CI
-@given(cases(), st.sampled_from(TYPES), st.data(), st.booleans(), seeds)
-def test_dynamic_update_slice(case, dtype, data, constant, seed):
+def _check_drawn(drawn):
+    case, dtype, data, constant, seed = drawn
     check(case, dtype, data.draw(quantizations(dtype)), constant, seed)
+
+
+@budgets(ci=300, slow=3000, max_dim=(5, 6))
+def test_dynamic_update_slice(examples, max_dim):
+    explore(examples, st.tuples(cases(max_dim=max_dim), st.sampled_from(TYPES), st.data(),
+                                st.booleans(), seeds), _check_drawn)
 
 
 @CI
@@ -110,13 +116,6 @@ def test_dynamic_update_slice_tflite_matches_litert(case, dtype, data, constant,
     if 0 in case[1]:
         return       # LiteRT's Python API cannot feed an empty update
     check(case, dtype, data.draw(quantizations(dtype)), constant, seed, assert_matches_litert)
-
-
-@pytest.mark.slow
-@SLOW
-@given(cases(max_dim=6), st.sampled_from(TYPES), st.data(), st.booleans(), seeds)
-def test_dynamic_update_slice_slow(case, dtype, data, constant, seed):
-    check(case, dtype, data.draw(quantizations(dtype)), constant, seed)
 
 
 def test_update_as_large_as_the_operand_replaces_it_whatever_the_start():

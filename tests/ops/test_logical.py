@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from op_harness import run_model
 from single_op import T
@@ -19,21 +18,16 @@ from single_op import single_op_model
 
 from interpreter.errors import UnsupportedOpError
 
-CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-@CI
-@given(st.sampled_from(["LOGICAL_AND", "LOGICAL_OR"]), broadcast_shapes(max_rank=4), seeds)
-def test_logical_binary(op, shapes, seed):
+def _check_logical_binary(case):
+    op, shapes, seed = case
     assert_matches_tflm(_model(op, np.bool_, shapes), binary_data(seed, np.bool_, shapes))
 
 
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["LOGICAL_AND", "LOGICAL_OR"]), broadcast_shapes(max_rank=6), seeds)
-def test_logical_binary_slow(op, shapes, seed):
-    assert_matches_tflm(_model(op, np.bool_, shapes), binary_data(seed, np.bool_, shapes))
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_logical_binary(examples, max_rank):
+    explore(examples, st.tuples(st.sampled_from(["LOGICAL_AND", "LOGICAL_OR"]),
+                                broadcast_shapes(max_rank=max_rank), seeds), _check_logical_binary)
 
 
 def test_logical_not():

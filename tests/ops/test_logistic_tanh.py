@@ -38,7 +38,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # output quantization each int8 kernel produces (TFLM checks some of it, see the ops)
@@ -52,17 +51,11 @@ def _check_fixed_point_activation(op, scale, zp):
     assert_matches_tflm(model, [all_int8_values()])
 
 
-@CI
-@given(st.sampled_from(["LOGISTIC", "TANH"]), scales(-3.0, 1.5), zero_points())
-def test_logistic_tanh_int8_every_input(op, scale, zp):
-    _check_fixed_point_activation(op, scale, zp)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["LOGISTIC", "TANH"]), scales(-4.0, 2.0), zero_points())
-def test_logistic_tanh_int8_every_input_slow(op, scale, zp):
-    _check_fixed_point_activation(op, scale, zp)
+@budgets(ci=150, slow=3000, scale_exps=((-3.0, 1.5), (-4.0, 2.0)))
+def test_logistic_tanh_int8_every_input(examples, scale_exps):
+    explore(examples, st.tuples(st.sampled_from(["LOGISTIC", "TANH"]), scales(*scale_exps),
+                                zero_points()),
+            lambda case: _check_fixed_point_activation(*case))
 
 
 @pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])

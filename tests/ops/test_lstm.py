@@ -54,9 +54,6 @@ import streaming
 from budgets import budgets
 from budgets import explore
 from budgets import seed_budgets
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from lstm_cases import FLOAT32
 from lstm_cases import Lstm
@@ -213,21 +210,9 @@ def float_cases(draw, max_size: int = 40) -> Lstm:
         seed=draw(st.integers(0, 2**31)), **FLOAT32)
 
 
-FLOAT_CI = settings(max_examples=150, deadline=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-@FLOAT_CI
-@given(float_cases())
-def test_float_tflite_matches_litert(case):
-    check_litert_streaming(case)
-
-
-@pytest.mark.slow
-@settings(FLOAT_CI, max_examples=3000)
-@given(float_cases(max_size=100))
-def test_float_tflite_matches_litert_slow(case):
-    check_litert_streaming(case)
+@budgets(ci=150, slow=3000, max_size=(40, 100))
+def test_float_tflite_matches_litert(examples, max_size):
+    explore(examples, float_cases(max_size=max_size), check_litert_streaming)
 
 
 # Shapes that take each of LiteRT's code paths (interpreter/arith/eigen_float.py): with one

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -29,7 +31,6 @@ from single_op import zero_points
 from interpreter.errors import ModelError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -62,19 +63,16 @@ def mean_int8_quantization(draw):
     return in_q, out_q
 
 
-@CI
-@given(means(), mean_int8_quantization(), seeds)
-def test_mean_int8(case, quant, seed):
+def _check_mean_int8(drawn):
+    case, quant, seed = drawn
     model = _mean_model(np.int8, case, *quant)
     assert_matches_tflm(model, [random_data(np.random.default_rng(seed), np.int8, case[0])])
 
 
-@pytest.mark.slow
-@SLOW
-@given(means(max_rank=5, max_dim=12), mean_int8_quantization(), seeds)
-def test_mean_int8_slow(case, quant, seed):
-    model = _mean_model(np.int8, case, *quant)
-    assert_matches_tflm(model, [random_data(np.random.default_rng(seed), np.int8, case[0])])
+@budgets(ci=200, slow=3000, max_rank=(4, 5), max_dim=(8, 12))
+def test_mean_int8(examples, max_rank, max_dim):
+    explore(examples, st.tuples(means(max_rank=max_rank, max_dim=max_dim),
+                                mean_int8_quantization(), seeds), _check_mean_int8)
 
 
 @CI

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -24,7 +26,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 MINMAX_TYPES = [np.float32, np.int8, np.int16, np.int32, np.int64]
@@ -35,19 +36,11 @@ def _check_minmax(op, dtype, shapes, seed):
     assert_matches_tflm(_model(op, dtype, shapes, quant), binary_data(seed, dtype, shapes))
 
 
-@CI
-@given(st.sampled_from(["MAXIMUM", "MINIMUM"]), st.sampled_from(MINMAX_TYPES),
-       broadcast_shapes(max_rank=4), seeds)
-def test_minmax(op, dtype, shapes, seed):
-    _check_minmax(op, dtype, shapes, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(["MAXIMUM", "MINIMUM"]), st.sampled_from(MINMAX_TYPES),
-       broadcast_shapes(max_rank=6), seeds)
-def test_minmax_slow(op, dtype, shapes, seed):
-    _check_minmax(op, dtype, shapes, seed)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_minmax(examples, max_rank):
+    explore(examples, st.tuples(st.sampled_from(["MAXIMUM", "MINIMUM"]),
+                                st.sampled_from(MINMAX_TYPES), broadcast_shapes(max_rank=max_rank),
+                                seeds), lambda case: _check_minmax(*case))
 
 
 def test_minmax_float_nan_and_signed_zero_follow_the_ternary():

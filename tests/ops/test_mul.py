@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from binary_cases import binary_feeds as _feeds
 from binary_cases import fused_binary_model as _binary_model
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -30,7 +32,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -43,21 +44,15 @@ def mul_int8_cases(draw, max_rank=5):
     return shapes, quant, draw(activations), draw(seeds)
 
 
-@CI
-@given(mul_int8_cases())
-def test_mul_int8(case):
+def _check_mul_int8(case):
     shapes, quant, activation, seed = case
     assert_matches_tflm(_binary_model("MUL", np.int8, shapes, quant, activation),
                         _feeds(seed, np.int8, shapes))
 
 
-@pytest.mark.slow
-@SLOW
-@given(mul_int8_cases(max_rank=6))
-def test_mul_int8_slow(case):
-    shapes, quant, activation, seed = case
-    assert_matches_tflm(_binary_model("MUL", np.int8, shapes, quant, activation),
-                        _feeds(seed, np.int8, shapes))
+@budgets(ci=200, slow=3000, max_rank=(5, 6))
+def test_mul_int8(examples, max_rank):
+    explore(examples, mul_int8_cases(max_rank=max_rank), _check_mul_int8)
 
 
 # -- prepare-time validation -------------------------------------------------------------

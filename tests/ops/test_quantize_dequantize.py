@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -24,7 +26,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # -- QUANTIZE -----------------------------------------------------------------------------------
@@ -129,19 +130,11 @@ uint8_zero_points = st.one_of(st.sampled_from([0, 128, 255, -1, 256]), st.intege
                               st.integers(-1000, 1300))
 
 
-@CI
-@given(scales(-6, 3), uint8_zero_points, st.lists(st.integers(1, 6), min_size=1, max_size=4),
-       seeds)
-def test_dequantize_uint8(scale, zp, shape, seed):
-    _check_dequantize_uint8(scale, zp, shape, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(scales(-30, 30), uint8_zero_points, st.lists(st.integers(1, 8), min_size=1, max_size=5),
-       seeds)
-def test_dequantize_uint8_slow(scale, zp, shape, seed):
-    _check_dequantize_uint8(scale, zp, shape, seed)
+@budgets(ci=200, slow=3000, scale_exps=((-6, 3), (-30, 30)), max_dim=(6, 8), max_rank=(4, 5))
+def test_dequantize_uint8(examples, scale_exps, max_dim, max_rank):
+    explore(examples, st.tuples(scales(*scale_exps), uint8_zero_points,
+                                st.lists(st.integers(1, max_dim), min_size=1, max_size=max_rank),
+                                seeds), lambda case: _check_dequantize_uint8(*case))
 
 
 def test_dequantize_uint8_every_value():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -24,7 +26,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -52,10 +53,10 @@ def _check_select(dtype, shapes, seed, check=assert_matches_tflm):
     check(model, feeds)
 
 
-@CI
-@given(st.sampled_from(TYPES), three_way_shapes(), seeds)
-def test_select_v2(dtype, shapes, seed):
-    _check_select(dtype, shapes, seed)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_select_v2(examples, max_rank):
+    explore(examples, st.tuples(st.sampled_from(TYPES), three_way_shapes(max_rank=max_rank), seeds),
+            lambda case: _check_select(*case))
 
 
 @settings(CI, max_examples=280)
@@ -68,13 +69,6 @@ def test_select_v2_tflite_matches_litert(dtype, shapes, seed):
 def test_select_v2_types_only_litert_runs(dtype):
     _check_select(dtype, ((2, 1), (3,), (2, 3), (2, 3)), 0,
                   lambda model, feeds: assert_tflite_only(model, feeds, "SELECT_V2"))
-
-
-@pytest.mark.slow
-@SLOW
-@given(st.sampled_from(TYPES), three_way_shapes(max_rank=6), seeds)
-def test_select_v2_slow(dtype, shapes, seed):
-    _check_select(dtype, shapes, seed)
 
 
 def test_litert_agrees_on_select_v2():

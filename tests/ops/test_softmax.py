@@ -20,6 +20,8 @@ import signal
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -47,7 +49,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 betas = st.floats(-1.0, 1.0).map(lambda e: float(np.float32(10.0 ** e)))
 
@@ -80,19 +81,11 @@ def _check_softmax_int8(shape, scale, zp, beta, out_type, seed):
     assert_same(ours, run_tflm(model, [x])[0], "SOFTMAX vs TFLM")
 
 
-@CI
-@given(softmax_shapes(), scales(-3, 0), zero_points(), betas, st.sampled_from([np.int8, np.int16]),
-       seeds)
-def test_softmax_int8(shape, scale, zp, beta, out_type, seed):
-    _check_softmax_int8(shape, scale, zp, beta, out_type, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(softmax_shapes(1000), scales(-3, 1), zero_points(), betas,
-       st.sampled_from([np.int8, np.int16]), seeds)
-def test_softmax_int8_slow(shape, scale, zp, beta, out_type, seed):
-    _check_softmax_int8(shape, scale, zp, beta, out_type, seed)
+@budgets(ci=150, slow=3000, max_depth=(300, 1000), scale_exps=((-3, 0), (-3, 1)))
+def test_softmax_int8(examples, max_depth, scale_exps):
+    explore(examples, st.tuples(softmax_shapes(max_depth), scales(*scale_exps), zero_points(),
+                                betas, st.sampled_from([np.int8, np.int16]), seeds),
+            lambda case: _check_softmax_int8(*case))
 
 
 @CI
@@ -174,8 +167,6 @@ def test_softmax_int16_to_int8_unsupported_as_in_tflm():
 
 # -- int16 (int16 in, int16 out) ----------------------------------------------------------
 
-INT16_CI = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 OUT_Q = (1 / 32768, 0)
 I16_MIN, I16_MAX = -32768, 32767
 
@@ -216,17 +207,10 @@ def check(shape, in_scale, beta, kind, seed):
 
 # -- int16: conformance -------------------------------------------------------------------------
 
-@INT16_CI
-@given(softmax_shapes(), scales(-5, -1), int16_betas, row_kinds, seeds)
-def test_softmax_int16(shape, in_scale, beta, kind, seed):
-    check(shape, in_scale, beta, kind, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(softmax_shapes(2000), scales(-7, 2), int16_betas, row_kinds, seeds)
-def test_softmax_int16_slow(shape, in_scale, beta, kind, seed):
-    check(shape, in_scale, beta, kind, seed)
+@budgets(ci=300, slow=3000, max_depth=(300, 2000), scale_exps=((-5, -1), (-7, 2)))
+def test_softmax_int16(examples, max_depth, scale_exps):
+    explore(examples, st.tuples(softmax_shapes(max_depth), scales(*scale_exps), int16_betas,
+                                row_kinds, seeds), lambda case: check(*case))
 
 
 @pytest.mark.parametrize("in_scale", [10 / 32768, 1 / 32768, 3e-5, 1e-3, 0.02, 1.0, 100.0])

@@ -4,12 +4,10 @@ and against LiteRT's reference kernels."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from binary_cases import binary_data
 from binary_cases import binary_model as _model
-from hypothesis import HealthCheck
-from hypothesis import given
-from hypothesis import settings
+from budgets import budgets
+from budgets import explore
 from hypothesis import strategies as st
 from single_op import assert_matches_tflm
 from single_op import assert_same
@@ -18,9 +16,6 @@ from single_op import scales
 from single_op import seeds
 from single_op import tflm_and_litert
 from single_op import zero_points
-
-CI = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -43,17 +38,9 @@ def _check_squared_difference(case):
                             binary_data(seed, dtype, shapes))
 
 
-@CI
-@given(squared_difference_cases())
-def test_squared_difference(case):
-    _check_squared_difference(case)
-
-
-@pytest.mark.slow
-@SLOW
-@given(squared_difference_cases(max_rank=6))
-def test_squared_difference_slow(case):
-    _check_squared_difference(case)
+@budgets(ci=40, slow=600, max_rank=(4, 6))
+def test_squared_difference(examples, max_rank):
+    explore(examples, squared_difference_cases(max_rank=max_rank), _check_squared_difference)
 
 
 def test_litert_agrees_on_squared_difference():

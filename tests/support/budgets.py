@@ -8,6 +8,17 @@ test takes its budget as a parameter, and the slow one carries pytest's ``slow``
     def test_x(examples):
         explore(examples, cases(), check_case)
 
+A long campaign may also draw wider cases, or run longer streams: each further keyword is
+a pair (CI value, slow value), parametrized next to ``examples``:
+
+    @budgets(ci=200, slow=3000, max_rank=(4, 6))
+    def test_z(examples, max_rank):
+        explore(examples, cases(max_rank=max_rank), check_case)
+
+    @budgets(ci=40, slow=2000, invokes=(6, 30))
+    def test_stream(examples, invokes):
+        explore(examples, cases(), lambda case: run_case(case, invokes))
+
     @seed_budgets(ci=range(60), slow=range(1000, 1600))
     def test_y(seed):
         check_case(Case.draw(seed))
@@ -31,19 +42,20 @@ from hypothesis.strategies import SearchStrategy
 SLOW_EXAMPLES = 3000
 
 
-def budgets(ci: int, slow: int = SLOW_EXAMPLES):
-    """Parametrize a test over ``examples``: ``ci`` in every run, ``slow`` under -m slow."""
-    return pytest.mark.parametrize("examples", [
-        pytest.param(ci, id="ci"),
-        pytest.param(slow, id="slow", marks=pytest.mark.slow)])
+def budgets(ci: int, slow: int = SLOW_EXAMPLES, **wider: tuple[Any, Any]):
+    """Parametrize a test over ``examples``: ``ci`` in every run, ``slow`` under -m slow.
 
-
-def stream_budgets(ci_invokes: int, slow_invokes: int, ci: int = 40, slow: int = 2000):
-    """Parametrize a streaming test over ``examples`` and ``invokes``: the long campaign
-    also runs longer streams of invokes (state carried from invoke to invoke)."""
-    return pytest.mark.parametrize(("examples", "invokes"), [
-        pytest.param(ci, ci_invokes, id="ci"),
-        pytest.param(slow, slow_invokes, id="slow", marks=pytest.mark.slow)])
+    Each keyword of ``wider`` is a pair ``(ci_value, slow_value)`` and becomes a further
+    argument of the test, e.g. ``max_rank=(4, 6)``: the long campaign draws wider cases
+    (or runs longer streams) than CI. The ids stay ``ci`` and ``slow``."""
+    for name, pair in wider.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"budgets: {name}= takes a pair (ci value, slow value), "
+                            f"not {pair!r}")
+    return pytest.mark.parametrize(",".join(["examples", *wider]), [
+        pytest.param(ci, *(c for c, _ in wider.values()), id="ci"),
+        pytest.param(slow, *(s for _, s in wider.values()), id="slow",
+                     marks=pytest.mark.slow)])
 
 
 def seed_budgets(ci: range, slow: range):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
 from budgets import explore
-from budgets import stream_budgets
 from hypothesis import strategies as st
 from signal_cases import check_stream
 from signal_cases import int_data
@@ -35,7 +35,7 @@ def run_case(c, invokes: int = 6) -> None:
                  lambda k: [int_data(rng, np.int16, c["shape"])], invokes)
 
 
-@stream_budgets(ci_invokes=6, slow_invokes=30)
+@budgets(ci=40, slow=2000, invokes=(6, 30))
 def test_delay_matches_tflm(examples, invokes):
     explore(examples, cases(), lambda case: run_case(case, invokes))
 

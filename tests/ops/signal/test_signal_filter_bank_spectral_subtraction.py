@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
 from budgets import explore
-from budgets import stream_budgets
 from hypothesis import strategies as st
 from signal_cases import INT_STYLES
 from signal_cases import check_stream
@@ -58,7 +58,7 @@ def run_case(c, invokes: int = 6) -> None:
                  lambda k: [int_data(rng, np.uint32, [n], styles[k % len(styles)])], invokes)
 
 
-@stream_budgets(ci_invokes=6, slow_invokes=20)
+@budgets(ci=40, slow=2000, invokes=(6, 20))
 def test_spectral_subtraction_matches_tflm(examples, invokes):
     explore(examples, cases(), lambda case: run_case(case, invokes))
 

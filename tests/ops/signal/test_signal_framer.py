@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
 from budgets import explore
-from budgets import stream_budgets
 from hypothesis import strategies as st
 from signal_cases import assert_same
 from signal_cases import check_stream
@@ -71,7 +71,7 @@ def run_case(c, invokes: int = 6) -> None:
                  lambda k: [int_data(rng, np.int16, shape)], invokes, compare, after)
 
 
-@stream_budgets(ci_invokes=6, slow_invokes=20)
+@budgets(ci=40, slow=2000, invokes=(6, 20))
 def test_framer_matches_tflm(examples, invokes):
     explore(examples, cases(), lambda case: run_case(case, invokes))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
 from budgets import explore
-from budgets import stream_budgets
 from hypothesis import strategies as st
 from signal_cases import INT_STYLES
 from signal_cases import check_stream
@@ -48,7 +48,7 @@ def run_case(c, invokes: int = 5) -> None:
                  invokes)
 
 
-@stream_budgets(ci_invokes=5, slow_invokes=20)
+@budgets(ci=40, slow=2000, invokes=(5, 20))
 def test_overlap_add_matches_tflm(examples, invokes):
     explore(examples, cases(), lambda case: run_case(case, invokes))
 

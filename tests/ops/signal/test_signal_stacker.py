@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
 from budgets import explore
-from budgets import stream_budgets
 from hypothesis import strategies as st
 from signal_cases import assert_same
 from signal_cases import check_stream
@@ -60,7 +60,7 @@ def run_case(c, invokes: int = 8) -> None:
                  lambda k: [int_data(rng, np.int16, [c["channels"]])], invokes, compare, after)
 
 
-@stream_budgets(ci_invokes=8, slow_invokes=30)
+@budgets(ci=40, slow=2000, invokes=(8, 30))
 def test_stacker_matches_tflm(examples, invokes):
     explore(examples, cases(), lambda case: run_case(case, invokes))
 
