@@ -32,7 +32,6 @@ from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import expf
 from ..arith.gemmlowp import logistic
 from ..arith.gemmlowp import sigmoid_lut_int16
-from .base import Types
 from .common import scale_of
 from .common import zero_point_of
 from .lut_activation import LutActivation
@@ -69,7 +68,6 @@ def logistic_float32(x: np.ndarray) -> np.ndarray:
 
 @register("LOGISTIC")
 class Logistic(LutActivation):
-    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
     pot_left_shifts = POT_LEFT_SHIFTS
     lut_int16 = staticmethod(sigmoid_lut_int16)
     q4_int8 = staticmethod(logistic_int8)

@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 
+from .base import Types
 from .elu import float_lookup_table
 from .params import LookupTable
 from .unary import Int16LutScaling
@@ -21,6 +22,9 @@ from .unary import UnaryOp
 
 class LutActivation(UnaryOp):
     """A subclass sets (the functions as staticmethods):"""
+
+    #: TFLM's types; LiteRT also runs uint8 (its 256-entry table)
+    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
 
     #: input scales 2^(shift - 12) the op's int16 Prepare takes as powers of two
     pot_left_shifts: tuple[int, ...]

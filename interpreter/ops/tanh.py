@@ -29,7 +29,6 @@ from ..arith.fixedpoint import rounding_divide_by_pot
 from ..arith.float_math import tanhf
 from ..arith.gemmlowp import tanh
 from ..arith.gemmlowp import tanh_lut_int16
-from .base import Types
 from .lut_activation import LutActivation
 from .registry import register
 from .unary import INPUT_INTEGER_BITS
@@ -49,7 +48,6 @@ def tanh_int8(x: np.ndarray, scaling: Q4InputScaling, rounding: str) -> np.ndarr
 
 @register("TANH")
 class Tanh(LutActivation):
-    supported = Types((np.float32, np.int8, np.int16), tflite=(np.uint8,))
     pot_left_shifts = POT_LEFT_SHIFTS
     lut_int16 = staticmethod(tanh_lut_int16)
     q4_int8 = staticmethod(tanh_int8)
