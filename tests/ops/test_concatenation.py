@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from budgets import budgets
+from budgets import explore
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -26,7 +28,6 @@ from interpreter.errors import ModelError
 from interpreter.errors import UnsupportedOpError
 
 CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # -- CONCATENATION ---------------------------------------------------------------------------
@@ -57,19 +58,12 @@ def _check_concatenation(case, dtype, zp, seed, check=assert_matches_tflm, in_qs
     check(model, [random_data(rng, dtype, s) for s in in_shapes])
 
 
-@CI
-@given(concatenations(), st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.float32]),
-       zero_points(), seeds)
-def test_concatenation(case, dtype, zp, seed):
-    _check_concatenation(case, dtype, zp, seed)
-
-
-@pytest.mark.slow
-@SLOW
-@given(concatenations(max_rank=6), st.sampled_from([np.int8, np.int16, np.int32, np.float32]),
-       zero_points(), seeds)
-def test_concatenation_slow(case, dtype, zp, seed):
-    _check_concatenation(case, dtype, zp, seed)
+@budgets(ci=150, slow=2000, max_rank=(4, 6))
+def test_concatenation(examples, max_rank):
+    explore(examples, st.tuples(concatenations(max_rank=max_rank),
+                                st.sampled_from([np.int8, np.int16, np.int32, np.int64,
+                                                 np.float32]), zero_points(), seeds),
+            lambda drawn: _check_concatenation(*drawn))
 
 
 @CI
