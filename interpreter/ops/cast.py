@@ -10,8 +10,12 @@ rounds to nearest even; anything -> bool is ``!= 0`` (NaN is true).
 
 ``semantics="tflite"``: LiteRT's CAST saturates too, but sends NaN (of
 either sign) to the target type's maximum instead of 0; it also casts from and
-to uint8 and int64 (TFLM refuses both), by the same rules (float -> int64
-saturates at +-2^63).
+to uint8, int64, float16 and float64 (TFLM refuses them), by the same
+rules (float -> int64 saturates at +-2^63; float16 -> integer goes through
+float32, exactly). A cast to float16 goes through float32 too, as LiteRT's
+``fp16_ieee_from_fp32_value(static_cast<float>(x))`` does: a float64 or an
+integer is rounded to float32 first, then to float16 (both to nearest even).
+(uint16, which LiteRT casts too, is refused earlier: TFLM's planner cannot size it.)
 
 ZEROS_LIKE writes zeros of the input's type (float32, int8, int32, int64).
 """
@@ -27,16 +31,18 @@ from .elementwise_common import FLOAT32
 from .registry import register
 
 _CAST_TYPES = Types((np.float32, np.int8, np.int16, np.int32, np.uint32, np.bool_),
-                   tflite=(np.uint8, np.int64))
+                   tflite=(np.uint8, np.int64, np.float16, np.float64))
+_FLOATS = tuple(np.dtype(t) for t in (np.float16, np.float32, np.float64))
+FLOAT16 = np.dtype(np.float16)
 #: where a float saturates, per integer output type (measured: uint32 too, NaN to 0)
 _RANGES = {**INT_RANGES, np.dtype(np.uint32): (0, (1 << 32) - 1),
            np.dtype(np.int64): (-(1 << 63), (1 << 63) - 1)}
 
 
 def _saturating_cast(x: np.ndarray, dtype: np.dtype, nan_value: int) -> np.ndarray:
-    """float32 -> integer: truncation toward zero, saturated to ``dtype``'s range
-    (compared in float64, where every float32 and both bounds are exact), NaN ->
-    ``nan_value``."""
+    """float -> integer: truncation toward zero, saturated to ``dtype``'s range
+    (compared in float64, where every float16 and float32 and both bounds are exact),
+    NaN -> ``nan_value``."""
     lo, hi = _RANGES[dtype]
     wide = x.astype(np.float64)
     with np.errstate(invalid="ignore"):
@@ -63,10 +69,12 @@ class Cast(Op):
         x = inputs[0]
         if self.out_dtype == BOOL:
             y = x != 0
-        elif self.in_dtype == FLOAT32 and self.out_dtype != FLOAT32:
+        elif self.in_dtype in _FLOATS and self.out_dtype not in _FLOATS:
             y = _saturating_cast(x, self.out_dtype, self.nan_value)
         else:
-            y = x.astype(self.out_dtype)
+            with np.errstate(over="ignore"):     # a float beyond the target's range: inf
+                y = (x.astype(FLOAT32).astype(FLOAT16) if self.out_dtype == FLOAT16
+                     else x.astype(self.out_dtype))
         outputs[0][...] = y.reshape(outputs[0].shape)
 
 

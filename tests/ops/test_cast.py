@@ -1,6 +1,6 @@
 """CAST and ZEROS_LIKE against the TFLM runtime, byte for byte, and CAST under
 ``semantics="tflite"`` against LiteRT's reference kernels, which also cast from and to
-uint8 and int64."""
+uint8, int64, float16 and float64."""
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +29,7 @@ CAST_FLOATS = np.array([0.0, -0.0, 0.5, -0.5, 1.7, -1.7, 127.9, 128.0, -129.0, 3
                         -40000.9, 70000.2, 3e9, -3e9, np.nan, np.inf, -np.inf, 16777217.0],
                        np.float32)
 # LiteRT's reference kernels also cast these (TFLM refuses them)
-CAST_TFLITE_ONLY = [np.uint8, np.int64]
+CAST_TFLITE_ONLY = [np.uint8, np.int64, np.float16, np.float64]
 # and the floats around their ranges: -1, 255.5, 256, -NaN, +-2^63 and the float32 below it
 WIDE_FLOATS = np.array([-1.0, -0.9, 255.5, 256.0, -np.nan, 2.0 ** 63, -2.0 ** 63,
                         9.2233715e18, -9.2233715e18, 1e19, -1e19, 3e38], np.float32)
@@ -40,10 +40,11 @@ def _cast_data(rng, dtype, shape, specials=CAST_FLOATS):
     if dtype == np.bool_:
         return np.array(rng.integers(0, 2, size=shape), bool).reshape(shape)
     x = np.array(random_data(rng, dtype, shape, float_scale=1000.0), dtype).reshape(shape)
-    if dtype == np.float32:
+    if dtype.kind == "f":
         flat = x.reshape(-1)
         k = min(flat.size, len(specials))
-        flat[rng.choice(flat.size, k, replace=False)] = rng.choice(specials, k)
+        with np.errstate(over="ignore"):     # float16: the large specials become inf
+            flat[rng.choice(flat.size, k, replace=False)] = rng.choice(specials, k).astype(dtype)
     return x
 
 
@@ -123,3 +124,15 @@ def test_zeros_like_rejects_int16():
     model = single_op_model("ZEROS_LIKE", [T(np.int16, [2])], [T(np.int16, [2])])
     with pytest.raises(UnsupportedOpError, match="ZEROS_LIKE"):
         run_model(model, [np.zeros(2, np.int16)])
+
+
+def test_cast_to_float16_rounds_through_float32_like_litert():
+    """LiteRT casts to float16 as fp16_ieee_from_fp32_value(static_cast<float>(x)): a
+    float64 just above a float16 tie first rounds to the tie in float32, which then goes
+    to even; rounding straight to float16 would go up."""
+    x = np.array([1 + 2.0 ** -11 + 2.0 ** -40, 1 + 2.0 ** -11, -(2049 + 2.0 ** -30), 1e300],
+                 np.float64)
+    model = single_op_model("CAST", [T(np.float64, [4])], [T(np.float16, [4])])
+    out = assert_matches_litert(model, [x])[0]
+    assert out.tolist() == [1.0, 1.0, -2048.0, np.inf]
+    assert np.float16(x[0]) != out[0]        # rounding straight to float16 differs
