@@ -68,19 +68,21 @@ class _AddSubBase(BinaryElementwiseOp):
             self.check(int(np.abs((ends - zp) << self.left_shift).max()) <= top,
                        f"{which} zero point {zp}: (x - zero point) << {self.left_shift} "
                        "overflows TFLM's int32 arithmetic")
-        x1, x2 = np.meshgrid(ends, ends)
-        raw = (self.requant1((x1 - self.zp1) << self.left_shift)
-               + self.sign * self.requant2((x2 - self.zp2) << self.left_shift))
+        raw = self._scaled_sum(*np.meshgrid(ends, ends))
         self.check(int(np.abs(raw).max()) <= top,
                    "the scaled inputs' sum overflows TFLM's int32 arithmetic")
         self.check(int(np.abs(self.requant_out(raw)).max()) + abs(self.zp_out) <= top,
                    f"output zero point {self.zp_out}: adding it overflows TFLM's int32 "
                    "arithmetic")
 
+    def _scaled_sum(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        """Each input offset, shifted and scaled to the common scale, then added (or
+        subtracted): the sum the output requantization reads."""
+        return (self.requant1((x1 - self.zp1) << self.left_shift)
+                + self.sign * self.requant2((x2 - self.zp2) << self.left_shift))
+
     def eval_quantized(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-        raw = (self.requant1((x1 - self.zp1) << self.left_shift)
-               + self.sign * self.requant2((x2 - self.zp2) << self.left_shift))
-        return self.requant_out(raw) + self.zp_out
+        return self.requant_out(self._scaled_sum(x1, x2)) + self.zp_out
 
     def apply_float(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
         return x1 + x2 if self.sign > 0 else x1 - x2
