@@ -14,19 +14,12 @@ from typing import Sequence
 import numpy as np
 import pytest
 from flatbuffers import flexbuffers
-from hypothesis import HealthCheck
-from hypothesis import settings
 from hypothesis import strategies as st
 from single_op import T
 from single_op import assert_same
 
 from interpreter import Interpreter
 from interpreter.builder import ModelBuilder
-
-CI = settings(max_examples=40, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=2000, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 seeds = st.integers(0, 2 ** 32 - 1)
 
